@@ -1,0 +1,36 @@
+/* The column table shared by the text output and the dashboard: what each
+ * column is called, how it is aligned, how important it is when space is
+ * short, and how a socket's cell is written. */
+#ifndef PV_COLUMNS_H
+#define PV_COLUMNS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "snapshot.h"
+#include "strbuf.h"
+
+enum column_id {
+	COL_PROTO, COL_STATE, COL_LOCAL, COL_REMOTE, COL_RECVQ, COL_SENDQ,
+	COL_USER, COL_PROCESS, COL_COUNT,
+};
+
+/* Writes the cell of k into sb; returns its display width. */
+typedef size_t (*column_formatter)(const struct pv_snapshot *s, const struct pv_socket *k,
+				   bool utf8, struct strbuf *sb);
+
+struct column {
+	const char *header;
+	bool right_align;
+	unsigned priority;       /* lower survives longer on narrow screens */
+	column_formatter format;
+};
+
+extern const struct column columns[COL_COUNT];
+
+/* Writes the owners of k as "nginx 100,101, sh 7" (names sanitised), or
+ * "(hidden)" / "-" when it has none; returns the display width. */
+size_t column_format_owners(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
+			    struct strbuf *sb);
+
+#endif

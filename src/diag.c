@@ -1,0 +1,201 @@
+#include "config.h"
+
+#include "diag.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <libmnl/libmnl.h>
+#include <linux/inet_diag.h>
+#include <linux/sock_diag.h>
+
+#include "diag_parse.h"
+#include "filter.h"
+#include "states.h"
+#include "xalloc.h"
+
+/* libmnl's MNL_SOCKET_BUFFER_SIZE is one page; the kernel sizes each dump
+ * datagram from our buffer, so 32 KiB means eight times fewer recvs. */
+enum { DIAG_RECV_BUFFER = 32768, DIAG_DUMP_TRIES = 3 };
+
+struct diag_conn {
+	struct mnl_socket *nl;
+	uint32_t portid;
+	uint32_t seq;
+	char *buf;
+};
+
+struct diag_kind {
+	uint8_t family, proto;
+	unsigned bit;
+	const char *name;
+};
+
+static const struct diag_kind diag_kinds[] = {
+	{ AF_INET, IPPROTO_TCP, PV_DUMP_TCP4, "TCP over IPv4" },
+	{ AF_INET6, IPPROTO_TCP, PV_DUMP_TCP6, "TCP over IPv6" },
+	{ AF_INET, IPPROTO_UDP, PV_DUMP_UDP4, "UDP over IPv4" },
+	{ AF_INET6, IPPROTO_UDP, PV_DUMP_UDP6, "UDP over IPv6" },
+};
+
+static int diag_socket_open(struct diag_conn *c, char *err, size_t errsize)
+{
+	c->nl = mnl_socket_open2(NETLINK_SOCK_DIAG, SOCK_CLOEXEC);
+	if (!c->nl) {
+		snprintf(err, errsize, "cannot open a sock_diag netlink socket: %s", strerror(errno));
+		return -1;
+	}
+	if (mnl_socket_bind(c->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		snprintf(err, errsize, "cannot bind the sock_diag netlink socket: %s", strerror(errno));
+		mnl_socket_close(c->nl);
+		c->nl = NULL;
+		return -1;
+	}
+	c->portid = mnl_socket_get_portid(c->nl);
+	return 0;
+}
+
+struct diag_conn *diag_open(char *err, size_t errsize)
+{
+	struct diag_conn *c = xcalloc(1, sizeof(*c));
+
+	if (diag_socket_open(c, err, errsize) < 0) {
+		free(c);
+		return NULL;
+	}
+	c->buf = xmalloc(DIAG_RECV_BUFFER);
+	return c;
+}
+
+void diag_close(struct diag_conn *c)
+{
+	if (!c)
+		return;
+	if (c->nl)
+		mnl_socket_close(c->nl);
+	free(c->buf);
+	free(c);
+}
+
+const char *diag_dump_name(unsigned bit)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(diag_kinds) / sizeof(diag_kinds[0]); i++)
+		if (diag_kinds[i].bit == bit)
+			return diag_kinds[i].name;
+	return "unknown protocol";
+}
+
+static int diag_send(struct diag_conn *c, const struct diag_kind *k, uint32_t states,
+		     bool want_info)
+{
+	char req_buf[MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct inet_diag_req_v2))];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req_buf);
+	struct inet_diag_req_v2 *req;
+
+	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	/* Sequence 0 would disable libmnl's check, so skip it on wrap. */
+	if (++c->seq == 0)
+		c->seq = 1;
+	nlh->nlmsg_seq = c->seq;
+	req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+	req->sdiag_family = k->family;
+	req->sdiag_protocol = k->proto;
+	req->idiag_states = states;
+	if (want_info && k->proto == IPPROTO_TCP)
+		req->idiag_ext = 1u << (INET_DIAG_INFO - 1);
+	return mnl_socket_sendto(c->nl, nlh, nlh->nlmsg_len) < 0 ? -1 : 0;
+}
+
+/* Runs one dump to its end. Returns 0, or -1 with errno; *midway is set when
+ * the failure left unread messages behind in the socket. */
+static int diag_dump_one(struct diag_conn *c, const struct diag_kind *k, uint32_t states,
+			 bool want_info, struct pv_snapshot *snap, bool *midway)
+{
+	struct diag_parse_ctx ctx = { .snap = snap, .proto = k->proto };
+	int ret;
+
+	*midway = false;
+	if (diag_send(c, k, states, want_info) < 0)
+		return -1;
+	for (;;) {
+		ssize_t n = mnl_socket_recvfrom(c->nl, c->buf, DIAG_RECV_BUFFER);
+
+		if (n < 0) {
+			/* ncurses installs SIGWINCH without SA_RESTART. */
+			if (errno == EINTR)
+				continue;
+			*midway = true;
+			return -1;
+		}
+		ret = diag_parse_buffer(c->buf, (size_t)n, c->seq, c->portid, &ctx);
+		if (ret == 0)
+			return 0;
+		if (ret < 0) {
+			/* DONE and ERROR end the dump; anything else leaves the
+			 * rest of it queued. */
+			*midway = errno == EINTR || errno == EPROTO || errno == ESRCH;
+			return -1;
+		}
+	}
+}
+
+/* A socket with a dump half read would hand stale replies to the next dump;
+ * a fresh socket is the simplest way to drop them. */
+static int diag_reset(struct diag_conn *c, char *err, size_t errsize)
+{
+	if (c->nl)
+		mnl_socket_close(c->nl);
+	c->nl = NULL;
+	return diag_socket_open(c, err, errsize);
+}
+
+int diag_collect(struct diag_conn *c, uint64_t kernel_mask, bool want_info,
+		 struct pv_snapshot *snap, char *err, size_t errsize)
+{
+	size_t i;
+	unsigned failed = 0, attempted = 0;
+	int last_errno = 0;
+
+	for (i = 0; i < sizeof(diag_kinds) / sizeof(diag_kinds[0]); i++) {
+		const struct diag_kind *k = &diag_kinds[i];
+		uint32_t states = filter_mask_states(kernel_mask, k->family, k->proto) & PV_STATES_ALL;
+		int tries;
+
+		if (!states)
+			continue;
+		attempted++;
+		for (tries = 0; tries < DIAG_DUMP_TRIES; tries++) {
+			bool midway;
+
+			if (!c->nl && diag_reset(c, err, errsize) < 0)
+				return -1;
+			if (diag_dump_one(c, k, states, want_info, snap, &midway) == 0)
+				break;
+			last_errno = errno;
+			if (midway && diag_reset(c, err, errsize) < 0)
+				return -1;
+			if (last_errno == ENOENT || last_errno == EOPNOTSUPP) {
+				snap->unavailable |= k->bit;
+				break;
+			}
+			/* An interrupted dump is worth another try; dedupe by
+			 * cookie makes the repeats harmless. */
+			if (last_errno != EINTR)
+				tries = DIAG_DUMP_TRIES - 1;
+		}
+		if (tries == DIAG_DUMP_TRIES) {
+			snap->incomplete = true;
+			failed++;
+		}
+	}
+	if (attempted && failed == attempted) {
+		snprintf(err, errsize, "sock_diag dumps failed: %s", strerror(last_errno));
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,29 @@
+/* The netlink side of collection: one NETLINK_SOCK_DIAG socket, reused
+ * across refreshes, dumping TCP and UDP over IPv4 and IPv6. */
+#ifndef PV_DIAG_H
+#define PV_DIAG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "snapshot.h"
+
+struct diag_conn;
+
+/* Opens and binds the socket. Returns NULL with a message in err on failure. */
+struct diag_conn *diag_open(char *err, size_t errsize);
+void diag_close(struct diag_conn *c);
+
+/* Dumps into snap every (family, protocol, state) that kernel_mask (see
+ * filter_kernel_mask) allows, asking for tcp_info when want_info is set.
+ * A protocol the kernel cannot dump sets its PV_DUMP_* bit in
+ * snap->unavailable; an interrupted or failed dump sets snap->incomplete.
+ * Returns 0, or -1 with a message in err when no dump could be made at all. */
+int diag_collect(struct diag_conn *c, uint64_t kernel_mask, bool want_info,
+		 struct pv_snapshot *snap, char *err, size_t errsize);
+
+/* A one-line name for a PV_DUMP_* bit ("UDP over IPv6"). */
+const char *diag_dump_name(unsigned bit);
+
+#endif

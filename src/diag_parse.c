@@ -1,0 +1,138 @@
+#include "config.h"
+
+#include "diag_parse.h"
+
+#include <errno.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <libmnl/libmnl.h>
+#include <linux/inet_diag.h>
+#include <linux/sock_diag.h>
+#include <linux/tcp.h>
+
+#include "addr.h"
+
+struct diag_attrs {
+	const struct nlattr *tb[INET_DIAG_MAX + 1];
+};
+
+static int diag_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct diag_attrs *a = data;
+	int type = mnl_attr_get_type(attr);
+
+	/* Attributes newer than our headers are skipped, not errors. */
+	if (mnl_attr_type_valid(attr, INET_DIAG_MAX) < 0)
+		return MNL_CB_OK;
+	switch (type) {
+	case INET_DIAG_SKV6ONLY:
+		if (mnl_attr_validate(attr, MNL_TYPE_U8) < 0)
+			return MNL_CB_OK;
+		break;
+	default:
+		break;
+	}
+	a->tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+/* struct tcp_info grows with kernels: take what both sides know, zero the rest. */
+static void diag_copy_tcp_info(struct pv_tcp_details *d, const struct nlattr *attr)
+{
+	struct tcp_info ti;
+	size_t len = mnl_attr_get_payload_len(attr);
+
+	memset(&ti, 0, sizeof(ti));
+	memcpy(&ti, mnl_attr_get_payload(attr), len < sizeof(ti) ? len : sizeof(ti));
+	d->has_info = true;
+	d->rtt_us = ti.tcpi_rtt;
+	d->rttvar_us = ti.tcpi_rttvar;
+	d->retransmits = ti.tcpi_retransmits;
+	d->total_retrans = ti.tcpi_total_retrans;
+	d->snd_cwnd = ti.tcpi_snd_cwnd;
+	d->unacked = ti.tcpi_unacked;
+	d->lost = ti.tcpi_lost;
+	d->last_data_sent_ms = ti.tcpi_last_data_sent;
+	d->last_data_recv_ms = ti.tcpi_last_data_recv;
+	d->bytes_acked = ti.tcpi_bytes_acked;
+	d->bytes_received = ti.tcpi_bytes_received;
+	d->delivery_rate = ti.tcpi_delivery_rate;
+}
+
+static int diag_data_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct diag_parse_ctx *ctx = data;
+	const struct inet_diag_msg *m;
+	struct diag_attrs attrs;
+	struct pv_socket rec;
+
+	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*m)) {
+		ctx->malformed++;
+		return MNL_CB_OK;
+	}
+	m = mnl_nlmsg_get_payload(nlh);
+	if (m->idiag_family != AF_INET && m->idiag_family != AF_INET6) {
+		ctx->malformed++;
+		return MNL_CB_OK;
+	}
+	memset(&attrs, 0, sizeof(attrs));
+	mnl_attr_parse(nlh, sizeof(*m), diag_attr_cb, &attrs);
+
+	memset(&rec, 0, sizeof(rec));
+	rec.family = m->idiag_family;
+	rec.proto = ctx->proto;
+	rec.state = m->idiag_state;
+	rec.v6only = -1;
+	addr_from_kernel(&rec.local.addr, m->idiag_family, m->id.idiag_src);
+	addr_from_kernel(&rec.remote.addr, m->idiag_family, m->id.idiag_dst);
+	rec.local.port = ntohs(m->id.idiag_sport);
+	rec.remote.port = ntohs(m->id.idiag_dport);
+	rec.ifindex = m->id.idiag_if;
+	rec.inode = m->idiag_inode;
+	rec.uid = m->idiag_uid;
+	rec.cookie = (uint64_t)m->id.idiag_cookie[0] | ((uint64_t)m->id.idiag_cookie[1] << 32);
+	rec.rqueue = m->idiag_rqueue;
+	rec.wqueue = m->idiag_wqueue;
+	if (attrs.tb[INET_DIAG_SKV6ONLY])
+		rec.v6only = (int8_t)mnl_attr_get_u8(attrs.tb[INET_DIAG_SKV6ONLY]);
+	if (attrs.tb[INET_DIAG_INFO] && ctx->proto == IPPROTO_TCP)
+		diag_copy_tcp_info(&rec.tcp, attrs.tb[INET_DIAG_INFO]);
+
+	if (snapshot_add_socket(ctx->snap, &rec))
+		ctx->added++;
+	else
+		ctx->duplicates++;
+	return MNL_CB_OK;
+}
+
+/* libmnl's default DONE handler ignores the error a kernel without a diag
+ * handler puts in the DONE payload; that would read as "no sockets". */
+static int diag_done_cb(const struct nlmsghdr *nlh, void *data)
+{
+	(void)data;
+	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(int)) {
+		int err;
+
+		memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
+		if (err < 0) {
+			errno = -err;
+			return MNL_CB_ERROR;
+		}
+	}
+	return MNL_CB_STOP;
+}
+
+int diag_parse_buffer(const void *buf, size_t len, uint32_t seq, uint32_t portid,
+		      struct diag_parse_ctx *ctx)
+{
+	/* mnl_cb_run2 takes a non-const array, though it only reads it. */
+	static mnl_cb_t ctl[NLMSG_MIN_TYPE] = { [NLMSG_DONE] = diag_done_cb };
+	int ret;
+
+	errno = 0;
+	ret = mnl_cb_run2(buf, len, seq, portid, diag_data_cb, ctx, ctl, NLMSG_MIN_TYPE);
+	if (ret == MNL_CB_ERROR)
+		return -1;
+	return ret == MNL_CB_STOP ? 0 : 1;
+}

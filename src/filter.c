@@ -1,0 +1,719 @@
+#include "config.h"
+
+#include "filter.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "addr.h"
+#include "states.h"
+#include "xalloc.h"
+
+enum filter_kind {
+	FK_AND, FK_OR, FK_NOT,
+	FK_PORT, FK_ADDR, FK_PROC, FK_PID, FK_USER,
+	FK_STATE, FK_PROTO, FK_FAMILY, FK_LISTENING,
+};
+
+enum filter_side { SIDE_ANY, SIDE_LOCAL, SIDE_REMOTE };
+
+struct filter_node {
+	enum filter_kind kind;
+	int a, b;                      /* children (node indices) */
+	enum filter_side side;
+	uint32_t lo, hi;               /* port range, pid, uid, state mask, proto, family */
+	bool numeric;                  /* user given as a uid */
+	struct pv_addr addr;
+	int prefix;
+	char *text;                    /* proc text, user name */
+};
+
+struct pv_filter {
+	struct filter_node *nodes;
+	int count, cap;
+	int root;                      /* -1: matches everything */
+};
+
+/* ---- building ---- */
+
+static int filter_add(struct pv_filter *f, enum filter_kind kind)
+{
+	if (f->count == f->cap) {
+		f->cap = f->cap ? f->cap * 2 : 16;
+		f->nodes = xreallocarray(f->nodes, (size_t)f->cap, sizeof(*f->nodes));
+	}
+	memset(&f->nodes[f->count], 0, sizeof(f->nodes[0]));
+	f->nodes[f->count].kind = kind;
+	return f->count++;
+}
+
+static int filter_add_binary(struct pv_filter *f, enum filter_kind kind, int a, int b)
+{
+	int n = filter_add(f, kind);
+
+	f->nodes[n].a = a;
+	f->nodes[n].b = b;
+	return n;
+}
+
+void filter_free(struct pv_filter *f)
+{
+	int i;
+
+	if (!f)
+		return;
+	for (i = 0; i < f->count; i++)
+		free(f->nodes[i].text);
+	free(f->nodes);
+	free(f);
+}
+
+/* ---- lexing ---- */
+
+enum token_kind { TOK_END, TOK_WORD, TOK_LPAREN, TOK_RPAREN, TOK_NOT, TOK_OR, TOK_AND };
+
+struct parser {
+	const char *text;
+	size_t pos;
+	enum token_kind tok;
+	size_t tok_pos;
+	char *word;                    /* current word, unquoted */
+	size_t word_len;
+	int depth;
+	struct pv_filter *f;
+	struct filter_error *err;
+	bool failed;
+};
+
+static void parser_fail(struct parser *p, size_t pos, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void parser_fail(struct parser *p, size_t pos, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->failed)
+		return;
+	p->failed = true;
+	p->err->pos = pos;
+	va_start(ap, fmt);
+	vsnprintf(p->err->msg, sizeof(p->err->msg), fmt, ap);
+	va_end(ap);
+}
+
+static bool lex_is_delim(char c)
+{
+	return c == '\0' || isspace((unsigned char)c) || c == '(' || c == ')' || c == '|';
+}
+
+static bool word_is(const struct parser *p, const char *kw)
+{
+	return strlen(kw) == p->word_len && strncasecmp(p->word, kw, p->word_len) == 0;
+}
+
+/* Reads the next token; words may hold "quoted parts" with spaces. */
+static void lex_next(struct parser *p)
+{
+	const char *t = p->text;
+	size_t cap = 0;
+
+	while (isspace((unsigned char)t[p->pos]))
+		p->pos++;
+	p->tok_pos = p->pos;
+	p->word_len = 0;
+	switch (t[p->pos]) {
+	case '\0': p->tok = TOK_END; return;
+	case '(': p->pos++; p->tok = TOK_LPAREN; return;
+	case ')': p->pos++; p->tok = TOK_RPAREN; return;
+	case '|': p->pos++; p->tok = TOK_OR; return;
+	case '!': p->pos++; p->tok = TOK_NOT; return;
+	default: break;
+	}
+	free(p->word);
+	cap = strlen(t + p->pos) + 1;
+	p->word = xmalloc(cap);
+	while (!lex_is_delim(t[p->pos])) {
+		if (t[p->pos] == '"') {
+			size_t open = p->pos++;
+
+			while (t[p->pos] && t[p->pos] != '"')
+				p->word[p->word_len++] = t[p->pos++];
+			if (!t[p->pos]) {
+				parser_fail(p, open, "unterminated quote");
+				p->tok = TOK_END;
+				return;
+			}
+			p->pos++;
+			continue;
+		}
+		p->word[p->word_len++] = t[p->pos++];
+	}
+	p->word[p->word_len] = '\0';
+	p->tok = TOK_WORD;
+	if (word_is(p, "or"))
+		p->tok = TOK_OR;
+	else if (word_is(p, "and"))
+		p->tok = TOK_AND;
+	else if (word_is(p, "not"))
+		p->tok = TOK_NOT;
+}
+
+/* ---- terms ---- */
+
+/* Parses a decimal number no greater than max from [s, s+len). */
+static bool parse_uint(const char *s, size_t len, uint32_t max, uint32_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (len == 0 || len > 10)
+		return false;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (v > max)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+static void term_port(struct parser *p, int n, const char *v, size_t len, size_t at)
+{
+	struct filter_node *node = &p->f->nodes[n];
+	const char *dash = memchr(v, '-', len);
+
+	if (dash) {
+		if (!parse_uint(v, (size_t)(dash - v), 65535, &node->lo) ||
+		    !parse_uint(dash + 1, len - (size_t)(dash - v) - 1, 65535, &node->hi)) {
+			parser_fail(p, at, "port range must be two numbers from 0 to 65535, as in 8000-8100");
+			return;
+		}
+		if (node->lo > node->hi)
+			parser_fail(p, at, "port range %u-%u runs backwards", node->lo, node->hi);
+		return;
+	}
+	if (!parse_uint(v, len, 65535, &node->lo)) {
+		parser_fail(p, at, "port must be a number from 0 to 65535, not '%.*s'", (int)len, v);
+		return;
+	}
+	node->hi = node->lo;
+}
+
+static void term_addr(struct parser *p, int n, const char *v, size_t len, size_t at)
+{
+	struct filter_node *node = &p->f->nodes[n];
+
+	if (addr_parse(v, len, &node->addr, &node->prefix) < 0)
+		parser_fail(p, at, "'%.*s' is not an address or address/prefix", (int)len, v);
+}
+
+static void term_state(struct parser *p, int n, const char *v, size_t len, size_t at)
+{
+	struct filter_node *node = &p->f->nodes[n];
+
+	if (len == 9 && strncasecmp(v, "listening", 9) == 0) {
+		node->kind = FK_LISTENING;
+		return;
+	}
+	while (len > 0) {
+		const char *comma = memchr(v, ',', len);
+		size_t one = comma ? (size_t)(comma - v) : len;
+		uint32_t mask = state_parse(v, one);
+
+		if (!mask) {
+			parser_fail(p, at, "unknown state '%.*s' (try listen, established, time-wait, close-wait, unconn)",
+				    (int)one, v);
+			return;
+		}
+		node->lo |= mask;
+		at += one + 1;
+		v += one;
+		len -= one;
+		if (comma) {
+			v++;
+			len--;
+			if (len == 0)
+				parser_fail(p, at, "state list ends with a comma");
+		}
+	}
+}
+
+static void term_proto(struct parser *p, int n, const char *v, size_t len, size_t at)
+{
+	struct filter_node *node = &p->f->nodes[n];
+
+	if (len == 3 && strncasecmp(v, "tcp", 3) == 0)
+		node->lo = IPPROTO_TCP;
+	else if (len == 3 && strncasecmp(v, "udp", 3) == 0)
+		node->lo = IPPROTO_UDP;
+	else
+		parser_fail(p, at, "unknown protocol '%.*s' (tcp or udp)", (int)len, v);
+}
+
+static void term_pid(struct parser *p, int n, const char *v, size_t len, size_t at)
+{
+	if (!parse_uint(v, len, 0x7fffffff, &p->f->nodes[n].lo) || p->f->nodes[n].lo == 0)
+		parser_fail(p, at, "pid must be a positive number, not '%.*s'", (int)len, v);
+}
+
+static void term_text(struct parser *p, int n, const char *v, size_t len, size_t at)
+{
+	(void)at;
+	p->f->nodes[n].text = xstrndup(v, len);
+}
+
+static void term_user(struct parser *p, int n, const char *v, size_t len, size_t at)
+{
+	struct filter_node *node = &p->f->nodes[n];
+
+	node->numeric = parse_uint(v, len, 0xffffffffu, &node->lo);
+	term_text(p, n, v, len, at);
+}
+
+typedef void (*term_parser)(struct parser *, int, const char *, size_t, size_t);
+
+struct keyword {
+	const char *name;
+	enum filter_kind kind;
+	enum filter_side side;
+	term_parser parse;
+};
+
+static const struct keyword keywords[] = {
+	{ "port", FK_PORT, SIDE_ANY, term_port },
+	{ "lport", FK_PORT, SIDE_LOCAL, term_port },
+	{ "sport", FK_PORT, SIDE_LOCAL, term_port },
+	{ "rport", FK_PORT, SIDE_REMOTE, term_port },
+	{ "dport", FK_PORT, SIDE_REMOTE, term_port },
+	{ "addr", FK_ADDR, SIDE_ANY, term_addr },
+	{ "laddr", FK_ADDR, SIDE_LOCAL, term_addr },
+	{ "raddr", FK_ADDR, SIDE_REMOTE, term_addr },
+	{ "proc", FK_PROC, SIDE_ANY, term_text },
+	{ "pid", FK_PID, SIDE_ANY, term_pid },
+	{ "user", FK_USER, SIDE_ANY, term_user },
+	{ "state", FK_STATE, SIDE_ANY, term_state },
+	{ "proto", FK_PROTO, SIDE_ANY, term_proto },
+};
+
+struct bare_word {
+	const char *name;
+	enum filter_kind kind;
+	uint32_t value;
+};
+
+static const struct bare_word bare_words[] = {
+	{ "tcp", FK_PROTO, IPPROTO_TCP }, { "udp", FK_PROTO, IPPROTO_UDP },
+	{ "4", FK_FAMILY, AF_INET }, { "ipv4", FK_FAMILY, AF_INET }, { "inet", FK_FAMILY, AF_INET },
+	{ "6", FK_FAMILY, AF_INET6 }, { "ipv6", FK_FAMILY, AF_INET6 }, { "inet6", FK_FAMILY, AF_INET6 },
+};
+
+static int parse_bare(struct parser *p)
+{
+	size_t i;
+	int n;
+	struct pv_addr a;
+	int prefix;
+	uint32_t port;
+
+	for (i = 0; i < sizeof(bare_words) / sizeof(bare_words[0]); i++) {
+		if (word_is(p, bare_words[i].name)) {
+			n = filter_add(p->f, bare_words[i].kind);
+			p->f->nodes[n].lo = bare_words[i].value;
+			return n;
+		}
+	}
+	if (parse_uint(p->word, p->word_len, 65535, &port)) {
+		n = filter_add(p->f, FK_PORT);
+		p->f->nodes[n].lo = p->f->nodes[n].hi = port;
+		return n;
+	}
+	if (addr_parse(p->word, p->word_len, &a, &prefix) == 0) {
+		n = filter_add(p->f, FK_ADDR);
+		p->f->nodes[n].addr = a;
+		p->f->nodes[n].prefix = prefix;
+		return n;
+	}
+	if (p->word_len > 0 && p->word[0] >= '0' && p->word[0] <= '9' &&
+	    strspn(p->word, "0123456789") == p->word_len) {
+		parser_fail(p, p->tok_pos, "port must be a number from 0 to 65535, not '%s'", p->word);
+		return -1;
+	}
+	n = filter_add(p->f, FK_PROC);
+	p->f->nodes[n].text = xstrndup(p->word, p->word_len);
+	return n;
+}
+
+static int parse_term(struct parser *p)
+{
+	const char *colon = memchr(p->word, ':', p->word_len);
+	size_t i, klen;
+	int n;
+
+	if (colon) {
+		klen = (size_t)(colon - p->word);
+		for (i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++) {
+			const struct keyword *kw = &keywords[i];
+			const char *v = colon + 1;
+			size_t vlen = p->word_len - klen - 1;
+
+			if (strlen(kw->name) != klen || strncasecmp(p->word, kw->name, klen) != 0)
+				continue;
+			if (vlen == 0) {
+				parser_fail(p, p->tok_pos, "%s: needs a value", kw->name);
+				return -1;
+			}
+			n = filter_add(p->f, kw->kind);
+			p->f->nodes[n].side = kw->side;
+			kw->parse(p, n, v, vlen, p->tok_pos + klen + 1);
+			return p->failed ? -1 : n;
+		}
+		/* An IPv6 address is also a word with colons. */
+		{
+			struct pv_addr a;
+			int prefix;
+
+			if (addr_parse(p->word, p->word_len, &a, &prefix) < 0) {
+				parser_fail(p, p->tok_pos, "unknown keyword '%.*s:' (try port: proc: pid: user: state: proto: addr:)",
+					    (int)klen, p->word);
+				return -1;
+			}
+		}
+	}
+	return parse_bare(p);
+}
+
+/* ---- grammar: or := and (('|'|or) and)*; and := unary ((and)? unary)* ---- */
+
+static int parse_or(struct parser *p);
+
+static int parse_unary(struct parser *p)
+{
+	int n, inner;
+
+	if (p->failed)
+		return -1;
+	switch (p->tok) {
+	case TOK_NOT:
+		if (++p->depth > FILTER_MAX_DEPTH) {
+			parser_fail(p, p->tok_pos, "filter nests deeper than %d levels", FILTER_MAX_DEPTH);
+			return -1;
+		}
+		lex_next(p);
+		inner = parse_unary(p);
+		p->depth--;
+		if (inner < 0)
+			return -1;
+		n = filter_add(p->f, FK_NOT);
+		p->f->nodes[n].a = inner;
+		return n;
+	case TOK_LPAREN: {
+		size_t open = p->tok_pos;
+
+		if (++p->depth > FILTER_MAX_DEPTH) {
+			parser_fail(p, p->tok_pos, "filter nests deeper than %d levels", FILTER_MAX_DEPTH);
+			return -1;
+		}
+		lex_next(p);
+		if (p->tok == TOK_RPAREN) {
+			parser_fail(p, p->tok_pos, "empty parentheses");
+			return -1;
+		}
+		n = parse_or(p);
+		if (n < 0)
+			return -1;
+		if (p->tok != TOK_RPAREN) {
+			parser_fail(p, open, "unbalanced '(': no matching ')'");
+			return -1;
+		}
+		p->depth--;
+		lex_next(p);
+		return n;
+	}
+	case TOK_WORD:
+		n = parse_term(p);
+		if (n >= 0)
+			lex_next(p);
+		return n;
+	case TOK_RPAREN:
+		parser_fail(p, p->tok_pos, "unbalanced ')': no matching '('");
+		return -1;
+	case TOK_END:
+		parser_fail(p, p->tok_pos, "filter ends where a term was expected");
+		return -1;
+	default:
+		parser_fail(p, p->tok_pos, "operator '%s' needs a term before it",
+			    p->tok == TOK_OR ? "or" : "and");
+		return -1;
+	}
+}
+
+static int parse_and(struct parser *p)
+{
+	int left = parse_unary(p);
+
+	while (left >= 0 && !p->failed &&
+	       (p->tok == TOK_WORD || p->tok == TOK_NOT || p->tok == TOK_LPAREN || p->tok == TOK_AND)) {
+		int right;
+
+		if (p->tok == TOK_AND)
+			lex_next(p);
+		right = parse_unary(p);
+		if (right < 0)
+			return -1;
+		left = filter_add_binary(p->f, FK_AND, left, right);
+	}
+	return p->failed ? -1 : left;
+}
+
+static int parse_or(struct parser *p)
+{
+	int left = parse_and(p);
+
+	while (left >= 0 && !p->failed && p->tok == TOK_OR) {
+		int right;
+
+		lex_next(p);
+		right = parse_and(p);
+		if (right < 0)
+			return -1;
+		left = filter_add_binary(p->f, FK_OR, left, right);
+	}
+	return p->failed ? -1 : left;
+}
+
+struct pv_filter *filter_parse(const char *text, struct filter_error *err)
+{
+	struct parser p = { .text = text, .err = err };
+	struct pv_filter *f = xcalloc(1, sizeof(*f));
+
+	memset(err, 0, sizeof(*err));
+	f->root = -1;
+	p.f = f;
+	if (strlen(text) > FILTER_MAX_LEN) {
+		parser_fail(&p, FILTER_MAX_LEN, "filter is longer than %d characters", FILTER_MAX_LEN);
+		filter_free(f);
+		return NULL;
+	}
+	lex_next(&p);
+	if (p.tok != TOK_END || p.failed) {
+		f->root = parse_or(&p);
+		if (!p.failed && p.tok == TOK_RPAREN)
+			parser_fail(&p, p.tok_pos, "unbalanced ')': no matching '('");
+		else if (!p.failed && p.tok != TOK_END)
+			parser_fail(&p, p.tok_pos, "unexpected text");
+	}
+	free(p.word);
+	if (p.failed) {
+		filter_free(f);
+		return NULL;
+	}
+	return f;
+}
+
+/* ---- combining ---- */
+
+static int filter_copy_into(struct pv_filter *dst, const struct pv_filter *src, int n)
+{
+	const struct filter_node *s = &src->nodes[n];
+	int m, a = -1, b = -1;
+
+	if (s->kind == FK_AND || s->kind == FK_OR || s->kind == FK_NOT)
+		a = filter_copy_into(dst, src, s->a);
+	if (s->kind == FK_AND || s->kind == FK_OR)
+		b = filter_copy_into(dst, src, s->b);
+	m = filter_add(dst, s->kind);
+	dst->nodes[m] = *s;
+	dst->nodes[m].a = a;
+	dst->nodes[m].b = b;
+	dst->nodes[m].text = s->text ? xstrdup(s->text) : NULL;
+	return m;
+}
+
+struct pv_filter *filter_and(const struct pv_filter *a, const struct pv_filter *b)
+{
+	struct pv_filter *f = xcalloc(1, sizeof(*f));
+	int ra = a && a->root >= 0 ? filter_copy_into(f, a, a->root) : -1;
+	int rb = b && b->root >= 0 ? filter_copy_into(f, b, b->root) : -1;
+
+	if (ra >= 0 && rb >= 0)
+		f->root = filter_add_binary(f, FK_AND, ra, rb);
+	else
+		f->root = ra >= 0 ? ra : rb;
+	return f;
+}
+
+/* ---- evaluation ---- */
+
+static bool port_in(uint16_t port, const struct filter_node *n)
+{
+	return port >= n->lo && port <= n->hi;
+}
+
+static bool owner_matches(const struct filter_node *n, const struct pv_process *pr)
+{
+	switch (n->kind) {
+	case FK_PROC:
+		return (pr->comm && strcasestr(pr->comm, n->text)) ||
+		       (pr->cmdline && strcasestr(pr->cmdline, n->text));
+	case FK_PID:
+		return pr->pid == (int)n->lo;
+	case FK_USER:
+		return (n->numeric && pr->uid == n->lo) ||
+		       (pr->user && strcmp(pr->user, n->text) == 0);
+	default:
+		return false;
+	}
+}
+
+static bool any_owner_matches(const struct filter_node *n, const struct pv_snapshot *s,
+			      const struct pv_socket *k)
+{
+	uint32_t i;
+
+	for (i = 0; i < k->owner_count; i++)
+		if (owner_matches(n, snapshot_owner(s, k, i)))
+			return true;
+	return false;
+}
+
+static bool node_match(const struct pv_filter *f, int idx, const struct pv_snapshot *s,
+		       const struct pv_socket *k)
+{
+	const struct filter_node *n = &f->nodes[idx];
+
+	switch (n->kind) {
+	case FK_AND:
+		return node_match(f, n->a, s, k) && node_match(f, n->b, s, k);
+	case FK_OR:
+		return node_match(f, n->a, s, k) || node_match(f, n->b, s, k);
+	case FK_NOT:
+		return !node_match(f, n->a, s, k);
+	case FK_PORT:
+		return (n->side != SIDE_REMOTE && port_in(k->local.port, n)) ||
+		       (n->side != SIDE_LOCAL && port_in(k->remote.port, n));
+	case FK_ADDR:
+		return (n->side != SIDE_REMOTE && addr_in_prefix(&k->local.addr, &n->addr, n->prefix)) ||
+		       (n->side != SIDE_LOCAL && addr_in_prefix(&k->remote.addr, &n->addr, n->prefix));
+	case FK_PROC:
+	case FK_PID:
+		return any_owner_matches(n, s, k);
+	case FK_USER:
+		return (n->numeric && k->uid == n->lo) ||
+		       (k->user && strcmp(k->user, n->text) == 0) || any_owner_matches(n, s, k);
+	case FK_STATE:
+		return k->state < 32 && ((1u << k->state) & n->lo);
+	case FK_PROTO:
+		return k->proto == n->lo;
+	case FK_FAMILY:
+		return k->family == n->lo;
+	case FK_LISTENING:
+		return socket_is_listener(k);
+	}
+	return false;
+}
+
+bool filter_match(const struct pv_filter *f, const struct pv_snapshot *s,
+		  const struct pv_socket *k)
+{
+	if (!f || f->root < 0)
+		return true;
+	return node_match(f, f->root, s, k);
+}
+
+/* ---- kernel mask ---- */
+
+unsigned filter_mask_bit(uint8_t family, uint8_t proto, uint8_t state)
+{
+	return (family == AF_INET6 ? 32u : 0u) + (proto == IPPROTO_UDP ? 16u : 0u) + (state & 15u);
+}
+
+uint32_t filter_mask_states(uint64_t mask, uint8_t family, uint8_t proto)
+{
+	return (uint32_t)(mask >> filter_mask_bit(family, proto, 0)) & 0xffffu;
+}
+
+/* The mask of every bit whose (family, proto, state) satisfies pred. */
+static uint64_t mask_where(const struct filter_node *n)
+{
+	static const uint8_t families[] = { AF_INET, AF_INET6 };
+	static const uint8_t protos[] = { IPPROTO_TCP, IPPROTO_UDP };
+	uint64_t m = 0;
+	size_t fi, pi;
+	uint8_t st;
+
+	for (fi = 0; fi < 2; fi++) {
+		for (pi = 0; pi < 2; pi++) {
+			for (st = 0; st < 16; st++) {
+				bool ok;
+
+				switch (n->kind) {
+				case FK_STATE: ok = (n->lo >> st) & 1u; break;
+				case FK_PROTO: ok = protos[pi] == n->lo; break;
+				case FK_FAMILY: ok = families[fi] == n->lo; break;
+				default: /* FK_LISTENING */
+					ok = protos[pi] == IPPROTO_TCP ? st == PV_STATE_LISTEN : st == PV_STATE_CLOSE;
+					break;
+				}
+				if (ok)
+					m |= 1ull << filter_mask_bit(families[fi], protos[pi], st);
+			}
+		}
+	}
+	return m;
+}
+
+/* Returns a superset of the kinds node idx can match; *exact is set when the
+ * mask describes the node precisely (it tests only family, proto, state).
+ * LISTENING is exact only as a superset: a connected UDP socket in state
+ * CLOSE with a remote port is outside it, so it is marked inexact. */
+static uint64_t node_mask(const struct pv_filter *f, int idx, bool *exact)
+{
+	const struct filter_node *n = &f->nodes[idx];
+	bool ea, eb;
+	uint64_t a, b;
+
+	switch (n->kind) {
+	case FK_AND:
+		a = node_mask(f, n->a, &ea);
+		b = node_mask(f, n->b, &eb);
+		*exact = ea && eb;
+		return a & b;
+	case FK_OR:
+		a = node_mask(f, n->a, &ea);
+		b = node_mask(f, n->b, &eb);
+		*exact = ea && eb;
+		return a | b;
+	case FK_NOT:
+		a = node_mask(f, n->a, &ea);
+		*exact = ea;
+		return ea ? ~a : ~0ull;
+	case FK_STATE:
+	case FK_PROTO:
+	case FK_FAMILY:
+		*exact = true;
+		return mask_where(n);
+	case FK_LISTENING:
+		*exact = false;
+		return mask_where(n);
+	default:
+		*exact = false;
+		return ~0ull;
+	}
+}
+
+uint64_t filter_kernel_mask(const struct pv_filter *f)
+{
+	bool exact;
+
+	if (!f || f->root < 0)
+		return ~0ull;
+	return node_mask(f, f->root, &exact);
+}

@@ -1,0 +1,50 @@
+/* The filter language shared by --once and the dashboard.
+ *
+ *   port:N[-M] lport: rport:   proc:TEXT   pid:N   user:NAME|UID
+ *   state:NAME[,NAME...]  proto:tcp|udp  tcp udp  4 6 ipv4 ipv6
+ *   addr:ADDR[/PREFIX] laddr: raddr:   a bare word (port, address, process)
+ *   !X or not X, X Y or X and Y, X | Y or X or Y, ( ... )
+ *
+ * The model evaluates it per socket; its coarse part (family, protocol,
+ * state) is also summarised as a mask the collector pushes into the kernel. */
+#ifndef PV_FILTER_H
+#define PV_FILTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "snapshot.h"
+
+enum { FILTER_MAX_LEN = 4096, FILTER_MAX_DEPTH = 64 };
+
+struct pv_filter;
+
+struct filter_error {
+	size_t pos;          /* byte offset in the text where the problem is */
+	char msg[160];
+};
+
+/* Parses text. Returns a filter (matching everything when text is blank),
+ * or NULL with *err filled in. The caller frees it with filter_free. */
+struct pv_filter *filter_parse(const char *text, struct filter_error *err);
+void filter_free(struct pv_filter *f);
+
+/* True when socket k of snapshot s satisfies f (NULL f matches all). */
+bool filter_match(const struct pv_filter *f, const struct pv_snapshot *s,
+		  const struct pv_socket *k);
+
+/* Combines a and b with AND into a new filter; either may be NULL. */
+struct pv_filter *filter_and(const struct pv_filter *a, const struct pv_filter *b);
+
+/* The kernel mask: bit filter_mask_bit(family, proto, state) is set when a
+ * socket of that kind could match. Sockets outside it never match, so the
+ * collector need not ask for them. */
+uint64_t filter_kernel_mask(const struct pv_filter *f);
+/* Bit position for family (AF_INET/AF_INET6), proto (IPPROTO_TCP/UDP) and
+ * state (0..15) within a kernel mask. */
+unsigned filter_mask_bit(uint8_t family, uint8_t proto, uint8_t state);
+/* The states (a 1 << state mask) of family and proto present in mask. */
+uint32_t filter_mask_states(uint64_t mask, uint8_t family, uint8_t proto);
+
+#endif

@@ -1,0 +1,41 @@
+/* A small streaming JSON writer: it tracks nesting and commas, escapes
+ * strings per RFC 8259, and keeps every byte of untrusted text recoverable. */
+#ifndef PV_JSON_H
+#define PV_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum { JSON_MAX_DEPTH = 32 };
+
+struct json_writer {
+	FILE *out;
+	int depth;
+	bool first[JSON_MAX_DEPTH];   /* nothing written yet at this level */
+	bool after_key;
+};
+
+void json_init(struct json_writer *w, FILE *out);
+void json_begin_object(struct json_writer *w);
+void json_end_object(struct json_writer *w);
+void json_begin_array(struct json_writer *w);
+void json_end_array(struct json_writer *w);
+/* Writes an object key; the next value call writes its value. */
+void json_key(struct json_writer *w, const char *key);
+/* Writes len bytes as a string. Valid UTF-8 passes as is (U+2028 and U+2029
+ * escaped); control characters, '"' and '\\' are escaped; each byte that is
+ * not valid UTF-8 becomes \u00XX, so the raw byte is that code point's value
+ * (valid text is never escaped that way, so the two cannot be confused). */
+void json_string_len(struct json_writer *w, const char *s, size_t len);
+void json_string(struct json_writer *w, const char *s);
+void json_uint(struct json_writer *w, uint64_t v);
+void json_int(struct json_writer *w, int64_t v);
+void json_bool(struct json_writer *w, bool v);
+void json_null(struct json_writer *w);
+
+/* The escaping alone, for callers and tests: writes the quoted string. */
+void json_write_escaped(FILE *out, const char *s, size_t len);
+
+#endif

@@ -1,0 +1,145 @@
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "filter.h"
+#include "options.h"
+#include "output.h"
+#include "owners.h"
+#include "rows.h"
+#include "sanitize.h"
+#include "snapshot.h"
+#include "users.h"
+
+enum { EXIT_USAGE = 2 };
+
+/* Reports, on stderr, what the listing could not show. */
+static void main_report_gaps(const struct pv_snapshot *s, const struct pv_rows *r)
+{
+	static const unsigned dumps[] = { PV_DUMP_TCP4, PV_DUMP_TCP6, PV_DUMP_UDP4, PV_DUMP_UDP6 };
+	size_t i, hidden = 0;
+
+	for (i = 0; i < sizeof(dumps) / sizeof(dumps[0]); i++)
+		if (s->unavailable & dumps[i])
+			fprintf(stderr, "portview: %s: not available on this kernel\n",
+				diag_dump_name(dumps[i]));
+	if (s->incomplete)
+		fprintf(stderr, "portview: a socket dump was interrupted; the listing may be incomplete\n");
+	for (i = 0; i < r->nselected; i++)
+		hidden += s->socks[r->selected[i]].owner_status == PV_OWNER_HIDDEN;
+	if (hidden)
+		fprintf(stderr, "portview: owners of %zu sockets hidden (no permission): run as root, "
+			"or grant CAP_DAC_READ_SEARCH,CAP_SYS_PTRACE\n", hidden);
+}
+
+static int main_once(const struct options *opts, const struct pv_filter *filter)
+{
+	char err[256], host[256];
+	struct diag_conn *diag = diag_open(err, sizeof(err));
+	struct pv_snapshot snap;
+	struct pv_rows rows = { 0 };
+	struct owners_stats stats;
+	struct users *users;
+	struct output_meta meta = {
+		.host = host, .filter = opts->filter, .group = opts->group,
+		.utf8 = sanitize_locale_is_utf8(),
+	};
+
+	if (!diag) {
+		fprintf(stderr, "portview: %s\n", err);
+		return EXIT_FAILURE;
+	}
+	if (gethostname(host, sizeof(host)) < 0)
+		strcpy(host, "?");
+	host[sizeof(host) - 1] = '\0';
+	snapshot_init(&snap);
+	clock_gettime(CLOCK_REALTIME, &snap.taken);
+	if (diag_collect(diag, filter_kernel_mask(filter), false, &snap, err, sizeof(err)) < 0) {
+		fprintf(stderr, "portview: %s\n", err);
+		snapshot_free(&snap);
+		diag_close(diag);
+		return EXIT_FAILURE;
+	}
+	diag_close(diag);
+	users = users_new();
+	if (owners_collect(&snap, "/proc", users, &stats) < 0)
+		fprintf(stderr, "portview: cannot read /proc: owners are not shown\n");
+	rows_build(&rows, &snap, filter, opts->group);
+	if (opts->json)
+		output_json(stdout, &snap, &rows, &meta);
+	else
+		output_text(stdout, &snap, &rows, &meta);
+	main_report_gaps(&snap, &rows);
+	rows_free(&rows);
+	snapshot_free(&snap);
+	users_free(users);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		perror("portview: writing output");
+		return EXIT_FAILURE;
+	}
+	return EXIT_SUCCESS;
+}
+
+int main(int argc, char **argv)
+{
+	struct options opts;
+	struct filter_error ferr;
+	struct pv_filter *user_filter, *filter;
+	char err[256];
+	int status;
+
+	setlocale(LC_ALL, "");
+	if (options_parse(argc, argv, &opts, err, sizeof(err)) < 0) {
+		fprintf(stderr, "portview: %s\nTry 'portview --help' for more information.\n", err);
+		return EXIT_USAGE;
+	}
+	if (opts.help) {
+		options_usage(stdout);
+		free(opts.filter);
+		return EXIT_SUCCESS;
+	}
+	if (opts.version) {
+		printf("portview %s\n", PACKAGE_VERSION);
+		free(opts.filter);
+		return EXIT_SUCCESS;
+	}
+	user_filter = filter_parse(opts.filter, &ferr);
+	if (!user_filter) {
+		fprintf(stderr, "portview: bad filter at column %zu: %s\n", ferr.pos + 1, ferr.msg);
+		free(opts.filter);
+		return EXIT_USAGE;
+	}
+	if (opts.json && !opts.once) {
+		fprintf(stderr, "portview: --json goes with --once\n");
+		filter_free(user_filter);
+		free(opts.filter);
+		return EXIT_USAGE;
+	}
+	if (opts.listening) {
+		struct pv_filter *listeners = filter_parse("state:listening", &ferr);
+
+		filter = filter_and(user_filter, listeners);
+		filter_free(listeners);
+		filter_free(user_filter);
+	} else {
+		filter = user_filter;
+	}
+	if (opts.once) {
+		status = main_once(&opts, filter);
+	} else if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "portview: the dashboard needs a terminal; use --once for text or --once --json\n");
+		status = EXIT_USAGE;
+	} else {
+		fprintf(stderr, "portview: the live dashboard is not part of this build yet; use --once\n");
+		status = EXIT_USAGE;
+	}
+	filter_free(filter);
+	free(opts.filter);
+	return status;
+}

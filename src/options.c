@@ -1,0 +1,142 @@
+#include "config.h"
+
+#include "options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+#include "xalloc.h"
+
+enum { OPT_ONCE = 256 };
+
+struct option_doc {
+	struct option opt;
+	int short_name;
+	const char *arg;
+	const char *help;
+};
+
+static const struct option_doc option_docs[] = {
+	{ { "once", no_argument, NULL, OPT_ONCE }, 0, NULL,
+	  "print the sockets once as text and exit" },
+	{ { "json", no_argument, NULL, 'j' }, 'j', NULL,
+	  "with --once, print one JSON document (see FORMATS.md)" },
+	{ { "listening", no_argument, NULL, 'l' }, 'l', NULL,
+	  "only listeners: TCP LISTEN and unconnected UDP" },
+	{ { "group", required_argument, NULL, 'g' }, 'g', "MODE",
+	  "group by process (default), port or none" },
+	{ { "delay", required_argument, NULL, 'd' }, 'd', "SECONDS",
+	  "dashboard refresh interval, decimals allowed (default 1)" },
+	{ { "help", no_argument, NULL, 'h' }, 'h', NULL, "show this help and exit" },
+	{ { "version", no_argument, NULL, 'V' }, 'V', NULL, "show the version and exit" },
+};
+
+enum { OPTION_COUNT = sizeof(option_docs) / sizeof(option_docs[0]) };
+
+void options_usage(FILE *out)
+{
+	size_t i;
+
+	fputs("Usage: portview [OPTION]... [FILTER]...\n"
+	      "Show who listens and who talks on this machine: sockets from the kernel's\n"
+	      "sock_diag interface, grouped by the processes that own them.\n\n", out);
+	for (i = 0; i < OPTION_COUNT; i++) {
+		const struct option_doc *d = &option_docs[i];
+		char left[48];
+
+		snprintf(left, sizeof(left), "%c%c%c --%s%s%s",
+			 d->short_name ? '-' : ' ', d->short_name ? d->short_name : ' ',
+			 d->short_name ? ',' : ' ', d->opt.name, d->arg ? "=" : "", d->arg ? d->arg : "");
+		fprintf(out, "  %-26s %s\n", left, d->help);
+	}
+	fputs("\nFILTER words (juxtaposition is AND; '|' or 'or' is OR; '!' or 'not' negates):\n"
+	      "  port:N[-M] lport: rport:   addr:ADDR[/PREFIX] laddr: raddr:\n"
+	      "  proc:TEXT  pid:N  user:NAME|UID  state:NAME[,NAME]  proto:tcp|udp\n"
+	      "  tcp udp 4 6   a bare number is a port, an address an address,\n"
+	      "  any other word a process name; ( ) group.\n"
+	      "Example: portview --once 'port:5432 | proc:nginx' !state:time-wait\n", out);
+}
+
+static int options_parse_delay(const char *text, double *out, char *err, size_t errsize)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(text, &end);
+	if (errno || end == text || *end || !isfinite(v) || v < 0.1 || v > 3600) {
+		snprintf(err, errsize, "--delay wants seconds from 0.1 to 3600, not '%s'", text);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int options_parse(int argc, char **argv, struct options *opts, char *err, size_t errsize)
+{
+	struct option longopts[OPTION_COUNT + 1];
+	char shortopts[2 * OPTION_COUNT + 2] = ":";
+	struct strbuf filter = { 0 };
+	size_t i;
+	int c;
+
+	memset(opts, 0, sizeof(*opts));
+	opts->delay = 1.0;
+	for (i = 0; i < OPTION_COUNT; i++) {
+		longopts[i] = option_docs[i].opt;
+		if (option_docs[i].short_name) {
+			char s[3] = { (char)option_docs[i].short_name,
+				      option_docs[i].opt.has_arg ? ':' : '\0', '\0' };
+
+			strcat(shortopts, s);
+		}
+	}
+	memset(&longopts[OPTION_COUNT], 0, sizeof(longopts[0]));
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_ONCE: opts->once = true; break;
+		case 'j': opts->json = true; break;
+		case 'l': opts->listening = true; break;
+		case 'h': opts->help = true; break;
+		case 'V': opts->version = true; break;
+		case 'g': {
+			int mode = group_mode_parse(optarg);
+
+			if (mode < 0) {
+				snprintf(err, errsize, "--group wants process, port or none, not '%s'", optarg);
+				return -1;
+			}
+			opts->group = (enum group_mode)mode;
+			break;
+		}
+		case 'd':
+			if (options_parse_delay(optarg, &opts->delay, err, errsize) < 0)
+				return -1;
+			break;
+		case ':':
+			snprintf(err, errsize, "option '%s' needs a value", argv[optind - 1]);
+			return -1;
+		default:
+			if (optopt)
+				snprintf(err, errsize, "unknown option '-%c'", optopt);
+			else
+				snprintf(err, errsize, "unknown option '%s'", argv[optind - 1]);
+			return -1;
+		}
+	}
+	for (; optind < argc; optind++) {
+		if (filter.len)
+			strbuf_putc(&filter, ' ');
+		strbuf_puts(&filter, argv[optind]);
+	}
+	opts->filter = xstrdup(strbuf_str(&filter));
+	strbuf_free(&filter);
+	return 0;
+}

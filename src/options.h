@@ -1,0 +1,23 @@
+/* Command-line options: one table drives parsing, --help and the man page
+ * checks, so they cannot drift apart. */
+#ifndef PV_OPTIONS_H
+#define PV_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "rows.h"
+
+struct options {
+	bool once, json, listening, help, version;
+	enum group_mode group;
+	double delay;            /* seconds between dashboard refreshes */
+	char *filter;            /* remaining words joined by spaces; never NULL */
+};
+
+/* Parses argv into opts. Returns 0, or -1 with a one-line message in err
+ * (the caller prints it and exits 2). opts->filter must be freed. */
+int options_parse(int argc, char **argv, struct options *opts, char *err, size_t errsize);
+void options_usage(FILE *out);
+
+#endif

@@ -1,0 +1,31 @@
+/* Batch output of one snapshot: aligned text for people, JSON for scripts
+ * (doc/FORMATS.md is the contract). */
+#ifndef PV_OUTPUT_H
+#define PV_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "rows.h"
+#include "snapshot.h"
+
+struct output_meta {
+	const char *host;
+	const char *filter;      /* the filter text as given, "" for none */
+	enum group_mode group;
+	bool utf8;               /* the terminal's locale takes UTF-8 */
+};
+
+/* Writes the rows as text: a summary line, a column header, group lines and
+ * indented socket lines. All untrusted text is sanitised. */
+void output_text(FILE *out, const struct pv_snapshot *s, const struct pv_rows *r,
+		 const struct output_meta *meta);
+
+/* Writes the selected sockets and their owners as one JSON document. */
+void output_json(FILE *out, const struct pv_snapshot *s, const struct pv_rows *r,
+		 const struct output_meta *meta);
+
+/* Writes the time the snapshot was taken in RFC 3339 form (UTC). */
+void output_format_time(const struct pv_snapshot *s, char *buf, size_t size);
+
+#endif

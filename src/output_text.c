@@ -1,0 +1,200 @@
+#include "config.h"
+
+#include "output.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+
+#include "addr.h"
+#include "columns.h"
+#include "sanitize.h"
+#include "states.h"
+#include "strbuf.h"
+
+enum { TEXT_INDENT = 2, TEXT_GAP = 2 };
+
+static const char *plural(uint32_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+static void text_counts(struct strbuf *sb, const struct pv_group *g)
+{
+	strbuf_printf(sb, "%u listening, %u %s", g->listeners, g->connections,
+		      plural(g->connections, "connection", "connections"));
+}
+
+static void text_group_line(struct strbuf *sb, const struct pv_snapshot *s, const struct pv_group *g,
+			    bool utf8)
+{
+	switch (g->kind) {
+	case GK_PROCESS: {
+		const struct pv_process *p = &s->procs[g->proc];
+
+		sanitize_append(sb, p->comm, strlen(p->comm), utf8);
+		strbuf_printf(sb, "  pid %d  user ", p->pid);
+		if (p->user)
+			sanitize_append(sb, p->user, strlen(p->user), utf8);
+		else
+			strbuf_printf(sb, "%u", p->uid);
+		strbuf_puts(sb, "  ");
+		text_counts(sb, g);
+		if (g->listeners == 0)
+			strbuf_puts(sb, " (client)");
+		break;
+	}
+	case GK_HIDDEN:
+		strbuf_printf(sb, "(owner hidden)  uid %u  ", g->uid);
+		text_counts(sb, g);
+		break;
+	case GK_NOPROC:
+		strbuf_puts(sb, "(no process)  ");
+		text_counts(sb, g);
+		break;
+	case GK_PORT: {
+		const struct pv_socket *l = &s->socks[g->first_socket];
+
+		strbuf_printf(sb, "%s port %u  ", g->proto == IPPROTO_TCP ? "tcp" : "udp", g->port);
+		column_format_owners(s, l, utf8, sb);
+		strbuf_puts(sb, "  ");
+		text_counts(sb, g);
+		if (g->proto == IPPROTO_TCP)
+			strbuf_printf(sb, "  accept %u/%u", g->accept_queue, g->backlog);
+		break;
+	}
+	case GK_REMOTE: {
+		char buf[PV_ENDPOINT_STRLEN];
+
+		strbuf_printf(sb, "remote %s  %u %s", endpoint_format(&g->remote, buf, sizeof(buf)),
+			      g->connections, plural(g->connections, "socket", "sockets"));
+		break;
+	}
+	}
+}
+
+/* Pads with n spaces; a width that came out short pads nothing. */
+static void text_pad(struct strbuf *sb, size_t n)
+{
+	if (n > 4096)
+		return;
+	while (n--)
+		strbuf_putc(sb, ' ');
+}
+
+/* Writes one socket line (or the header when k is NULL) padded to widths. */
+static void text_socket_line(struct strbuf *line, const struct pv_snapshot *s, const struct pv_socket *k,
+			     unsigned depth, const size_t *widths, bool utf8, struct strbuf *cell)
+{
+	int c;
+
+	for (c = 0; c < COL_COUNT; c++) {
+		size_t w, indent = c == 0 ? depth * TEXT_INDENT : 0;
+
+		strbuf_reset(cell);
+		if (k) {
+			w = columns[c].format(s, k, utf8, cell);
+		} else {
+			strbuf_puts(cell, columns[c].header);
+			w = strlen(columns[c].header);
+		}
+		w += indent;
+		if (c > 0)
+			text_pad(line, TEXT_GAP);
+		text_pad(line, indent);
+		if (columns[c].right_align)
+			text_pad(line, widths[c] - w);
+		strbuf_append(line, cell->data, cell->len);
+		if (!columns[c].right_align && c + 1 < COL_COUNT)
+			text_pad(line, widths[c] - w);
+	}
+}
+
+static void text_summary(FILE *out, const struct pv_snapshot *s, const struct pv_rows *r,
+			 const struct output_meta *meta)
+{
+	unsigned listening = 0, established = 0, other = 0;
+	char when[40];
+	struct strbuf sb = { 0 };
+	size_t i, procs = 0;
+	bool *seen = calloc(s->nprocs ? s->nprocs : 1, sizeof(bool));
+
+	for (i = 0; i < r->nselected; i++) {
+		const struct pv_socket *k = &s->socks[r->selected[i]];
+
+		if (socket_is_listener(k))
+			listening++;
+		else if (k->state == PV_STATE_ESTABLISHED)
+			established++;
+		else
+			other++;
+		for (uint32_t o = 0; o < k->owner_count; o++) {
+			uint32_t p = s->owner_refs[k->owner_first + o];
+
+			procs += !seen[p];
+			seen[p] = true;
+		}
+	}
+	free(seen);
+	output_format_time(s, when, sizeof(when));
+	sanitize_append(&sb, meta->host, strlen(meta->host), meta->utf8);
+	fprintf(out, "%s  %s  listening %u  established %u  other %u  processes %zu",
+		strbuf_str(&sb), when, listening, established, other, procs);
+	if (meta->filter[0]) {
+		strbuf_reset(&sb);
+		sanitize_append(&sb, meta->filter, strlen(meta->filter), meta->utf8);
+		fprintf(out, "  filter %s", strbuf_str(&sb));
+	}
+	fputc('\n', out);
+	strbuf_free(&sb);
+}
+
+void output_text(FILE *out, const struct pv_snapshot *s, const struct pv_rows *r,
+		 const struct output_meta *meta)
+{
+	size_t widths[COL_COUNT];
+	unsigned header_depth = r->ngroups ? 1 : 0;   /* the header sits over socket lines */
+	struct strbuf line = { 0 }, cell = { 0 };
+	size_t i;
+	int c;
+
+	text_summary(out, s, r, meta);
+	if (r->nselected == 0) {
+		fputs("no sockets match\n", out);
+		return;
+	}
+	for (c = 0; c < COL_COUNT; c++)
+		widths[c] = strlen(columns[c].header);
+	widths[0] += header_depth * TEXT_INDENT;
+	for (i = 0; i < r->nrows; i++) {
+		const struct pv_row *row = &r->rows[i];
+
+		if (row->kind != ROW_SOCKET)
+			continue;
+		for (c = 0; c < COL_COUNT; c++) {
+			size_t w;
+
+			strbuf_reset(&cell);
+			w = columns[c].format(s, &s->socks[row->index], meta->utf8, &cell);
+			if (c == 0)
+				w += row->depth * TEXT_INDENT;
+			if (w > widths[c])
+				widths[c] = w;
+		}
+	}
+	text_socket_line(&line, s, NULL, header_depth, widths, meta->utf8, &cell);
+	fprintf(out, "%s\n", strbuf_str(&line));
+	for (i = 0; i < r->nrows; i++) {
+		const struct pv_row *row = &r->rows[i];
+
+		strbuf_reset(&line);
+		if (row->kind == ROW_GROUP)
+			text_group_line(&line, s, &r->groups[row->index], meta->utf8);
+		else
+			text_socket_line(&line, s, &s->socks[row->index], row->depth, widths,
+					 meta->utf8, &cell);
+		fprintf(out, "%s\n", strbuf_str(&line));
+	}
+	strbuf_free(&line);
+	strbuf_free(&cell);
+}

@@ -1,0 +1,159 @@
+#include "config.h"
+
+#include "procinfo.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "xalloc.h"
+
+/* Reads up to max bytes of name under dirfd into a new buffer (NUL added).
+ * Returns the length, or -1 when the file cannot be read. Sets *more when
+ * the file holds more than max bytes. */
+static ssize_t procinfo_slurp(int dirfd, const char *name, char **out, size_t max, bool *more)
+{
+	size_t cap = 4096, len = 0;
+	char *buf;
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+
+	*more = false;
+	if (fd < 0)
+		return -1;
+	buf = xmalloc(cap + 1);
+	for (;;) {
+		ssize_t n;
+
+		if (len == cap) {
+			if (cap >= max) {
+				char probe;
+
+				*more = read(fd, &probe, 1) > 0;
+				break;
+			}
+			cap = cap * 2 > max ? max : cap * 2;
+			buf = xreallocarray(buf, cap + 1, 1);
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			close(fd);
+			free(buf);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	*out = buf;
+	return (ssize_t)len;
+}
+
+int procinfo_parse_stat(const char *text, size_t len, const char **comm, size_t *comm_len,
+			unsigned long long *start_time)
+{
+	const char *open = memchr(text, '(', len), *close = NULL, *p;
+	int field;
+
+	for (p = text + len; p > text; p--) {
+		if (p[-1] == ')') {
+			close = p - 1;
+			break;
+		}
+	}
+	if (!open || !close || close < open)
+		return -1;
+	*comm = open + 1;
+	*comm_len = (size_t)(close - open - 1);
+	/* After ") " comes field 3 (the state); the start time is field 22. */
+	p = close + 1;
+	for (field = 3;; field++) {
+		while (p < text + len && *p == ' ')
+			p++;
+		if (field == 22)
+			break;
+		while (p < text + len && *p != ' ')
+			p++;
+	}
+	if (p >= text + len || *p < '0' || *p > '9')
+		return -1;
+	*start_time = strtoull(p, NULL, 10);
+	return 0;
+}
+
+int procinfo_parse_status_uid(const char *text, uint32_t *uid)
+{
+	const char *line = strstr(text, "\nUid:");
+	unsigned long real, effective;
+	char *end;
+
+	if (!line)
+		return -1;
+	real = strtoul(line + 5, &end, 10);
+	effective = strtoul(end, &end, 10);
+	(void)real;
+	if (end == line + 5)
+		return -1;
+	*uid = (uint32_t)effective;
+	return 0;
+}
+
+size_t procinfo_join_cmdline(char *buf, size_t len)
+{
+	size_t i;
+
+	while (len > 0 && buf[len - 1] == '\0')
+		len--;
+	for (i = 0; i < len; i++)
+		if (buf[i] == '\0')
+			buf[i] = ' ';
+	buf[len] = '\0';
+	return len;
+}
+
+int procinfo_read(int dirfd, struct pv_process *pr, struct arena *arena)
+{
+	char *text = NULL;
+	const char *comm;
+	size_t comm_len;
+	bool more;
+	ssize_t n;
+
+	n = procinfo_slurp(dirfd, "stat", &text, 4096, &more);
+	if (n < 0)
+		return -1;
+	if (procinfo_parse_stat(text, (size_t)n, &comm, &comm_len, &pr->start_time) < 0) {
+		free(text);
+		return -1;
+	}
+	pr->comm = arena_strndup(arena, comm, comm_len);
+	free(text);
+
+	n = procinfo_slurp(dirfd, "status", &text, 16384, &more);
+	if (n >= 0) {
+		if (procinfo_parse_status_uid(text, &pr->uid) < 0)
+			pr->uid = (uint32_t)-1;
+		free(text);
+	}
+
+	/* A kernel thread or zombie has an empty command line; the reader of
+	 * the output sees "" and can fall back to comm. */
+	n = procinfo_slurp(dirfd, "cmdline", &text, PROCINFO_CMDLINE_MAX, &more);
+	if (n >= 0) {
+		size_t len = procinfo_join_cmdline(text, (size_t)n);
+
+		pr->cmdline = arena_strndup(arena, text, len);
+		pr->cmdline_len = len;
+		pr->cmdline_truncated = more;
+		free(text);
+	} else {
+		pr->cmdline = arena_strdup(arena, "");
+	}
+	return 0;
+}

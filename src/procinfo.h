@@ -1,0 +1,33 @@
+/* Reading one process's identity from its /proc directory. */
+#ifndef PV_PROCINFO_H
+#define PV_PROCINFO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "snapshot.h"
+
+/* Longest command line kept; longer ones are cut and flagged. */
+enum { PROCINFO_CMDLINE_MAX = 128 * 1024 };
+
+/* Fills pr (pid already set) from the open process directory dirfd: comm
+ * and start time from stat, uid from status, command line from cmdline.
+ * Strings go into arena. Returns 0, or -1 when the process has gone. */
+int procinfo_read(int dirfd, struct pv_process *pr, struct arena *arena);
+
+/* Parses the text of /proc/PID/stat: the name lies between the first '('
+ * and the last ')' (a name may contain both), the start time is field 22.
+ * Returns 0 and sets *comm and *comm_len (pointing into text) and *start_time,
+ * or -1 when the text is malformed. */
+int procinfo_parse_stat(const char *text, size_t len, const char **comm, size_t *comm_len,
+			unsigned long long *start_time);
+
+/* Parses the effective uid from the text of /proc/PID/status; -1 if absent. */
+int procinfo_parse_status_uid(const char *text, uint32_t *uid);
+
+/* Turns a raw cmdline (NUL-separated arguments) into one line in place:
+ * separators become spaces, trailing NULs go. Returns the new length. */
+size_t procinfo_join_cmdline(char *buf, size_t len);
+
+#endif

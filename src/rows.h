@@ -1,0 +1,66 @@
+/* Grouping: turns a snapshot and a filter into the ordered rows both the
+ * text output and the dashboard show. Rows refer to sockets and groups by
+ * index; they are valid until the snapshot changes. */
+#ifndef PV_ROWS_H
+#define PV_ROWS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "filter.h"
+#include "snapshot.h"
+
+enum group_mode { GROUP_PROCESS, GROUP_PORT, GROUP_NONE };
+
+enum group_kind {
+	GK_PROCESS,      /* one owning process */
+	GK_HIDDEN,       /* sockets whose owner we may not see, per uid */
+	GK_NOPROC,       /* sockets no process holds (TIME_WAIT and such) */
+	GK_PORT,         /* one local listening (proto, port) */
+	GK_REMOTE,       /* connections to one remote endpoint, no local listener */
+};
+
+struct pv_group {
+	enum group_kind kind;
+	int32_t proc;                /* GK_PROCESS: process index */
+	uint32_t uid;                /* GK_HIDDEN */
+	uint8_t proto;               /* GK_PORT */
+	uint16_t port;               /* GK_PORT */
+	struct pv_endpoint remote;   /* GK_REMOTE */
+	uint32_t listeners, connections;
+	uint32_t accept_queue, backlog;   /* summed over the group's TCP listeners */
+	uint32_t first_socket;       /* GK_PORT: a listener, for owners and addresses */
+};
+
+enum row_kind { ROW_GROUP, ROW_SOCKET };
+
+struct pv_row {
+	uint8_t kind;                /* enum row_kind */
+	uint8_t depth;               /* 0 for groups, 1 or 2 for sockets */
+	uint32_t index;              /* group or socket index */
+};
+
+struct pv_rows {
+	struct pv_group *groups;
+	size_t ngroups;
+	struct pv_row *rows;
+	size_t nrows;
+	uint32_t *selected;          /* socket indices that passed the filter, flat order */
+	size_t nselected;
+};
+
+/* Builds rows for the sockets of s that f selects, grouped by mode. The
+ * previous contents of out are freed. */
+void rows_build(struct pv_rows *out, const struct pv_snapshot *s, const struct pv_filter *f,
+		enum group_mode mode);
+void rows_free(struct pv_rows *r);
+
+/* The owner that stands for socket k: the oldest (earliest start, then
+ * lowest pid), as the parent of forked servers is. -1 when it has none. */
+int32_t rows_primary_owner(const struct pv_snapshot *s, const struct pv_socket *k);
+
+/* Parses a grouping name ("process", "port", "none"); -1 when unknown. */
+int group_mode_parse(const char *name);
+const char *group_mode_name(enum group_mode mode);
+
+#endif

@@ -1,0 +1,80 @@
+#include "config.h"
+
+#include "sanitize.h"
+
+#include <langinfo.h>
+#include <stdint.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "utf8.h"
+
+/* Invisible characters that reorder or hide text: bidi controls, zero-width
+ * joiners and spaces, word joiners, the BOM. They render as nothing, or as
+ * something else, so a name could pretend to be another one. */
+static bool sanitize_is_format_char(uint32_t cp)
+{
+	return (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) ||
+	       cp == 0x061c || cp == 0xfeff || cp == 0x00ad || cp == 0x180e;
+}
+
+static void sanitize_escape_byte(struct strbuf *sb, unsigned char c)
+{
+	switch (c) {
+	case '\n': strbuf_puts(sb, "\\n"); break;
+	case '\t': strbuf_puts(sb, "\\t"); break;
+	case '\r': strbuf_puts(sb, "\\r"); break;
+	default: strbuf_printf(sb, "\\x%02x", c); break;
+	}
+}
+
+size_t sanitize_append(struct strbuf *sb, const char *s, size_t len, bool utf8)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+	size_t width = 0, before;
+
+	while (p < end) {
+		uint32_t cp;
+		size_t n;
+		int w;
+
+		before = sb->len;
+		if (*p >= 0x20 && *p < 0x7f) {
+			if (*p == '\\')
+				strbuf_puts(sb, "\\\\");
+			else
+				strbuf_putc(sb, (char)*p);
+			width += sb->len - before;
+			p++;
+			continue;
+		}
+		n = utf8 && *p >= 0x80 ? utf8_decode(p, (size_t)(end - p), &cp) : 0;
+		if (n == 0) {
+			sanitize_escape_byte(sb, *p);
+			width += sb->len - before;
+			p++;
+			continue;
+		}
+		w = (cp >= 0x80 && cp < 0xa0) || sanitize_is_format_char(cp) ? -1 : wcwidth((wchar_t)cp);
+		if (w < 0) {
+			if (cp > 0xffff)
+				strbuf_printf(sb, "\\U%08x", (unsigned)cp);
+			else
+				strbuf_printf(sb, "\\u%04x", (unsigned)cp);
+			width += sb->len - before;
+		} else {
+			strbuf_append(sb, (const char *)p, n);
+			width += (size_t)w;
+		}
+		p += n;
+	}
+	return width;
+}
+
+bool sanitize_locale_is_utf8(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+}

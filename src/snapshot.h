@@ -1,0 +1,109 @@
+/* The neutral model of one refresh: every socket the kernel reported and the
+ * processes that own them. Free of netlink and curses; everything a snapshot
+ * points to lives in its arena or its arrays and goes with snapshot_free. */
+#ifndef PV_SNAPSHOT_H
+#define PV_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "arena.h"
+#include "u64map.h"
+
+/* An address as shown: IPv4-mapped IPv6 addresses are stored as IPv4. */
+struct pv_addr {
+	uint8_t family;          /* AF_INET or AF_INET6 */
+	uint8_t bytes[16];       /* network order; IPv4 uses the first 4 */
+};
+
+struct pv_endpoint {
+	struct pv_addr addr;
+	uint16_t port;           /* host order */
+};
+
+enum pv_owner_status {
+	PV_OWNER_NONE,           /* no process holds it (TIME_WAIT, orphans) */
+	PV_OWNER_OK,             /* owners found */
+	PV_OWNER_HIDDEN,         /* not found, and some fd tables were unreadable */
+};
+
+/* TCP details from INET_DIAG_INFO, present only when has_info is set. */
+struct pv_tcp_details {
+	bool has_info;
+	uint32_t rtt_us, rttvar_us;
+	uint32_t retransmits, total_retrans;
+	uint32_t snd_cwnd, unacked, lost;
+	uint32_t last_data_sent_ms, last_data_recv_ms;
+	uint64_t bytes_acked, bytes_received, delivery_rate;
+};
+
+struct pv_socket {
+	uint8_t family;          /* the socket's own family: AF_INET or AF_INET6 */
+	uint8_t proto;           /* IPPROTO_TCP or IPPROTO_UDP */
+	uint8_t state;           /* kernel state number, see states.h */
+	int8_t v6only;           /* 1, 0, or -1 when the kernel did not say */
+	struct pv_endpoint local, remote;
+	uint32_t ifindex, inode, uid;
+	uint64_t cookie;
+	uint32_t rqueue, wqueue;
+	const char *user;        /* name for uid, or NULL when unknown */
+	uint8_t owner_status;    /* enum pv_owner_status */
+	uint32_t owner_first;    /* index into snapshot owner_refs */
+	uint32_t owner_count;
+	struct pv_tcp_details tcp;
+};
+
+struct pv_process {
+	int pid;
+	unsigned long long start_time;   /* clock ticks after boot (stat field 22) */
+	uint32_t uid;
+	const char *user;        /* NULL when the uid has no name */
+	const char *comm;        /* raw bytes as the kernel holds them */
+	const char *cmdline;     /* arguments joined by spaces, raw bytes */
+	size_t cmdline_len;
+	bool cmdline_truncated;
+	uint32_t listen_count, conn_count;   /* filled by the caller that needs them */
+};
+
+/* Protocols the kernel could not dump, as a bit set of PV_DUMP_* below. */
+enum {
+	PV_DUMP_TCP4 = 1u << 0,
+	PV_DUMP_TCP6 = 1u << 1,
+	PV_DUMP_UDP4 = 1u << 2,
+	PV_DUMP_UDP6 = 1u << 3,
+};
+
+struct pv_snapshot {
+	struct pv_socket *socks;
+	size_t nsocks, socks_cap;
+	struct pv_process *procs;
+	size_t nprocs, procs_cap;
+	uint32_t *owner_refs;    /* process indices, grouped per socket */
+	size_t nrefs;
+	struct u64map by_cookie; /* cookie -> socket index, for dedupe */
+	struct arena arena;
+	struct timespec taken;   /* wall clock when collection started */
+	unsigned unavailable;    /* PV_DUMP_* bits the kernel refused */
+	bool incomplete;         /* a dump was interrupted or failed midway */
+	unsigned hidden_procs;   /* processes whose fd tables we could not read */
+};
+
+void snapshot_init(struct pv_snapshot *s);
+void snapshot_free(struct pv_snapshot *s);
+
+/* Adds a copy of rec unless a socket with the same cookie is present (dumps
+ * are not atomic and may repeat a socket). Returns true when added. */
+bool snapshot_add_socket(struct pv_snapshot *s, const struct pv_socket *rec);
+/* Appends a zeroed process record and returns its index. */
+uint32_t snapshot_add_process(struct pv_snapshot *s);
+
+/* Owner i of socket k (0 <= i < owner_count). */
+const struct pv_process *snapshot_owner(const struct pv_snapshot *s,
+					const struct pv_socket *k, uint32_t i);
+
+/* Listeners are TCP LISTEN sockets and unconnected UDP sockets. */
+bool socket_is_listener(const struct pv_socket *k);
+
+#endif

@@ -1,0 +1,49 @@
+#!/bin/bash
+# Bad input from the user: every case gets one line on stderr naming the
+# problem, nothing on stdout, and exit status 2.
+. "$TESTS_DIR/lib.sh"
+
+# bad_usage PATTERN ARGS...: expects exit 2, no stdout, one stderr line
+# (plus an optional "Try" hint) matching PATTERN.
+bad_usage() {
+	local pattern=$1 out err status
+	shift
+	out=$("$PORTVIEW" "$@" 2>"$WORK/err")
+	status=$?
+	err=$(head -n 1 "$WORK/err")
+	check "'$*' exits 2 (got $status)" [ "$status" -eq 2 ]
+	check "'$*' prints nothing on stdout" [ -z "$out" ]
+	check "'$*' says '$pattern' (said '$err')" grep -q -- "$pattern" <<<"$err"
+	check "'$*' says it in at most two lines" [ "$(wc -l <"$WORK/err")" -le 2 ]
+}
+
+bad_usage "unknown option '--frobnicate'" --once --frobnicate
+bad_usage "unknown option '-Z'" --once -Z
+bad_usage "port must be a number from 0 to 65535, not 'abc'" --once port:abc
+bad_usage "port must be a number from 0 to 65535, not '70000'" --once port:70000
+bad_usage "column 7: unknown state 'sideways'" --once state:sideways
+bad_usage "column 1: unbalanced '('" --once '(port:80'
+bad_usage "unbalanced ')'" --once 'port:80)'
+bad_usage "pid: needs a value" --once pid:
+bad_usage "unknown keyword 'colour:'" --once colour:red
+bad_usage "unknown protocol 'sctp'" --once proto:sctp
+bad_usage "not an address" --once addr:10.0.0.300
+bad_usage "runs backwards" --once port:90-80
+bad_usage "--group wants process, port or none, not 'nonsense'" --once --group=nonsense
+bad_usage "--delay wants seconds" -d 0
+bad_usage "--delay wants seconds" -d -1
+bad_usage "--delay wants seconds" -d abc
+bad_usage "needs a value" --once --group
+bad_usage "longer than 4096 characters" --once "$(printf 'x%.0s' $(seq 5000))"
+bad_usage "nests deeper than 64" --once "$(printf '(%.0s' $(seq 1000))port:1$(printf ')%.0s' $(seq 1000))"
+bad_usage "needs a terminal" </dev/null
+
+out=$("$PORTVIEW" --help)
+check "--help exits 0" [ $? -eq 0 ]
+check "--help shows usage" grep -q '^Usage: portview' <<<"$out"
+for opt in --once --json --listening --group --delay --help --version; do
+	check "--help mentions $opt" grep -q -- "$opt" <<<"$out"
+done
+check "--version prints the version" grep -qE '^portview [0-9]+\.[0-9]+' <<<"$("$PORTVIEW" --version)"
+
+finish

@@ -1,0 +1,155 @@
+#!/bin/bash
+# portview --once against the real kernel: a private network namespace, a
+# known set of sockets held by processes with known names, and the exact set
+# portview must report, compared with what the test made and with ss -tuanp.
+. "$TESTS_DIR/lib.sh"
+enter_netns "$@"
+require_tool jq
+require_tool ss
+
+helper srv name srv listen tcp 127.0.0.1 8080 listen tcp6only ::1 8081 listen tcp6 :: 8082 \
+	udp 127.0.0.1 5353 udp6 ::1 5354
+helper cli name cli connect 127.0.0.1 8080 connect ::1 8081 connect 127.0.0.1 8082 \
+	udpconn 127.0.0.1 5353
+helper shr name shr listen tcp 0.0.0.0 9090 fork
+helper evil name $'\e[31mevil\a' listen tcp 127.0.0.1 7070
+
+SRV=$(helper_pid srv) CLI=$(helper_pid cli)
+SHR=$(helper_pid shr) SHR_CHILD=$(helper_pid shr 2) EVIL=$(helper_pid evil)
+C1=$(helper_port cli 1) C2=$(helper_port cli 2) C3=$(helper_port cli 3) U1=$(helper_port cli 4)
+
+# One line per socket: proto family state laddr lport raddr rport status pids.
+normalise='.sockets[] | [.proto, .family, .state, .local.addr, (.local.port|tostring),
+	.remote.addr, (.remote.port|tostring), .owner_status,
+	([.owners[].pid] | sort | map(tostring) | join(","))] | join(" ")'
+
+snapshot() {
+	"$PORTVIEW" --once --json "$@" >"$WORK/out.json" 2>"$WORK/out.err" || return 1
+	jq -r "$normalise" "$WORK/out.json" | sort
+}
+
+server_has_accepted() {
+	[ "$(snapshot | grep -c "ESTABLISHED .* ok $SRV\$")" -eq 3 ]
+}
+wait_for 5 server_has_accepted || fail "the server did not accept its three connections"
+
+sort >"$WORK/expected" <<EOF2
+tcp inet LISTEN 127.0.0.1 8080 0.0.0.0 0 ok $SRV
+tcp inet6 LISTEN ::1 8081 :: 0 ok $SRV
+tcp inet6 LISTEN :: 8082 :: 0 ok $SRV
+udp inet UNCONN 127.0.0.1 5353 0.0.0.0 0 ok $SRV
+udp inet6 UNCONN ::1 5354 :: 0 ok $SRV
+tcp inet LISTEN 0.0.0.0 9090 0.0.0.0 0 ok $(printf '%s\n' "$SHR" "$SHR_CHILD" | sort | paste -sd,)
+tcp inet LISTEN 127.0.0.1 7070 0.0.0.0 0 ok $EVIL
+tcp inet ESTABLISHED 127.0.0.1 $C1 127.0.0.1 8080 ok $CLI
+tcp inet ESTABLISHED 127.0.0.1 8080 127.0.0.1 $C1 ok $SRV
+tcp inet6 ESTABLISHED ::1 $C2 ::1 8081 ok $CLI
+tcp inet6 ESTABLISHED ::1 8081 ::1 $C2 ok $SRV
+tcp inet ESTABLISHED 127.0.0.1 $C3 127.0.0.1 8082 ok $CLI
+tcp inet6 ESTABLISHED 127.0.0.1 8082 127.0.0.1 $C3 ok $SRV
+udp inet ESTABLISHED 127.0.0.1 $U1 127.0.0.1 5353 ok $CLI
+EOF2
+
+snapshot >"$WORK/actual"
+check "the JSON reports exactly the sockets the test made:
+$(diff "$WORK/expected" "$WORK/actual")" cmp -s "$WORK/expected" "$WORK/actual"
+check "the JSON is valid and versioned" jq_true '.portview == 1 and (.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T")) and .incomplete == false' "$WORK/out.json"
+check "nothing on stderr as root" [ ! -s "$WORK/out.err" ]
+check "v6only is reported for IPv6 listeners" jq_true '
+	([.sockets[] | select(.local.port == 8081 and .state == "LISTEN") | .v6only] == [true]) and
+	([.sockets[] | select(.local.port == 8082 and .state == "LISTEN") | .v6only] == [false])' "$WORK/out.json"
+check "every owner has a process record with cmdline and user" jq_true '
+	([.sockets[].owners[].pid] | unique) == ([.processes[].pid] | sort) and
+	all(.processes[]; .user == "root" and .uid == 0 and (.cmdline | startswith("'"$SOCKHELPER"'")) and .start_time > 0)' "$WORK/out.json"
+check "process names come back exactly" jq_true --arg evil $'\e[31mevil\a' '
+	([.processes[].comm] | sort) == ([$evil, "cli", "shr", "shr", "srv"] | sort)' "$WORK/out.json"
+check "sockets have cookies, inodes and uids" jq_true 'all(.sockets[]; .cookie > 0 and .inode > 0 and .uid == 0)' "$WORK/out.json"
+
+# Filters select exactly what they describe; jq is the independent oracle.
+filter_selects() {
+	local jq_predicate=$1
+	shift
+	jq -r "del(.sockets[] | select(($jq_predicate) | not)) | $normalise" "$WORK/full.json" | sort >"$WORK/want"
+	"$PORTVIEW" --once --json "$@" | jq -r "$normalise" | sort >"$WORK/got"
+	[ -s "$WORK/want" ] && cmp -s "$WORK/want" "$WORK/got"
+}
+"$PORTVIEW" --once --json >"$WORK/full.json"
+while IFS='#' read -r predicate args; do
+	# shellcheck disable=SC2086
+	check "filter '$args' selects exactly ($predicate)" filter_selects "$predicate" $args
+done <<EOF2
+.local.port == 8080 or .remote.port == 8080#port:8080
+.local.port == 8080#lport:8080
+.remote.port == 8080#rport:8080
+(.local.port >= 8080 and .local.port <= 8081) or (.remote.port >= 8080 and .remote.port <= 8081)#port:8080-8081
+any(.owners[]; .comm == "cli")#proc:cli
+any(.owners[]; .comm == "cli")#CLI
+any(.owners[]; .pid == $SRV)#pid:$SRV
+.state == "LISTEN"#state:listen
+.state == "LISTEN"#STATE:Listen
+.state == "ESTABLISHED" and .proto == "udp"#state:established udp
+.proto == "udp"#proto:udp
+.family == "inet6"#6
+.family == "inet"#ipv4
+.local.addr == "::1" or .remote.addr == "::1"#addr:::1
+.local.addr == "::1" or .remote.addr == "::1"#::1
+.local.addr == "0.0.0.0"#laddr:0.0.0.0/32
+(.local.addr | startswith("127.")) and .proto == "tcp" and .state != "LISTEN"#addr:127.0.0.0/8 tcp !state:listen
+(.local.port == 8080 or .local.port == 9090) and .state == "LISTEN"#( port:8080 | port:9090 ) state:listen
+.local.port == 8080 or .local.port == 9090#lport:8080 or lport:9090
+.proto == "tcp" and (any(.owners[]; .comm == "cli") | not)#tcp not proc:cli
+.listening#-l
+.listening and .proto == "udp"#-l udp
+.uid == 0#user:root
+.uid == 0#user:0
+.local.port == 9090 or .remote.port == 9090#9090
+EOF2
+
+check "a filter matching nothing prints an empty list" jq_true '.sockets == [] and .processes == []' \
+	<("$PORTVIEW" --once --json port:1)
+
+# The same sockets, states, ports and owners as ss -tuanp reports.
+ss_view() {
+	ss -tuanpH | awk '{
+		lp = $5; sub(/.*:/, "", lp); rp = $6; sub(/.*:/, "", rp); if (rp == "*") rp = 0
+		pids = ""; n = split($0, parts, "pid="); m = 0
+		for (i = 2; i <= n; i++) { split(parts[i], q, ","); ps[++m] = q[1] + 0 }
+		for (i = 2; i <= m; i++) for (j = i; j > 1 && ps[j - 1] > ps[j]; j--) { t = ps[j]; ps[j] = ps[j - 1]; ps[j - 1] = t }
+		for (i = 1; i <= m; i++) pids = pids (i > 1 ? "," : "") ps[i]
+		print $1, $2, lp, rp, pids }' | sort
+}
+pv_view() {
+	"$PORTVIEW" --once --json | jq -r '
+		{"ESTABLISHED":"ESTAB","SYN_SENT":"SYN-SENT","SYN_RECV":"SYN-RECV","FIN_WAIT1":"FIN-WAIT-1",
+		 "FIN_WAIT2":"FIN-WAIT-2","TIME_WAIT":"TIME-WAIT","CLOSE_WAIT":"CLOSE-WAIT","LAST_ACK":"LAST-ACK",
+		 "CLOSE":"UNCONN","UNCONN":"UNCONN","LISTEN":"LISTEN","CLOSING":"CLOSING"} as $names |
+		.sockets[] | [.proto, $names[.state], (.local.port|tostring), (.remote.port|tostring),
+		([.owners[].pid] | sort | map(tostring) | join(","))] | join(" ")' | sort
+}
+ss_view >"$WORK/ss"
+pv_view >"$WORK/pv"
+check "the same sockets and owners as ss -tuanp:
+$(diff "$WORK/ss" "$WORK/pv")" cmp -s "$WORK/ss" "$WORK/pv"
+
+# Text output: grouped, aligned, and safe to print.
+"$PORTVIEW" --once >"$WORK/text"
+check "text groups the server with its counts" grep -qE "^srv  pid $SRV  user root  5 listening, 3 connections\$" "$WORK/text"
+check "text puts the client after the servers" awk '/^srv /{s=NR} /^cli /{c=NR} END{exit !(s && c > s)}' "$WORK/text"
+check "text shows the client as a client" grep -qE "^cli  pid $CLI  user root  0 listening, 4 connections \(client\)\$" "$WORK/text"
+check "text lists a connection under its listener" \
+	awk -v p="127.0.0.1:$C1" '/LISTEN +127\.0\.0\.1:8080 /{l=NR} index($0, p) && /^    tcp /{c=NR} END{exit !(l && c > l)}' "$WORK/text"
+check "text shows shared owners" grep -qE "0\.0\.0\.0:9090 .*shr $SHR,$SHR_CHILD\$" "$WORK/text"
+check "text escapes a hostile name" grep -qF '\x1b[31mevil\x07' "$WORK/text"
+check "text holds no escape or bell bytes" bash -c "! LC_ALL=C grep -q \$'[\x01-\x08\x0b-\x1f\x7f]' '$WORK/text'"
+check "text columns line up" awk '/^  PROTO/{h=index($0, "LOCAL")} /^  (tcp|udp)/{ if (index($0, $3) != h) bad=1 } END{exit bad || !h}' "$WORK/text"
+
+"$PORTVIEW" --once --group=port >"$WORK/port"
+check "group by port shows the port line with accept queue" grep -qE "^tcp port 8080  srv $SRV  1 listening, 1 connection  accept 0/128\$" "$WORK/port"
+check "group by port puts the v4 client of the dual-stack listener under it" \
+	grep -qE "^tcp port 8082  srv $SRV  1 listening, 1 connection  accept 0/128\$" "$WORK/port"
+check "group by port lists outbound sockets by remote endpoint" grep -qE "^remote 127\.0\.0\.1:5353  1 socket\$" "$WORK/port"
+
+"$PORTVIEW" --once --group=none >"$WORK/flat"
+check "flat output has one line per socket" [ "$(($(wc -l <"$WORK/flat") - 2))" -eq "$(wc -l <"$WORK/expected")" ]
+
+finish

@@ -1,0 +1,104 @@
+# Shared helpers for portview's shell tests. Exit 77 means "skipped".
+
+: "${PORTVIEW:?PORTVIEW must name the binary under test}"
+: "${SOCKHELPER:=}"
+
+FAILURES=0
+CHECKS=0
+
+fail() {
+	printf 'FAIL: %s\n' "$*" >&2
+	FAILURES=$((FAILURES + 1))
+}
+
+pass() {
+	CHECKS=$((CHECKS + 1))
+}
+
+# check DESCRIPTION COMMAND...: runs the command, counts a failure if it fails.
+check() {
+	local what=$1
+	shift
+	if "$@"; then pass; else fail "$what"; fi
+}
+
+skip_or_fail() {
+	if [ "${PORTVIEW_REQUIRE_NETNS:-0}" = 1 ]; then
+		echo "FAIL: $* (PORTVIEW_REQUIRE_NETNS=1 makes this a failure)" >&2
+		exit 1
+	fi
+	echo "SKIP: $*" >&2
+	exit 77
+}
+
+# Re-runs the calling script inside a private network namespace holding only
+# a loopback interface, so the sockets it sees are the ones it makes.
+enter_netns() {
+	if [ -z "${PV_IN_NETNS:-}" ]; then
+		command -v unshare >/dev/null || skip_or_fail "unshare is not installed"
+		unshare -n true 2>/dev/null || skip_or_fail "cannot create a network namespace (needs root)"
+		PV_IN_NETNS=1 exec unshare -n "$BASH" "$0" "$@"
+	fi
+	ip link set lo up 2>/dev/null || skip_or_fail "cannot bring up lo (iproute2 missing?)"
+}
+
+require_tool() {
+	command -v "$1" >/dev/null || skip_or_fail "$1 is not installed"
+}
+
+WORK=$(mktemp -d)
+HELPER_PIDS=()
+cleanup() {
+	local p
+	for p in "${HELPER_PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# wait_for SECONDS COMMAND...: polls until the command succeeds.
+wait_for() {
+	local limit=$1 i=0
+	shift
+	while ! "$@"; do
+		i=$((i + 1))
+		[ "$i" -gt $((limit * 20)) ] && return 1
+		sleep 0.05
+	done
+}
+
+# helper NAME ACTION...: starts sockhelper with the actions and waits until
+# its sockets are open. Its report is in $WORK/NAME.out; it runs until the
+# test ends.
+helper() {
+	local name=$1 fd
+	shift
+	mkfifo "$WORK/$name.in"
+	"$SOCKHELPER" "$@" <"$WORK/$name.in" >"$WORK/$name.out" 2>"$WORK/$name.err" &
+	HELPER_PIDS+=($!)
+	exec {fd}>"$WORK/$name.in"
+	wait_for 5 grep -q '^ready' "$WORK/$name.out" || {
+		echo "helper $name did not start: $(cat "$WORK/$name.err")" >&2
+		exit 99
+	}
+}
+
+# helper_pid NAME [N]: the pid (N=2: the forked child's pid) of a helper.
+helper_pid() {
+	awk -v n="${2:-1}" '/^ready/ { print $(n + 1) }' "$WORK/$1.out"
+}
+
+# helper_port NAME N: the local port of the helper's Nth socket.
+helper_port() {
+	awk -v n="$2" '/^sock/ { if (++i == n) print $4 }' "$WORK/$1.out"
+}
+
+# jq_true ARGS...: jq -e without printing the result.
+jq_true() {
+	jq -e "$@" >/dev/null
+}
+
+finish() {
+	echo "$CHECKS passed, $FAILURES failed"
+	[ "$FAILURES" -eq 0 ]
+}

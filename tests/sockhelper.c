@@ -1,0 +1,203 @@
+/* A process that opens the sockets a test asks for and holds them.
+ *
+ *   sockhelper [ACTION ARGS]...
+ *     name NAME                 set this process's name (comm) with prctl
+ *     listen tcp|tcp6|tcp6only ADDR PORT [BACKLOG]
+ *     udp ADDR PORT             an unconnected UDP socket (udp6 for IPv6)
+ *     udp6 ADDR PORT
+ *     udpconn ADDR PORT         a UDP socket connected to ADDR PORT
+ *     connect ADDR PORT         a TCP connection to ADDR PORT
+ *     noaccept                  leave connections in the accept queue
+ *     fork                      fork a child holding every socket too
+ *
+ * It prints one line per socket ("sock tcp 127.0.0.1 8080 <inode>"), then
+ * "ready PID [CHILDPID]", then accepts connections on its listeners until
+ * standard input closes or a signal ends it. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum { MAX_FDS = 1024 };
+
+static int listeners[MAX_FDS], nlisteners;
+static int held[MAX_FDS], nheld;
+
+static void die(const char *what)
+{
+	fprintf(stderr, "sockhelper: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static socklen_t make_addr(const char *addr, const char *port, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, addr, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons((uint16_t)atoi(port));
+		return sizeof(*in4);
+	}
+	if (inet_pton(AF_INET6, addr, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)atoi(port));
+		return sizeof(*in6);
+	}
+	fprintf(stderr, "sockhelper: bad address %s\n", addr);
+	exit(2);
+}
+
+static void report(int fd, const char *proto)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char buf[INET6_ADDRSTRLEN];
+	struct stat st;
+	unsigned port;
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0 || fstat(fd, &st) < 0)
+		die("getsockname");
+	if (ss.ss_family == AF_INET) {
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, buf, sizeof(buf));
+		port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	} else {
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, buf, sizeof(buf));
+		port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	}
+	printf("sock %s %s %u %lu\n", proto, buf, port, (unsigned long)st.st_ino);
+}
+
+static int open_bound(int type, const char *addr, const char *port, int v6only)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = make_addr(addr, port, &ss);
+	int fd = socket(ss.ss_family, type, 0), one = 1;
+
+	if (fd < 0)
+		die("socket");
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (ss.ss_family == AF_INET6 && v6only >= 0)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only));
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0)
+		die("bind");
+	return fd;
+}
+
+static void hold(int fd)
+{
+	if (nheld < MAX_FDS)
+		held[nheld++] = fd;
+}
+
+static void accept_pending(int lfd)
+{
+	int c = accept(lfd, NULL, NULL);
+
+	if (c >= 0)
+		hold(c);
+}
+
+int main(int argc, char **argv)
+{
+	int i, accepting = 1;
+	pid_t child = 0;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "name") && i + 1 < argc) {
+			prctl(PR_SET_NAME, argv[++i], 0, 0, 0);
+		} else if (!strcmp(a, "listen") && i + 3 < argc) {
+			const char *kind = argv[i + 1];
+			int v6only = !strcmp(kind, "tcp6only") ? 1 : !strcmp(kind, "tcp6") ? 0 : -1;
+			int fd = open_bound(SOCK_STREAM, argv[i + 2], argv[i + 3], v6only);
+			int backlog = 128;
+
+			i += 3;
+			if (i + 1 < argc && argv[i + 1][0] >= '0' && argv[i + 1][0] <= '9')
+				backlog = atoi(argv[++i]);
+			if (listen(fd, backlog) < 0)
+				die("listen");
+			listeners[nlisteners++] = fd;
+			report(fd, "tcp");
+		} else if ((!strcmp(a, "udp") || !strcmp(a, "udp6")) && i + 2 < argc) {
+			int fd = open_bound(SOCK_DGRAM, argv[i + 1], argv[i + 2], !strcmp(a, "udp6") ? 1 : -1);
+
+			i += 2;
+			hold(fd);
+			report(fd, "udp");
+		} else if ((!strcmp(a, "connect") || !strcmp(a, "udpconn")) && i + 2 < argc) {
+			struct sockaddr_storage ss;
+			socklen_t len = make_addr(argv[i + 1], argv[i + 2], &ss);
+			int tcp = !strcmp(a, "connect");
+			int fd = socket(ss.ss_family, tcp ? SOCK_STREAM : SOCK_DGRAM, 0);
+
+			i += 2;
+			if (fd < 0 || connect(fd, (struct sockaddr *)&ss, len) < 0)
+				die("connect");
+			hold(fd);
+			report(fd, tcp ? "tcp" : "udp");
+		} else if (!strcmp(a, "noaccept")) {
+			accepting = 0;
+		} else if (!strcmp(a, "fork")) {
+			child = fork();
+			if (child < 0)
+				die("fork");
+			if (child == 0) {
+				/* The child holds the same sockets and waits for its parent. */
+				prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
+				for (;;)
+					pause();
+			}
+		} else {
+			fprintf(stderr, "sockhelper: bad action '%s'\n", a);
+			return 2;
+		}
+	}
+	if (child)
+		printf("ready %d %d\n", (int)getpid(), (int)child);
+	else
+		printf("ready %d\n", (int)getpid());
+
+	for (;;) {
+		struct pollfd pfd[MAX_FDS + 1];
+		int n = 0, j;
+
+		pfd[n].fd = STDIN_FILENO;
+		pfd[n++].events = POLLIN;
+		for (j = 0; accepting && j < nlisteners; j++) {
+			pfd[n].fd = listeners[j];
+			pfd[n++].events = POLLIN;
+		}
+		if (poll(pfd, (nfds_t)n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			die("poll");
+		}
+		if (pfd[0].revents) {
+			char c;
+
+			if (read(STDIN_FILENO, &c, 1) <= 0)
+				break;
+		}
+		for (j = 1; j < n; j++)
+			if (pfd[j].revents & POLLIN)
+				accept_pending(pfd[j].fd);
+	}
+	if (child)
+		kill(child, SIGTERM);
+	return 0;
+}
