@@ -123,11 +123,32 @@ static int diag_done_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_STOP;
 }
 
+/* Given a control-callback array, libmnl no longer runs its default
+ * NLMSG_ERROR handler for entries left NULL: an error would pass unseen and
+ * the dump would wait forever for its end. */
+static int diag_error_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nlmsgerr err;
+
+	(void)data;
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(err)) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
+	if (err.error == 0)
+		return MNL_CB_STOP;
+	errno = err.error < 0 ? -err.error : err.error;
+	return MNL_CB_ERROR;
+}
+
 int diag_parse_buffer(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 		      struct diag_parse_ctx *ctx)
 {
 	/* mnl_cb_run2 takes a non-const array, though it only reads it. */
-	static mnl_cb_t ctl[NLMSG_MIN_TYPE] = { [NLMSG_DONE] = diag_done_cb };
+	static mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
+		[NLMSG_DONE] = diag_done_cb, [NLMSG_ERROR] = diag_error_cb,
+	};
 	int ret;
 
 	errno = 0;

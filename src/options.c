@@ -98,7 +98,8 @@ int options_parse(int argc, char **argv, struct options *opts, char *err, size_t
 	memset(&longopts[OPTION_COUNT], 0, sizeof(longopts[0]));
 
 	opterr = 0;
-	optind = 1;
+	/* 0, not 1: glibc then also resets its internal state (tests parse twice). */
+	optind = 0;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_ONCE: opts->once = true; break;

@@ -73,13 +73,16 @@ static void text_group_line(struct strbuf *sb, const struct pv_snapshot *s, cons
 	}
 }
 
-/* Pads with n spaces; a width that came out short pads nothing. */
 static void text_pad(struct strbuf *sb, size_t n)
 {
-	if (n > 4096)
-		return;
 	while (n--)
 		strbuf_putc(sb, ' ');
+}
+
+/* Pads from width have to width want (never negative). */
+static void text_pad_to(struct strbuf *sb, size_t want, size_t have)
+{
+	text_pad(sb, want > have ? want - have : 0);
 }
 
 /* Writes one socket line (or the header when k is NULL) padded to widths. */
@@ -103,10 +106,10 @@ static void text_socket_line(struct strbuf *line, const struct pv_snapshot *s, c
 			text_pad(line, TEXT_GAP);
 		text_pad(line, indent);
 		if (columns[c].right_align)
-			text_pad(line, widths[c] - w);
+			text_pad_to(line, widths[c], w);
 		strbuf_append(line, cell->data, cell->len);
 		if (!columns[c].right_align && c + 1 < COL_COUNT)
-			text_pad(line, widths[c] - w);
+			text_pad_to(line, widths[c], w);
 	}
 }
 

@@ -183,7 +183,7 @@ static uint64_t port_key(uint8_t proto, uint16_t port)
 }
 
 /* Attaches each selected TCP connection to the selected listener it was
- * accepted from: same local port, a listener address that is the wildcard
+ * accepted from: same family and local port, a listener address that is the wildcard
  * or the same, and, when require_shared_owner is set, a shared owner (or no
  * owner at all, as in TIME_WAIT). */
 static void builder_find_parents(struct builder *b, bool require_shared_owner)
@@ -219,7 +219,9 @@ static void builder_find_parents(struct builder *b, bool require_shared_owner)
 		for (uint32_t l = head ? *head : UINT32_MAX; l != UINT32_MAX; l = next_listener[l]) {
 			const struct pv_socket *ls = &s->socks[l];
 
-			if (!addr_is_wildcard_or_equal(&ls->local.addr, &c->local.addr))
+			/* An accepted socket has its listener's family. */
+			if (ls->family != c->family ||
+			    !addr_is_wildcard_or_equal(&ls->local.addr, &c->local.addr))
 				continue;
 			if (require_shared_owner && c->owner_count && !owners_intersect(s, c, ls))
 				continue;

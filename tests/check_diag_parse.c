@@ -1,0 +1,324 @@
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <libmnl/libmnl.h>
+#include <linux/inet_diag.h>
+#include <linux/sock_diag.h>
+#include <linux/tcp.h>
+
+#include "check_main.h"
+#include "diag_parse.h"
+#include "states.h"
+
+enum { SEQ = 7, PORTID = 4242 };
+
+static char buf[65536];
+static size_t used;
+static struct pv_snapshot snap;
+static struct diag_parse_ctx ctx;
+
+static void setup(void)
+{
+	snapshot_init(&snap);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.snap = &snap;
+	ctx.proto = IPPROTO_TCP;
+	used = 0;
+}
+
+static void teardown(void) { snapshot_free(&snap); }
+
+/* Appends one inet_diag_msg reply and returns it for attributes. */
+static struct nlmsghdr *put_sock(uint8_t family, uint8_t state, const char *src, uint16_t sport,
+				 const char *dst, uint16_t dport, uint32_t inode, uint64_t cookie)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf + used);
+	struct inet_diag_msg *m;
+
+	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	nlh->nlmsg_flags = NLM_F_MULTI;
+	nlh->nlmsg_seq = SEQ;
+	nlh->nlmsg_pid = PORTID;
+	m = mnl_nlmsg_put_extra_header(nlh, sizeof(*m));
+	m->idiag_family = family;
+	m->idiag_state = state;
+	inet_pton(family, src, m->id.idiag_src);
+	inet_pton(family, dst, m->id.idiag_dst);
+	m->id.idiag_sport = htons(sport);
+	m->id.idiag_dport = htons(dport);
+	m->id.idiag_cookie[0] = (uint32_t)cookie;
+	m->id.idiag_cookie[1] = (uint32_t)(cookie >> 32);
+	m->idiag_inode = inode;
+	m->idiag_uid = 1000;
+	m->idiag_rqueue = 3;
+	m->idiag_wqueue = 128;
+	return nlh;
+}
+
+static void commit(struct nlmsghdr *nlh) { used += nlh->nlmsg_len; }
+
+static void put_done(int err)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf + used);
+	int *payload;
+
+	nlh->nlmsg_type = NLMSG_DONE;
+	nlh->nlmsg_flags = NLM_F_MULTI;
+	nlh->nlmsg_seq = SEQ;
+	nlh->nlmsg_pid = PORTID;
+	payload = mnl_nlmsg_put_extra_header(nlh, sizeof(int));
+	*payload = err;
+	commit(nlh);
+}
+
+static int run(void)
+{
+	return diag_parse_buffer(buf, used, SEQ, PORTID, &ctx);
+}
+
+START_TEST(t_normal_dump)
+{
+	char a[64];
+
+	commit(put_sock(AF_INET, PV_STATE_LISTEN, "127.0.0.1", 8080, "0.0.0.0", 0, 11, 0x100000002ull));
+	commit(put_sock(AF_INET6, PV_STATE_ESTABLISHED, "2001:db8::1", 443, "2001:db8::2", 51000, 12, 3));
+	put_done(0);
+	ck_assert_int_eq(run(), 0);
+	ck_assert_uint_eq(snap.nsocks, 2);
+	ck_assert_uint_eq(ctx.added, 2);
+	ck_assert_int_eq(snap.socks[0].proto, IPPROTO_TCP);
+	ck_assert_int_eq(snap.socks[0].state, PV_STATE_LISTEN);
+	ck_assert_uint_eq(snap.socks[0].local.port, 8080);
+	ck_assert_uint_eq(snap.socks[0].cookie, 0x100000002ull);
+	ck_assert_uint_eq(snap.socks[0].inode, 11);
+	ck_assert_uint_eq(snap.socks[0].uid, 1000);
+	ck_assert_uint_eq(snap.socks[0].rqueue, 3);
+	ck_assert_uint_eq(snap.socks[0].wqueue, 128);
+	ck_assert_int_eq(snap.socks[0].v6only, -1);
+	ck_assert_int_eq(snap.socks[1].family, AF_INET6);
+	ck_assert_uint_eq(snap.socks[1].remote.port, 51000);
+	inet_ntop(AF_INET6, snap.socks[1].remote.addr.bytes, a, sizeof(a));
+	ck_assert_str_eq(a, "2001:db8::2");
+	ck_assert(!snap.socks[1].tcp.has_info);
+}
+END_TEST
+
+START_TEST(t_multi_part)
+{
+	commit(put_sock(AF_INET, PV_STATE_LISTEN, "0.0.0.0", 1, "0.0.0.0", 0, 1, 1));
+	commit(put_sock(AF_INET, PV_STATE_LISTEN, "0.0.0.0", 2, "0.0.0.0", 0, 2, 2));
+	ck_assert_int_eq(run(), 1);
+	used = 0;
+	commit(put_sock(AF_INET, PV_STATE_LISTEN, "0.0.0.0", 3, "0.0.0.0", 0, 3, 3));
+	put_done(0);
+	ck_assert_int_eq(run(), 0);
+	ck_assert_uint_eq(snap.nsocks, 3);
+}
+END_TEST
+
+START_TEST(t_duplicates_dropped)
+{
+	commit(put_sock(AF_INET, PV_STATE_LISTEN, "0.0.0.0", 1, "0.0.0.0", 0, 1, 99));
+	commit(put_sock(AF_INET, PV_STATE_LISTEN, "0.0.0.0", 1, "0.0.0.0", 0, 1, 99));
+	commit(put_sock(AF_INET, PV_STATE_LISTEN, "0.0.0.0", 2, "0.0.0.0", 0, 2, 100));
+	put_done(0);
+	ck_assert_int_eq(run(), 0);
+	ck_assert_uint_eq(snap.nsocks, 2);
+	ck_assert_uint_eq(ctx.duplicates, 1);
+}
+END_TEST
+
+START_TEST(t_done_with_enoent)
+{
+	put_done(-ENOENT);
+	ck_assert_int_eq(run(), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	ck_assert_uint_eq(snap.nsocks, 0);
+}
+END_TEST
+
+START_TEST(t_nlmsg_error)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsgerr *e;
+
+	nlh->nlmsg_type = NLMSG_ERROR;
+	nlh->nlmsg_seq = SEQ;
+	nlh->nlmsg_pid = PORTID;
+	e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e));
+	e->error = -EPERM;
+	commit(nlh);
+	ck_assert_int_eq(run(), -1);
+	ck_assert_int_eq(errno, EPERM);
+
+	/* A truncated error message is an error too, never silence. */
+	used = 0;
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = NLMSG_ERROR;
+	nlh->nlmsg_seq = SEQ;
+	nlh->nlmsg_pid = PORTID;
+	mnl_nlmsg_put_extra_header(nlh, 2);
+	commit(nlh);
+	ck_assert_int_eq(run(), -1);
+	ck_assert_int_eq(errno, EBADMSG);
+}
+END_TEST
+
+START_TEST(t_wrong_sequence_and_port)
+{
+	struct nlmsghdr *nlh = put_sock(AF_INET, PV_STATE_LISTEN, "0.0.0.0", 1, "0.0.0.0", 0, 1, 1);
+
+	nlh->nlmsg_seq = SEQ + 1;
+	commit(nlh);
+	ck_assert_int_eq(run(), -1);
+	ck_assert_int_eq(errno, EPROTO);
+	nlh->nlmsg_seq = SEQ;
+	nlh->nlmsg_pid = PORTID + 1;
+	ck_assert_int_eq(run(), -1);
+	ck_assert_int_eq(errno, ESRCH);
+	ck_assert_uint_eq(snap.nsocks, 0);
+}
+END_TEST
+
+START_TEST(t_interrupted_dump)
+{
+	struct nlmsghdr *nlh = put_sock(AF_INET, PV_STATE_LISTEN, "0.0.0.0", 1, "0.0.0.0", 0, 1, 1);
+
+	nlh->nlmsg_flags |= NLM_F_DUMP_INTR;
+	commit(nlh);
+	ck_assert_int_eq(run(), -1);
+	ck_assert_int_eq(errno, EINTR);
+}
+END_TEST
+
+START_TEST(t_truncated_and_short)
+{
+	struct nlmsghdr *nlh;
+
+	/* A header shorter than inet_diag_msg is skipped and counted. */
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	nlh->nlmsg_seq = SEQ;
+	nlh->nlmsg_pid = PORTID;
+	mnl_nlmsg_put_extra_header(nlh, 8);
+	commit(nlh);
+	commit(put_sock(AF_INET, PV_STATE_LISTEN, "0.0.0.0", 2, "0.0.0.0", 0, 2, 2));
+	put_done(0);
+	ck_assert_int_eq(run(), 0);
+	ck_assert_uint_eq(ctx.malformed, 1);
+	ck_assert_uint_eq(snap.nsocks, 1);
+
+	/* A message that claims more bytes than the buffer holds is not read. */
+	used = 0;
+	nlh = put_sock(AF_INET, PV_STATE_LISTEN, "0.0.0.0", 3, "0.0.0.0", 0, 3, 3);
+	commit(nlh);
+	nlh->nlmsg_len += 4096;
+	ck_assert_int_ge(run(), 0);
+	ck_assert_uint_eq(snap.nsocks, 1);
+
+	/* A buffer cut inside the header is not read either. */
+	used = 10;
+	ck_assert_int_ge(run(), 0);
+	ck_assert_uint_eq(snap.nsocks, 1);
+}
+END_TEST
+
+START_TEST(t_v4_mapped)
+{
+	commit(put_sock(AF_INET6, PV_STATE_ESTABLISHED, "::ffff:127.0.0.1", 8082, "::ffff:127.0.0.1", 40000, 5, 5));
+	put_done(0);
+	ck_assert_int_eq(run(), 0);
+	ck_assert_int_eq(snap.socks[0].family, AF_INET6);
+	ck_assert_int_eq(snap.socks[0].local.addr.family, AF_INET);
+	ck_assert_int_eq(snap.socks[0].remote.addr.family, AF_INET);
+	ck_assert_int_eq(snap.socks[0].local.addr.bytes[0], 127);
+	ck_assert_int_eq(snap.socks[0].local.addr.bytes[3], 1);
+}
+END_TEST
+
+START_TEST(t_attributes)
+{
+	struct tcp_info ti;
+	char big[sizeof(struct tcp_info) + 64];
+	struct nlmsghdr *nlh;
+
+	memset(&ti, 0, sizeof(ti));
+	ti.tcpi_rtt = 1234;
+	ti.tcpi_snd_cwnd = 10;
+	ti.tcpi_bytes_acked = 1ull << 40;
+
+	/* Short tcp_info: the fields it lacks read as zero. */
+	nlh = put_sock(AF_INET, PV_STATE_ESTABLISHED, "10.0.0.1", 1, "10.0.0.2", 2, 1, 1);
+	mnl_attr_put(nlh, INET_DIAG_INFO, 8, &ti);
+	commit(nlh);
+	/* Longer tcp_info than ours (a newer kernel) is read up to our size. */
+	nlh = put_sock(AF_INET, PV_STATE_ESTABLISHED, "10.0.0.1", 3, "10.0.0.2", 4, 2, 2);
+	memset(big, 0x5a, sizeof(big));
+	memcpy(big, &ti, sizeof(ti));
+	mnl_attr_put(nlh, INET_DIAG_INFO, sizeof(big), big);
+	mnl_attr_put_u8(nlh, INET_DIAG_SKV6ONLY, 1);
+	mnl_attr_put_u32(nlh, 200, 7);          /* an attribute from the future */
+	commit(nlh);
+	/* An attribute whose length runs past the message. */
+	nlh = put_sock(AF_INET, PV_STATE_ESTABLISHED, "10.0.0.1", 5, "10.0.0.2", 6, 3, 3);
+	mnl_attr_put_u32(nlh, INET_DIAG_MARK, 1);
+	((struct nlattr *)((char *)nlh + nlh->nlmsg_len - 8))->nla_len = 200;
+	commit(nlh);
+	put_done(0);
+
+	ck_assert_int_eq(run(), 0);
+	ck_assert_uint_eq(snap.nsocks, 3);
+	ck_assert(snap.socks[0].tcp.has_info);
+	ck_assert_uint_eq(snap.socks[0].tcp.snd_cwnd, 0);
+	ck_assert_uint_eq(snap.socks[0].tcp.bytes_acked, 0);
+	ck_assert(snap.socks[1].tcp.has_info);
+	ck_assert_uint_eq(snap.socks[1].tcp.rtt_us, 1234);
+	ck_assert_uint_eq(snap.socks[1].tcp.snd_cwnd, 10);
+	ck_assert_uint_eq(snap.socks[1].tcp.bytes_acked, 1ull << 40);
+	ck_assert_int_eq(snap.socks[1].v6only, 1);
+	ck_assert_uint_eq(snap.socks[2].local.port, 5);
+}
+END_TEST
+
+START_TEST(t_udp_has_no_tcp_info)
+{
+	struct tcp_info ti;
+	struct nlmsghdr *nlh;
+
+	ctx.proto = IPPROTO_UDP;
+	memset(&ti, 0, sizeof(ti));
+	nlh = put_sock(AF_INET, PV_STATE_CLOSE, "0.0.0.0", 53, "0.0.0.0", 0, 1, 1);
+	mnl_attr_put(nlh, INET_DIAG_INFO, sizeof(ti), &ti);
+	commit(nlh);
+	put_done(0);
+	ck_assert_int_eq(run(), 0);
+	ck_assert_int_eq(snap.socks[0].proto, IPPROTO_UDP);
+	ck_assert(!snap.socks[0].tcp.has_info);
+}
+END_TEST
+
+static Suite *diag_parse_suite(void)
+{
+	Suite *s = suite_create("diag_parse");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, t_normal_dump);
+	tcase_add_test(tc, t_multi_part);
+	tcase_add_test(tc, t_duplicates_dropped);
+	tcase_add_test(tc, t_done_with_enoent);
+	tcase_add_test(tc, t_nlmsg_error);
+	tcase_add_test(tc, t_wrong_sequence_and_port);
+	tcase_add_test(tc, t_interrupted_dump);
+	tcase_add_test(tc, t_truncated_and_short);
+	tcase_add_test(tc, t_v4_mapped);
+	tcase_add_test(tc, t_attributes);
+	tcase_add_test(tc, t_udp_has_no_tcp_info);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+CHECK_MAIN(diag_parse_suite)

@@ -1,0 +1,333 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "check_main.h"
+#include "filter.h"
+#include "fixtures.h"
+#include "states.h"
+
+#define B(i) (1u << (i))
+
+static struct pv_snapshot snap;
+
+static void setup(void) { fixture_snapshot(&snap); }
+static void teardown(void) { snapshot_free(&snap); }
+
+/* The fixture sockets text selects, as a bit set of socket indices. */
+static unsigned sel(const char *text)
+{
+	struct filter_error err;
+	struct pv_filter *f = filter_parse(text, &err);
+	unsigned m = 0;
+	size_t i;
+
+	ck_assert_msg(f != NULL, "'%s' failed to parse: %s", text, err.msg);
+	for (i = 0; i < snap.nsocks; i++)
+		if (filter_match(f, &snap, &snap.socks[i]))
+			m |= B(i);
+	filter_free(f);
+	return m;
+}
+
+#define ck_sel(text, want) \
+	ck_assert_msg(sel(text) == (want), "'%s' selects 0x%x, want 0x%x", text, sel(text), (unsigned)(want))
+
+START_TEST(t_ports)
+{
+	ck_sel("port:80", B(0) | B(1) | B(2) | B(3) | B(4));
+	ck_sel("lport:5432", B(5) | B(7));
+	ck_sel("sport:5432", B(5) | B(7));
+	ck_sel("rport:5432", B(6));
+	ck_sel("dport:5432", B(6));
+	ck_sel("lport:53", B(8));
+	ck_sel("rport:53", B(9));
+	ck_sel("port:5000-6000", B(5) | B(6) | B(7) | B(9));
+	ck_sel("port:0-65535", 0x7ff);
+	ck_sel("5432", B(5) | B(6) | B(7));
+}
+END_TEST
+
+START_TEST(t_processes_and_users)
+{
+	ck_sel("proc:nginx", B(0) | B(1) | B(2) | B(3));
+	ck_sel("proc:NGINX", B(0) | B(1) | B(2) | B(3));
+	ck_sel("proc:master", B(0) | B(1));
+	ck_sel("proc:\"worker process\"", B(0) | B(1) | B(2) | B(3));
+	ck_sel("proc:\"master process\"", B(0) | B(1));
+	ck_sel("nginx", B(0) | B(1) | B(2) | B(3));
+	ck_sel("PsQl", B(6) | B(9));
+	ck_sel("pid:812", B(5) | B(7));
+	ck_sel("pid:101", B(0) | B(1) | B(2) | B(3));
+	ck_sel("pid:9", 0);
+	ck_sel("user:alice", B(6) | B(9) | B(10));
+	ck_sel("user:1000", B(6) | B(9) | B(10));
+	ck_sel("user:www-data", B(0) | B(1) | B(2) | B(3));
+	ck_sel("user:101", B(8));
+	ck_sel("user:nobody", 0);
+}
+END_TEST
+
+START_TEST(t_states_protocols_families)
+{
+	ck_sel("state:listen", B(0) | B(1) | B(5));
+	ck_sel("state:LISTEN", B(0) | B(1) | B(5));
+	ck_sel("state:time-wait", B(4));
+	ck_sel("state:TIME_WAIT", B(4));
+	ck_sel("state:established", B(2) | B(3) | B(6) | B(7) | B(9) | B(10));
+	ck_sel("state:estab", B(2) | B(3) | B(6) | B(7) | B(9) | B(10));
+	ck_sel("state:unconn", B(8));
+	ck_sel("state:listen,time-wait", B(0) | B(1) | B(4) | B(5));
+	ck_sel("state:listening", B(0) | B(1) | B(5) | B(8));
+	ck_sel("tcp", 0x7ff & ~(B(8) | B(9)));
+	ck_sel("TCP", 0x7ff & ~(B(8) | B(9)));
+	ck_sel("udp", B(8) | B(9));
+	ck_sel("proto:udp", B(8) | B(9));
+	ck_sel("6", B(1) | B(3) | B(9));
+	ck_sel("ipv6", B(1) | B(3) | B(9));
+	ck_sel("4", 0x7ff & ~(B(1) | B(3) | B(9)));
+	ck_sel("inet", 0x7ff & ~(B(1) | B(3) | B(9)));
+}
+END_TEST
+
+START_TEST(t_addresses)
+{
+	ck_sel("addr:127.0.0.1", B(3) | B(5) | B(6) | B(7));
+	ck_sel("addr:::ffff:127.0.0.1", B(3) | B(5) | B(6) | B(7));
+	ck_sel("addr:10.0.0.0/8", B(2) | B(4) | B(10));
+	ck_sel("laddr:10.0.0.5", B(2) | B(4) | B(10));
+	ck_sel("raddr:10.0.0.17", B(2));
+	ck_sel("raddr:10.0.0.16/31", B(2));
+	ck_sel("raddr:10.0.0.18/31", B(4));
+	ck_sel("addr:2001:db8::/32", B(9));
+	ck_sel("[2001:db8::2]", B(9));
+	ck_sel("2001:db8::2", B(9));
+	ck_sel("127.0.0.53", B(8));
+	ck_sel("addr:0.0.0.0/0", 0x7ff & ~(B(1) | B(9)));
+}
+END_TEST
+
+START_TEST(t_precedence)
+{
+	/* AND binds tighter than OR; NOT binds to one term. */
+	ck_sel("tcp port:80 | udp", B(0) | B(1) | B(2) | B(3) | B(4) | B(8) | B(9));
+	ck_sel("tcp (port:80 | udp)", B(0) | B(1) | B(2) | B(3) | B(4));
+	ck_sel("!tcp port:53", B(8) | B(9));
+	ck_sel("not state:listen tcp", B(2) | B(3) | B(4) | B(6) | B(7) | B(10));
+	ck_sel("port:80 or port:53 and udp", B(0) | B(1) | B(2) | B(3) | B(4) | B(8) | B(9));
+	ck_sel("!(port:80 | port:5432)", B(8) | B(9) | B(10));
+	ck_sel("!!udp", B(8) | B(9));
+	ck_sel("((udp))", B(8) | B(9));
+	ck_sel("tcp and 6", B(1) | B(3));
+	ck_sel("", 0x7ff);
+	ck_sel("   ", 0x7ff);
+}
+END_TEST
+
+/* Asserts text fails at byte pos with a message containing what. */
+static void fails(const char *text, size_t pos, const char *what)
+{
+	struct filter_error err;
+	struct pv_filter *f = filter_parse(text, &err);
+
+	ck_assert_msg(f == NULL, "'%s' parsed but should not", text);
+	ck_assert_msg(strstr(err.msg, what) != NULL, "'%s': message '%s' lacks '%s'", text, err.msg, what);
+	ck_assert_msg(err.pos == pos, "'%s': error at %zu, want %zu (%s)", text, err.pos, pos, err.msg);
+}
+
+START_TEST(t_errors)
+{
+	fails("port:abc", 5, "port must be a number");
+	fails("port:70000", 5, "port must be a number");
+	fails("port:-1", 5, "port range");
+	fails("port:90-80", 5, "runs backwards");
+	fails("tcp state:sideways", 10, "unknown state 'sideways'");
+	fails("state:listen,", 13, "ends with a comma");
+	fails("state:listen,,listen", 13, "unknown state ''");
+	fails("(port:80", 0, "unbalanced '('");
+	fails("port:80)", 7, "unbalanced ')'");
+	fails(")", 0, "unbalanced ')'");
+	fails("pid:", 0, "pid: needs a value");
+	fails("pid:0", 4, "pid must be a positive number");
+	fails("pid:x1", 4, "pid must be a positive number");
+	fails("foo:bar", 0, "unknown keyword 'foo:'");
+	fails("port:80 |", 9, "ends where a term was expected");
+	fails("| port:80", 0, "operator 'or' needs a term");
+	fails("and udp", 0, "operator 'and' needs a term");
+	fails("()", 1, "empty parentheses");
+	fails("proc:\"abc", 5, "unterminated quote");
+	fails("99999", 0, "port must be a number");
+	fails("proto:sctp", 6, "unknown protocol 'sctp'");
+	fails("addr:1.2.3.4/33", 5, "not an address");
+	fails("addr:::1/129", 5, "not an address");
+	fails("addr:bogus", 5, "not an address");
+	fails("!", 1, "ends where a term was expected");
+}
+END_TEST
+
+START_TEST(t_limits)
+{
+	char text[FILTER_MAX_LEN + 2];
+	struct filter_error err;
+	struct pv_filter *f;
+	int i, n = 0;
+
+	/* Exactly the limits parse; one more is a clean error. */
+	for (i = 0; i < FILTER_MAX_DEPTH; i++)
+		text[n++] = '(';
+	n += sprintf(text + n, "udp");
+	for (i = 0; i < FILTER_MAX_DEPTH; i++)
+		text[n++] = ')';
+	text[n] = '\0';
+	f = filter_parse(text, &err);
+	ck_assert_msg(f != NULL, "%d levels should parse: %s", FILTER_MAX_DEPTH, err.msg);
+	filter_free(f);
+	memmove(text + 1, text, (size_t)n + 1);
+	text[0] = '(';
+	memcpy(text + n + 1, ")", 2);
+	fails(text, FILTER_MAX_DEPTH, "nests deeper");
+
+	for (i = 0; i < FILTER_MAX_DEPTH + 1; i++)
+		text[i] = '!';
+	strcpy(text + FILTER_MAX_DEPTH + 1, "udp");
+	fails(text, FILTER_MAX_DEPTH, "nests deeper");
+
+	memset(text, 'a', FILTER_MAX_LEN);
+	text[FILTER_MAX_LEN] = '\0';
+	f = filter_parse(text, &err);
+	ck_assert(f != NULL);
+	filter_free(f);
+	memcpy(text + FILTER_MAX_LEN, "a", 2);
+	fails(text, FILTER_MAX_LEN, "longer than");
+}
+END_TEST
+
+static uint64_t mask_of(const char *text)
+{
+	struct filter_error err;
+	struct pv_filter *f = filter_parse(text, &err);
+	uint64_t m;
+
+	ck_assert_msg(f != NULL, "%s", err.msg);
+	m = filter_kernel_mask(f);
+	filter_free(f);
+	return m;
+}
+
+#define STATES(m, fam, proto) filter_mask_states(m, fam, proto)
+
+START_TEST(t_kernel_mask)
+{
+	uint64_t m;
+
+	ck_assert_uint_eq(filter_kernel_mask(NULL), ~0ull);
+	ck_assert_uint_eq(mask_of(""), ~0ull);
+	ck_assert_uint_eq(mask_of("port:80"), ~0ull);
+	ck_assert_uint_eq(mask_of("tcp | port:80"), ~0ull);
+	ck_assert_uint_eq(mask_of("!(tcp port:80)"), ~0ull);
+
+	m = mask_of("tcp");
+	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_TCP), 0xffff);
+	ck_assert_uint_eq(STATES(m, AF_INET6, IPPROTO_TCP), 0xffff);
+	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_UDP), 0);
+	ck_assert_uint_eq(STATES(m, AF_INET6, IPPROTO_UDP), 0);
+
+	m = mask_of("state:listen port:80");
+	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_TCP), 1u << PV_STATE_LISTEN);
+	ck_assert_uint_eq(STATES(m, AF_INET6, IPPROTO_TCP), 1u << PV_STATE_LISTEN);
+
+	m = mask_of("state:listening");
+	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_TCP), 1u << PV_STATE_LISTEN);
+	ck_assert_uint_eq(STATES(m, AF_INET6, IPPROTO_UDP), 1u << PV_STATE_CLOSE);
+
+	m = mask_of("6 udp");
+	ck_assert_uint_eq(STATES(m, AF_INET6, IPPROTO_UDP), 0xffff);
+	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_UDP), 0);
+	ck_assert_uint_eq(STATES(m, AF_INET6, IPPROTO_TCP), 0);
+
+	m = mask_of("!tcp");
+	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_TCP), 0);
+	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_UDP), 0xffff);
+
+	m = mask_of("!state:time-wait tcp");
+	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_TCP), 0xffff & ~(1u << PV_STATE_TIME_WAIT));
+
+	m = mask_of("state:listen | udp");
+	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_TCP), 1u << PV_STATE_LISTEN);
+	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_UDP), 0xffff);
+}
+END_TEST
+
+/* Every socket the mask excludes must also fail the filter itself. */
+START_TEST(t_kernel_mask_is_sound)
+{
+	static const char *const filters[] = {
+		"tcp", "udp", "6", "state:listen", "!state:listen", "state:listening",
+		"tcp port:80 | udp", "!(tcp 4)", "(state:established | state:time-wait) !6",
+		"state:unconn | state:listen", "!udp !tcp", "proc:nginx | 6",
+	};
+	size_t i, k;
+
+	for (i = 0; i < sizeof(filters) / sizeof(filters[0]); i++) {
+		uint64_t m = mask_of(filters[i]);
+		unsigned chosen = sel(filters[i]);
+
+		for (k = 0; k < snap.nsocks; k++) {
+			const struct pv_socket *s = &snap.socks[k];
+			bool asked = (m >> filter_mask_bit(s->family, s->proto, s->state)) & 1;
+
+			ck_assert_msg(asked || !(chosen & B(k)),
+				      "'%s' matches socket %zu but the kernel mask excludes it", filters[i], k);
+		}
+	}
+}
+END_TEST
+
+START_TEST(t_and_combines)
+{
+	struct filter_error err;
+	struct pv_filter *a = filter_parse("tcp", &err), *b = filter_parse("port:80 | port:53", &err);
+	struct pv_filter *both = filter_and(a, b), *only_a = filter_and(a, NULL), *none = filter_and(NULL, NULL);
+	unsigned m = 0, ma = 0, mn = 0;
+	size_t i;
+
+	for (i = 0; i < snap.nsocks; i++) {
+		m |= filter_match(both, &snap, &snap.socks[i]) ? B(i) : 0;
+		ma |= filter_match(only_a, &snap, &snap.socks[i]) ? B(i) : 0;
+		mn |= filter_match(none, &snap, &snap.socks[i]) ? B(i) : 0;
+	}
+	ck_assert_uint_eq(m, B(0) | B(1) | B(2) | B(3) | B(4));
+	ck_assert_uint_eq(ma, sel("tcp"));
+	ck_assert_uint_eq(mn, 0x7ff);
+	filter_free(a);
+	filter_free(b);
+	filter_free(both);
+	filter_free(only_a);
+	filter_free(none);
+}
+END_TEST
+
+static Suite *filter_suite(void)
+{
+	Suite *s = suite_create("filter");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, t_ports);
+	tcase_add_test(tc, t_processes_and_users);
+	tcase_add_test(tc, t_states_protocols_families);
+	tcase_add_test(tc, t_addresses);
+	tcase_add_test(tc, t_precedence);
+	tcase_add_test(tc, t_errors);
+	tcase_add_test(tc, t_limits);
+	tcase_add_test(tc, t_kernel_mask);
+	tcase_add_test(tc, t_kernel_mask_is_sound);
+	tcase_add_test(tc, t_and_combines);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+CHECK_MAIN(filter_suite)

@@ -1,0 +1,90 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_main.h"
+#include "json.h"
+
+static char *escaped(const char *s, size_t len)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
+
+	json_write_escaped(f, s, len);
+	fclose(f);
+	return buf;
+}
+
+#define ck_escape(in, want)                                             \
+	do {                                                            \
+		char *got_ = escaped(in, sizeof(in) - 1);               \
+		ck_assert_str_eq(got_, want);                           \
+		free(got_);                                             \
+	} while (0)
+
+START_TEST(t_escapes)
+{
+	ck_escape("plain", "\"plain\"");
+	ck_escape("a\"b\\c", "\"a\\\"b\\\\c\"");
+	ck_escape("\n\t\r\b\f", "\"\\n\\t\\r\\b\\f\"");
+	ck_escape("\x1b[31mred\a", "\"\\u001b[31mred\\u0007\"");
+	ck_escape("del\x7f", "\"del\\u007f\"");
+	ck_escape("nul\0x", "\"nul\\u0000x\"");
+	/* Valid UTF-8 passes untouched; U+2028 is escaped for JavaScript. */
+	ck_escape("caf\xc3\xa9 \xe6\x95\xb0 \xf0\x9f\x98\x80", "\"caf\xc3\xa9 \xe6\x95\xb0 \xf0\x9f\x98\x80\"");
+	ck_escape("\xe2\x80\xa8", "\"\\u2028\"");
+	/* Each invalid byte becomes \u00XX of its value. */
+	ck_escape("bad\xff\xfe", "\"bad\\u00ff\\u00fe\"");
+	ck_escape("\xc3(", "\"\\u00c3(\"");
+	ck_escape("\xed\xa0\x80", "\"\\u00ed\\u00a0\\u0080\"");        /* a surrogate */
+	ck_escape("\xc0\xaf", "\"\\u00c0\\u00af\"");                   /* overlong '/' */
+	ck_escape("\xe6\x95", "\"\\u00e6\\u0095\"");                   /* cut short */
+}
+END_TEST
+
+START_TEST(t_writer_structure)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
+	struct json_writer w;
+
+	json_init(&w, f);
+	json_begin_object(&w);
+	json_key(&w, "a");
+	json_uint(&w, 18446744073709551615ull);
+	json_key(&w, "b");
+	json_begin_array(&w);
+	json_int(&w, -5);
+	json_bool(&w, true);
+	json_null(&w);
+	json_string(&w, NULL);
+	json_begin_object(&w);
+	json_end_object(&w);
+	json_begin_array(&w);
+	json_end_array(&w);
+	json_end_array(&w);
+	json_key(&w, "c\"");
+	json_string_len(&w, "x\0y", 3);
+	json_end_object(&w);
+	fclose(f);
+	ck_assert_str_eq(buf, "{\"a\":18446744073709551615,\"b\":[-5,true,null,null,{},[]],\"c\\\"\":\"x\\u0000y\"}");
+	free(buf);
+}
+END_TEST
+
+static Suite *json_suite(void)
+{
+	Suite *s = suite_create("json");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, t_escapes);
+	tcase_add_test(tc, t_writer_structure);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+CHECK_MAIN(json_suite)

@@ -1,0 +1,150 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <netinet/in.h>
+
+#include "check_main.h"
+#include "fixtures.h"
+#include "rows.h"
+
+static struct pv_snapshot snap;
+static struct pv_rows rows;
+
+static void setup(void) { fixture_snapshot(&snap); memset(&rows, 0, sizeof(rows)); }
+static void teardown(void) { rows_free(&rows); snapshot_free(&snap); }
+
+/* Renders rows compactly: "G<label>" for groups, "<depth>:<socket>" for
+ * sockets, space separated. */
+static const char *render(void)
+{
+	static char buf[1024];
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < rows.nrows; i++) {
+		const struct pv_row *r = &rows.rows[i];
+
+		if (r->kind == ROW_GROUP) {
+			const struct pv_group *g = &rows.groups[r->index];
+
+			switch (g->kind) {
+			case GK_PROCESS: n += (size_t)snprintf(buf + n, sizeof(buf) - n, "G%d ", snap.procs[g->proc].pid); break;
+			case GK_HIDDEN: n += (size_t)snprintf(buf + n, sizeof(buf) - n, "Ghidden%u ", g->uid); break;
+			case GK_NOPROC: n += (size_t)snprintf(buf + n, sizeof(buf) - n, "Gnone "); break;
+			case GK_PORT: n += (size_t)snprintf(buf + n, sizeof(buf) - n, "G%s%u ", g->proto == IPPROTO_TCP ? "tcp" : "udp", g->port); break;
+			case GK_REMOTE: n += (size_t)snprintf(buf + n, sizeof(buf) - n, "Gto%u ", g->remote.port); break;
+			}
+		} else {
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%u:%u ", r->depth, r->index);
+		}
+	}
+	if (n)
+		buf[n - 1] = '\0';
+	return buf;
+}
+
+static void build(const char *filter_text, enum group_mode mode)
+{
+	struct filter_error err;
+	struct pv_filter *f = filter_parse(filter_text, &err);
+
+	ck_assert_ptr_nonnull(f);
+	rows_build(&rows, &snap, f, mode);
+	filter_free(f);
+}
+
+static const struct pv_group *group_of_row(size_t i)
+{
+	ck_assert_int_eq(rows.rows[i].kind, ROW_GROUP);
+	return &rows.groups[rows.rows[i].index];
+}
+
+START_TEST(t_by_process)
+{
+	build("", GROUP_PROCESS);
+	/* Servers by name, then clients, then hidden owners by uid; listeners
+	 * first, each with the connections accepted from it. */
+	ck_assert_str_eq(render(), "G100 1:0 2:2 2:4 1:1 2:3 G812 1:5 2:7 G4211 1:6 1:9 "
+				   "Ghidden101 1:8 Ghidden1000 1:10");
+	ck_assert_uint_eq(group_of_row(0)->listeners, 2);
+	ck_assert_uint_eq(group_of_row(0)->connections, 3);
+	ck_assert_uint_eq(group_of_row(6)->listeners, 1);
+	ck_assert_uint_eq(group_of_row(6)->connections, 1);
+	ck_assert_uint_eq(group_of_row(9)->listeners, 0);
+	ck_assert_uint_eq(group_of_row(9)->connections, 2);
+	ck_assert_uint_eq(rows.nselected, 11);
+}
+END_TEST
+
+START_TEST(t_by_process_without_listeners)
+{
+	/* With the listener filtered out, a worker's connection stands under
+	 * the worker itself. */
+	build("state:established", GROUP_PROCESS);
+	ck_assert_str_eq(render(), "G101 1:2 1:3 G812 1:7 G4211 1:6 1:9 Ghidden1000 1:10");
+	build("state:time-wait", GROUP_PROCESS);
+	ck_assert_str_eq(render(), "Gnone 1:4");
+}
+END_TEST
+
+START_TEST(t_by_port)
+{
+	build("", GROUP_PORT);
+	ck_assert_str_eq(render(), "Gtcp80 1:0 2:2 2:4 1:1 2:3 Gtcp5432 1:5 2:7 Gudp53 1:8 "
+				   "Gto443 1:10 Gto5432 1:6 Gto53 1:9");
+	ck_assert_uint_eq(group_of_row(0)->listeners, 2);
+	ck_assert_uint_eq(group_of_row(0)->connections, 3);
+	ck_assert_uint_eq(group_of_row(0)->accept_queue, 6);
+	ck_assert_uint_eq(group_of_row(0)->backlog, 1022);
+}
+END_TEST
+
+START_TEST(t_flat)
+{
+	build("", GROUP_NONE);
+	ck_assert_str_eq(render(), "0:0 0:2 0:4 0:3 0:1 0:5 0:7 0:6 0:10 0:8 0:9");
+	ck_assert_uint_eq(rows.ngroups, 0);
+	build("port:5432", GROUP_NONE);
+	ck_assert_str_eq(render(), "0:5 0:7 0:6");
+	build("port:1", GROUP_PROCESS);
+	ck_assert_str_eq(render(), "");
+	ck_assert_uint_eq(rows.nselected, 0);
+}
+END_TEST
+
+START_TEST(t_primary_owner_is_oldest)
+{
+	ck_assert_int_eq(rows_primary_owner(&snap, &snap.socks[0]), FX_NGINX);
+	ck_assert_int_eq(rows_primary_owner(&snap, &snap.socks[2]), FX_NGINX_WORKER);
+	ck_assert_int_eq(rows_primary_owner(&snap, &snap.socks[4]), -1);
+}
+END_TEST
+
+START_TEST(t_group_mode_names)
+{
+	ck_assert_int_eq(group_mode_parse("process"), GROUP_PROCESS);
+	ck_assert_int_eq(group_mode_parse("port"), GROUP_PORT);
+	ck_assert_int_eq(group_mode_parse("none"), GROUP_NONE);
+	ck_assert_int_eq(group_mode_parse("Port"), -1);
+	ck_assert_str_eq(group_mode_name(GROUP_PORT), "port");
+}
+END_TEST
+
+static Suite *rows_suite(void)
+{
+	Suite *s = suite_create("rows");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, t_by_process);
+	tcase_add_test(tc, t_by_process_without_listeners);
+	tcase_add_test(tc, t_by_port);
+	tcase_add_test(tc, t_flat);
+	tcase_add_test(tc, t_primary_owner_is_oldest);
+	tcase_add_test(tc, t_group_mode_names);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+CHECK_MAIN(rows_suite)

@@ -1,0 +1,107 @@
+#include "config.h"
+
+#include "fixtures.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "addr.h"
+#include "states.h"
+#include "xalloc.h"
+
+static void fx_endpoint(struct pv_endpoint *e, const char *addr, uint16_t port)
+{
+	int prefix;
+
+	addr_parse(addr, strlen(addr), &e->addr, &prefix);
+	e->port = port;
+}
+
+static void fx_add(struct pv_snapshot *s, uint8_t family, uint8_t proto, uint8_t state,
+		   const char *laddr, uint16_t lport, const char *raddr, uint16_t rport,
+		   uint32_t uid, const char *user, uint8_t status)
+{
+	struct pv_socket k;
+
+	memset(&k, 0, sizeof(k));
+	k.family = family;
+	k.proto = proto;
+	k.state = state;
+	k.v6only = -1;
+	fx_endpoint(&k.local, laddr, lport);
+	fx_endpoint(&k.remote, raddr, rport);
+	k.uid = uid;
+	k.user = user;
+	k.cookie = s->nsocks + 1000;
+	k.inode = state == PV_STATE_TIME_WAIT ? 0 : (uint32_t)(s->nsocks + 5000);
+	k.owner_status = status;
+	if (state == PV_STATE_LISTEN) {
+		k.rqueue = 3;
+		k.wqueue = 511;
+	}
+	snapshot_add_socket(s, &k);
+}
+
+static void fx_process(struct pv_snapshot *s, int pid, unsigned long long start, uint32_t uid,
+		       const char *user, const char *comm, const char *cmdline)
+{
+	uint32_t i = snapshot_add_process(s);
+	struct pv_process *p = &s->procs[i];
+
+	p->pid = pid;
+	p->start_time = start;
+	p->uid = uid;
+	p->user = user;
+	p->comm = arena_strdup(&s->arena, comm);
+	p->cmdline = arena_strdup(&s->arena, cmdline);
+	p->cmdline_len = strlen(cmdline);
+}
+
+/* Gives socket k the listed process indices as owners. */
+static void fx_owners(struct pv_snapshot *s, size_t k, int n, const uint32_t *procs)
+{
+	int i;
+
+	s->owner_refs = xreallocarray(s->owner_refs, s->nrefs + (size_t)n, sizeof(uint32_t));
+	s->socks[k].owner_first = (uint32_t)s->nrefs;
+	s->socks[k].owner_count = (uint32_t)n;
+	for (i = 0; i < n; i++)
+		s->owner_refs[s->nrefs++] = procs[i];
+}
+
+void fixture_snapshot(struct pv_snapshot *s)
+{
+	static const uint32_t nginx_both[] = { FX_NGINX_WORKER, FX_NGINX };
+	static const uint32_t worker[] = { FX_NGINX_WORKER };
+	static const uint32_t psql[] = { FX_PSQL };
+	static const uint32_t postgres[] = { FX_POSTGRES };
+
+	snapshot_init(s);
+	fx_process(s, 100, 500, 0, "root", "nginx", "nginx: master process /usr/sbin/nginx");
+	fx_process(s, 101, 510, 33, "www-data", "nginx", "nginx: worker process");
+	fx_process(s, 4211, 9000, 1000, "alice", "psql", "psql -h localhost appdb");
+	fx_process(s, 812, 300, 114, "postgres", "postgres", "/usr/lib/postgresql/15/bin/postgres");
+
+	fx_add(s, AF_INET, IPPROTO_TCP, PV_STATE_LISTEN, "0.0.0.0", 80, "0.0.0.0", 0, 0, "root", PV_OWNER_OK);
+	fx_add(s, AF_INET6, IPPROTO_TCP, PV_STATE_LISTEN, "::", 80, "::", 0, 0, "root", PV_OWNER_OK);
+	fx_add(s, AF_INET, IPPROTO_TCP, PV_STATE_ESTABLISHED, "10.0.0.5", 80, "10.0.0.17", 51234, 33, "www-data", PV_OWNER_OK);
+	fx_add(s, AF_INET6, IPPROTO_TCP, PV_STATE_ESTABLISHED, "::ffff:127.0.0.1", 80, "::ffff:127.0.0.1", 40000, 33, "www-data", PV_OWNER_OK);
+	fx_add(s, AF_INET, IPPROTO_TCP, PV_STATE_TIME_WAIT, "10.0.0.5", 80, "10.0.0.18", 40022, 0, "root", PV_OWNER_NONE);
+	fx_add(s, AF_INET, IPPROTO_TCP, PV_STATE_LISTEN, "127.0.0.1", 5432, "0.0.0.0", 0, 114, "postgres", PV_OWNER_OK);
+	fx_add(s, AF_INET, IPPROTO_TCP, PV_STATE_ESTABLISHED, "127.0.0.1", 33000, "127.0.0.1", 5432, 1000, "alice", PV_OWNER_OK);
+	fx_add(s, AF_INET, IPPROTO_TCP, PV_STATE_ESTABLISHED, "127.0.0.1", 5432, "127.0.0.1", 33000, 114, "postgres", PV_OWNER_OK);
+	fx_add(s, AF_INET, IPPROTO_UDP, PV_STATE_CLOSE, "127.0.0.53", 53, "0.0.0.0", 0, 101, NULL, PV_OWNER_HIDDEN);
+	fx_add(s, AF_INET6, IPPROTO_UDP, PV_STATE_ESTABLISHED, "2001:db8::1", 5000, "2001:db8::2", 53, 1000, "alice", PV_OWNER_OK);
+	fx_add(s, AF_INET, IPPROTO_TCP, PV_STATE_ESTABLISHED, "10.0.0.5", 40100, "93.184.216.34", 443, 1000, "alice", PV_OWNER_HIDDEN);
+
+	fx_owners(s, 0, 2, nginx_both);
+	fx_owners(s, 1, 2, nginx_both);
+	fx_owners(s, 2, 1, worker);
+	fx_owners(s, 3, 1, worker);
+	fx_owners(s, 5, 1, postgres);
+	fx_owners(s, 6, 1, psql);
+	fx_owners(s, 7, 1, postgres);
+	fx_owners(s, 9, 1, psql);
+}

@@ -1,0 +1,25 @@
+/* An in-memory snapshot with known sockets and processes, for model tests. */
+#ifndef PV_FIXTURES_H
+#define PV_FIXTURES_H
+
+#include "snapshot.h"
+
+/* Process indices in the fixture. */
+enum { FX_NGINX, FX_NGINX_WORKER, FX_PSQL, FX_POSTGRES, FX_PROCS };
+
+/* Fills s with:
+ *  0 tcp  LISTEN      0.0.0.0:80          owners nginx(100), worker(101)
+ *  1 tcp6 LISTEN      [::]:80  v6only=0   owners nginx(100), worker(101)
+ *  2 tcp  ESTAB       10.0.0.5:80 <- 10.0.0.17:51234   owner worker(101)
+ *  3 tcp6 ESTAB       127.0.0.1:80 <- 127.0.0.1:40000 (v4-mapped) owner worker(101)
+ *  4 tcp  TIME_WAIT   10.0.0.5:80 <- 10.0.0.18:40022   no owner, inode 0
+ *  5 tcp  LISTEN      127.0.0.1:5432      owner postgres(812), uid 114
+ *  6 tcp  ESTAB       127.0.0.1:33000 -> 127.0.0.1:5432  owner psql(4211), uid 1000
+ *  7 tcp  ESTAB       127.0.0.1:5432 <- 127.0.0.1:33000  owner postgres(812)
+ *  8 udp  UNCONN      127.0.0.53:53       hidden, uid 101
+ *  9 udp6 ESTAB       [2001:db8::1]:5000 -> [2001:db8::2]:53  owner psql(4211)
+ * 10 tcp  ESTAB       10.0.0.5:40100 -> 93.184.216.34:443  hidden, uid 1000
+ * Sockets are added in this order. */
+void fixture_snapshot(struct pv_snapshot *s);
+
+#endif
