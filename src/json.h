@@ -35,6 +35,12 @@ void json_int(struct json_writer *w, int64_t v);
 void json_bool(struct json_writer *w, bool v);
 void json_null(struct json_writer *w);
 
+/* An object member: the key and its value in one call. */
+void json_member_uint(struct json_writer *w, const char *key, uint64_t v);
+void json_member_bool(struct json_writer *w, const char *key, bool v);
+/* NULL s writes null. */
+void json_member_string(struct json_writer *w, const char *key, const char *s);
+
 /* The escaping alone, for callers and tests: writes the quoted string. */
 void json_write_escaped(FILE *out, const char *s, size_t len);
 

@@ -27,10 +27,8 @@ static void json_endpoint(struct json_writer *w, const char *key, const struct p
 
 	json_key(w, key);
 	json_begin_object(w);
-	json_key(w, "addr");
-	json_string(w, addr_format(&e->addr, buf, sizeof(buf)));
-	json_key(w, "port");
-	json_uint(w, e->port);
+	json_member_string(w, "addr", addr_format(&e->addr, buf, sizeof(buf)));
+	json_member_uint(w, "port", e->port);
 	json_end_object(w);
 }
 
@@ -42,18 +40,18 @@ static void json_tcp_info(struct json_writer *w, const struct pv_tcp_details *t)
 {
 	json_key(w, "tcp_info");
 	json_begin_object(w);
-	json_key(w, "rtt_us"); json_uint(w, t->rtt_us);
-	json_key(w, "rttvar_us"); json_uint(w, t->rttvar_us);
-	json_key(w, "retransmits"); json_uint(w, t->retransmits);
-	json_key(w, "total_retrans"); json_uint(w, t->total_retrans);
-	json_key(w, "snd_cwnd"); json_uint(w, t->snd_cwnd);
-	json_key(w, "unacked"); json_uint(w, t->unacked);
-	json_key(w, "lost"); json_uint(w, t->lost);
-	json_key(w, "last_data_sent_ms"); json_uint(w, t->last_data_sent_ms);
-	json_key(w, "last_data_recv_ms"); json_uint(w, t->last_data_recv_ms);
-	json_key(w, "bytes_acked"); json_uint(w, t->bytes_acked);
-	json_key(w, "bytes_received"); json_uint(w, t->bytes_received);
-	json_key(w, "delivery_rate"); json_uint(w, t->delivery_rate);
+	json_member_uint(w, "rtt_us", t->rtt_us);
+	json_member_uint(w, "rttvar_us", t->rttvar_us);
+	json_member_uint(w, "retransmits", t->retransmits);
+	json_member_uint(w, "total_retrans", t->total_retrans);
+	json_member_uint(w, "snd_cwnd", t->snd_cwnd);
+	json_member_uint(w, "unacked", t->unacked);
+	json_member_uint(w, "lost", t->lost);
+	json_member_uint(w, "last_data_sent_ms", t->last_data_sent_ms);
+	json_member_uint(w, "last_data_recv_ms", t->last_data_recv_ms);
+	json_member_uint(w, "bytes_acked", t->bytes_acked);
+	json_member_uint(w, "bytes_received", t->bytes_received);
+	json_member_uint(w, "delivery_rate", t->delivery_rate);
 	json_end_object(w);
 }
 
@@ -62,46 +60,30 @@ static void json_socket(struct json_writer *w, const struct pv_snapshot *s, cons
 	uint32_t i;
 
 	json_begin_object(w);
-	json_key(w, "proto");
-	json_string(w, k->proto == IPPROTO_TCP ? "tcp" : "udp");
-	json_key(w, "family");
-	json_string(w, k->family == AF_INET6 ? "inet6" : "inet");
-	json_key(w, "state");
-	json_string(w, state_name(k->proto, k->state));
+	json_member_string(w, "proto", k->proto == IPPROTO_TCP ? "tcp" : "udp");
+	json_member_string(w, "family", k->family == AF_INET6 ? "inet6" : "inet");
+	json_member_string(w, "state", state_name(k->proto, k->state));
 	json_endpoint(w, "local", &k->local);
 	json_endpoint(w, "remote", &k->remote);
-	json_key(w, "listening");
-	json_bool(w, socket_is_listener(k));
-	if (k->v6only >= 0) {
-		json_key(w, "v6only");
-		json_bool(w, k->v6only);
-	}
-	json_key(w, "interface");
-	json_uint(w, k->ifindex);
-	json_key(w, "inode");
-	json_uint(w, k->inode);
-	json_key(w, "cookie");
-	json_uint(w, k->cookie);
-	json_key(w, "uid");
-	json_uint(w, k->uid);
-	json_key(w, "user");
-	json_string(w, k->user);
-	json_key(w, "rx_queue");
-	json_uint(w, k->rqueue);
-	json_key(w, "tx_queue");
-	json_uint(w, k->wqueue);
-	json_key(w, "owner_status");
-	json_string(w, owner_status_names[k->owner_status]);
+	json_member_bool(w, "listening", socket_is_listener(k));
+	if (k->v6only >= 0)
+		json_member_bool(w, "v6only", k->v6only);
+	json_member_uint(w, "interface", k->ifindex);
+	json_member_uint(w, "inode", k->inode);
+	json_member_uint(w, "cookie", k->cookie);
+	json_member_uint(w, "uid", k->uid);
+	json_member_string(w, "user", k->user);
+	json_member_uint(w, "rx_queue", k->rqueue);
+	json_member_uint(w, "tx_queue", k->wqueue);
+	json_member_string(w, "owner_status", owner_status_names[k->owner_status]);
 	json_key(w, "owners");
 	json_begin_array(w);
 	for (i = 0; i < k->owner_count; i++) {
 		const struct pv_process *p = snapshot_owner(s, k, i);
 
 		json_begin_object(w);
-		json_key(w, "pid");
-		json_uint(w, (uint64_t)p->pid);
-		json_key(w, "comm");
-		json_string(w, p->comm);
+		json_member_uint(w, "pid", (uint64_t)p->pid);
+		json_member_string(w, "comm", p->comm);
 		json_end_object(w);
 	}
 	json_end_array(w);
@@ -113,22 +95,15 @@ static void json_socket(struct json_writer *w, const struct pv_snapshot *s, cons
 static void json_process(struct json_writer *w, const struct pv_process *p)
 {
 	json_begin_object(w);
-	json_key(w, "pid");
-	json_uint(w, (uint64_t)p->pid);
-	json_key(w, "start_time");
-	json_uint(w, p->start_time);
-	json_key(w, "uid");
-	json_uint(w, p->uid);
-	json_key(w, "user");
-	json_string(w, p->user);
-	json_key(w, "comm");
-	json_string(w, p->comm);
+	json_member_uint(w, "pid", (uint64_t)p->pid);
+	json_member_uint(w, "start_time", p->start_time);
+	json_member_uint(w, "uid", p->uid);
+	json_member_string(w, "user", p->user);
+	json_member_string(w, "comm", p->comm);
 	json_key(w, "cmdline");
 	json_string_len(w, p->cmdline, p->cmdline_len);
-	if (p->cmdline_truncated) {
-		json_key(w, "cmdline_truncated");
-		json_bool(w, true);
-	}
+	if (p->cmdline_truncated)
+		json_member_bool(w, "cmdline_truncated", true);
 	json_end_object(w);
 }
 
@@ -154,10 +129,8 @@ static void json_notices(struct json_writer *w, const struct pv_snapshot *s)
 		if (s->unavailable & dumps[i].bit)
 			json_string(w, dumps[i].name);
 	json_end_array(w);
-	json_key(w, "incomplete");
-	json_bool(w, s->incomplete);
-	json_key(w, "unreadable_processes");
-	json_uint(w, s->hidden_procs);
+	json_member_bool(w, "incomplete", s->incomplete);
+	json_member_uint(w, "unreadable_processes", s->hidden_procs);
 }
 
 void output_json(FILE *out, const struct pv_snapshot *s, const struct pv_rows *r,
