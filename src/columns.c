@@ -2,11 +2,13 @@
 
 #include "columns.h"
 
+#include <stdint.h>
 #include <string.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "addr.h"
+#include "rows.h"
 #include "sanitize.h"
 #include "states.h"
 
@@ -120,6 +122,89 @@ size_t column_format_owners(const struct pv_snapshot *s, const struct pv_socket 
 		width += sb->len - before;
 	}
 	return width;
+}
+
+static const char *plural(uint32_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+static void group_counts(struct strbuf *sb, const struct pv_group *g)
+{
+	strbuf_printf(sb, "%u listening, %u %s", g->listeners, g->connections,
+		      plural(g->connections, "connection", "connections"));
+}
+
+void column_format_group(const struct pv_snapshot *s, const struct pv_group *g, bool utf8,
+			 struct strbuf *sb)
+{
+	switch (g->kind) {
+	case GK_PROCESS: {
+		const struct pv_process *p = &s->procs[g->proc];
+
+		sanitize_append(sb, p->comm, strlen(p->comm), utf8);
+		strbuf_printf(sb, "  pid %d  user ", p->pid);
+		if (p->user)
+			sanitize_append(sb, p->user, strlen(p->user), utf8);
+		else
+			strbuf_printf(sb, "%u", p->uid);
+		strbuf_puts(sb, "  ");
+		group_counts(sb, g);
+		if (g->listeners == 0)
+			strbuf_puts(sb, " (client)");
+		break;
+	}
+	case GK_HIDDEN:
+		strbuf_printf(sb, "(owner hidden)  uid %u  ", g->uid);
+		group_counts(sb, g);
+		break;
+	case GK_NOPROC:
+		strbuf_puts(sb, "(no process)  ");
+		group_counts(sb, g);
+		break;
+	case GK_PORT: {
+		const struct pv_socket *l = &s->socks[g->first_socket];
+
+		strbuf_printf(sb, "%s port %u  ", g->proto == IPPROTO_TCP ? "tcp" : "udp", g->port);
+		column_format_owners(s, l, utf8, sb);
+		strbuf_puts(sb, "  ");
+		group_counts(sb, g);
+		if (g->proto == IPPROTO_TCP)
+			strbuf_printf(sb, "  accept %u/%u", g->accept_queue, g->backlog);
+		break;
+	}
+	case GK_REMOTE: {
+		char buf[PV_ENDPOINT_STRLEN];
+
+		strbuf_printf(sb, "remote %s  %u %s", endpoint_format(&g->remote, buf, sizeof(buf)),
+			      g->connections, plural(g->connections, "socket", "sockets"));
+		break;
+	}
+	}
+}
+
+size_t columns_fit(const size_t *want, size_t gap, size_t avail, bool *shown)
+{
+	size_t total;
+	int c;
+
+	for (;;) {
+		int drop = -1;
+
+		total = 0;
+		for (c = 0; c < COL_COUNT; c++)
+			if (shown[c])
+				total += want[c] + (total ? gap : 0);
+		if (total <= avail)
+			return total;
+		for (c = 0; c < COL_COUNT; c++)
+			if (shown[c] && columns[c].priority > 0 &&
+			    (drop < 0 || columns[c].priority > columns[drop].priority))
+				drop = c;
+		if (drop < 0)
+			return total;
+		shown[drop] = false;
+	}
 }
 
 const struct column columns[COL_COUNT] = {

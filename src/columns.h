@@ -33,4 +33,18 @@ extern const struct column columns[COL_COUNT];
 size_t column_format_owners(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
 			    struct strbuf *sb);
 
+struct pv_group;
+
+/* Writes a group's line ("nginx  pid 100  user root  2 listening, 3
+ * connections", "tcp port 80  nginx 100  ...  accept 0/511"), names
+ * sanitised. */
+void column_format_group(const struct pv_snapshot *s, const struct pv_group *g, bool utf8,
+			 struct strbuf *sb);
+
+/* Decides which columns fit avail cells: shown[] starts with the columns
+ * wanted and loses the least important (highest priority number) until the
+ * widths want[] plus gap between columns fit. Columns of priority 0 always
+ * stay. Returns the width the shown columns take. */
+size_t columns_fit(const size_t *want, size_t gap, size_t avail, bool *shown);
+
 #endif

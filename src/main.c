@@ -70,7 +70,7 @@ static int main_once(const struct options *opts, const struct pv_filter *filter)
 	users = users_new();
 	if (owners_collect(&snap, "/proc", users, &stats) < 0)
 		fprintf(stderr, "portview: cannot read /proc: owners are not shown\n");
-	rows_build(&rows, &snap, filter, opts->group);
+	rows_build(&rows, &snap, filter, opts->group, (struct rows_order){ .column = -1 });
 	if (opts->json)
 		output_json(stdout, &snap, &rows, &meta);
 	else

@@ -14,65 +14,6 @@
 
 enum { TEXT_INDENT = 2, TEXT_GAP = 2 };
 
-static const char *plural(uint32_t n, const char *one, const char *many)
-{
-	return n == 1 ? one : many;
-}
-
-static void text_counts(struct strbuf *sb, const struct pv_group *g)
-{
-	strbuf_printf(sb, "%u listening, %u %s", g->listeners, g->connections,
-		      plural(g->connections, "connection", "connections"));
-}
-
-static void text_group_line(struct strbuf *sb, const struct pv_snapshot *s, const struct pv_group *g,
-			    bool utf8)
-{
-	switch (g->kind) {
-	case GK_PROCESS: {
-		const struct pv_process *p = &s->procs[g->proc];
-
-		sanitize_append(sb, p->comm, strlen(p->comm), utf8);
-		strbuf_printf(sb, "  pid %d  user ", p->pid);
-		if (p->user)
-			sanitize_append(sb, p->user, strlen(p->user), utf8);
-		else
-			strbuf_printf(sb, "%u", p->uid);
-		strbuf_puts(sb, "  ");
-		text_counts(sb, g);
-		if (g->listeners == 0)
-			strbuf_puts(sb, " (client)");
-		break;
-	}
-	case GK_HIDDEN:
-		strbuf_printf(sb, "(owner hidden)  uid %u  ", g->uid);
-		text_counts(sb, g);
-		break;
-	case GK_NOPROC:
-		strbuf_puts(sb, "(no process)  ");
-		text_counts(sb, g);
-		break;
-	case GK_PORT: {
-		const struct pv_socket *l = &s->socks[g->first_socket];
-
-		strbuf_printf(sb, "%s port %u  ", g->proto == IPPROTO_TCP ? "tcp" : "udp", g->port);
-		column_format_owners(s, l, utf8, sb);
-		strbuf_puts(sb, "  ");
-		text_counts(sb, g);
-		if (g->proto == IPPROTO_TCP)
-			strbuf_printf(sb, "  accept %u/%u", g->accept_queue, g->backlog);
-		break;
-	}
-	case GK_REMOTE: {
-		char buf[PV_ENDPOINT_STRLEN];
-
-		strbuf_printf(sb, "remote %s  %u %s", endpoint_format(&g->remote, buf, sizeof(buf)),
-			      g->connections, plural(g->connections, "socket", "sockets"));
-		break;
-	}
-	}
-}
-
 static void text_pad(struct strbuf *sb, size_t n)
 {
 	while (n--)
@@ -192,7 +133,7 @@ void output_text(FILE *out, const struct pv_snapshot *s, const struct pv_rows *r
 
 		strbuf_reset(&line);
 		if (row->kind == ROW_GROUP)
-			text_group_line(&line, s, &r->groups[row->index], meta->utf8);
+			column_format_group(s, &r->groups[row->index], meta->utf8, &line);
 		else
 			text_socket_line(&line, s, &s->socks[row->index], row->depth, widths,
 					 meta->utf8, &cell);

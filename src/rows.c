@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 
 #include "addr.h"
+#include "columns.h"
 #include "u64map.h"
 #include "xalloc.h"
 
@@ -55,6 +56,14 @@ int32_t rows_primary_owner(const struct pv_snapshot *s, const struct pv_socket *
 
 /* ---- ordering ---- */
 
+struct sort_ctx {
+	const struct pv_snapshot *s;
+	const struct pv_group *groups;
+	struct rows_order order;
+	const uint32_t *rank;        /* group index -> position */
+	const uint32_t *pos;         /* socket index -> position in socket order */
+};
+
 static int cmp_u32(uint32_t a, uint32_t b) { return a < b ? -1 : a > b; }
 
 static int cmp_endpoint(const struct pv_endpoint *a, const struct pv_endpoint *b)
@@ -69,8 +78,8 @@ static int cmp_endpoint(const struct pv_endpoint *a, const struct pv_endpoint *b
 	return cmp_u32(a->port, b->port);
 }
 
-/* Flat order: protocol, local port, local address, family, remote. */
-static int cmp_socket(const struct pv_socket *a, const struct pv_socket *b)
+/* Natural order: protocol, local port, local address, family, remote. */
+static int cmp_natural(const struct pv_socket *a, const struct pv_socket *b)
 {
 	int c = cmp_u32(a->proto, b->proto);
 
@@ -83,43 +92,102 @@ static int cmp_socket(const struct pv_socket *a, const struct pv_socket *b)
 	return c;
 }
 
-/* qsort has no context argument; the sort runs on one thread at a time. */
-static const struct pv_snapshot *sort_snap;
-static const struct pv_group *sort_groups;
-
-static int cmp_socket_idx(const void *x, const void *y)
+static int cmp_text(const char *a, const char *b)
 {
-	return cmp_socket(&sort_snap->socks[*(const uint32_t *)x], &sort_snap->socks[*(const uint32_t *)y]);
+	return strcmp(a ? a : "", b ? b : "");
 }
 
-static int cmp_group(const struct pv_group *a, const struct pv_group *b)
+/* Compares by one column; numbers sort largest first, as a person sorting
+ * by queue size wants the full queues on top. */
+static int cmp_column(const struct pv_snapshot *s, int column, const struct pv_socket *a,
+		      const struct pv_socket *b)
 {
-	const struct pv_snapshot *s = sort_snap;
+	int32_t pa, pb;
+
+	switch (column) {
+	case COL_PROTO: return cmp_u32(a->proto, b->proto) ? cmp_u32(a->proto, b->proto) : cmp_u32(a->family, b->family);
+	case COL_STATE: return cmp_u32(a->state, b->state);
+	case COL_LOCAL: return cmp_endpoint(&a->local, &b->local);
+	case COL_REMOTE: return cmp_endpoint(&a->remote, &b->remote);
+	case COL_RECVQ: return -cmp_u32(a->rqueue, b->rqueue);
+	case COL_SENDQ: return -cmp_u32(a->wqueue, b->wqueue);
+	case COL_USER: return cmp_text(a->user, b->user) ? cmp_text(a->user, b->user) : cmp_u32(a->uid, b->uid);
+	case COL_PROCESS:
+		pa = rows_primary_owner(s, a);
+		pb = rows_primary_owner(s, b);
+		if (pa < 0 || pb < 0)
+			return cmp_u32(pa < 0, pb < 0);
+		if (strcmp(s->procs[pa].comm, s->procs[pb].comm))
+			return strcmp(s->procs[pa].comm, s->procs[pb].comm);
+		return cmp_u32((uint32_t)s->procs[pa].pid, (uint32_t)s->procs[pb].pid);
+	default: return 0;
+	}
+}
+
+static int cmp_socket(const struct sort_ctx *ctx, const struct pv_socket *a, const struct pv_socket *b)
+{
+	int c = ctx->order.column >= 0 ? cmp_column(ctx->s, ctx->order.column, a, b) : 0;
+
+	if (!c)
+		c = cmp_natural(a, b);
+	return ctx->order.reverse ? -c : c;
+}
+
+static int cmp_socket_idx(const void *x, const void *y, void *arg)
+{
+	const struct sort_ctx *ctx = arg;
+
+	return cmp_socket(ctx, &ctx->s->socks[*(const uint32_t *)x], &ctx->s->socks[*(const uint32_t *)y]);
+}
+
+/* Groups keep their kinds apart (processes, hidden owners, no owner; ports,
+ * then remote endpoints). By default servers come before clients, by name;
+ * with a sort column, groups follow their aggregate: the queue sum for the
+ * queue columns, otherwise their first socket in that order. */
+static int cmp_group(const struct sort_ctx *ctx, const struct pv_group *a, const struct pv_group *b)
+{
+	const struct pv_snapshot *s = ctx->s;
 	int c = cmp_u32(a->kind, b->kind);
 
 	if (c)
 		return c;
+	if (ctx->order.column == COL_RECVQ || ctx->order.column == COL_SENDQ) {
+		c = a->queue_sum > b->queue_sum ? -1 : a->queue_sum < b->queue_sum;
+		if (c)
+			return ctx->order.reverse ? -c : c;
+	} else if (ctx->order.column >= 0) {
+		return cmp_u32(ctx->pos[a->first_socket], ctx->pos[b->first_socket]);
+	}
 	switch (a->kind) {
 	case GK_PROCESS: {
 		const struct pv_process *pa = &s->procs[a->proc], *pb = &s->procs[b->proc];
 
-		/* Servers first, then clients; by name, then pid. */
 		c = cmp_u32(a->listeners == 0, b->listeners == 0);
 		if (!c) c = strcmp(pa->comm, pb->comm);
 		if (!c) c = cmp_u32((uint32_t)pa->pid, (uint32_t)pb->pid);
-		return c;
+		break;
 	}
 	case GK_HIDDEN:
-		return cmp_u32(a->uid, b->uid);
+		c = cmp_u32(a->uid, b->uid);
+		break;
 	case GK_PORT:
 		c = cmp_u32(a->proto, b->proto);
-		return c ? c : cmp_u32(a->port, b->port);
+		if (!c) c = cmp_u32(a->port, b->port);
+		break;
 	case GK_REMOTE:
-		return cmp_endpoint(&a->remote, &b->remote);
+		c = cmp_endpoint(&a->remote, &b->remote);
+		break;
 	case GK_NOPROC:
-		return 0;
+		break;
 	}
-	return 0;
+	return ctx->order.reverse ? -c : c;
+}
+
+static int cmp_group_idx(const void *x, const void *y, void *arg)
+{
+	const struct sort_ctx *ctx = arg;
+
+	return cmp_group(ctx, &ctx->groups[*(const uint32_t *)x], &ctx->groups[*(const uint32_t *)y]);
 }
 
 /* ---- building ---- */
@@ -240,9 +308,10 @@ static uint64_t group_key(enum group_kind kind, uint64_t value)
 	return ((uint64_t)kind << 48 | value) + 1;
 }
 
-static uint32_t builder_owner_group(struct builder *b, struct u64map *index, const struct pv_socket *k)
+static uint32_t builder_owner_group(struct builder *b, struct u64map *index, const struct pv_socket *k,
+				   uint32_t sock)
 {
-	struct pv_group g = { .proc = -1 };
+	struct pv_group g = { .proc = -1, .first_socket = sock };
 	int32_t owner = rows_primary_owner(b->s, k);
 
 	if (owner >= 0) {
@@ -272,9 +341,10 @@ static uint64_t endpoint_hash(const struct pv_endpoint *e)
 
 /* Remote endpoints do not fit a 64-bit key: hash them and step past the
  * rare collision by comparing the stored endpoint. */
-static uint32_t builder_remote_group(struct builder *b, struct u64map *index, const struct pv_socket *k)
+static uint32_t builder_remote_group(struct builder *b, struct u64map *index, const struct pv_socket *k,
+				    uint32_t sock)
 {
-	struct pv_group g = { .kind = GK_REMOTE, .proc = -1, .remote = k->remote };
+	struct pv_group g = { .kind = GK_REMOTE, .proc = -1, .remote = k->remote, .first_socket = sock };
 	uint64_t key = endpoint_hash(&k->remote) | 1;
 
 	for (;; key += 2) {
@@ -287,46 +357,46 @@ static uint32_t builder_remote_group(struct builder *b, struct u64map *index, co
 
 /* ---- emission ---- */
 
-static uint32_t *top_rank;       /* group index -> rank, for sorting top-level sockets */
-static uint32_t *flat_pos;       /* socket index -> position in flat order */
-
-static int cmp_group_idx(const void *x, const void *y)
-{
-	return cmp_group(&sort_groups[*(const uint32_t *)x], &sort_groups[*(const uint32_t *)y]);
-}
-
 struct top_entry {
 	uint32_t sock;
 	uint32_t group;
 };
 
-static int cmp_top(const void *x, const void *y)
+/* Top-level sockets: by group, listeners first, then in socket order. */
+static int cmp_top(const void *x, const void *y, void *arg)
 {
+	const struct sort_ctx *ctx = arg;
 	const struct top_entry *a = x, *b = y;
-	const struct pv_socket *sa = &sort_snap->socks[a->sock], *sb = &sort_snap->socks[b->sock];
-	int c = cmp_u32(top_rank[a->group], top_rank[b->group]);
+	const struct pv_socket *sa = &ctx->s->socks[a->sock], *sb = &ctx->s->socks[b->sock];
+	int c = cmp_u32(ctx->rank[a->group], ctx->rank[b->group]);
 
 	if (!c) c = cmp_u32(!socket_is_listener(sa), !socket_is_listener(sb));
-	if (!c) c = cmp_u32(flat_pos[a->sock], flat_pos[b->sock]);
+	if (!c) c = cmp_u32(ctx->pos[a->sock], ctx->pos[b->sock]);
 	return c;
 }
 
+/* Allocates an array of n elements of size bytes, at least one. */
+static void *rows_alloc(size_t n, size_t size)
+{
+	return xmalloc((n ? n : 1) * size);
+}
+
 void rows_build(struct pv_rows *out, const struct pv_snapshot *s, const struct pv_filter *f,
-		enum group_mode mode)
+		enum group_mode mode, struct rows_order order)
 {
 	struct builder b = { .s = s, .out = out };
+	struct sort_ctx ctx = { .s = s, .order = order };
 	struct u64map index;
 	struct top_entry *top;
 	size_t ntop = 0, i;
-	uint32_t *child_head, *child_next, *order;
+	uint32_t *child_head, *child_next, *group_order, *rank, *pos;
 
 	rows_free(out);
-	out->selected = xmalloc((s->nsocks ? s->nsocks : 1) * sizeof(uint32_t));
+	out->selected = rows_alloc(s->nsocks, sizeof(uint32_t));
 	for (i = 0; i < s->nsocks; i++)
 		if (filter_match(f, s, &s->socks[i]))
 			out->selected[out->nselected++] = (uint32_t)i;
-	sort_snap = s;
-	qsort(out->selected, out->nselected, sizeof(uint32_t), cmp_socket_idx);
+	qsort_r(out->selected, out->nselected, sizeof(uint32_t), cmp_socket_idx, &ctx);
 
 	if (mode == GROUP_NONE) {
 		for (i = 0; i < out->nselected; i++)
@@ -334,20 +404,20 @@ void rows_build(struct pv_rows *out, const struct pv_snapshot *s, const struct p
 		return;
 	}
 
-	b.parent = xmalloc((s->nsocks ? s->nsocks : 1) * sizeof(int32_t));
-	flat_pos = xmalloc((s->nsocks ? s->nsocks : 1) * sizeof(uint32_t));
-	child_head = xmalloc((s->nsocks ? s->nsocks : 1) * sizeof(uint32_t));
-	child_next = xmalloc((s->nsocks ? s->nsocks : 1) * sizeof(uint32_t));
-	top = xmalloc((out->nselected ? out->nselected : 1) * sizeof(*top));
+	b.parent = rows_alloc(s->nsocks, sizeof(int32_t));
+	pos = rows_alloc(s->nsocks, sizeof(uint32_t));
+	child_head = rows_alloc(s->nsocks, sizeof(uint32_t));
+	child_next = rows_alloc(s->nsocks, sizeof(uint32_t));
+	top = rows_alloc(out->nselected, sizeof(*top));
 	builder_find_parents(&b, mode == GROUP_PROCESS);
 	u64map_init(&index, 64);
+	ctx.pos = pos;
 
-	/* Top-level sockets get their groups; children are chained under their
-	 * listener in flat order (appended at the tail). */
+	/* Children are chained under their listener in socket order. */
 	for (i = 0; i < out->nselected; i++) {
 		uint32_t k = out->selected[i];
 
-		flat_pos[k] = (uint32_t)i;
+		pos[k] = (uint32_t)i;
 		child_head[k] = UINT32_MAX;
 	}
 	for (i = out->nselected; i-- > 0;) {
@@ -366,45 +436,51 @@ void rows_build(struct pv_rows *out, const struct pv_snapshot *s, const struct p
 
 		if (b.parent[k] >= 0)
 			continue;
-		if (mode == GROUP_PORT)
-			g = socket_is_listener(sk)
-				? builder_group(&b, &(struct pv_group){ .kind = GK_PORT, .proc = -1,
-						.proto = sk->proto, .port = sk->local.port, .first_socket = k },
-						&index, group_key(GK_PORT, port_key(sk->proto, sk->local.port)))
-				: builder_remote_group(&b, &index, sk);
-		else
-			g = builder_owner_group(&b, &index, sk);
+		if (mode == GROUP_PORT && socket_is_listener(sk)) {
+			struct pv_group pg = { .kind = GK_PORT, .proc = -1, .proto = sk->proto,
+					       .port = sk->local.port, .first_socket = k };
+
+			g = builder_group(&b, &pg, &index, group_key(GK_PORT, port_key(sk->proto, sk->local.port)));
+		} else if (mode == GROUP_PORT) {
+			g = builder_remote_group(&b, &index, sk, k);
+		} else {
+			g = builder_owner_group(&b, &index, sk, k);
+		}
 		top[ntop].sock = k;
 		top[ntop].group = g;
 		ntop++;
 	}
-	/* Counts, now that groups are stable. */
+	/* Counts and sums, now that groups are stable. */
 	for (i = 0; i < ntop; i++) {
 		struct pv_group *g = &out->groups[top[i].group];
 		const struct pv_socket *sk = &s->socks[top[i].sock];
 
-		if (socket_is_listener(sk)) {
-			g->listeners++;
-			if (sk->proto == IPPROTO_TCP) {
-				g->accept_queue += sk->rqueue;
-				g->backlog += sk->wqueue;
-			}
-			for (uint32_t c = child_head[top[i].sock]; c != UINT32_MAX; c = child_next[c])
-				g->connections++;
-		} else {
+		g->queue_sum += (uint64_t)sk->rqueue + sk->wqueue;
+		if (!socket_is_listener(sk)) {
 			g->connections++;
+			continue;
+		}
+		g->listeners++;
+		if (sk->proto == IPPROTO_TCP) {
+			g->accept_queue += sk->rqueue;
+			g->backlog += sk->wqueue;
+		}
+		for (uint32_t c = child_head[top[i].sock]; c != UINT32_MAX; c = child_next[c]) {
+			g->connections++;
+			g->queue_sum += (uint64_t)s->socks[c].rqueue + s->socks[c].wqueue;
 		}
 	}
 
-	order = xmalloc((out->ngroups ? out->ngroups : 1) * sizeof(uint32_t));
-	top_rank = xmalloc((out->ngroups ? out->ngroups : 1) * sizeof(uint32_t));
+	group_order = rows_alloc(out->ngroups, sizeof(uint32_t));
+	rank = rows_alloc(out->ngroups, sizeof(uint32_t));
 	for (i = 0; i < out->ngroups; i++)
-		order[i] = (uint32_t)i;
-	sort_groups = out->groups;
-	qsort(order, out->ngroups, sizeof(uint32_t), cmp_group_idx);
+		group_order[i] = (uint32_t)i;
+	ctx.groups = out->groups;
+	qsort_r(group_order, out->ngroups, sizeof(uint32_t), cmp_group_idx, &ctx);
 	for (i = 0; i < out->ngroups; i++)
-		top_rank[order[i]] = (uint32_t)i;
-	qsort(top, ntop, sizeof(*top), cmp_top);
+		rank[group_order[i]] = (uint32_t)i;
+	ctx.rank = rank;
+	qsort_r(top, ntop, sizeof(*top), cmp_top, &ctx);
 
 	for (i = 0; i < ntop; i++) {
 		uint32_t k = top[i].sock;
@@ -417,12 +493,50 @@ void rows_build(struct pv_rows *out, const struct pv_snapshot *s, const struct p
 	}
 
 	u64map_free(&index);
-	free(order);
-	free(top_rank);
+	free(group_order);
+	free(rank);
 	free(top);
 	free(child_head);
 	free(child_next);
-	free(flat_pos);
+	free(pos);
 	free(b.parent);
-	top_rank = flat_pos = NULL;
+}
+
+void rows_key(const struct pv_rows *r, const struct pv_snapshot *s, size_t i, struct row_key *out)
+{
+	const struct pv_row *row = &r->rows[i];
+	const struct pv_group *g;
+
+	memset(out, 0, sizeof(*out));
+	out->kind = row->kind;
+	if (row->kind == ROW_SOCKET) {
+		out->a = s->socks[row->index].cookie;
+		return;
+	}
+	g = &r->groups[row->index];
+	out->group_kind = (uint8_t)g->kind;
+	switch (g->kind) {
+	case GK_PROCESS:
+		out->a = (uint64_t)s->procs[g->proc].pid;
+		out->b = s->procs[g->proc].start_time;
+		break;
+	case GK_HIDDEN:
+		out->a = g->uid;
+		break;
+	case GK_PORT:
+		out->a = port_key(g->proto, g->port);
+		break;
+	case GK_REMOTE:
+		out->a = (uint64_t)g->remote.addr.family << 16 | g->remote.port;
+		memcpy(out->addr, g->remote.addr.bytes, sizeof(out->addr));
+		break;
+	case GK_NOPROC:
+		break;
+	}
+}
+
+bool row_key_equal(const struct row_key *a, const struct row_key *b)
+{
+	return a->kind == b->kind && a->group_kind == b->group_kind && a->a == b->a &&
+	       a->b == b->b && memcmp(a->addr, b->addr, sizeof(a->addr)) == 0;
 }

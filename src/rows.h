@@ -4,6 +4,7 @@
 #ifndef PV_ROWS_H
 #define PV_ROWS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,7 +30,8 @@ struct pv_group {
 	struct pv_endpoint remote;   /* GK_REMOTE */
 	uint32_t listeners, connections;
 	uint32_t accept_queue, backlog;   /* summed over the group's TCP listeners */
-	uint32_t first_socket;       /* GK_PORT: a listener, for owners and addresses */
+	uint32_t first_socket;       /* the group's first socket: for GK_PORT a listener */
+	uint64_t queue_sum;          /* receive and send queues summed, for sorting */
 };
 
 enum row_kind { ROW_GROUP, ROW_SOCKET };
@@ -38,6 +40,23 @@ struct pv_row {
 	uint8_t kind;                /* enum row_kind */
 	uint8_t depth;               /* 0 for groups, 1 or 2 for sockets */
 	uint32_t index;              /* group or socket index */
+};
+
+/* What rows are ordered by: a column (see columns.h), or -1 for the natural
+ * order (protocol, port, address), with reverse flipping it. Within a
+ * group, listeners come first whatever the order. */
+struct rows_order {
+	int column;
+	bool reverse;
+};
+
+/* A row's identity across rebuilds: the socket cookie for sockets; the
+ * process (pid, start time), uid, port or remote endpoint for groups. */
+struct row_key {
+	uint8_t kind;                /* enum row_kind */
+	uint8_t group_kind;          /* enum group_kind, for groups */
+	uint64_t a, b;
+	uint8_t addr[16];
 };
 
 struct pv_rows {
@@ -52,12 +71,16 @@ struct pv_rows {
 /* Builds rows for the sockets of s that f selects, grouped by mode. The
  * previous contents of out are freed. */
 void rows_build(struct pv_rows *out, const struct pv_snapshot *s, const struct pv_filter *f,
-		enum group_mode mode);
+		enum group_mode mode, struct rows_order order);
 void rows_free(struct pv_rows *r);
 
 /* The owner that stands for socket k: the oldest (earliest start, then
  * lowest pid), as the parent of forked servers is. -1 when it has none. */
 int32_t rows_primary_owner(const struct pv_snapshot *s, const struct pv_socket *k);
+
+/* The identity of row i. */
+void rows_key(const struct pv_rows *r, const struct pv_snapshot *s, size_t i, struct row_key *out);
+bool row_key_equal(const struct row_key *a, const struct row_key *b);
 
 /* Parses a grouping name ("process", "port", "none"); -1 when unknown. */
 int group_mode_parse(const char *name);

@@ -48,8 +48,9 @@ struct pv_socket {
 	uint32_t ifindex, inode, uid;
 	uint64_t cookie;
 	uint32_t rqueue, wqueue;
-	const char *user;        /* name for uid, or NULL when unknown */
+	const char *user;        /* name for uid, or NULL; owned by the users cache */
 	uint8_t owner_status;    /* enum pv_owner_status */
+	bool gone;               /* closed: a tombstone kept for display */
 	uint32_t owner_first;    /* index into snapshot owner_refs */
 	uint32_t owner_count;
 	struct pv_tcp_details tcp;

@@ -6,6 +6,7 @@
 
 #include "check_main.h"
 #include "fixtures.h"
+#include "columns.h"
 #include "rows.h"
 
 static struct pv_snapshot snap;
@@ -44,14 +45,19 @@ static const char *render(void)
 	return buf;
 }
 
-static void build(const char *filter_text, enum group_mode mode)
+static void build_sorted(const char *filter_text, enum group_mode mode, int column, bool reverse)
 {
 	struct filter_error err;
 	struct pv_filter *f = filter_parse(filter_text, &err);
 
 	ck_assert_ptr_nonnull(f);
-	rows_build(&rows, &snap, f, mode);
+	rows_build(&rows, &snap, f, mode, (struct rows_order){ .column = column, .reverse = reverse });
 	filter_free(f);
+}
+
+static void build(const char *filter_text, enum group_mode mode)
+{
+	build_sorted(filter_text, mode, -1, false);
 }
 
 static const struct pv_group *group_of_row(size_t i)
@@ -121,6 +127,52 @@ START_TEST(t_primary_owner_is_oldest)
 }
 END_TEST
 
+START_TEST(t_sorted_by_column)
+{
+	/* Flat, by remote endpoint: IPv4 before IPv6, then bytes, then port. */
+	build_sorted("tcp", GROUP_NONE, COL_REMOTE, false);
+	ck_assert_str_eq(render(), "0:0 0:5 0:2 0:4 0:10 0:6 0:7 0:3 0:1");
+	build_sorted("tcp", GROUP_NONE, COL_REMOTE, true);
+	ck_assert_str_eq(render(), "0:1 0:3 0:7 0:6 0:10 0:4 0:2 0:5 0:0");
+	/* Queues sort largest first; groups follow their queue sums. */
+	build_sorted("", GROUP_NONE, COL_RECVQ, false);
+	ck_assert_str_eq(render(), "0:0 0:1 0:5 0:2 0:4 0:3 0:7 0:6 0:10 0:8 0:9");
+	build_sorted("", GROUP_PROCESS, COL_SENDQ, false);
+	ck_assert_str_eq(render(), "G100 1:0 2:2 2:4 1:1 2:3 G812 1:5 2:7 G4211 1:6 1:9 "
+				   "Ghidden101 1:8 Ghidden1000 1:10");
+	/* By process name, reversed: psql, postgres, nginx; listeners still
+	 * lead their group; hidden owners stay after the known ones. */
+	build_sorted("", GROUP_PROCESS, COL_PROCESS, true);
+	ck_assert_str_eq(render(), "G4211 1:9 1:6 G812 1:5 2:7 G100 1:1 2:3 1:0 2:4 2:2 "
+				   "Ghidden101 1:8 Ghidden1000 1:10");
+}
+END_TEST
+
+START_TEST(t_row_keys)
+{
+	struct row_key first, again, other;
+	size_t i;
+
+	build("", GROUP_PROCESS);
+	rows_key(&rows, &snap, 0, &first);
+	ck_assert_int_eq(first.kind, ROW_GROUP);
+	ck_assert_uint_eq(first.a, 100);
+	/* The same group after a rebuild in another order has the same key. */
+	build_sorted("", GROUP_PROCESS, COL_PROCESS, true);
+	for (i = 0; i < rows.nrows; i++) {
+		rows_key(&rows, &snap, i, &again);
+		if (row_key_equal(&first, &again))
+			break;
+	}
+	ck_assert_uint_lt(i, rows.nrows);
+	ck_assert_uint_eq(rows.rows[i].index, rows.rows[i].index);
+	rows_key(&rows, &snap, 1, &other);
+	ck_assert(!row_key_equal(&first, &other));
+	ck_assert_int_eq(other.kind, ROW_SOCKET);
+	ck_assert_uint_eq(other.a, snap.socks[rows.rows[1].index].cookie);
+}
+END_TEST
+
 START_TEST(t_group_mode_names)
 {
 	ck_assert_int_eq(group_mode_parse("process"), GROUP_PROCESS);
@@ -143,6 +195,8 @@ static Suite *rows_suite(void)
 	tcase_add_test(tc, t_flat);
 	tcase_add_test(tc, t_primary_owner_is_oldest);
 	tcase_add_test(tc, t_group_mode_names);
+	tcase_add_test(tc, t_sorted_by_column);
+	tcase_add_test(tc, t_row_keys);
 	suite_add_tcase(s, tc);
 	return s;
 }

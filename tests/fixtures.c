@@ -105,3 +105,27 @@ void fixture_snapshot(struct pv_snapshot *s)
 	fx_owners(s, 7, 1, postgres);
 	fx_owners(s, 9, 1, psql);
 }
+
+void fixture_copy_without(const struct pv_snapshot *src, struct pv_snapshot *dst, size_t skip)
+{
+	size_t i;
+
+	snapshot_init(dst);
+	for (i = 0; i < src->nprocs; i++) {
+		uint32_t p = snapshot_add_process(dst);
+
+		dst->procs[p] = src->procs[i];
+	}
+	dst->owner_refs = xreallocarray(NULL, src->nrefs + 1, sizeof(uint32_t));
+	for (i = 0; i < src->nsocks; i++) {
+		struct pv_socket k = src->socks[i];
+		uint32_t o;
+
+		if (i == skip)
+			continue;
+		k.owner_first = (uint32_t)dst->nrefs;
+		for (o = 0; o < k.owner_count; o++)
+			dst->owner_refs[dst->nrefs++] = src->owner_refs[src->socks[i].owner_first + o];
+		snapshot_add_socket(dst, &k);
+	}
+}

@@ -22,4 +22,8 @@ enum { FX_NGINX, FX_NGINX_WORKER, FX_PSQL, FX_POSTGRES, FX_PROCS };
  * Sockets are added in this order. */
 void fixture_snapshot(struct pv_snapshot *s);
 
+/* Makes dst a copy of src without socket skip (SIZE_MAX keeps all).
+ * Strings are shared with src, which must outlive dst. */
+void fixture_copy_without(const struct pv_snapshot *src, struct pv_snapshot *dst, size_t skip);
+
 #endif

@@ -1,0 +1,217 @@
+#include "config.h"
+
+#include "tracker.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "u64map.h"
+#include "xalloc.h"
+
+struct track_entry {
+	double first_seen;       /* when it appeared; -1: present from the start */
+	double changed_at;       /* when its state last changed; -1: never */
+	uint8_t state;
+};
+
+/* A closed socket with copies of everything needed to show it. */
+struct tombstone {
+	struct pv_socket rec;
+	struct pv_process *owners;
+	uint32_t nowners;
+	double gone_at;
+};
+
+struct tracker {
+	struct u64map index;     /* cookie -> entries slot */
+	struct track_entry *entries;
+	size_t nentries;
+	struct tombstone *tombs;
+	size_t ntombs;
+	double highlight;
+	bool started;
+};
+
+struct tracker *tracker_new(void)
+{
+	struct tracker *t = xcalloc(1, sizeof(*t));
+
+	u64map_init(&t->index, 256);
+	return t;
+}
+
+static void tombstone_free(struct tombstone *tb)
+{
+	uint32_t i;
+
+	for (i = 0; i < tb->nowners; i++) {
+		free((char *)tb->owners[i].comm);
+		free((char *)tb->owners[i].cmdline);
+	}
+	free(tb->owners);
+}
+
+void tracker_free(struct tracker *t)
+{
+	size_t i;
+
+	if (!t)
+		return;
+	for (i = 0; i < t->ntombs; i++)
+		tombstone_free(&t->tombs[i]);
+	free(t->tombs);
+	free(t->entries);
+	u64map_free(&t->index);
+	free(t);
+}
+
+static const struct track_entry *tracker_entry(const struct tracker *t, uint64_t cookie)
+{
+	const uint32_t *slot = u64map_get(&t->index, cookie);
+
+	return slot ? &t->entries[*slot] : NULL;
+}
+
+/* Copies socket k of prev, with its owners, into a new tombstone. */
+static void tracker_bury(struct tracker *t, const struct pv_snapshot *prev, const struct pv_socket *k,
+			 double now)
+{
+	struct tombstone *tb;
+	uint32_t i;
+
+	t->tombs = xreallocarray(t->tombs, t->ntombs + 1, sizeof(*t->tombs));
+	tb = &t->tombs[t->ntombs++];
+	tb->rec = *k;
+	tb->rec.gone = true;
+	tb->gone_at = now;
+	tb->nowners = k->owner_count;
+	tb->owners = xcalloc(k->owner_count ? k->owner_count : 1, sizeof(*tb->owners));
+	for (i = 0; i < k->owner_count; i++) {
+		const struct pv_process *p = snapshot_owner(prev, k, i);
+
+		tb->owners[i] = *p;
+		tb->owners[i].comm = xstrdup(p->comm);
+		tb->owners[i].cmdline = xstrndup(p->cmdline, p->cmdline_len);
+	}
+}
+
+/* Finds the process (pid, start time) in s, or adds a copy of p. */
+static uint32_t tracker_process_in(struct pv_snapshot *s, const struct pv_process *p)
+{
+	size_t i;
+	uint32_t idx;
+
+	for (i = 0; i < s->nprocs; i++)
+		if (s->procs[i].pid == p->pid && s->procs[i].start_time == p->start_time)
+			return (uint32_t)i;
+	idx = snapshot_add_process(s);
+	s->procs[idx] = *p;
+	s->procs[idx].comm = arena_strdup(&s->arena, p->comm);
+	s->procs[idx].cmdline = arena_strndup(&s->arena, p->cmdline, p->cmdline_len);
+	return idx;
+}
+
+/* Appends a tombstone to s as a gone socket owned by the same processes. */
+static void tracker_resurrect(struct pv_snapshot *s, const struct tombstone *tb)
+{
+	struct pv_socket rec = tb->rec;
+	uint32_t i;
+
+	rec.owner_first = (uint32_t)s->nrefs;
+	rec.owner_count = tb->nowners;
+	s->owner_refs = xreallocarray(s->owner_refs, s->nrefs + tb->nowners + 1, sizeof(*s->owner_refs));
+	for (i = 0; i < tb->nowners; i++)
+		s->owner_refs[s->nrefs++] = tracker_process_in(s, &tb->owners[i]);
+	snapshot_add_socket(s, &rec);
+}
+
+void tracker_update(struct tracker *t, const struct pv_snapshot *prev, struct pv_snapshot *cur,
+		    double now, double highlight)
+{
+	struct u64map index;
+	struct track_entry *entries = xmalloc((cur->nsocks ? cur->nsocks : 1) * sizeof(*entries));
+	size_t i, kept = 0;
+
+	t->highlight = highlight;
+	u64map_init(&index, cur->nsocks);
+	for (i = 0; i < cur->nsocks; i++) {
+		const struct pv_socket *k = &cur->socks[i];
+		const struct track_entry *old = tracker_entry(t, k->cookie);
+		struct track_entry *e = &entries[i];
+
+		u64map_put(&index, k->cookie, (uint32_t)i, NULL);
+		if (old) {
+			*e = *old;
+			if (old->state != k->state)
+				e->changed_at = now;
+		} else {
+			e->first_seen = t->started ? now : -1;
+			e->changed_at = -1;
+		}
+		e->state = k->state;
+	}
+	if (prev && highlight > 0) {
+		for (i = 0; i < prev->nsocks; i++) {
+			const struct pv_socket *k = &prev->socks[i];
+
+			if (!k->gone && !u64map_get(&index, k->cookie))
+				tracker_bury(t, prev, k, now);
+		}
+	}
+	u64map_free(&t->index);
+	free(t->entries);
+	t->index = index;
+	t->entries = entries;
+	t->nentries = cur->nsocks;
+	t->started = true;
+
+	/* Expire old tombstones, then show the rest. */
+	for (i = 0; i < t->ntombs; i++) {
+		if (now - t->tombs[i].gone_at < highlight)
+			t->tombs[kept++] = t->tombs[i];
+		else
+			tombstone_free(&t->tombs[i]);
+	}
+	t->ntombs = kept;
+	for (i = 0; i < t->ntombs; i++)
+		tracker_resurrect(cur, &t->tombs[i]);
+}
+
+enum change_mark tracker_mark(const struct tracker *t, const struct pv_socket *k, double now)
+{
+	const struct track_entry *e;
+
+	if (k->gone)
+		return MARK_GONE;
+	e = tracker_entry(t, k->cookie);
+	if (!e || t->highlight <= 0)
+		return MARK_NONE;
+	if (e->first_seen >= 0 && now - e->first_seen < t->highlight)
+		return MARK_NEW;
+	if (e->changed_at >= 0 && now - e->changed_at < t->highlight)
+		return MARK_CHANGED;
+	return MARK_NONE;
+}
+
+double tracker_next_expiry(const struct tracker *t, double now)
+{
+	double next = -1;
+	size_t i;
+
+	if (t->highlight <= 0)
+		return -1;
+#define CONSIDER(at)                                                            \
+	do {                                                                    \
+		double left_ = (at) + t->highlight - now;                       \
+		if ((at) >= 0 && left_ > 0 && (next < 0 || left_ < next))       \
+			next = left_;                                           \
+	} while (0)
+	for (i = 0; i < t->nentries; i++) {
+		CONSIDER(t->entries[i].first_seen);
+		CONSIDER(t->entries[i].changed_at);
+	}
+	for (i = 0; i < t->ntombs; i++)
+		CONSIDER(t->tombs[i].gone_at);
+#undef CONSIDER
+	return next;
+}

@@ -1,0 +1,358 @@
+#include "config.h"
+
+#include "view_state.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "columns.h"
+#include "xalloc.h"
+
+struct toggle_def {
+	unsigned bit, opposite;
+	const char *filter;          /* the filter it stands for */
+	const char *label;
+};
+
+static const struct toggle_def toggle_defs[] = {
+	{ TOGGLE_LISTEN, TOGGLE_ESTAB, "state:listening", "listening" },
+	{ TOGGLE_ESTAB, TOGGLE_LISTEN, "state:established", "established" },
+	{ TOGGLE_TCP, TOGGLE_UDP, "tcp", "tcp" },
+	{ TOGGLE_UDP, TOGGLE_TCP, "udp", "udp" },
+	{ TOGGLE_V4, TOGGLE_V6, "4", "ipv4" },
+	{ TOGGLE_V6, TOGGLE_V4, "6", "ipv6" },
+};
+
+enum { TOGGLE_COUNT = sizeof(toggle_defs) / sizeof(toggle_defs[0]) };
+
+/* The order s steps through: natural, then the columns people sort by. */
+static const int sort_cycle[] = {
+	-1, COL_PROCESS, COL_LOCAL, COL_REMOTE, COL_STATE, COL_PROTO, COL_RECVQ, COL_SENDQ, COL_USER,
+};
+
+void view_init(struct view_state *v, enum group_mode group)
+{
+	memset(v, 0, sizeof(*v));
+	v->group = group;
+	v->order.column = -1;
+	v->filter_text = xstrdup("");
+}
+
+void view_free(struct view_state *v)
+{
+	free(v->filter_text);
+	filter_free(v->user_filter);
+	filter_free(v->filter);
+	free(v->flipped);
+	free(v->visible);
+	free(v->row_flags);
+	rows_free(&v->rows);
+	memset(v, 0, sizeof(*v));
+}
+
+/* Rebuilds the applied filter from the user's filter and the toggles. */
+static void view_compose_filter(struct view_state *v)
+{
+	struct pv_filter *f = filter_and(v->user_filter, NULL);
+	size_t i;
+
+	for (i = 0; i < TOGGLE_COUNT; i++) {
+		struct filter_error err;
+		struct pv_filter *t, *both;
+
+		if (!(v->toggles & toggle_defs[i].bit))
+			continue;
+		t = filter_parse(toggle_defs[i].filter, &err);
+		both = filter_and(f, t);
+		filter_free(t);
+		filter_free(f);
+		f = both;
+	}
+	filter_free(v->filter);
+	v->filter = f;
+}
+
+/* Rebuild, plus a rescan when the new filter needs sockets the old one
+ * let the kernel leave out. */
+static unsigned view_filter_changed(struct view_state *v, uint64_t old_mask)
+{
+	uint64_t mask;
+
+	view_compose_filter(v);
+	mask = view_kernel_mask(v);
+	return EFFECT_REBUILD | EFFECT_REDRAW | ((mask & ~old_mask) ? EFFECT_RESCAN : 0);
+}
+
+int view_set_filter(struct view_state *v, const char *text, struct filter_error *err)
+{
+	struct pv_filter *f = filter_parse(text, err);
+	uint64_t old = v->filter ? view_kernel_mask(v) : ~0ull;
+
+	if (!f)
+		return -1;
+	filter_free(v->user_filter);
+	v->user_filter = f;
+	free(v->filter_text);
+	v->filter_text = xstrdup(text);
+	return (int)view_filter_changed(v, old);
+}
+
+unsigned view_toggle(struct view_state *v, unsigned toggle)
+{
+	uint64_t old = view_kernel_mask(v);
+	size_t i;
+
+	for (i = 0; i < TOGGLE_COUNT; i++)
+		if (toggle_defs[i].bit == toggle && !(v->toggles & toggle))
+			v->toggles &= ~toggle_defs[i].opposite;
+	v->toggles ^= toggle;
+	return view_filter_changed(v, old);
+}
+
+void view_describe_toggles(const struct view_state *v, struct strbuf *sb)
+{
+	size_t i;
+
+	for (i = 0; i < TOGGLE_COUNT; i++) {
+		if (!(v->toggles & toggle_defs[i].bit))
+			continue;
+		if (sb->len)
+			strbuf_putc(sb, ' ');
+		strbuf_printf(sb, "[%s]", toggle_defs[i].label);
+	}
+}
+
+uint64_t view_kernel_mask(const struct view_state *v)
+{
+	return filter_kernel_mask(v->filter);
+}
+
+/* ---- rows and selection ---- */
+
+static bool view_flipped(const struct view_state *v, const struct row_key *k)
+{
+	size_t i;
+
+	for (i = 0; i < v->nflipped; i++)
+		if (row_key_equal(&v->flipped[i], k))
+			return true;
+	return false;
+}
+
+static void view_flip(struct view_state *v, const struct row_key *k)
+{
+	size_t i;
+
+	for (i = 0; i < v->nflipped; i++) {
+		if (row_key_equal(&v->flipped[i], k)) {
+			v->flipped[i] = v->flipped[--v->nflipped];
+			return;
+		}
+	}
+	v->flipped = xreallocarray(v->flipped, v->nflipped + 1, sizeof(*v->flipped));
+	v->flipped[v->nflipped++] = *k;
+}
+
+/* Lists the rows not folded away under a closed parent. */
+static void view_compute_visible(struct view_state *v)
+{
+	size_t i, n = v->rows.nrows;
+	int hide_below = -1;      /* depth of a closed row whose children are hidden */
+
+	free(v->visible);
+	free(v->row_flags);
+	v->visible = xmalloc((n ? n : 1) * sizeof(*v->visible));
+	v->row_flags = xcalloc(n ? n : 1, 1);
+	v->nvisible = 0;
+	for (i = 0; i < n; i++) {
+		const struct pv_row *r = &v->rows.rows[i];
+		struct row_key k;
+
+		if (i + 1 < n && v->rows.rows[i + 1].depth > r->depth) {
+			rows_key(&v->rows, v->snap, i, &k);
+			v->row_flags[i] |= VIEW_ROW_HAS_CHILDREN;
+			if (v->collapse_default == view_flipped(v, &k))
+				v->row_flags[i] |= VIEW_ROW_EXPANDED;
+		}
+		if (hide_below >= 0 && r->depth > hide_below)
+			continue;
+		hide_below = -1;
+		v->visible[v->nvisible++] = (uint32_t)i;
+		if ((v->row_flags[i] & VIEW_ROW_HAS_CHILDREN) && !(v->row_flags[i] & VIEW_ROW_EXPANDED))
+			hide_below = r->depth;
+	}
+}
+
+static void view_remember_cursor(struct view_state *v)
+{
+	v->has_selected = v->nvisible > 0;
+	if (v->has_selected)
+		rows_key(&v->rows, v->snap, v->visible[v->cursor], &v->selected);
+}
+
+/* Puts the cursor back on the remembered row, or on its neighbour (the row
+ * now at the same place) when it is gone or folded away. */
+static void view_restore_selection(struct view_state *v)
+{
+	size_t i;
+
+	view_compute_visible(v);
+	if (v->has_selected) {
+		for (i = 0; i < v->nvisible; i++) {
+			struct row_key k;
+
+			rows_key(&v->rows, v->snap, v->visible[i], &k);
+			if (row_key_equal(&k, &v->selected)) {
+				v->cursor = i;
+				return;
+			}
+		}
+	}
+	if (v->cursor >= v->nvisible)
+		v->cursor = v->nvisible ? v->nvisible - 1 : 0;
+	view_remember_cursor(v);
+}
+
+void view_rebuild(struct view_state *v, const struct pv_snapshot *snap)
+{
+	if (!v->filter)
+		view_compose_filter(v);
+	v->snap = snap;
+	rows_build(&v->rows, snap, v->filter, v->group, v->order);
+	view_restore_selection(v);
+}
+
+unsigned view_move_to(struct view_state *v, size_t index)
+{
+	if (v->nvisible == 0)
+		return EFFECT_NONE;
+	v->cursor = index < v->nvisible ? index : v->nvisible - 1;
+	view_remember_cursor(v);
+	return EFFECT_REDRAW;
+}
+
+unsigned view_move(struct view_state *v, long delta)
+{
+	long target = (long)v->cursor + delta;
+
+	return view_move_to(v, target < 0 ? 0 : (size_t)target);
+}
+
+void view_scroll_to_cursor(struct view_state *v, size_t page)
+{
+	if (page == 0)
+		return;
+	if (v->cursor < v->top)
+		v->top = v->cursor;
+	else if (v->cursor >= v->top + page)
+		v->top = v->cursor - page + 1;
+	if (v->top + page > v->nvisible)
+		v->top = v->nvisible > page ? v->nvisible - page : 0;
+}
+
+const struct pv_row *view_current(const struct view_state *v)
+{
+	return v->nvisible ? &v->rows.rows[v->visible[v->cursor]] : NULL;
+}
+
+static unsigned view_relayout(struct view_state *v)
+{
+	view_restore_selection(v);
+	return EFFECT_REDRAW;
+}
+
+unsigned view_toggle_expand(struct view_state *v)
+{
+	size_t row;
+	struct row_key k;
+
+	if (!v->nvisible)
+		return EFFECT_NONE;
+	row = v->visible[v->cursor];
+	if (!(v->row_flags[row] & VIEW_ROW_HAS_CHILDREN))
+		return EFFECT_NONE;
+	rows_key(&v->rows, v->snap, row, &k);
+	view_flip(v, &k);
+	return view_relayout(v);
+}
+
+unsigned view_collapse_or_parent(struct view_state *v)
+{
+	size_t row, i;
+
+	if (!v->nvisible)
+		return EFFECT_NONE;
+	row = v->visible[v->cursor];
+	if ((v->row_flags[row] & VIEW_ROW_HAS_CHILDREN) && (v->row_flags[row] & VIEW_ROW_EXPANDED))
+		return view_toggle_expand(v);
+	for (i = v->cursor; i-- > 0;)
+		if (v->rows.rows[v->visible[i]].depth < v->rows.rows[row].depth)
+			return view_move_to(v, i);
+	return EFFECT_NONE;
+}
+
+unsigned view_expand(struct view_state *v)
+{
+	size_t row;
+
+	if (!v->nvisible)
+		return EFFECT_NONE;
+	row = v->visible[v->cursor];
+	if ((v->row_flags[row] & VIEW_ROW_HAS_CHILDREN) && !(v->row_flags[row] & VIEW_ROW_EXPANDED))
+		return view_toggle_expand(v);
+	return EFFECT_NONE;
+}
+
+unsigned view_set_all_expanded(struct view_state *v, bool expanded)
+{
+	size_t i;
+
+	v->collapse_default = !expanded;
+	v->nflipped = 0;
+	if (!expanded && v->nvisible) {
+		/* The cursor moves up to the group line that now holds it. */
+		for (i = v->cursor + 1; i-- > 0;) {
+			if (v->rows.rows[v->visible[i]].depth == 0) {
+				v->cursor = i;
+				break;
+			}
+		}
+		view_remember_cursor(v);
+	}
+	return view_relayout(v);
+}
+
+/* ---- order and grouping ---- */
+
+unsigned view_cycle_sort(struct view_state *v)
+{
+	size_t n = sizeof(sort_cycle) / sizeof(sort_cycle[0]), i;
+
+	for (i = 0; i < n; i++)
+		if (sort_cycle[i] == v->order.column)
+			break;
+	v->order.column = sort_cycle[(i + 1) % n];
+	v->order.reverse = false;
+	return EFFECT_REBUILD | EFFECT_REDRAW;
+}
+
+unsigned view_reverse_sort(struct view_state *v)
+{
+	v->order.reverse = !v->order.reverse;
+	return EFFECT_REBUILD | EFFECT_REDRAW;
+}
+
+unsigned view_sort_by(struct view_state *v, int column)
+{
+	if (v->order.column == column)
+		return view_reverse_sort(v);
+	v->order.column = column;
+	v->order.reverse = false;
+	return EFFECT_REBUILD | EFFECT_REDRAW;
+}
+
+unsigned view_cycle_group(struct view_state *v)
+{
+	v->group = (enum group_mode)((v->group + 1) % 3);
+	return EFFECT_REBUILD | EFFECT_REDRAW;
+}

@@ -1,0 +1,133 @@
+#include "config.h"
+
+#include <string.h>
+
+#include "check_main.h"
+#include "columns.h"
+#include "fixtures.h"
+#include "rows.h"
+
+static struct pv_snapshot snap;
+
+static void setup(void) { fixture_snapshot(&snap); }
+static void teardown(void) { snapshot_free(&snap); }
+
+static const char *cell(int column, size_t sock, size_t *width)
+{
+	static struct strbuf sb;
+
+	strbuf_reset(&sb);
+	*width = columns[column].format(&snap, &snap.socks[sock], true, &sb);
+	return strbuf_str(&sb);
+}
+
+START_TEST(t_cells)
+{
+	size_t w;
+
+	ck_assert_str_eq(cell(COL_PROTO, 1, &w), "tcp6");
+	ck_assert_str_eq(cell(COL_PROTO, 8, &w), "udp");
+	ck_assert_str_eq(cell(COL_STATE, 4, &w), "TIME-WAIT");
+	ck_assert_str_eq(cell(COL_STATE, 8, &w), "UNCONN");
+	ck_assert_str_eq(cell(COL_LOCAL, 1, &w), "[::]:80");
+	ck_assert_str_eq(cell(COL_LOCAL, 3, &w), "127.0.0.1:80");
+	ck_assert_str_eq(cell(COL_REMOTE, 0, &w), "*");
+	ck_assert_str_eq(cell(COL_REMOTE, 9, &w), "[2001:db8::2]:53");
+	ck_assert_uint_eq(w, 16);
+	ck_assert_str_eq(cell(COL_RECVQ, 0, &w), "3");
+	ck_assert_str_eq(cell(COL_USER, 8, &w), "101");
+	ck_assert_str_eq(cell(COL_PROCESS, 0, &w), "nginx 101,100");
+	ck_assert_str_eq(cell(COL_PROCESS, 4, &w), "-");
+	ck_assert_str_eq(cell(COL_PROCESS, 8, &w), "(hidden)");
+}
+END_TEST
+
+START_TEST(t_owner_names_sanitised)
+{
+	size_t w;
+
+	snap.procs[FX_PSQL].comm = "\x1b[2Jx";
+	ck_assert_str_eq(cell(COL_PROCESS, 6, &w), "\\x1b[2Jx 4211");
+	ck_assert_uint_eq(w, 13);
+}
+END_TEST
+
+START_TEST(t_group_lines)
+{
+	struct pv_rows rows = { 0 };
+	struct strbuf sb = { 0 };
+
+	rows_build(&rows, &snap, NULL, GROUP_PROCESS, (struct rows_order){ .column = -1 });
+	column_format_group(&snap, &rows.groups[rows.rows[0].index], true, &sb);
+	ck_assert_str_eq(strbuf_str(&sb), "nginx  pid 100  user root  2 listening, 3 connections");
+	rows_build(&rows, &snap, NULL, GROUP_PORT, (struct rows_order){ .column = -1 });
+	strbuf_reset(&sb);
+	column_format_group(&snap, &rows.groups[rows.rows[0].index], true, &sb);
+	ck_assert_str_eq(strbuf_str(&sb), "tcp port 80  nginx 101,100  2 listening, 3 connections  accept 6/1022");
+	rows_free(&rows);
+	strbuf_free(&sb);
+}
+END_TEST
+
+static int shown_count(const bool *shown)
+{
+	int c, n = 0;
+
+	for (c = 0; c < COL_COUNT; c++)
+		n += shown[c];
+	return n;
+}
+
+START_TEST(t_fit_drops_least_important_first)
+{
+	/* PROTO STATE LOCAL REMOTE RECV-Q SEND-Q USER PROCESS */
+	const size_t want[COL_COUNT] = { 5, 10, 21, 21, 6, 6, 8, 15 };
+	bool shown[COL_COUNT];
+	size_t w;
+
+	memset(shown, 1, sizeof(shown));
+	w = columns_fit(want, 2, 120, shown);
+	ck_assert_int_eq(shown_count(shown), COL_COUNT);
+	ck_assert_uint_eq(w, 92 + 14);
+
+	/* 106 cells wanted: the queues, then USER, go. */
+	memset(shown, 1, sizeof(shown));
+	w = columns_fit(want, 2, 80, shown);
+	ck_assert(!shown[COL_SENDQ] && !shown[COL_RECVQ] && !shown[COL_USER]);
+	ck_assert(shown[COL_PROTO] && shown[COL_STATE] && shown[COL_REMOTE]);
+	ck_assert_uint_eq(w, 80);
+
+	memset(shown, 1, sizeof(shown));
+	w = columns_fit(want, 2, 62, shown);
+	ck_assert(!shown[COL_PROTO] && !shown[COL_STATE] && shown[COL_REMOTE]);
+	ck_assert_uint_eq(w, 61);
+
+	memset(shown, 1, sizeof(shown));
+	w = columns_fit(want, 2, 40, shown);
+	ck_assert(shown[COL_LOCAL] && shown[COL_PROCESS]);
+	ck_assert_int_eq(shown_count(shown), 2);
+	ck_assert_uint_le(w, 40);
+
+	/* Too narrow even for the essentials: they stay, the caller cuts. */
+	memset(shown, 1, sizeof(shown));
+	w = columns_fit(want, 2, 20, shown);
+	ck_assert_int_eq(shown_count(shown), 2);
+	ck_assert_uint_eq(w, 38);
+}
+END_TEST
+
+static Suite *columns_suite(void)
+{
+	Suite *s = suite_create("columns");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, t_cells);
+	tcase_add_test(tc, t_owner_names_sanitised);
+	tcase_add_test(tc, t_group_lines);
+	tcase_add_test(tc, t_fit_drops_least_important_first);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+CHECK_MAIN(columns_suite)

@@ -1,0 +1,135 @@
+#include "config.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "check_main.h"
+#include "fixtures.h"
+#include "states.h"
+#include "tracker.h"
+
+static struct pv_snapshot first, second;
+static struct tracker *t;
+
+static void setup(void)
+{
+	fixture_snapshot(&first);
+	t = tracker_new();
+}
+
+static void teardown(void)
+{
+	tracker_free(t);
+	snapshot_free(&first);
+}
+
+static const struct pv_socket *find(const struct pv_snapshot *s, uint64_t cookie)
+{
+	size_t i;
+
+	for (i = 0; i < s->nsocks; i++)
+		if (s->socks[i].cookie == cookie)
+			return &s->socks[i];
+	return NULL;
+}
+
+START_TEST(t_first_snapshot_marks_nothing)
+{
+	size_t i;
+
+	tracker_update(t, NULL, &first, 0, 3);
+	for (i = 0; i < first.nsocks; i++)
+		ck_assert_int_eq(tracker_mark(t, &first.socks[i], 0.5), MARK_NONE);
+	ck_assert(tracker_next_expiry(t, 0.5) < 0);
+}
+END_TEST
+
+START_TEST(t_new_changed_gone)
+{
+	struct pv_socket fresh = first.socks[0];
+	uint64_t gone_cookie = first.socks[6].cookie, changed_cookie = first.socks[7].cookie;
+	const struct pv_socket *tomb;
+	struct pv_snapshot third;
+	size_t live;
+
+	tracker_update(t, NULL, &first, 0, 3);
+	fixture_copy_without(&first, &second, 6);
+	fresh.cookie = 77777;
+	fresh.local.port = 8443;
+	snapshot_add_socket(&second, &fresh);
+	second.socks[6].state = PV_STATE_CLOSE_WAIT;      /* was socket 7 */
+	live = second.nsocks;
+
+	tracker_update(t, &first, &second, 10, 3);
+	ck_assert_uint_eq(second.nsocks, live + 1);
+	ck_assert_int_eq(tracker_mark(t, find(&second, 77777), 10.5), MARK_NEW);
+	ck_assert_int_eq(tracker_mark(t, find(&second, changed_cookie), 10.5), MARK_CHANGED);
+	tomb = find(&second, gone_cookie);
+	ck_assert_ptr_nonnull(tomb);
+	ck_assert(tomb->gone);
+	ck_assert_int_eq(tracker_mark(t, tomb, 10.5), MARK_GONE);
+	/* The tombstone keeps its owner, found again in the new snapshot. */
+	ck_assert_uint_eq(tomb->owner_count, 1);
+	ck_assert_str_eq(snapshot_owner(&second, tomb, 0)->comm, "psql");
+	ck_assert_int_eq(tracker_mark(t, find(&second, first.socks[0].cookie), 10.5), MARK_NONE);
+	ck_assert(tracker_next_expiry(t, 11) > 1.99 && tracker_next_expiry(t, 11) < 2.01);
+
+	/* Marks fade after the highlight time; the tombstone goes at the next
+	 * update after it. */
+	ck_assert_int_eq(tracker_mark(t, find(&second, 77777), 13.1), MARK_NONE);
+	fixture_copy_without(&second, &third, SIZE_MAX);
+	third.nsocks = live;         /* drop the resurrected tombstone */
+	tracker_update(t, &second, &third, 13.5, 3);
+	ck_assert_ptr_null(find(&third, gone_cookie));
+	ck_assert_uint_eq(third.nsocks, live);
+	snapshot_free(&third);
+	snapshot_free(&second);
+}
+END_TEST
+
+START_TEST(t_tombstone_outlives_its_process)
+{
+	struct pv_snapshot empty;
+	const struct pv_socket *tomb;
+
+	tracker_update(t, NULL, &first, 0, 5);
+	snapshot_init(&empty);
+	tracker_update(t, &first, &empty, 1, 5);
+	ck_assert_uint_eq(empty.nsocks, first.nsocks);
+	tomb = find(&empty, first.socks[0].cookie);
+	ck_assert_ptr_nonnull(tomb);
+	ck_assert_uint_eq(tomb->owner_count, 2);
+	ck_assert_str_eq(snapshot_owner(&empty, tomb, 0)->comm, "nginx");
+	ck_assert_str_eq(snapshot_owner(&empty, tomb, 1)->cmdline, "nginx: master process /usr/sbin/nginx");
+	snapshot_free(&empty);
+}
+END_TEST
+
+START_TEST(t_highlight_zero_keeps_nothing)
+{
+	struct pv_snapshot empty;
+
+	tracker_update(t, NULL, &first, 0, 0);
+	snapshot_init(&empty);
+	tracker_update(t, &first, &empty, 1, 0);
+	ck_assert_uint_eq(empty.nsocks, 0);
+	ck_assert(tracker_next_expiry(t, 1) < 0);
+	snapshot_free(&empty);
+}
+END_TEST
+
+static Suite *tracker_suite(void)
+{
+	Suite *s = suite_create("tracker");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, t_first_snapshot_marks_nothing);
+	tcase_add_test(tc, t_new_changed_gone);
+	tcase_add_test(tc, t_tombstone_outlives_its_process);
+	tcase_add_test(tc, t_highlight_zero_keeps_nothing);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+CHECK_MAIN(tracker_suite)

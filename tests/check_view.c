@@ -1,0 +1,214 @@
+#include "config.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "check_main.h"
+#include "columns.h"
+#include "fixtures.h"
+#include "view_state.h"
+
+static struct pv_snapshot snap;
+static struct view_state v;
+
+static void setup(void)
+{
+	fixture_snapshot(&snap);
+	view_init(&v, GROUP_PROCESS);
+	view_rebuild(&v, &snap);
+}
+
+static void teardown(void)
+{
+	view_free(&v);
+	snapshot_free(&snap);
+}
+
+static uint64_t current_cookie(void)
+{
+	const struct pv_row *r = view_current(&v);
+
+	ck_assert_int_eq(r->kind, ROW_SOCKET);
+	return v.snap->socks[r->index].cookie;
+}
+
+START_TEST(t_selection_survives_rebuild)
+{
+	struct pv_snapshot smaller;
+	uint64_t cookie;
+	size_t before;
+
+	/* Rows: G100 0 2 4 1 3 G812 5 7 G4211 6 9 ... ; cursor on socket 3. */
+	view_move(&v, 5);
+	cookie = current_cookie();
+	ck_assert_uint_eq(cookie, snap.socks[3].cookie);
+	before = v.cursor;
+	/* Socket 2, above the cursor, goes away: the cursor follows socket 3. */
+	fixture_copy_without(&snap, &smaller, 2);
+	view_rebuild(&v, &smaller);
+	ck_assert_uint_eq(current_cookie(), cookie);
+	ck_assert_uint_eq(v.cursor, before - 1);
+	/* A re-sort moves the row; the cursor goes with it. */
+	view_sort_by(&v, COL_REMOTE);
+	view_rebuild(&v, &smaller);
+	ck_assert_uint_eq(current_cookie(), cookie);
+	view_rebuild(&v, &snap);
+	snapshot_free(&smaller);
+}
+END_TEST
+
+START_TEST(t_gone_selection_goes_to_neighbour)
+{
+	struct pv_snapshot smaller;
+
+	view_move(&v, 5);          /* socket 3 */
+	fixture_copy_without(&snap, &smaller, 3);
+	view_rebuild(&v, &smaller);
+	/* Socket 3 was the last under nginx; its place now holds postgres. */
+	ck_assert_uint_eq(v.cursor, 5);
+	ck_assert_int_eq(view_current(&v)->kind, ROW_GROUP);
+	view_rebuild(&v, &snap);
+	snapshot_free(&smaller);
+}
+END_TEST
+
+START_TEST(t_collapse_and_expand)
+{
+	size_t all = v.nvisible;
+
+	ck_assert_uint_eq(all, v.rows.nrows);
+	ck_assert_uint_eq(view_toggle_expand(&v), EFFECT_REDRAW);   /* nginx group */
+	ck_assert_uint_eq(v.nvisible, all - 5);
+	ck_assert_uint_eq(v.cursor, 0);
+	/* Folding survives a rebuild. */
+	view_rebuild(&v, &snap);
+	ck_assert_uint_eq(v.nvisible, all - 5);
+	view_expand(&v);
+	ck_assert_uint_eq(v.nvisible, all);
+	/* A listener folds its connections; left goes to the parent. */
+	view_move(&v, 1);
+	view_collapse_or_parent(&v);
+	ck_assert_uint_eq(v.nvisible, all - 2);
+	ck_assert_uint_eq(v.cursor, 1);
+	view_collapse_or_parent(&v);
+	ck_assert_uint_eq(v.cursor, 0);
+	/* A socket without children does not fold. */
+	view_move_to(&v, 3);
+	ck_assert_uint_eq(view_toggle_expand(&v), EFFECT_NONE);
+	/* - folds everything to group lines, + opens everything. */
+	view_set_all_expanded(&v, false);
+	ck_assert_uint_eq(v.nvisible, v.rows.ngroups);
+	ck_assert_int_eq(view_current(&v)->kind, ROW_GROUP);
+	ck_assert_uint_eq(v.cursor, 0);
+	view_set_all_expanded(&v, true);
+	ck_assert_uint_eq(v.nvisible, all);
+}
+END_TEST
+
+START_TEST(t_filter_live_and_errors)
+{
+	struct filter_error err;
+	int effect;
+
+	effect = view_set_filter(&v, "udp", &err);
+	ck_assert_int_ge(effect, 0);
+	ck_assert(effect & EFFECT_REBUILD);
+	view_rebuild(&v, &snap);
+	ck_assert_uint_eq(v.rows.nselected, 2);
+	ck_assert_int_eq(view_set_filter(&v, "port:abc", &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "port must be a number"));
+	view_rebuild(&v, &snap);
+	ck_assert_uint_eq(v.rows.nselected, 2);
+	ck_assert_str_eq(v.filter_text, "udp");
+	/* Widening the filter asks for a rescan: the kernel left TCP out. */
+	effect = view_set_filter(&v, "", &err);
+	ck_assert(effect & EFFECT_RESCAN);
+	view_rebuild(&v, &snap);
+	ck_assert_uint_eq(v.rows.nselected, snap.nsocks);
+}
+END_TEST
+
+START_TEST(t_toggles)
+{
+	struct strbuf sb = { 0 };
+	unsigned effect;
+
+	effect = view_toggle(&v, TOGGLE_LISTEN);
+	ck_assert(!(effect & EFFECT_RESCAN));
+	view_rebuild(&v, &snap);
+	ck_assert_uint_eq(v.rows.nselected, 4);
+	effect = view_toggle(&v, TOGGLE_ESTAB);          /* switches listening off */
+	ck_assert(effect & EFFECT_RESCAN);
+	ck_assert_uint_eq(v.toggles, TOGGLE_ESTAB);
+	view_toggle(&v, TOGGLE_V6);
+	view_rebuild(&v, &snap);
+	ck_assert_uint_eq(v.rows.nselected, 2);          /* sockets 3 and 9 */
+	view_describe_toggles(&v, &sb);
+	ck_assert_str_eq(strbuf_str(&sb), "[established] [ipv6]");
+	view_toggle(&v, TOGGLE_V6);
+	view_toggle(&v, TOGGLE_ESTAB);
+	ck_assert_uint_eq(v.toggles, 0);
+	view_rebuild(&v, &snap);
+	ck_assert_uint_eq(v.rows.nselected, snap.nsocks);
+	strbuf_free(&sb);
+}
+END_TEST
+
+START_TEST(t_sort_and_group_cycles)
+{
+	ck_assert_int_eq(v.order.column, -1);
+	view_cycle_sort(&v);
+	ck_assert_int_eq(v.order.column, COL_PROCESS);
+	view_cycle_sort(&v);
+	ck_assert_int_eq(v.order.column, COL_LOCAL);
+	view_reverse_sort(&v);
+	ck_assert(v.order.reverse);
+	view_sort_by(&v, COL_LOCAL);
+	ck_assert(!v.order.reverse);
+	view_sort_by(&v, COL_RECVQ);
+	ck_assert_int_eq(v.order.column, COL_RECVQ);
+	ck_assert(!v.order.reverse);
+	ck_assert_int_eq(v.group, GROUP_PROCESS);
+	view_cycle_group(&v);
+	ck_assert_int_eq(v.group, GROUP_PORT);
+	view_cycle_group(&v);
+	ck_assert_int_eq(v.group, GROUP_NONE);
+	view_rebuild(&v, &snap);
+	ck_assert_uint_eq(v.nvisible, snap.nsocks);
+	view_cycle_group(&v);
+	ck_assert_int_eq(v.group, GROUP_PROCESS);
+}
+END_TEST
+
+START_TEST(t_scrolling)
+{
+	view_move_to(&v, 12);
+	view_scroll_to_cursor(&v, 5);
+	ck_assert_uint_eq(v.top, 8);
+	view_move(&v, -100);
+	ck_assert_uint_eq(v.cursor, 0);
+	view_scroll_to_cursor(&v, 5);
+	ck_assert_uint_eq(v.top, 0);
+	view_move(&v, 1000);
+	ck_assert_uint_eq(v.cursor, v.nvisible - 1);
+}
+END_TEST
+
+static Suite *view_suite(void)
+{
+	Suite *s = suite_create("view");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, t_selection_survives_rebuild);
+	tcase_add_test(tc, t_gone_selection_goes_to_neighbour);
+	tcase_add_test(tc, t_collapse_and_expand);
+	tcase_add_test(tc, t_filter_live_and_errors);
+	tcase_add_test(tc, t_toggles);
+	tcase_add_test(tc, t_sort_and_group_cycles);
+	tcase_add_test(tc, t_scrolling);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+CHECK_MAIN(view_suite)
