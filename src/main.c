@@ -7,15 +7,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "collect.h"
+#include "dashboard.h"
 #include "diag.h"
 #include "filter.h"
 #include "options.h"
 #include "output.h"
-#include "owners.h"
 #include "rows.h"
 #include "sanitize.h"
 #include "snapshot.h"
-#include "users.h"
 
 enum { EXIT_USAGE = 2 };
 
@@ -41,49 +41,41 @@ static void main_report_gaps(const struct pv_snapshot *s, const struct pv_rows *
 static int main_once(const struct options *opts, const struct pv_filter *filter)
 {
 	char err[256], host[256];
-	struct diag_conn *diag = diag_open(err, sizeof(err));
+	struct collector *collector = collector_open(err, sizeof(err));
 	struct pv_snapshot snap;
 	struct pv_rows rows = { 0 };
-	struct owners_stats stats;
-	struct users *users;
 	struct output_meta meta = {
 		.host = host, .filter = opts->filter, .group = opts->group,
 		.utf8 = sanitize_locale_is_utf8(),
 	};
+	int status = EXIT_SUCCESS;
 
-	if (!diag) {
+	if (!collector) {
 		fprintf(stderr, "portview: %s\n", err);
 		return EXIT_FAILURE;
 	}
-	if (gethostname(host, sizeof(host)) < 0)
-		strcpy(host, "?");
-	host[sizeof(host) - 1] = '\0';
+	collect_hostname(host, sizeof(host));
 	snapshot_init(&snap);
-	clock_gettime(CLOCK_REALTIME, &snap.taken);
-	if (diag_collect(diag, filter_kernel_mask(filter), false, &snap, err, sizeof(err)) < 0) {
+	if (collector_run(collector, filter_kernel_mask(filter), &snap, err, sizeof(err)) < 0) {
 		fprintf(stderr, "portview: %s\n", err);
-		snapshot_free(&snap);
-		diag_close(diag);
-		return EXIT_FAILURE;
+		status = EXIT_FAILURE;
+		goto out;
 	}
-	diag_close(diag);
-	users = users_new();
-	if (owners_collect(&snap, "/proc", users, &stats) < 0)
-		fprintf(stderr, "portview: cannot read /proc: owners are not shown\n");
 	rows_build(&rows, &snap, filter, opts->group, (struct rows_order){ .column = -1 });
 	if (opts->json)
 		output_json(stdout, &snap, &rows, &meta);
 	else
 		output_text(stdout, &snap, &rows, &meta);
 	main_report_gaps(&snap, &rows);
-	rows_free(&rows);
-	snapshot_free(&snap);
-	users_free(users);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		perror("portview: writing output");
-		return EXIT_FAILURE;
+		status = EXIT_FAILURE;
 	}
-	return EXIT_SUCCESS;
+out:
+	rows_free(&rows);
+	snapshot_free(&snap);
+	collector_close(collector);
+	return status;
 }
 
 int main(int argc, char **argv)
@@ -121,7 +113,7 @@ int main(int argc, char **argv)
 		free(opts.filter);
 		return EXIT_USAGE;
 	}
-	if (opts.listening) {
+	if (opts.listening && opts.once) {
 		struct pv_filter *listeners = filter_parse("state:listening", &ferr);
 
 		filter = filter_and(user_filter, listeners);
@@ -136,8 +128,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "portview: the dashboard needs a terminal; use --once for text or --once --json\n");
 		status = EXIT_USAGE;
 	} else {
-		fprintf(stderr, "portview: the live dashboard is not part of this build yet; use --once\n");
-		status = EXIT_USAGE;
+		const char *no_color = getenv("NO_COLOR");
+		struct dashboard_options d = {
+			.group = opts.group, .delay = opts.delay, .highlight = opts.highlight,
+			.color = !opts.no_color && !(no_color && *no_color),
+			.filter = opts.filter, .listening = opts.listening,
+		};
+
+		status = dashboard_run(&d);
 	}
 	filter_free(filter);
 	free(opts.filter);

@@ -11,7 +11,7 @@
 #include "strbuf.h"
 #include "xalloc.h"
 
-enum { OPT_ONCE = 256 };
+enum { OPT_ONCE = 256, OPT_HIGHLIGHT, OPT_NO_COLOR };
 
 struct option_doc {
 	struct option opt;
@@ -31,6 +31,10 @@ static const struct option_doc option_docs[] = {
 	  "group by process (default), port or none" },
 	{ { "delay", required_argument, NULL, 'd' }, 'd', "SECONDS",
 	  "dashboard refresh interval, decimals allowed (default 1)" },
+	{ { "highlight", required_argument, NULL, OPT_HIGHLIGHT }, 0, "SECONDS",
+	  "how long new, changed and closed sockets stay marked (default 3, 0 off)" },
+	{ { "no-color", no_argument, NULL, OPT_NO_COLOR }, 0, NULL,
+	  "no colours (also when NO_COLOR is set); marks stay" },
 	{ { "help", no_argument, NULL, 'h' }, 'h', NULL, "show this help and exit" },
 	{ { "version", no_argument, NULL, 'V' }, 'V', NULL, "show the version and exit" },
 };
@@ -43,7 +47,8 @@ void options_usage(FILE *out)
 
 	fputs("Usage: portview [OPTION]... [FILTER]...\n"
 	      "Show who listens and who talks on this machine: sockets from the kernel's\n"
-	      "sock_diag interface, grouped by the processes that own them.\n\n", out);
+	      "sock_diag interface, grouped by the processes that own them. Without --once,\n"
+	      "a live dashboard (press ? in it for the keys).\n\n", out);
 	for (i = 0; i < OPTION_COUNT; i++) {
 		const struct option_doc *d = &option_docs[i];
 		char left[48];
@@ -61,15 +66,17 @@ void options_usage(FILE *out)
 	      "Example: portview --once 'port:5432 | proc:nginx' !state:time-wait\n", out);
 }
 
-static int options_parse_delay(const char *text, double *out, char *err, size_t errsize)
+/* Parses seconds within [min, 3600] for option name. */
+static int options_parse_seconds(const char *name, const char *text, double min, double *out,
+				 char *err, size_t errsize)
 {
 	char *end;
 	double v;
 
 	errno = 0;
 	v = strtod(text, &end);
-	if (errno || end == text || *end || !isfinite(v) || v < 0.1 || v > 3600) {
-		snprintf(err, errsize, "--delay wants seconds from 0.1 to 3600, not '%s'", text);
+	if (errno || end == text || *end || !isfinite(v) || v < min || v > 3600) {
+		snprintf(err, errsize, "%s wants seconds from %g to 3600, not '%s'", name, min, text);
 		return -1;
 	}
 	*out = v;
@@ -86,6 +93,7 @@ int options_parse(int argc, char **argv, struct options *opts, char *err, size_t
 
 	memset(opts, 0, sizeof(*opts));
 	opts->delay = 1.0;
+	opts->highlight = 3.0;
 	for (i = 0; i < OPTION_COUNT; i++) {
 		longopts[i] = option_docs[i].opt;
 		if (option_docs[i].short_name) {
@@ -118,9 +126,14 @@ int options_parse(int argc, char **argv, struct options *opts, char *err, size_t
 			break;
 		}
 		case 'd':
-			if (options_parse_delay(optarg, &opts->delay, err, errsize) < 0)
+			if (options_parse_seconds("--delay", optarg, 0.1, &opts->delay, err, errsize) < 0)
 				return -1;
 			break;
+		case OPT_HIGHLIGHT:
+			if (options_parse_seconds("--highlight", optarg, 0, &opts->highlight, err, errsize) < 0)
+				return -1;
+			break;
+		case OPT_NO_COLOR: opts->no_color = true; break;
 		case ':':
 			snprintf(err, errsize, "option '%s' needs a value", argv[optind - 1]);
 			return -1;

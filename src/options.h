@@ -9,9 +9,10 @@
 #include "rows.h"
 
 struct options {
-	bool once, json, listening, help, version;
+	bool once, json, listening, help, version, no_color;
 	enum group_mode group;
 	double delay;            /* seconds between dashboard refreshes */
+	double highlight;        /* seconds new and closed sockets stay marked */
 	char *filter;            /* remaining words joined by spaces; never NULL */
 };
 

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -156,4 +157,26 @@ int procinfo_read(int dirfd, struct pv_process *pr, struct arena *arena)
 		pr->cmdline = arena_strdup(arena, "");
 	}
 	return 0;
+}
+
+int procinfo_start_time(int pid, unsigned long long *start_time)
+{
+	char path[32], *text = NULL;
+	const char *comm;
+	size_t comm_len;
+	bool more;
+	ssize_t n;
+	int dirfd, ret;
+
+	snprintf(path, sizeof(path), "/proc/%d", pid);
+	dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return -1;
+	n = procinfo_slurp(dirfd, "stat", &text, 4096, &more);
+	close(dirfd);
+	if (n < 0)
+		return -1;
+	ret = procinfo_parse_stat(text, (size_t)n, &comm, &comm_len, start_time);
+	free(text);
+	return ret;
 }

@@ -16,6 +16,9 @@ enum { PROCINFO_CMDLINE_MAX = 128 * 1024 };
  * Strings go into arena. Returns 0, or -1 when the process has gone. */
 int procinfo_read(int dirfd, struct pv_process *pr, struct arena *arena);
 
+/* Reads the start time of process pid; 0, or -1 when it does not exist. */
+int procinfo_start_time(int pid, unsigned long long *start_time);
+
 /* Parses the text of /proc/PID/stat: the name lies between the first '('
  * and the last ')' (a name may contain both), the start time is field 22.
  * Returns 0 and sets *comm and *comm_len (pointing into text) and *start_time,

@@ -72,6 +72,31 @@ size_t sanitize_append(struct strbuf *sb, const char *s, size_t len, bool utf8)
 	return width;
 }
 
+size_t sanitize_fit(const char *s, size_t len, size_t width, size_t *used)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t at = 0, cells = 0;
+
+	while (at < len) {
+		uint32_t cp = p[at];
+		size_t n = cp < 0x80 ? 1 : utf8_decode(p + at, len - at, &cp);
+		int w = cp < 0x80 ? 1 : wcwidth((wchar_t)cp);
+
+		if (n == 0) {
+			n = 1;
+			w = 1;
+		}
+		if (w < 0)
+			w = 1;
+		if (cells + (size_t)w > width)
+			break;
+		cells += (size_t)w;
+		at += n;
+	}
+	*used = cells;
+	return at;
+}
+
 bool sanitize_locale_is_utf8(void)
 {
 	const char *cs = nl_langinfo(CODESET);

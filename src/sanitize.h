@@ -16,6 +16,10 @@
  * (a non-UTF-8 locale) every byte >= 0x80 is escaped as \xNN. */
 size_t sanitize_append(struct strbuf *sb, const char *s, size_t len, bool utf8);
 
+/* For text sanitize_append wrote (printable, valid): the byte length of its
+ * longest prefix that fits in width cells; *used gets the cells it takes. */
+size_t sanitize_fit(const char *s, size_t len, size_t width, size_t *used);
+
 /* True when the current LC_CTYPE locale uses UTF-8. */
 bool sanitize_locale_is_utf8(void);
 

@@ -12,6 +12,7 @@
 void snapshot_init(struct pv_snapshot *s)
 {
 	memset(s, 0, sizeof(*s));
+	s->kernel_mask = ~0ull;
 	u64map_init(&s->by_cookie, 256);
 }
 

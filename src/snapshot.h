@@ -86,6 +86,9 @@ struct pv_snapshot {
 	struct u64map by_cookie; /* cookie -> socket index, for dedupe */
 	struct arena arena;
 	struct timespec taken;   /* wall clock when collection started */
+	double boot_time;        /* wall-clock seconds at boot, 0 when unknown */
+	long clock_ticks;        /* units of start_time per second */
+	uint64_t kernel_mask;    /* what was asked of the kernel (filter_kernel_mask) */
 	unsigned unavailable;    /* PV_DUMP_* bits the kernel refused */
 	bool incomplete;         /* a dump was interrupted or failed midway */
 	unsigned hidden_procs;   /* processes whose fd tables we could not read */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "filter.h"
 #include "u64map.h"
 #include "xalloc.h"
 
@@ -125,6 +126,11 @@ static void tracker_resurrect(struct pv_snapshot *s, const struct tombstone *tb)
 	snapshot_add_socket(s, &rec);
 }
 
+static bool tracker_asked(const struct pv_snapshot *s, const struct pv_socket *k)
+{
+	return (s->kernel_mask >> filter_mask_bit(k->family, k->proto, k->state)) & 1;
+}
+
 void tracker_update(struct tracker *t, const struct pv_snapshot *prev, struct pv_snapshot *cur,
 		    double now, double highlight)
 {
@@ -133,6 +139,8 @@ void tracker_update(struct tracker *t, const struct pv_snapshot *prev, struct pv
 	size_t i, kept = 0;
 
 	t->highlight = highlight;
+	/* A socket the previous snapshot did not ask the kernel for is not new,
+	 * and one this snapshot did not ask for has not closed. */
 	u64map_init(&index, cur->nsocks);
 	for (i = 0; i < cur->nsocks; i++) {
 		const struct pv_socket *k = &cur->socks[i];
@@ -145,7 +153,9 @@ void tracker_update(struct tracker *t, const struct pv_snapshot *prev, struct pv
 			if (old->state != k->state)
 				e->changed_at = now;
 		} else {
-			e->first_seen = t->started ? now : -1;
+			bool was_asked = prev && tracker_asked(prev, k);
+
+			e->first_seen = t->started && was_asked ? now : -1;
 			e->changed_at = -1;
 		}
 		e->state = k->state;
@@ -154,7 +164,7 @@ void tracker_update(struct tracker *t, const struct pv_snapshot *prev, struct pv
 		for (i = 0; i < prev->nsocks; i++) {
 			const struct pv_socket *k = &prev->socks[i];
 
-			if (!k->gone && !u64map_get(&index, k->cookie))
+			if (!k->gone && !u64map_get(&index, k->cookie) && tracker_asked(cur, k))
 				tracker_bury(t, prev, k, now);
 		}
 	}

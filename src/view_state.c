@@ -111,14 +111,14 @@ unsigned view_toggle(struct view_state *v, unsigned toggle)
 
 void view_describe_toggles(const struct view_state *v, struct strbuf *sb)
 {
+	bool first = true;
 	size_t i;
 
 	for (i = 0; i < TOGGLE_COUNT; i++) {
 		if (!(v->toggles & toggle_defs[i].bit))
 			continue;
-		if (sb->len)
-			strbuf_putc(sb, ' ');
-		strbuf_printf(sb, "[%s]", toggle_defs[i].label);
+		strbuf_printf(sb, "%s[%s]", first ? "" : " ", toggle_defs[i].label);
+		first = false;
 	}
 }
 

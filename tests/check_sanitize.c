@@ -72,6 +72,25 @@ START_TEST(t_non_utf8_locale)
 }
 END_TEST
 
+START_TEST(t_fit)
+{
+	static const char wide[] = "\xe6\x95\xb0\xe6\x8d\xae" "ab";   /* 2 + 2 + 1 + 1 cells */
+	size_t used;
+
+	ck_assert_uint_eq(sanitize_fit("abcdef", 6, 4, &used), 4);
+	ck_assert_uint_eq(used, 4);
+	ck_assert_uint_eq(sanitize_fit("abc", 3, 10, &used), 3);
+	ck_assert_uint_eq(used, 3);
+	/* A wide character never straddles the edge. */
+	ck_assert_uint_eq(sanitize_fit(wide, sizeof(wide) - 1, 3, &used), 3);
+	ck_assert_uint_eq(used, 2);
+	ck_assert_uint_eq(sanitize_fit(wide, sizeof(wide) - 1, 5, &used), 7);
+	ck_assert_uint_eq(used, 5);
+	ck_assert_uint_eq(sanitize_fit("caf\xc3\xa9", 5, 4, &used), 5);
+	ck_assert_uint_eq(used, 4);
+}
+END_TEST
+
 static Suite *sanitize_suite(void)
 {
 	Suite *s = suite_create("sanitize");
@@ -82,6 +101,7 @@ static Suite *sanitize_suite(void)
 	tcase_add_test(tc, t_unicode_classes);
 	tcase_add_test(tc, t_invalid_utf8);
 	tcase_add_test(tc, t_non_utf8_locale);
+	tcase_add_test(tc, t_fit);
 	suite_add_tcase(s, tc);
 	return s;
 }

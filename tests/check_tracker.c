@@ -6,6 +6,7 @@
 #include "check_main.h"
 #include "fixtures.h"
 #include "states.h"
+#include "filter.h"
 #include "tracker.h"
 
 static struct pv_snapshot first, second;
@@ -118,6 +119,38 @@ START_TEST(t_highlight_zero_keeps_nothing)
 }
 END_TEST
 
+START_TEST(t_kernel_mask_changes_are_not_events)
+{
+	struct pv_snapshot listeners_only, all;
+	size_t i;
+
+	/* Asking only for listeners must not bury the connections ... */
+	size_t n = 0;
+
+	tracker_update(t, NULL, &first, 0, 3);
+	fixture_copy_without(&first, &listeners_only, SIZE_MAX);
+	listeners_only.kernel_mask = 0;
+	for (i = 0; i < listeners_only.nsocks; i++) {
+		const struct pv_socket *k = &listeners_only.socks[i];
+
+		if (!socket_is_listener(k))
+			continue;
+		listeners_only.kernel_mask |= 1ull << filter_mask_bit(k->family, k->proto, k->state);
+		listeners_only.socks[n++] = *k;
+	}
+	listeners_only.nsocks = n;
+	tracker_update(t, &first, &listeners_only, 1, 3);
+	ck_assert_uint_eq(listeners_only.nsocks, 4);
+	/* ... and asking for everything again must not call them new. */
+	fixture_copy_without(&first, &all, SIZE_MAX);
+	tracker_update(t, &listeners_only, &all, 2, 3);
+	for (i = 0; i < all.nsocks; i++)
+		ck_assert_int_eq(tracker_mark(t, &all.socks[i], 2.5), MARK_NONE);
+	snapshot_free(&all);
+	snapshot_free(&listeners_only);
+}
+END_TEST
+
 static Suite *tracker_suite(void)
 {
 	Suite *s = suite_create("tracker");
@@ -128,6 +161,7 @@ static Suite *tracker_suite(void)
 	tcase_add_test(tc, t_new_changed_gone);
 	tcase_add_test(tc, t_tombstone_outlives_its_process);
 	tcase_add_test(tc, t_highlight_zero_keeps_nothing);
+	tcase_add_test(tc, t_kernel_mask_changes_are_not_events);
 	suite_add_tcase(s, tc);
 	return s;
 }

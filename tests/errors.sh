@@ -46,8 +46,8 @@ for opt in --once --json --listening --group --delay --help --version; do
 done
 # The man page documents every option --help lists.
 if [ -n "${PORTVIEW_MAN:-}" ]; then
-	for opt in $(grep -oE -- '--[a-z]+' <<<"$out" | sort -u); do
-		check "the man page documents $opt" grep -qF -- "\\-\\-${opt#--}" "$PORTVIEW_MAN"
+	for opt in $(grep -oE -- '--[a-z][a-z-]+' <<<"$out" | sort -u); do
+		check "the man page documents $opt" grep -qF -- "${opt//-/\\-}" "$PORTVIEW_MAN"
 	done
 fi
 check "--version prints the version" grep -qE '^portview [0-9]+\.[0-9]+' <<<"$("$PORTVIEW" --version)"

@@ -1,0 +1,84 @@
+#include "config.h"
+
+#include "collect.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "owners.h"
+#include "users.h"
+#include "xalloc.h"
+
+struct collector {
+	struct diag_conn *diag;
+	struct users *users;
+	double boot_time;
+	long clock_ticks;
+};
+
+/* Boot time from /proc/stat's btime line; 0 when it cannot be read. */
+static double collector_boot_time(void)
+{
+	FILE *f = fopen("/proc/stat", "re");
+	char line[256];
+	double btime = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, "btime ", 6) == 0)
+			btime = strtod(line + 6, NULL);
+	fclose(f);
+	return btime;
+}
+
+struct collector *collector_open(char *err, size_t errsize)
+{
+	struct collector *c = xcalloc(1, sizeof(*c));
+
+	c->diag = diag_open(err, errsize);
+	if (!c->diag) {
+		free(c);
+		return NULL;
+	}
+	c->users = users_new();
+	c->boot_time = collector_boot_time();
+	c->clock_ticks = sysconf(_SC_CLK_TCK);
+	return c;
+}
+
+void collector_close(struct collector *c)
+{
+	if (!c)
+		return;
+	diag_close(c->diag);
+	users_free(c->users);
+	free(c);
+}
+
+int collector_run(struct collector *c, uint64_t kernel_mask, struct pv_snapshot *snap,
+		  char *err, size_t errsize)
+{
+	struct owners_stats stats;
+
+	clock_gettime(CLOCK_REALTIME, &snap->taken);
+	snap->boot_time = c->boot_time;
+	snap->clock_ticks = c->clock_ticks > 0 ? c->clock_ticks : 100;
+	snap->kernel_mask = kernel_mask;
+	if (diag_collect(c->diag, kernel_mask, false, snap, err, errsize) < 0)
+		return -1;
+	if (owners_collect(snap, "/proc", c->users, &stats) < 0)
+		snap->incomplete = true;
+	return 0;
+}
+
+void collect_hostname(char *buf, size_t size)
+{
+	if (gethostname(buf, size) < 0)
+		snprintf(buf, size, "?");
+	buf[size - 1] = '\0';
+}

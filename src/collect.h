@@ -1,0 +1,26 @@
+/* One refresh: the sock_diag dumps, then the owners from /proc. The one
+ * entry point for --once and the dashboard. */
+#ifndef PV_COLLECT_H
+#define PV_COLLECT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "snapshot.h"
+
+struct collector;
+
+/* Returns NULL with a message in err when sock_diag cannot be used. */
+struct collector *collector_open(char *err, size_t errsize);
+void collector_close(struct collector *c);
+
+/* Fills snap (initialised, empty) with the sockets kernel_mask allows and
+ * their owners. Returns 0, or -1 with a message in err when no dump could
+ * be made; partial failures are flagged in the snapshot. */
+int collector_run(struct collector *c, uint64_t kernel_mask, struct pv_snapshot *snap,
+		  char *err, size_t errsize);
+
+/* The host name, or "?" when it cannot be had. */
+void collect_hostname(char *buf, size_t size);
+
+#endif

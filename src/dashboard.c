@@ -1,0 +1,761 @@
+#include "config.h"
+
+#include "dashboard.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <limits.h>
+#include <locale.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <curses.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+
+#include "collect.h"
+#include "detail.h"
+#include "diag.h"
+#include "keys.h"
+#include "procinfo.h"
+#include "sanitize.h"
+#include "screen.h"
+#include "tracker.h"
+#include "view_state.h"
+#include "xalloc.h"
+
+enum mode { MODE_LIST, MODE_FILTER, MODE_DELAY, MODE_HELP, MODE_DETAIL, MODE_KILL, MODE_KILL_CONFIRM };
+
+enum { STATUS_SECONDS = 4 };
+
+struct kill_target {
+	int pid;
+	unsigned long long start_time;
+	char *label;                 /* "nginx (pid 100, user root)", sanitised */
+};
+
+struct dash {
+	struct collector *collector;
+	struct pv_snapshot snaps[2];
+	int cur;                     /* index of the snapshot shown */
+	bool have_snapshot;
+	struct tracker *tracker;
+	struct view_state view;
+	struct screen_layout layout;
+
+	double delay, highlight;
+	bool paused, utf8;
+	char host[256];
+	char notice[512];
+
+	enum mode mode;
+	struct strbuf input;         /* the prompt's text */
+	char *filter_before;         /* restored by Esc */
+	char prompt_error[200];
+	char status[300];
+	bool status_is_error;
+	double status_until;
+	size_t detail_scroll;
+	int kill_choice;
+	struct kill_target kill;
+
+	int timer_fd, signal_fd;
+	unsigned dirty;              /* EFFECT_* */
+	bool quit;
+};
+
+static const int kill_signals[SCREEN_SIGNAL_COUNT] = { SIGTERM, SIGKILL, SIGHUP, SIGINT };
+
+static bool curses_active;
+
+/* Every way out restores the terminal first, the out-of-memory abort too. */
+static void dash_restore_terminal(void)
+{
+	if (curses_active) {
+		endwin();
+		curses_active = false;
+	}
+}
+
+static double monotonic_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void dash_status(struct dash *d, bool error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void dash_status(struct dash *d, bool error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(d->status, sizeof(d->status), fmt, ap);
+	va_end(ap);
+	d->status_is_error = error;
+	d->status_until = monotonic_now() + STATUS_SECONDS;
+	d->dirty |= EFFECT_REDRAW;
+}
+
+static void dash_arm_timer(struct dash *d)
+{
+	struct itimerspec its;
+	double whole = floor(d->delay);
+
+	its.it_interval.tv_sec = (time_t)whole;
+	its.it_interval.tv_nsec = (long)((d->delay - whole) * 1e9);
+	its.it_value = its.it_interval;
+	timerfd_settime(d->timer_fd, 0, &its, NULL);
+}
+
+/* ---- collection ---- */
+
+static void dash_build_notice(struct dash *d, const struct pv_snapshot *s)
+{
+	static const unsigned dumps[] = { PV_DUMP_TCP4, PV_DUMP_TCP6, PV_DUMP_UDP4, PV_DUMP_UDP6 };
+	struct strbuf sb = { 0 };
+	size_t i, hidden = 0;
+
+	for (i = 0; i < s->nsocks; i++)
+		hidden += !s->socks[i].gone && s->socks[i].owner_status == PV_OWNER_HIDDEN;
+	if (hidden)
+		strbuf_printf(&sb, "owners of %zu sockets hidden: run as root or grant "
+			      "CAP_DAC_READ_SEARCH,CAP_SYS_PTRACE", hidden);
+	for (i = 0; i < sizeof(dumps) / sizeof(dumps[0]); i++)
+		if (s->unavailable & dumps[i])
+			strbuf_printf(&sb, "%s%s: not available on this kernel", sb.len ? "; " : "",
+				      diag_dump_name(dumps[i]));
+	if (s->incomplete)
+		strbuf_printf(&sb, "%sa dump was interrupted: the list may be incomplete", sb.len ? "; " : "");
+	snprintf(d->notice, sizeof(d->notice), "%s", strbuf_str(&sb));
+	strbuf_free(&sb);
+}
+
+static void dash_collect(struct dash *d)
+{
+	int next = d->have_snapshot ? 1 - d->cur : d->cur;
+	struct pv_snapshot *s = &d->snaps[next];
+	char err[256];
+
+	snapshot_free(s);
+	snapshot_init(s);
+	if (collector_run(d->collector, view_kernel_mask(&d->view), s, err, sizeof(err)) < 0) {
+		/* Keep showing the last good snapshot. */
+		dash_status(d, true, "refresh failed: %s", err);
+		return;
+	}
+	tracker_update(d->tracker, d->have_snapshot ? &d->snaps[d->cur] : NULL, s, monotonic_now(),
+		       d->highlight);
+	d->cur = next;
+	d->have_snapshot = true;
+	dash_build_notice(d, s);
+	d->dirty |= EFFECT_REBUILD | EFFECT_REDRAW;
+}
+
+/* ---- actions ---- */
+
+static const struct pv_snapshot *dash_snap(const struct dash *d)
+{
+	return &d->snaps[d->cur];
+}
+
+static void dash_open_prompt(struct dash *d, enum mode mode, const char *initial)
+{
+	d->mode = mode;
+	strbuf_reset(&d->input);
+	strbuf_puts(&d->input, initial);
+	d->prompt_error[0] = '\0';
+	free(d->filter_before);
+	d->filter_before = xstrdup(d->view.filter_text);
+	curs_set(1);
+}
+
+static void dash_close_prompt(struct dash *d)
+{
+	d->mode = MODE_LIST;
+	d->prompt_error[0] = '\0';
+	curs_set(0);
+}
+
+/* Applies the prompt's text as the filter on every keystroke; a malformed
+ * one is shown with its reason while the last valid one stays. */
+static void dash_filter_changed(struct dash *d)
+{
+	struct filter_error err;
+	int effect = view_set_filter(&d->view, strbuf_str(&d->input), &err);
+
+	if (effect < 0) {
+		snprintf(d->prompt_error, sizeof(d->prompt_error), "column %zu: %s", err.pos + 1, err.msg);
+		d->dirty |= EFFECT_REDRAW;
+		return;
+	}
+	d->prompt_error[0] = '\0';
+	d->dirty |= (unsigned)effect;
+}
+
+/* The process a kill would go to: the group's process, or the socket's
+ * primary owner. */
+static bool dash_pick_target(struct dash *d)
+{
+	const struct pv_row *r = view_current(&d->view);
+	const struct pv_snapshot *s = dash_snap(d);
+	const struct pv_process *p = NULL;
+	struct strbuf sb = { 0 };
+
+	if (!r)
+		return false;
+	if (r->kind == ROW_GROUP && d->view.rows.groups[r->index].kind == GK_PROCESS) {
+		p = &s->procs[d->view.rows.groups[r->index].proc];
+	} else if (r->kind == ROW_SOCKET) {
+		int32_t o = rows_primary_owner(s, &s->socks[r->index]);
+
+		p = o >= 0 ? &s->procs[o] : NULL;
+	}
+	if (!p)
+		return false;
+	d->kill.pid = p->pid;
+	d->kill.start_time = p->start_time;
+	sanitize_append(&sb, p->comm, strlen(p->comm), d->utf8);
+	strbuf_printf(&sb, " (pid %d, user ", p->pid);
+	if (p->user)
+		sanitize_append(&sb, p->user, strlen(p->user), d->utf8);
+	else
+		strbuf_printf(&sb, "%u", p->uid);
+	strbuf_putc(&sb, ')');
+	free(d->kill.label);
+	d->kill.label = xstrdup(strbuf_str(&sb));
+	strbuf_free(&sb);
+	return true;
+}
+
+/* Sends the chosen signal, after checking the pid still names the same
+ * process: pids are reused, and the wrong process must never be hit. */
+static void dash_send_signal(struct dash *d)
+{
+	int sig = kill_signals[d->kill_choice];
+	const char *name = screen_signal_names[d->kill_choice];
+	unsigned long long start;
+
+	if (procinfo_start_time(d->kill.pid, &start) < 0 || start != d->kill.start_time) {
+		dash_status(d, true, "%s has exited; no signal sent", d->kill.label);
+		return;
+	}
+	if (kill(d->kill.pid, sig) < 0)
+		dash_status(d, true, "cannot send SIG%s to %s: %s", name, d->kill.label, strerror(errno));
+	else
+		dash_status(d, false, "sent SIG%s to %s", name, d->kill.label);
+	d->dirty |= EFFECT_RESCAN;
+}
+
+static void dash_enter(struct dash *d)
+{
+	const struct pv_row *r = view_current(&d->view);
+
+	if (!r)
+		return;
+	if (d->view.row_flags[d->view.visible[d->view.cursor]] & VIEW_ROW_HAS_CHILDREN &&
+	    r->kind == ROW_GROUP) {
+		d->dirty |= view_toggle_expand(&d->view);
+		return;
+	}
+	d->mode = MODE_DETAIL;
+	d->detail_scroll = 0;
+	d->dirty |= EFFECT_REDRAW;
+}
+
+static void dash_action(struct dash *d, enum key_action a)
+{
+	struct view_state *v = &d->view;
+	size_t page = d->layout.list_rows > 1 ? (size_t)d->layout.list_rows - 1 : 1;
+	struct filter_error err;
+
+	switch (a) {
+	case ACT_NONE: break;
+	case ACT_QUIT: d->quit = true; break;
+	case ACT_HELP: d->mode = MODE_HELP; d->dirty |= EFFECT_REDRAW; break;
+	case ACT_UP: d->dirty |= view_move(v, -1); break;
+	case ACT_DOWN: d->dirty |= view_move(v, 1); break;
+	case ACT_PAGE_UP: d->dirty |= view_move(v, -(long)page); break;
+	case ACT_PAGE_DOWN: d->dirty |= view_move(v, (long)page); break;
+	case ACT_HOME: d->dirty |= view_move_to(v, 0); break;
+	case ACT_END: d->dirty |= view_move_to(v, SIZE_MAX); break;
+	case ACT_ENTER: dash_enter(d); break;
+	case ACT_TOGGLE: d->dirty |= view_toggle_expand(v); break;
+	case ACT_LEFT: d->dirty |= view_collapse_or_parent(v); break;
+	case ACT_RIGHT: d->dirty |= view_expand(v); break;
+	case ACT_EXPAND_ALL: d->dirty |= view_set_all_expanded(v, true); break;
+	case ACT_COLLAPSE_ALL: d->dirty |= view_set_all_expanded(v, false); break;
+	case ACT_FILTER: dash_open_prompt(d, MODE_FILTER, v->filter_text); d->dirty |= EFFECT_REDRAW; break;
+	case ACT_CLEAR_FILTER:
+		v->toggles = 0;
+		d->dirty |= (unsigned)view_set_filter(v, "", &err) | EFFECT_RESCAN;
+		break;
+	case ACT_TOGGLE_LISTEN: d->dirty |= view_toggle(v, TOGGLE_LISTEN); break;
+	case ACT_TOGGLE_ESTAB: d->dirty |= view_toggle(v, TOGGLE_ESTAB); break;
+	case ACT_TOGGLE_TCP: d->dirty |= view_toggle(v, TOGGLE_TCP); break;
+	case ACT_TOGGLE_UDP: d->dirty |= view_toggle(v, TOGGLE_UDP); break;
+	case ACT_TOGGLE_V4: d->dirty |= view_toggle(v, TOGGLE_V4); break;
+	case ACT_TOGGLE_V6: d->dirty |= view_toggle(v, TOGGLE_V6); break;
+	case ACT_SORT: d->dirty |= view_cycle_sort(v); break;
+	case ACT_REVERSE: d->dirty |= view_reverse_sort(v); break;
+	case ACT_GROUP: d->dirty |= view_cycle_group(v); break;
+	case ACT_PAUSE:
+		d->paused = !d->paused;
+		d->dirty |= EFFECT_REDRAW | (d->paused ? 0 : EFFECT_RESCAN);
+		break;
+	case ACT_REFRESH: d->dirty |= EFFECT_RESCAN; break;
+	case ACT_DELAY: {
+		char now[32];
+
+		snprintf(now, sizeof(now), "%g", d->delay);
+		dash_open_prompt(d, MODE_DELAY, now);
+		d->dirty |= EFFECT_REDRAW;
+		break;
+	}
+	case ACT_DETAIL:
+		if (view_current(v)) {
+			d->mode = MODE_DETAIL;
+			d->detail_scroll = 0;
+			d->dirty |= EFFECT_REDRAW;
+		}
+		break;
+	case ACT_KILL:
+		if (!dash_pick_target(d)) {
+			dash_status(d, true, "no process to signal on this row");
+			break;
+		}
+		d->mode = MODE_KILL;
+		d->kill_choice = 0;
+		d->dirty |= EFFECT_REDRAW;
+		break;
+	}
+}
+
+/* ---- keys per mode ---- */
+
+static bool is_erase_key(wint_t ch, bool is_key)
+{
+	return (is_key && ch == KEY_BACKSPACE) || (!is_key && (ch == 127 || ch == 8));
+}
+
+/* Removes the last UTF-8 character of the prompt's text. */
+static void input_erase(struct strbuf *sb)
+{
+	while (sb->len > 0) {
+		unsigned char c = (unsigned char)sb->data[--sb->len];
+
+		if ((c & 0xc0) != 0x80)
+			break;
+	}
+	sb->data[sb->len] = '\0';
+}
+
+static void input_append(struct strbuf *sb, wint_t ch)
+{
+	char buf[MB_LEN_MAX];
+	mbstate_t st;
+	size_t n;
+
+	memset(&st, 0, sizeof(st));
+	n = wcrtomb(buf, (wchar_t)ch, &st);
+	if (n != (size_t)-1)
+		strbuf_append(sb, buf, n);
+}
+
+static void dash_key_prompt(struct dash *d, wint_t ch, bool is_key)
+{
+	bool filter = d->mode == MODE_FILTER;
+
+	if (!is_key && ch == 27) {
+		if (filter) {
+			struct filter_error err;
+			int effect = view_set_filter(&d->view, d->filter_before, &err);
+
+			d->dirty |= effect > 0 ? (unsigned)effect : 0;
+		}
+		dash_close_prompt(d);
+	} else if ((!is_key && (ch == '\r' || ch == '\n')) || (is_key && ch == KEY_ENTER)) {
+		if (!filter) {
+			char *end;
+			double v = strtod(strbuf_str(&d->input), &end);
+
+			if (end == strbuf_str(&d->input) || *end || !isfinite(v) || v < 0.1 || v > 3600) {
+				dash_status(d, true, "the interval must be 0.1 to 3600 seconds, not '%s'",
+					    strbuf_str(&d->input));
+			} else {
+				d->delay = v;
+				dash_arm_timer(d);
+				dash_status(d, false, "refreshing every %.1f s", v);
+			}
+		} else if (d->prompt_error[0]) {
+			dash_status(d, true, "filter kept as '%s': %s", d->view.filter_text, d->prompt_error);
+		}
+		dash_close_prompt(d);
+	} else if (is_erase_key(ch, is_key)) {
+		input_erase(&d->input);
+		if (filter)
+			dash_filter_changed(d);
+	} else if (!is_key && ch == 21) {           /* Ctrl-U */
+		strbuf_reset(&d->input);
+		if (filter)
+			dash_filter_changed(d);
+	} else if (!is_key && ch >= 32 && ch != 127) {
+		if (d->input.len < 4096)
+			input_append(&d->input, ch);
+		if (filter)
+			dash_filter_changed(d);
+	}
+	d->dirty |= EFFECT_REDRAW;
+}
+
+static void dash_key_kill(struct dash *d, wint_t ch, bool is_key)
+{
+	if (d->mode == MODE_KILL_CONFIRM) {
+		if (!is_key && (ch == 'y' || ch == 'Y'))
+			dash_send_signal(d);
+		else
+			dash_status(d, false, "no signal sent");
+		d->mode = MODE_LIST;
+	} else if (is_key && ch == KEY_LEFT) {
+		d->kill_choice = (d->kill_choice + SCREEN_SIGNAL_COUNT - 1) % SCREEN_SIGNAL_COUNT;
+	} else if ((is_key && ch == KEY_RIGHT) || (!is_key && ch == '\t')) {
+		d->kill_choice = (d->kill_choice + 1) % SCREEN_SIGNAL_COUNT;
+	} else if ((!is_key && (ch == '\r' || ch == '\n')) || (is_key && ch == KEY_ENTER)) {
+		d->mode = MODE_KILL_CONFIRM;
+	} else if (!is_key && ch == 27) {
+		d->mode = MODE_LIST;
+	} else if (!is_key) {
+		/* A signal's first letter picks it. */
+		for (int i = 0; i < SCREEN_SIGNAL_COUNT; i++)
+			if ((int)(ch | 0x20) == (screen_signal_names[i][0] | 0x20))
+				d->kill_choice = i;
+	}
+	d->dirty |= EFFECT_REDRAW;
+}
+
+static void dash_key_detail(struct dash *d, wint_t ch, bool is_key)
+{
+	if (is_key && ch == KEY_DOWN)
+		d->detail_scroll++;
+	else if (is_key && ch == KEY_UP && d->detail_scroll > 0)
+		d->detail_scroll--;
+	else if (!is_key && ch == 3)
+		d->quit = true;
+	else
+		d->mode = MODE_LIST;
+	d->dirty |= EFFECT_REDRAW;
+}
+
+static void dash_mouse(struct dash *d)
+{
+	MEVENT ev;
+	const struct screen_layout *lay = &d->layout;
+
+	if (getmouse(&ev) != OK || lay->too_small)
+		return;
+	if (ev.bstate & BUTTON4_PRESSED) {
+		d->dirty |= view_move(&d->view, -3);
+		return;
+	}
+#ifdef BUTTON5_PRESSED
+	if (ev.bstate & BUTTON5_PRESSED) {
+		d->dirty |= view_move(&d->view, 3);
+		return;
+	}
+#endif
+	if (!(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)))
+		return;
+	if (ev.y == lay->header_y) {
+		for (int c = 0; c < COL_COUNT; c++)
+			if (lay->col_shown[c] && ev.x >= lay->col_x[c] && ev.x < lay->col_x[c] + lay->col_w[c])
+				d->dirty |= view_sort_by(&d->view, c);
+		return;
+	}
+	if (ev.y >= lay->list_top && ev.y < lay->list_top + lay->list_rows) {
+		size_t index = d->view.top + (size_t)(ev.y - lay->list_top);
+
+		if (index >= d->view.nvisible)
+			return;
+		d->dirty |= view_move_to(&d->view, index);
+		if (d->view.rows.rows[d->view.visible[index]].kind == ROW_GROUP)
+			d->dirty |= view_toggle_expand(&d->view);
+	}
+}
+
+static void dash_key(struct dash *d, wint_t ch, bool is_key)
+{
+	if (is_key && ch == KEY_RESIZE) {
+		d->dirty |= EFFECT_REDRAW;
+		return;
+	}
+	switch (d->mode) {
+	case MODE_FILTER:
+	case MODE_DELAY:
+		dash_key_prompt(d, ch, is_key);
+		return;
+	case MODE_KILL:
+	case MODE_KILL_CONFIRM:
+		dash_key_kill(d, ch, is_key);
+		return;
+	case MODE_DETAIL:
+		dash_key_detail(d, ch, is_key);
+		return;
+	case MODE_HELP:
+		d->mode = MODE_LIST;
+		d->dirty |= EFFECT_REDRAW;
+		if (!is_key && ch == 3)
+			d->quit = true;
+		return;
+	case MODE_LIST:
+		break;
+	}
+	if (is_key && ch == KEY_MOUSE) {
+		dash_mouse(d);
+		return;
+	}
+	if (!is_key && ch == 27) {
+		d->status[0] = '\0';
+		d->dirty |= EFFECT_REDRAW;
+		return;
+	}
+	/* A wide character is never mistaken for a function key's code. */
+	if (!is_key && ch >= KEY_MIN)
+		return;
+	dash_action(d, keys_lookup((int)ch));
+}
+
+/* ---- drawing ---- */
+
+static void dash_draw(struct dash *d)
+{
+	struct strbuf detail = { 0 };
+	struct strbuf question = { 0 };
+	double now = monotonic_now();
+	struct screen_frame f = {
+		.view = &d->view, .snap = dash_snap(d), .tracker = d->tracker, .now = now,
+		.host = d->host, .delay = d->delay, .paused = d->paused, .utf8 = d->utf8,
+		.notice = d->notice, .status = now < d->status_until ? d->status : "",
+		.status_is_error = d->status_is_error, .prompt_error = d->prompt_error,
+		.kill_choice = d->kill_choice, .kill_confirm = d->mode == MODE_KILL_CONFIRM,
+	};
+
+	if (d->mode == MODE_FILTER || d->mode == MODE_DELAY) {
+		f.prompt_label = d->mode == MODE_FILTER ? "/" : "refresh every (seconds): ";
+		f.prompt_text = strbuf_str(&d->input);
+	}
+	if (d->mode == MODE_HELP)
+		f.overlay = OVERLAY_HELP;
+	if (d->mode == MODE_DETAIL && view_current(&d->view)) {
+		detail_describe(dash_snap(d), &d->view.rows, d->view.visible[d->view.cursor], d->utf8, &detail);
+		f.overlay = OVERLAY_DETAIL;
+		f.overlay_text = strbuf_str(&detail);
+		f.overlay_scroll = d->detail_scroll;
+	}
+	if (d->mode == MODE_KILL || d->mode == MODE_KILL_CONFIRM) {
+		if (d->mode == MODE_KILL)
+			strbuf_printf(&question, "to %s:", d->kill.label);
+		else
+			strbuf_printf(&question, "send SIG%s to %s?", screen_signal_names[d->kill_choice],
+				      d->kill.label);
+		f.overlay = OVERLAY_KILL;
+		f.overlay_text = strbuf_str(&question);
+	}
+	view_scroll_to_cursor(&d->view, (size_t)screen_list_rows(&f));
+	screen_draw(&f, &d->layout);
+	if (f.prompt_label) {
+		curs_set(1);
+		move(LINES - 1, (int)(strlen(f.prompt_label) + sanitize_fit(f.prompt_text, strlen(f.prompt_text),
+									      (size_t)COLS, &(size_t){ 0 })));
+	}
+	doupdate();
+	strbuf_free(&detail);
+	strbuf_free(&question);
+}
+
+/* ---- setup and loop ---- */
+
+static int dash_open_terminal(struct dash *d, bool color)
+{
+	const char *term = getenv("TERM");
+
+	/* An unknown TERM (common under sudo) falls back to a basic terminal. */
+	if (!newterm(term && *term ? term : "vt100", stdout, stdin)) {
+		if (!newterm("vt100", stdout, stdin)) {
+			fprintf(stderr, "portview: cannot set up the terminal\n");
+			return -1;
+		}
+		snprintf(d->status, sizeof(d->status), "terminal type '%s' unknown: using vt100",
+			 term ? term : "");
+		d->status_until = monotonic_now() + STATUS_SECONDS;
+	}
+	curses_active = true;
+	xalloc_fatal_hook = dash_restore_terminal;
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED
+#ifdef BUTTON5_PRESSED
+		  | BUTTON5_PRESSED
+#endif
+		  , NULL);
+	mouseinterval(0);
+	screen_init(color);
+	return 0;
+}
+
+static int dash_open_fds(struct dash *d)
+{
+	sigset_t set;
+
+	/* Terminating signals arrive as readable events, never in a handler. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -1;
+	signal(SIGPIPE, SIG_IGN);
+	d->signal_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	d->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (d->signal_fd < 0 || d->timer_fd < 0)
+		return -1;
+	dash_arm_timer(d);
+	return 0;
+}
+
+/* How long poll may sleep: until a mark fades or the status line clears. */
+static int dash_poll_timeout(const struct dash *d)
+{
+	double now = monotonic_now(), wait = tracker_next_expiry(d->tracker, now);
+
+	if (d->status_until > now && (wait < 0 || d->status_until - now < wait))
+		wait = d->status_until - now;
+	return wait < 0 ? -1 : (int)(wait * 1000) + 1;
+}
+
+static void dash_loop(struct dash *d)
+{
+	while (!d->quit) {
+		struct pollfd fds[3] = {
+			{ .fd = STDIN_FILENO, .events = POLLIN },
+			{ .fd = d->timer_fd, .events = POLLIN },
+			{ .fd = d->signal_fd, .events = POLLIN },
+		};
+		wint_t ch;
+		int r, n;
+
+		if (d->dirty & EFFECT_RESCAN)
+			dash_collect(d);
+		if (d->dirty & EFFECT_REBUILD)
+			view_rebuild(&d->view, dash_snap(d));
+		if (d->dirty)
+			dash_draw(d);
+		d->dirty = EFFECT_NONE;
+
+		n = poll(fds, 3, dash_poll_timeout(d));
+		if (n < 0 && errno != EINTR)
+			break;
+		if (n <= 0) {
+			/* A timeout (a mark faded) or a signal such as SIGWINCH. */
+			d->dirty |= EFFECT_REDRAW;
+		}
+		if (n > 0 && (fds[2].revents & POLLIN)) {
+			struct signalfd_siginfo si;
+
+			if (read(d->signal_fd, &si, sizeof(si)) > 0)
+				d->quit = true;
+		}
+		if (n > 0 && (fds[1].revents & POLLIN)) {
+			uint64_t expirations;
+
+			if (read(d->timer_fd, &expirations, sizeof(expirations)) > 0 && !d->paused)
+				d->dirty |= EFFECT_RESCAN;
+		}
+		if (n > 0 && (fds[0].revents & (POLLHUP | POLLERR)) && !(fds[0].revents & POLLIN))
+			d->quit = true;
+		/* Keys are answered before the next scan; a resize shows up here too. */
+		while (!d->quit && (r = get_wch(&ch)) != ERR)
+			dash_key(d, ch, r == KEY_CODE_YES);
+		if (d->status[0] && monotonic_now() >= d->status_until) {
+			d->status[0] = '\0';
+			d->dirty |= EFFECT_REDRAW;
+		}
+	}
+}
+
+int dashboard_run(const struct dashboard_options *opts)
+{
+	struct dash d;
+	char err[256];
+	int status = EXIT_SUCCESS;
+	struct filter_error ferr;
+
+	memset(&d, 0, sizeof(d));
+	d.delay = opts->delay;
+	d.highlight = opts->highlight;
+	d.utf8 = sanitize_locale_is_utf8();
+	d.timer_fd = d.signal_fd = -1;
+	collect_hostname(d.host, sizeof(d.host));
+	view_init(&d.view, opts->group);
+	view_set_filter(&d.view, opts->filter, &ferr);
+	if (opts->listening)
+		view_toggle(&d.view, TOGGLE_LISTEN);
+	d.tracker = tracker_new();
+	snapshot_init(&d.snaps[0]);
+	snapshot_init(&d.snaps[1]);
+
+	/* Fail before taking the terminal, so the message stays readable. */
+	d.collector = collector_open(err, sizeof(err));
+	if (!d.collector) {
+		fprintf(stderr, "portview: %s\n", err);
+		status = EXIT_FAILURE;
+		goto out;
+	}
+	if (dash_open_fds(&d) < 0) {
+		fprintf(stderr, "portview: cannot set up timers and signals: %s\n", strerror(errno));
+		status = EXIT_FAILURE;
+		goto out;
+	}
+	dash_collect(&d);
+	if (!d.have_snapshot) {
+		fprintf(stderr, "portview: %s\n", d.status);
+		status = EXIT_FAILURE;
+		goto out;
+	}
+	if (dash_open_terminal(&d, opts->color) < 0) {
+		status = EXIT_FAILURE;
+		goto out;
+	}
+	d.dirty = EFFECT_REBUILD | EFFECT_REDRAW;
+	dash_loop(&d);
+out:
+	dash_restore_terminal();
+	if (curses_active == false && d.collector)
+		fflush(stdout);
+	collector_close(d.collector);
+	tracker_free(d.tracker);
+	view_free(&d.view);
+	snapshot_free(&d.snaps[0]);
+	snapshot_free(&d.snaps[1]);
+	strbuf_free(&d.input);
+	free(d.filter_before);
+	free(d.kill.label);
+	if (d.timer_fd >= 0)
+		close(d.timer_fd);
+	if (d.signal_fd >= 0)
+		close(d.signal_fd);
+	return status;
+}

@@ -1,0 +1,155 @@
+#include "config.h"
+
+#include "detail.h"
+
+#include <string.h>
+#include <time.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "addr.h"
+#include "columns.h"
+#include "sanitize.h"
+#include "states.h"
+
+static void line_begin(struct strbuf *out, const char *label)
+{
+	strbuf_puts(out, label);
+	strbuf_putc(out, '\t');
+}
+
+static void line_text(struct strbuf *out, const char *label, const char *text, bool utf8)
+{
+	line_begin(out, label);
+	sanitize_append(out, text, strlen(text), utf8);
+	strbuf_putc(out, '\n');
+}
+
+static void format_ago(struct strbuf *out, double seconds)
+{
+	if (seconds < 0)
+		seconds = 0;
+	if (seconds < 120)
+		strbuf_printf(out, "%.0fs ago", seconds);
+	else if (seconds < 7200)
+		strbuf_printf(out, "%.0fm ago", seconds / 60);
+	else if (seconds < 2 * 86400)
+		strbuf_printf(out, "%.0fh ago", seconds / 3600);
+	else
+		strbuf_printf(out, "%.0f days ago", seconds / 86400);
+}
+
+void detail_format_start(const struct pv_snapshot *s, const struct pv_process *p, struct strbuf *out)
+{
+	double started;
+	time_t t, now = s->taken.tv_sec;
+	struct tm tm, today;
+	char buf[32];
+
+	if (s->boot_time <= 0 || s->clock_ticks <= 0) {
+		strbuf_puts(out, "?");
+		return;
+	}
+	started = s->boot_time + (double)p->start_time / (double)s->clock_ticks;
+	t = (time_t)started;
+	localtime_r(&t, &tm);
+	localtime_r(&now, &today);
+	if (tm.tm_yday == today.tm_yday && tm.tm_year == today.tm_year)
+		strftime(buf, sizeof(buf), "%H:%M:%S", &tm);
+	else
+		strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M", &tm);
+	strbuf_printf(out, "%s (", buf);
+	format_ago(out, (double)now - started);
+	strbuf_putc(out, ')');
+}
+
+static void describe_process(const struct pv_snapshot *s, const struct pv_process *p, bool utf8,
+			     struct strbuf *out)
+{
+	line_begin(out, "owner");
+	sanitize_append(out, p->comm, strlen(p->comm), utf8);
+	strbuf_printf(out, " %d, user ", p->pid);
+	if (p->user)
+		sanitize_append(out, p->user, strlen(p->user), utf8);
+	else
+		strbuf_printf(out, "%u", p->uid);
+	strbuf_puts(out, ", started ");
+	detail_format_start(s, p, out);
+	strbuf_putc(out, '\n');
+	line_begin(out, "command");
+	if (p->cmdline_len)
+		sanitize_append(out, p->cmdline, p->cmdline_len, utf8);
+	else
+		strbuf_puts(out, "(none: a kernel thread or a zombie)");
+	if (p->cmdline_truncated)
+		strbuf_puts(out, " [cut]");
+	strbuf_putc(out, '\n');
+}
+
+static void describe_socket(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
+			    struct strbuf *out)
+{
+	char a[PV_ENDPOINT_STRLEN], b[PV_ENDPOINT_STRLEN];
+	uint32_t i;
+
+	line_begin(out, "");
+	strbuf_printf(out, "%s%s %s %s %s  %s%s\n", k->proto == IPPROTO_TCP ? "tcp" : "udp",
+		      k->family == AF_INET6 ? "6" : "", endpoint_format(&k->local, a, sizeof(a)),
+		      socket_is_listener(k) ? "listening" : "<->",
+		      socket_is_listener(k) ? "" : endpoint_format(&k->remote, b, sizeof(b)),
+		      state_name(k->proto, k->state), k->gone ? "  (closed)" : "");
+	line_begin(out, "local");
+	strbuf_printf(out, "%s%s\n", endpoint_format(&k->local, a, sizeof(a)),
+		      k->v6only == 0 ? "  (dual-stack: IPv4 too)" : k->v6only == 1 ? "  (IPv6 only)" : "");
+	line_begin(out, "remote");
+	strbuf_printf(out, "%s\n", endpoint_format(&k->remote, a, sizeof(a)));
+	line_begin(out, "queues");
+	if (socket_is_listener(k) && k->proto == IPPROTO_TCP)
+		strbuf_printf(out, "accept queue %u of backlog %u\n", k->rqueue, k->wqueue);
+	else if (k->proto == IPPROTO_TCP)
+		strbuf_printf(out, "recv %u B unread, send %u B unacknowledged\n", k->rqueue, k->wqueue);
+	else
+		strbuf_printf(out, "recv %u B, send %u B\n", k->rqueue, k->wqueue);
+	line_begin(out, "socket");
+	strbuf_printf(out, "inode %u  cookie %llu  uid %u", k->inode, (unsigned long long)k->cookie, k->uid);
+	if (k->user) {
+		strbuf_puts(out, " (");
+		sanitize_append(out, k->user, strlen(k->user), utf8);
+		strbuf_putc(out, ')');
+	}
+	if (k->ifindex)
+		strbuf_printf(out, "  interface %u\n", k->ifindex);
+	else
+		strbuf_puts(out, "  interface any\n");
+	if (k->owner_status == PV_OWNER_HIDDEN)
+		line_text(out, "owner", "hidden: run as root, or grant CAP_DAC_READ_SEARCH,CAP_SYS_PTRACE", utf8);
+	else if (k->owner_count == 0)
+		line_text(out, "owner", "none: no process holds this socket", utf8);
+	for (i = 0; i < k->owner_count; i++)
+		describe_process(s, snapshot_owner(s, k, i), utf8, out);
+}
+
+static void describe_group(const struct pv_snapshot *s, const struct pv_group *g, bool utf8,
+			   struct strbuf *out)
+{
+	line_begin(out, "");
+	column_format_group(s, g, utf8, out);
+	strbuf_putc(out, '\n');
+	if (g->kind == GK_PROCESS)
+		describe_process(s, &s->procs[g->proc], utf8, out);
+	else if (g->kind == GK_PORT)
+		describe_socket(s, &s->socks[g->first_socket], utf8, out);
+	else if (g->kind == GK_HIDDEN)
+		line_text(out, "owner", "hidden: run as root, or grant CAP_DAC_READ_SEARCH,CAP_SYS_PTRACE", utf8);
+}
+
+void detail_describe(const struct pv_snapshot *s, const struct pv_rows *r, size_t i, bool utf8,
+		     struct strbuf *out)
+{
+	const struct pv_row *row = &r->rows[i];
+
+	if (row->kind == ROW_SOCKET)
+		describe_socket(s, &s->socks[row->index], utf8, out);
+	else
+		describe_group(s, &r->groups[row->index], utf8, out);
+}

@@ -1,0 +1,535 @@
+#include "config.h"
+
+#include "screen.h"
+
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "keys.h"
+#include "rows.h"
+#include "sanitize.h"
+#include "states.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+enum { MIN_COLS = 40, MIN_LINES = 10, COL_GAP = 2, PROCESS_MIN = 12 };
+
+enum color_pair { PAIR_NEW = 1, PAIR_GONE, PAIR_CHANGED, PAIR_ERROR, PAIR_NOTICE, PAIR_GROUP, PAIR_BAR };
+
+const char *const screen_signal_names[SCREEN_SIGNAL_COUNT] = { "TERM", "KILL", "HUP", "INT" };
+
+static bool use_color;
+
+void screen_init(bool color)
+{
+	use_color = color && has_colors();
+	if (!use_color)
+		return;
+	start_color();
+	/* Default background keeps light and dark terminals readable. */
+	use_default_colors();
+	init_pair(PAIR_NEW, COLOR_GREEN, -1);
+	init_pair(PAIR_GONE, COLOR_RED, -1);
+	init_pair(PAIR_CHANGED, COLOR_YELLOW, -1);
+	init_pair(PAIR_ERROR, COLOR_RED, -1);
+	init_pair(PAIR_NOTICE, COLOR_YELLOW, -1);
+	init_pair(PAIR_GROUP, COLOR_CYAN, -1);
+	init_pair(PAIR_BAR, COLOR_BLACK, COLOR_CYAN);
+}
+
+static attr_t color_attr(enum color_pair pair)
+{
+	return use_color ? (attr_t)COLOR_PAIR(pair) : A_NORMAL;
+}
+
+/* ---- text placement ---- */
+
+/* Writes sanitised text at (y, x) in at most width cells. */
+static void put_fitted(int y, int x, const char *text, size_t len, size_t width)
+{
+	size_t used, bytes = sanitize_fit(text, len, width, &used);
+
+	mvaddnstr(y, x, text, (int)bytes);
+}
+
+/* Writes a cell: right-aligned numbers; endpoints cut on the left so the
+ * port always shows; other text cut on the right. */
+static void put_cell(int y, int x, int column, const char *text, size_t len, size_t cells, size_t width)
+{
+	if (cells <= width) {
+		put_fitted(y, x + (columns[column].right_align ? (int)(width - cells) : 0), text, len, width);
+		return;
+	}
+	if ((column == COL_LOCAL || column == COL_REMOTE) && width > 1) {
+		mvaddstr(y, x, "~");
+		addnstr(text + len - (width - 1), (int)(width - 1));
+		return;
+	}
+	put_fitted(y, x, text, len, width);
+}
+
+static void fill_line(int y, attr_t attr)
+{
+	attrset(attr);
+	move(y, 0);
+	clrtoeol();
+	mvhline(y, 0, ' ', COLS);
+}
+
+/* ---- header ---- */
+
+static void count_sockets(const struct pv_snapshot *s, unsigned *listening, unsigned *established,
+			  unsigned *other, size_t *hidden)
+{
+	size_t i;
+
+	*listening = *established = *other = 0;
+	*hidden = 0;
+	for (i = 0; i < s->nsocks; i++) {
+		const struct pv_socket *k = &s->socks[i];
+
+		if (k->gone)
+			continue;
+		if (socket_is_listener(k))
+			(*listening)++;
+		else if (k->state == PV_STATE_ESTABLISHED)
+			(*established)++;
+		else
+			(*other)++;
+		*hidden += k->owner_status == PV_OWNER_HIDDEN;
+	}
+}
+
+/* Processes owning at least one live socket (tombstones keep theirs). */
+static size_t count_processes(const struct pv_snapshot *s)
+{
+	bool *seen = xcalloc(s->nprocs ? s->nprocs : 1, sizeof(bool));
+	size_t i, n = 0;
+
+	for (i = 0; i < s->nsocks; i++) {
+		const struct pv_socket *k = &s->socks[i];
+		uint32_t o;
+
+		for (o = 0; !k->gone && o < k->owner_count; o++) {
+			uint32_t p = s->owner_refs[k->owner_first + o];
+
+			n += !seen[p];
+			seen[p] = true;
+		}
+	}
+	free(seen);
+	return n;
+}
+
+static void draw_header(const struct screen_frame *f)
+{
+	const struct view_state *v = f->view;
+	struct strbuf sb = { 0 };
+	unsigned listening, established, other;
+	size_t hidden;
+	char when[16];
+	struct tm tm;
+
+	count_sockets(f->snap, &listening, &established, &other, &hidden);
+	localtime_r(&f->snap->taken.tv_sec, &tm);
+	strftime(when, sizeof(when), "%H:%M:%S", &tm);
+	strbuf_printf(&sb, "portview %s  ", PACKAGE_VERSION);
+	sanitize_append(&sb, f->host, strlen(f->host), f->utf8);
+	strbuf_printf(&sb, "  every %.1fs  %s   listening %u  established %u  other %u  processes %zu",
+		      f->delay, when, listening, established, other, count_processes(f->snap));
+	fill_line(0, A_BOLD);
+	put_fitted(0, 0, sb.data, sb.len, (size_t)COLS);
+	if (f->paused) {
+		attrset(A_REVERSE | A_BOLD);
+		mvaddstr(0, COLS > 8 ? COLS - 8 : 0, " PAUSED ");
+	}
+
+	strbuf_reset(&sb);
+	strbuf_puts(&sb, "filter ");
+	if (v->filter_text[0] || v->toggles) {
+		sanitize_append(&sb, v->filter_text, strlen(v->filter_text), f->utf8);
+		if (v->filter_text[0] && v->toggles)
+			strbuf_putc(&sb, ' ');
+		view_describe_toggles(v, &sb);
+		strbuf_printf(&sb, "  (%zu of %u shown)", v->rows.nselected, listening + established + other);
+	} else {
+		strbuf_puts(&sb, "none");
+	}
+	strbuf_printf(&sb, "   group %s   sort %s%s", group_mode_name(v->group),
+		      v->order.column < 0 ? "natural" : columns[v->order.column].header,
+		      v->order.reverse ? " (reversed)" : "");
+	if (hidden)
+		strbuf_printf(&sb, "   owners of %zu sockets hidden", hidden);
+	fill_line(1, A_NORMAL);
+	put_fitted(1, 0, sb.data, sb.len, (size_t)COLS);
+	if (f->notice[0]) {
+		fill_line(2, color_attr(PAIR_NOTICE) | A_BOLD);
+		put_fitted(2, 0, f->notice, strlen(f->notice), (size_t)COLS);
+	}
+	strbuf_free(&sb);
+}
+
+/* ---- rows ---- */
+
+struct row_geometry {
+	int tree;                    /* cells before the first column at depth 0 */
+	int max_depth;
+};
+
+static void compute_columns(const struct screen_frame *f, const struct row_geometry *g,
+			    struct screen_layout *lay)
+{
+	const struct view_state *v = f->view;
+	size_t want[COL_COUNT], i, total;
+	struct strbuf cell = { 0 };
+	int c, x;
+
+	for (c = 0; c < COL_COUNT; c++) {
+		want[c] = strlen(columns[c].header);
+		lay->col_shown[c] = true;
+	}
+	/* Only the rows on screen are formatted. */
+	for (i = v->top; i < v->nvisible && i < v->top + (size_t)lay->list_rows; i++) {
+		const struct pv_row *r = &v->rows.rows[v->visible[i]];
+
+		if (r->kind != ROW_SOCKET)
+			continue;
+		for (c = 0; c < COL_COUNT; c++) {
+			size_t w;
+
+			strbuf_reset(&cell);
+			w = columns[c].format(f->snap, &f->snap->socks[r->index], f->utf8, &cell);
+			if (w > want[c])
+				want[c] = w;
+		}
+	}
+	strbuf_free(&cell);
+	want[COL_PROTO] += (size_t)g->max_depth * 2;
+	{
+		size_t process_want = want[COL_PROCESS];
+
+		if (want[COL_PROCESS] > PROCESS_MIN)
+			want[COL_PROCESS] = PROCESS_MIN;
+		total = columns_fit(want, COL_GAP, (size_t)(COLS - g->tree), lay->col_shown);
+		want[COL_PROCESS] = process_want;
+	}
+	x = g->tree;
+	for (c = 0; c < COL_COUNT; c++) {
+		if (!lay->col_shown[c]) {
+			lay->col_w[c] = 0;
+			continue;
+		}
+		lay->col_x[c] = x;
+		lay->col_w[c] = (int)want[c];
+		if (c == COL_PROCESS || x + lay->col_w[c] > COLS)
+			lay->col_w[c] = COLS - x > 0 ? COLS - x : 0;
+		x += lay->col_w[c] + COL_GAP;
+	}
+	(void)total;
+}
+
+static void draw_column_header(const struct screen_frame *f, const struct screen_layout *lay)
+{
+	int c;
+
+	fill_line(lay->header_y, use_color ? color_attr(PAIR_BAR) : A_REVERSE);
+	for (c = 0; c < COL_COUNT; c++) {
+		const char *h = columns[c].header;
+		bool sorted = f->view->order.column == c;
+
+		if (!lay->col_shown[c] || lay->col_w[c] <= 0)
+			continue;
+		attrset((use_color ? color_attr(PAIR_BAR) : A_REVERSE) | (sorted ? A_BOLD | A_UNDERLINE : 0));
+		put_cell(lay->header_y, lay->col_x[c], c, h, strlen(h), strlen(h), (size_t)lay->col_w[c]);
+	}
+}
+
+static const char *mark_char(enum change_mark m)
+{
+	switch (m) {
+	case MARK_NEW: return "+";
+	case MARK_GONE: return "x";
+	case MARK_CHANGED: return "~";
+	default: return " ";
+	}
+}
+
+static attr_t mark_attr(enum change_mark m)
+{
+	switch (m) {
+	case MARK_NEW: return use_color ? color_attr(PAIR_NEW) : A_BOLD;
+	case MARK_GONE: return (use_color ? color_attr(PAIR_GONE) : A_NORMAL) | A_DIM;
+	case MARK_CHANGED: return use_color ? color_attr(PAIR_CHANGED) : A_UNDERLINE;
+	default: return A_NORMAL;
+	}
+}
+
+static void draw_row(const struct screen_frame *f, const struct row_geometry *g,
+		     const struct screen_layout *lay, int y, size_t visible_index)
+{
+	const struct view_state *v = f->view;
+	uint32_t ri = v->visible[visible_index];
+	const struct pv_row *r = &v->rows.rows[ri];
+	bool selected = visible_index == v->cursor;
+	enum change_mark mark = MARK_NONE;
+	struct strbuf cell = { 0 };
+	attr_t base;
+	int x, c;
+
+	if (r->kind == ROW_SOCKET)
+		mark = tracker_mark(f->tracker, &f->snap->socks[r->index], f->now);
+	base = r->kind == ROW_GROUP ? (color_attr(PAIR_GROUP) | A_BOLD) : mark_attr(mark);
+	if (selected)
+		base |= A_REVERSE;
+	fill_line(y, base);
+	mvaddstr(y, 0, mark_char(mark));
+	x = 2 + r->depth * 2;
+	if (v->row_flags[ri] & VIEW_ROW_HAS_CHILDREN) {
+		bool open = v->row_flags[ri] & VIEW_ROW_EXPANDED;
+
+		mvaddstr(y, x, f->utf8 ? (open ? "\u25be" : "\u25b8") : (open ? "v" : ">"));
+	}
+	x += 2;
+	if (r->kind == ROW_GROUP) {
+		column_format_group(f->snap, &v->rows.groups[r->index], f->utf8, &cell);
+		put_fitted(y, x, cell.data, cell.len, COLS > x ? (size_t)(COLS - x) : 0);
+		strbuf_free(&cell);
+		return;
+	}
+	for (c = 0; c < COL_COUNT; c++) {
+		size_t w;
+		int cx = lay->col_x[c], cw = lay->col_w[c];
+
+		if (!lay->col_shown[c] || cw <= 0)
+			continue;
+		if (c == COL_PROTO) {
+			/* The first column absorbs the tree indentation. */
+			int shift = x - g->tree;
+
+			cx += shift;
+			cw -= shift;
+			if (cw <= 0)
+				continue;
+		}
+		strbuf_reset(&cell);
+		w = columns[c].format(f->snap, &f->snap->socks[r->index], f->utf8, &cell);
+		put_cell(y, cx, c, cell.data, cell.len, w, (size_t)cw);
+	}
+	strbuf_free(&cell);
+}
+
+/* ---- bottom line ---- */
+
+static void draw_bottom(const struct screen_frame *f)
+{
+	int y = LINES - 1;
+
+	fill_line(y, A_NORMAL);
+	if (f->prompt_label) {
+		struct strbuf sb = { 0 };
+
+		strbuf_puts(&sb, f->prompt_label);
+		sanitize_append(&sb, f->prompt_text, strlen(f->prompt_text), f->utf8);
+		attrset(f->prompt_error[0] ? color_attr(PAIR_ERROR) | A_BOLD : A_BOLD);
+		put_fitted(y, 0, sb.data, sb.len, (size_t)COLS);
+		if (f->prompt_error[0] && (int)sb.len + 3 < COLS) {
+			attrset(color_attr(PAIR_ERROR));
+			addstr("  ");
+			put_fitted(y, getcurx(stdscr), f->prompt_error, strlen(f->prompt_error),
+				   (size_t)(COLS - getcurx(stdscr)));
+		}
+		strbuf_free(&sb);
+		return;
+	}
+	if (f->status[0]) {
+		attrset(f->status_is_error ? color_attr(PAIR_ERROR) | A_BOLD : A_BOLD);
+		put_fitted(y, 0, f->status, strlen(f->status), (size_t)COLS);
+		return;
+	}
+	attrset(A_DIM);
+	{
+		static const char hints[] = "?help  /filter  g group  s sort  Space fold  i details  p pause  k kill  q quit";
+
+		put_fitted(y, 0, hints, sizeof(hints) - 1, (size_t)COLS);
+	}
+}
+
+/* ---- overlays ---- */
+
+static void draw_box(int top, int left, int height, int width, const char *title)
+{
+	int y;
+
+	attrset(A_NORMAL);
+	for (y = top; y < top + height; y++) {
+		move(y, left);
+		hline(' ', width);
+	}
+	attrset(A_BOLD);
+	mvaddch(top, left, ACS_ULCORNER);
+	mvhline(top, left + 1, ACS_HLINE, width - 2);
+	mvaddch(top, left + width - 1, ACS_URCORNER);
+	mvvline(top + 1, left, ACS_VLINE, height - 2);
+	mvvline(top + 1, left + width - 1, ACS_VLINE, height - 2);
+	mvaddch(top + height - 1, left, ACS_LLCORNER);
+	mvhline(top + height - 1, left + 1, ACS_HLINE, width - 2);
+	mvaddch(top + height - 1, left + width - 1, ACS_LRCORNER);
+	if (title)
+		mvaddnstr(top, left + 2, title, width - 4);
+}
+
+static void draw_help(void)
+{
+	struct strbuf keyname = { 0 };
+	int y = 1, col = 0, colw = COLS >= 90 ? COLS / 2 : COLS, sec;
+	size_t i;
+
+	erase();
+	attrset(A_BOLD);
+	mvaddstr(0, 0, "portview keys  (any key closes)");
+	for (sec = 0; sec < KEYS_SECTION_COUNT; sec++) {
+		if (colw < COLS && sec == 2) {
+			col = colw;
+			y = 1;
+		}
+		y++;
+		attrset(A_BOLD | A_UNDERLINE);
+		mvaddnstr(y++, col, key_section_names[sec], colw);
+		for (i = 0; key_bindings[i].action != ACT_NONE; i++) {
+			const struct key_binding *b = &key_bindings[i];
+			size_t j;
+
+			if (b->section != (enum key_section)sec || !b->help)
+				continue;
+			/* Keys listed right after with no help of their own share this line. */
+			strbuf_reset(&keyname);
+			strbuf_puts(&keyname, b->name);
+			for (j = i + 1; key_bindings[j].action != ACT_NONE && !key_bindings[j].help; j++)
+				if (key_bindings[j].name)
+					strbuf_printf(&keyname, ", %s", key_bindings[j].name);
+			if (y >= LINES - 6)
+				break;
+			attrset(A_BOLD);
+			mvaddnstr(y, col + 2, keyname.data, 14);
+			attrset(A_NORMAL);
+			mvaddnstr(y, col + 18, b->help, colw - 19 > 0 ? colw - 19 : 0);
+			y++;
+		}
+	}
+	strbuf_free(&keyname);
+	attrset(A_NORMAL);
+	y = LINES - 5 > y ? LINES - 5 : y;
+	mvaddnstr(y++, 0, "Filter: port:N[-M] lport: rport: addr:ADDR[/N] laddr: raddr: proc:TEXT pid:N", COLS);
+	mvaddnstr(y++, 0, "  user:NAME state:listen,established,time-wait,... tcp udp 4 6, a bare word", COLS);
+	mvaddnstr(y++, 0, "  is a port, an address or a process name; ! or not, | or or, ( ), \"quotes\"", COLS);
+	mvaddnstr(y, 0, "Marks: + new  ~ changed state  x closed (kept a few seconds)", COLS);
+}
+
+static void draw_detail(const struct screen_frame *f)
+{
+	const char *p = f->overlay_text;
+	int width = COLS - 4 > 100 ? 100 : COLS - 4, height = LINES - 4;
+	int top = 2, left = (COLS - width) / 2, y = top + 1;
+	size_t line = 0;
+
+	draw_box(top, left, height, width, " details ");
+	attrset(A_DIM);
+	mvaddstr(top + height - 1, left + width - 22, " Esc close, arrows ");
+	while (*p && y < top + height - 1) {
+		const char *nl = strchr(p, '\n'), *tab = strchr(p, '\t');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (line++ >= f->overlay_scroll) {
+			if (tab && tab < p + len) {
+				size_t label = (size_t)(tab - p);
+
+				attrset(A_BOLD);
+				put_fitted(y, left + 2, p, label, 10);
+				attrset(label ? A_NORMAL : A_BOLD);
+				put_fitted(y, left + (label ? 12 : 2), tab + 1, len - label - 1,
+					   (size_t)(width - (label ? 14 : 4)));
+			}
+			y++;
+		}
+		p += len + (nl ? 1 : 0);
+	}
+}
+
+static void draw_kill(const struct screen_frame *f)
+{
+	int width = COLS - 4 > 70 ? 70 : COLS - 4, left = (COLS - width) / 2, top = LINES / 2 - 3;
+	int i, x;
+
+	draw_box(top, left, 6, width, f->kill_confirm ? " confirm " : " send a signal ");
+	attrset(A_NORMAL);
+	put_fitted(top + 1, left + 2, f->overlay_text, strlen(f->overlay_text), (size_t)(width - 4));
+	x = left + 2;
+	if (f->kill_confirm) {
+		attrset(A_BOLD);
+		mvaddstr(top + 3, x, "y: send it     any other key: cancel");
+		return;
+	}
+	for (i = 0; i < SCREEN_SIGNAL_COUNT; i++) {
+		attrset(i == f->kill_choice ? A_REVERSE | A_BOLD : A_NORMAL);
+		mvprintw(top + 3, x, " SIG%s ", screen_signal_names[i]);
+		x += (int)strlen(screen_signal_names[i]) + 6;
+	}
+	attrset(A_DIM);
+	mvaddnstr(top + 4, left + 2, "Left/Right choose, Enter next, Esc cancel", width - 4);
+}
+
+int screen_list_rows(const struct screen_frame *f)
+{
+	int header = f->notice[0] ? 3 : 2;
+
+	return LINES - header - 2 > 0 ? LINES - header - 2 : 0;
+}
+
+void screen_draw(const struct screen_frame *f, struct screen_layout *lay)
+{
+	const struct view_state *v = f->view;
+	struct row_geometry g;
+	int y;
+	size_t i;
+
+	memset(lay, 0, sizeof(*lay));
+	erase();
+	if (COLS < MIN_COLS || LINES < MIN_LINES) {
+		lay->too_small = true;
+		attrset(A_BOLD);
+		mvprintw(0, 0, "terminal too small:");
+		mvprintw(1, 0, "%dx%d, needs %dx%d", COLS, LINES, MIN_COLS, MIN_LINES);
+		wnoutrefresh(stdscr);
+		return;
+	}
+	if (f->overlay == OVERLAY_HELP) {
+		draw_help();
+		wnoutrefresh(stdscr);
+		return;
+	}
+	lay->header_y = f->notice[0] ? 3 : 2;
+	lay->list_top = lay->header_y + 1;
+	lay->list_rows = screen_list_rows(f);
+	g.max_depth = v->group == GROUP_NONE ? 0 : 2;
+	g.tree = 4;
+	draw_header(f);
+	compute_columns(f, &g, lay);
+	draw_column_header(f, lay);
+	y = lay->list_top;
+	for (i = v->top; i < v->nvisible && y < lay->list_top + lay->list_rows; i++, y++)
+		draw_row(f, &g, lay, y, i);
+	if (v->nvisible == 0) {
+		attrset(A_DIM);
+		mvaddstr(lay->list_top, 2, v->filter_text[0] || v->toggles ? "no sockets match the filter"
+								   : "no sockets");
+	}
+	draw_bottom(f);
+	if (f->overlay == OVERLAY_DETAIL)
+		draw_detail(f);
+	else if (f->overlay == OVERLAY_KILL)
+		draw_kill(f);
+	attrset(A_NORMAL);
+	wnoutrefresh(stdscr);
+}

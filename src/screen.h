@@ -1,0 +1,59 @@
+/* Drawing the dashboard: header, column header, rows, bottom line and the
+ * overlays (help, details, signal dialog). It draws what the model holds
+ * and decides nothing; only this file and the loop include curses. */
+#ifndef PV_SCREEN_H
+#define PV_SCREEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "columns.h"
+#include "snapshot.h"
+#include "tracker.h"
+#include "view_state.h"
+
+enum screen_overlay { OVERLAY_NONE, OVERLAY_HELP, OVERLAY_DETAIL, OVERLAY_KILL };
+
+/* Everything one frame shows. */
+struct screen_frame {
+	const struct view_state *view;
+	const struct pv_snapshot *snap;
+	const struct tracker *tracker;
+	double now;                  /* monotonic seconds, for change marks */
+	const char *host;
+	double delay;
+	bool paused, utf8;
+	const char *notice;          /* degraded states; "" for none */
+
+	const char *prompt_label;    /* non-NULL: the bottom line is a prompt */
+	const char *prompt_text;
+	const char *prompt_error;    /* "" when the text is valid */
+	const char *status;          /* a message for the bottom line, "" for none */
+	bool status_is_error;
+
+	enum screen_overlay overlay;
+	const char *overlay_text;    /* details: "label\tvalue\n" lines; kill: the question */
+	size_t overlay_scroll;
+	int kill_choice;             /* index into screen_signal_names */
+	bool kill_confirm;
+};
+
+/* Where things landed, for mouse clicks. */
+struct screen_layout {
+	int header_y;                /* the column header line */
+	int list_top, list_rows;     /* first list line and how many */
+	int col_x[COL_COUNT], col_w[COL_COUNT];
+	bool col_shown[COL_COUNT];
+	bool too_small;
+};
+
+extern const char *const screen_signal_names[];
+enum { SCREEN_SIGNAL_COUNT = 4 };
+
+/* Sets up colour pairs when color is wanted and the terminal has them. */
+void screen_init(bool color);
+/* The number of list rows the current terminal size leaves. */
+int screen_list_rows(const struct screen_frame *f);
+void screen_draw(const struct screen_frame *f, struct screen_layout *layout);
+
+#endif

@@ -1,0 +1,159 @@
+#!/bin/bash
+# The dashboard driven as a person uses it: tmux runs portview in a private
+# network namespace, send-keys types, capture-pane reads the screen.
+. "$TESTS_DIR/lib.sh"
+enter_netns "$@"
+require_tool tmux
+
+# Each dashboard gets a tmux server of its own: reusing a socket right after
+# kill-server can reach the server that is still shutting down.
+SERVERS=0
+TMUX_SOCKET="pvtest$$-0"
+tm() { tmux -L "$TMUX_SOCKET" "$@"; }
+screen() { tm capture-pane -p -t pv; }
+screen_has() { screen | grep -qE -- "$1"; }
+screen_lacks() { ! screen | grep -qE -- "$1"; }
+keys() { tm send-keys -t pv "$@"; sleep 0.3; }
+cleanup_tmux() {
+	local i
+	for i in $(seq 0 "$SERVERS"); do tmux -L "pvtest$$-$i" kill-server 2>/dev/null; done
+	cleanup
+}
+trap cleanup_tmux EXIT
+
+helper srv name srv listen tcp 127.0.0.1 8080 listen tcp 127.0.0.1 8081
+helper db name postgres listen tcp 127.0.0.1 5432
+helper cli name psql connect 127.0.0.1 5432 connect 127.0.0.1 8080
+helper dns name resolved udp 127.0.0.1 53
+
+# The shell around portview reports its exit status once it is gone.
+start_dashboard() {
+	tm kill-server 2>/dev/null
+	SERVERS=$((SERVERS + 1))
+	TMUX_SOCKET="pvtest$$-$SERVERS"
+	tm new-session -d -s pv -x "${COLS:-120}" -y "${ROWS:-30}" \
+		"$PORTVIEW $*; echo \"EXIT=\$?\"; sleep 60"
+	wait_for 5 screen_has '^portview '
+}
+
+start_dashboard -d 0.5 --highlight 2
+check "the dashboard shows the server with its listeners" screen_has "srv  pid $(helper_pid srv)  user root  2 listening, 1 connection"
+check "listener rows carry address and owner" screen_has "LISTEN +127\.0\.0\.1:5432 +\* .*postgres $(helper_pid db)"
+check "clients come under their own process" screen_has "psql  pid $(helper_pid cli)  user root  0 listening, 2 connections \(client\)"
+check "the column header is there" screen_has "PROTO +STATE +LOCAL +REMOTE"
+check "the bottom line tells what to do" screen_has '\?help +/filter'
+
+# Filtering as you type: the list narrows on each keystroke.
+keys /
+keys -l 'port:5432'
+check "the prompt shows the filter" screen_has '^/port:5432'
+check "only port 5432 is listed" screen_lacks ':8080'
+check "the listener and both ends of its connection stay" [ "$(screen | grep -c '127\.0\.0\.1:5432')" -eq 3 ]
+keys Enter
+check "Enter keeps the filter" screen_has '^filter port:5432'
+keys / C-u Enter
+check "an empty filter shows everything again" screen_has ':8080'
+keys /
+keys -l 'port:5432x'
+check "a malformed filter says why" screen_has "port must be a number from 0 to 65535, not '5432x'"
+check "the last valid filter stays applied" [ "$(screen | grep -c '127\.0\.0\.1:5432')" -eq 3 ]
+check "the last valid filter stays applied, hiding the rest" screen_lacks ':8080'
+keys Escape
+check "Esc leaves the prompt" screen_has '\?help'
+check "Esc restores the filter from before the prompt" screen_has ':8080'
+keys l
+check "l shows listeners only" screen_has 'filter \[listening\]'
+check "l hides connections" screen_lacks 'ESTAB'
+keys l
+
+# A listener opened now appears marked new within two refreshes; closed, it
+# is marked and then goes.
+helper late name latecomer listen tcp 127.0.0.1 9999
+check "a new listener appears" wait_for 2 screen_has '127\.0\.0\.1:9999'
+check "the new listener is marked +" screen_has '^\+ .*127\.0\.0\.1:9999'
+kill "$(helper_pid late)"
+check "a closed listener is marked x" wait_for 2 screen_has '^x .*127\.0\.0\.1:9999'
+check "the closed listener goes after the highlight time" wait_for 5 screen_lacks '127\.0\.0\.1:9999'
+
+# Grouping, sorting, folding.
+keys g
+check "g groups by port" screen_has 'tcp port 5432  postgres'
+keys g
+check "g again lists sockets flat" screen_has 'group none'
+keys g
+keys s
+check "s sorts by a column" screen_has 'sort PROCESS'
+keys S
+check "S reverses" screen_has 'sort PROCESS \(reversed\)'
+keys s s s s s s s s
+check "s cycles back to the natural order" screen_has 'sort natural'
+keys Home -
+check "- folds every group" screen_lacks 'LISTEN'
+keys +
+check "+ unfolds them" screen_has 'LISTEN'
+
+# The cursor stays on its row across refreshes.
+keys Home Down Down
+before=$(screen | grep -n . | sed -n 5p)
+sleep 1.2
+check "a refresh does not move the cursor" [ "$(screen | grep -n . | sed -n 5p)" = "$before" ]
+
+# Details and help.
+keys Home Down i
+check "i shows details with the cookie" screen_has 'cookie [0-9]+'
+check "details show the command line" screen_has "command +$SOCKHELPER"
+keys Escape
+keys '?'
+check "? shows the key help" screen_has 'Navigation'
+check "the help is generated from the key table" screen_has 'fold or unfold the group'
+keys Escape
+
+# Pause.
+keys p
+check "p pauses" screen_has 'PAUSED'
+keys p
+check "p resumes" screen_lacks 'PAUSED'
+
+# Resize down and back.
+tm resize-window -t pv -x 60 -y 20
+sleep 0.5
+check "at 60x20 the header is still there" screen_has '^portview'
+check "at 60x20 the list is still there" screen_has 'postgres'
+tm resize-window -t pv -x 30 -y 8
+sleep 0.5
+check "below 40x10 it says the terminal is too small" screen_has 'terminal too small'
+tm resize-window -t pv -x 120 -y 30
+sleep 0.5
+check "back at 120x30 the screen is whole" screen_has 'PROTO +STATE +LOCAL +REMOTE +RECV-Q +SEND-Q +USER +PROCESS'
+
+# Kill: the signal goes to the right process, after a confirmation.
+keys / C-u
+keys -l 'proc:srv'
+keys Enter Home k
+check "k asks which signal to send" screen_has 'SIGTERM'
+check "the dialog names the process" screen_has "srv \(pid $(helper_pid srv), user root\)"
+keys Enter
+check "Enter asks for confirmation" screen_has 'send SIGTERM to srv'
+keys y
+check "the server got SIGTERM" wait_for 3 bash -c "! kill -0 $(helper_pid srv) 2>/dev/null"
+check "the outcome is reported" screen_has 'sent SIGTERM to srv'
+
+# q quits with status 0 and gives the terminal back.
+keys q
+check "q exits 0" wait_for 3 screen_has '^EXIT=0'
+check "the dashboard is gone from the screen" screen_lacks '\?help'
+
+# SIGTERM also restores the terminal.
+start_dashboard
+kill -TERM "$(pgrep -f "^$PORTVIEW\$" | head -n 1)"
+check "SIGTERM ends the dashboard cleanly" wait_for 3 screen_has '^EXIT=0'
+
+# Colours: on by default, off with --no-color, markers always.
+start_dashboard --no-color
+check "--no-color draws no colour" bash -c "! tmux -L $TMUX_SOCKET capture-pane -e -p -t pv | grep -q $'\e\\[3[1-6]m'"
+keys q
+start_dashboard
+check "colours are drawn by default" bash -c "tmux -L $TMUX_SOCKET capture-pane -e -p -t pv | grep -q $'\e\\[3[1-6]m'"
+keys q
+
+finish
