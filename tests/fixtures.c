@@ -108,7 +108,7 @@ void fixture_snapshot(struct pv_snapshot *s)
 
 void fixture_copy_without(const struct pv_snapshot *src, struct pv_snapshot *dst, size_t skip)
 {
-	size_t i;
+	size_t i, total = 0;
 
 	snapshot_init(dst);
 	for (i = 0; i < src->nprocs; i++) {
@@ -116,7 +116,10 @@ void fixture_copy_without(const struct pv_snapshot *src, struct pv_snapshot *dst
 
 		dst->procs[p] = src->procs[i];
 	}
-	dst->owner_refs = xreallocarray(NULL, src->nrefs + 1, sizeof(uint32_t));
+	/* Sockets may share owner refs, so count them per socket. */
+	for (i = 0; i < src->nsocks; i++)
+		total += src->socks[i].owner_count;
+	dst->owner_refs = xreallocarray(NULL, total + 1, sizeof(uint32_t));
 	for (i = 0; i < src->nsocks; i++) {
 		struct pv_socket k = src->socks[i];
 		uint32_t o;
