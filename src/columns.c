@@ -79,13 +79,18 @@ static size_t fmt_sendq(const struct pv_snapshot *s, const struct pv_socket *k, 
 	return fmt_u32(sb, k->wqueue);
 }
 
+size_t column_format_user(struct strbuf *sb, const char *user, uint32_t uid, bool utf8)
+{
+	if (user)
+		return sanitize_append(sb, user, strlen(user), utf8);
+	return fmt_u32(sb, uid);
+}
+
 static size_t fmt_user(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
 		       struct strbuf *sb)
 {
 	(void)s;
-	if (k->user)
-		return sanitize_append(sb, k->user, strlen(k->user), utf8);
-	return fmt_u32(sb, k->uid);
+	return column_format_user(sb, k->user, k->uid, utf8);
 }
 
 size_t column_format_owners(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
@@ -144,10 +149,7 @@ void column_format_group(const struct pv_snapshot *s, const struct pv_group *g, 
 
 		sanitize_append(sb, p->comm, strlen(p->comm), utf8);
 		strbuf_printf(sb, "  pid %d  user ", p->pid);
-		if (p->user)
-			sanitize_append(sb, p->user, strlen(p->user), utf8);
-		else
-			strbuf_printf(sb, "%u", p->uid);
+		column_format_user(sb, p->user, p->uid, utf8);
 		strbuf_puts(sb, "  ");
 		group_counts(sb, g);
 		if (g->listeners == 0)

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "snapshot.h"
 #include "strbuf.h"
@@ -32,6 +33,10 @@ extern const struct column columns[COL_COUNT];
  * "(hidden)" / "-" when it has none; returns the display width. */
 size_t column_format_owners(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
 			    struct strbuf *sb);
+
+/* Writes a user name (sanitised), or the uid when it has none; returns the
+ * display width. */
+size_t column_format_user(struct strbuf *sb, const char *user, uint32_t uid, bool utf8);
 
 struct pv_group;
 

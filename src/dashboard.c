@@ -225,10 +225,7 @@ static bool dash_pick_target(struct dash *d)
 	d->kill.start_time = p->start_time;
 	sanitize_append(&sb, p->comm, strlen(p->comm), d->utf8);
 	strbuf_printf(&sb, " (pid %d, user ", p->pid);
-	if (p->user)
-		sanitize_append(&sb, p->user, strlen(p->user), d->utf8);
-	else
-		strbuf_printf(&sb, "%u", p->uid);
+	column_format_user(&sb, p->user, p->uid, d->utf8);
 	strbuf_putc(&sb, ')');
 	free(d->kill.label);
 	d->kill.label = xstrdup(strbuf_str(&sb));

@@ -69,10 +69,7 @@ static void describe_process(const struct pv_snapshot *s, const struct pv_proces
 	line_begin(out, "owner");
 	sanitize_append(out, p->comm, strlen(p->comm), utf8);
 	strbuf_printf(out, " %d, user ", p->pid);
-	if (p->user)
-		sanitize_append(out, p->user, strlen(p->user), utf8);
-	else
-		strbuf_printf(out, "%u", p->uid);
+	column_format_user(out, p->user, p->uid, utf8);
 	strbuf_puts(out, ", started ");
 	detail_format_start(s, p, out);
 	strbuf_putc(out, '\n');
