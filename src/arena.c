@@ -51,6 +51,21 @@ char *arena_strdup(struct arena *a, const char *s)
 	return arena_strndup(a, s, strlen(s));
 }
 
+void arena_adopt(struct arena *a, struct arena *from)
+{
+	struct arena_chunk *tail = from->head;
+
+	if (!tail)
+		return;
+	while (tail->next)
+		tail = tail->next;
+	/* from's newest chunk stays first, so a's next allocations go on
+	 * filling it; a's chunks follow. */
+	tail->next = a->head;
+	a->head = from->head;
+	from->head = NULL;
+}
+
 void arena_free(struct arena *a)
 {
 	struct arena_chunk *c = a->head;

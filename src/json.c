@@ -2,16 +2,36 @@
 
 #include "json.h"
 
-#include <inttypes.h>
 #include <string.h>
 
 #include "utf8.h"
+
+enum { JSON_FLUSH_AT = 1 << 16 };
 
 void json_init(struct json_writer *w, FILE *out)
 {
 	memset(w, 0, sizeof(*w));
 	w->out = out;
 	w->first[0] = true;
+}
+
+static void json_flush(struct json_writer *w)
+{
+	fwrite(w->buf.data, 1, w->buf.len, w->out);
+	strbuf_reset(&w->buf);
+}
+
+void json_finish(struct json_writer *w)
+{
+	json_flush(w);
+	strbuf_free(&w->buf);
+}
+
+static void json_put(struct json_writer *w, const char *s, size_t len)
+{
+	strbuf_append(&w->buf, s, len);
+	if (w->buf.len >= JSON_FLUSH_AT)
+		json_flush(w);
 }
 
 /* Writes the comma a value needs unless it follows its key or opens a level. */
@@ -22,14 +42,14 @@ static void json_prepare_value(struct json_writer *w)
 		return;
 	}
 	if (!w->first[w->depth])
-		fputc(',', w->out);
+		json_put(w, ",", 1);
 	w->first[w->depth] = false;
 }
 
 static void json_open(struct json_writer *w, char c)
 {
 	json_prepare_value(w);
-	fputc(c, w->out);
+	json_put(w, &c, 1);
 	if (w->depth + 1 < JSON_MAX_DEPTH)
 		w->depth++;
 	w->first[w->depth] = true;
@@ -37,7 +57,7 @@ static void json_open(struct json_writer *w, char c)
 
 static void json_close(struct json_writer *w, char c)
 {
-	fputc(c, w->out);
+	json_put(w, &c, 1);
 	if (w->depth > 0)
 		w->depth--;
 }
@@ -50,59 +70,75 @@ void json_end_array(struct json_writer *w) { json_close(w, ']'); }
 void json_key(struct json_writer *w, const char *key)
 {
 	json_prepare_value(w);
-	json_write_escaped(w->out, key, strlen(key));
-	fputc(':', w->out);
+	json_append_escaped(&w->buf, key, strlen(key));
+	json_put(w, ":", 1);
 	w->after_key = true;
 }
 
-void json_write_escaped(FILE *out, const char *s, size_t len)
+static bool json_byte_is_plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
+static void json_append_u(struct strbuf *out, unsigned v)
+{
+	strbuf_printf(out, "\\u%04x", v);
+}
+
+void json_append_escaped(struct strbuf *out, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + len;
 
-	fputc('"', out);
+	strbuf_putc(out, '"');
 	while (p < end) {
+		const unsigned char *run = p;
 		uint32_t cp;
 		size_t n;
 
+		/* Plain ASCII, the common case, is copied in one piece. */
+		while (p < end && json_byte_is_plain(*p))
+			p++;
+		if (p > run)
+			strbuf_append(out, (const char *)run, (size_t)(p - run));
+		if (p == end)
+			break;
 		if (*p == '"' || *p == '\\') {
-			fputc('\\', out);
-			fputc(*p++, out);
+			strbuf_putc(out, '\\');
+			strbuf_putc(out, (char)*p++);
 			continue;
 		}
 		if (*p < 0x20 || *p == 0x7f) {
 			switch (*p) {
-			case '\n': fputs("\\n", out); break;
-			case '\t': fputs("\\t", out); break;
-			case '\r': fputs("\\r", out); break;
-			case '\b': fputs("\\b", out); break;
-			case '\f': fputs("\\f", out); break;
-			default: fprintf(out, "\\u%04x", *p); break;
+			case '\n': strbuf_puts(out, "\\n"); break;
+			case '\t': strbuf_puts(out, "\\t"); break;
+			case '\r': strbuf_puts(out, "\\r"); break;
+			case '\b': strbuf_puts(out, "\\b"); break;
+			case '\f': strbuf_puts(out, "\\f"); break;
+			default: json_append_u(out, *p); break;
 			}
 			p++;
 			continue;
 		}
-		if (*p < 0x80) {
-			fputc(*p++, out);
-			continue;
-		}
 		n = utf8_decode(p, (size_t)(end - p), &cp);
 		if (n == 0) {
-			fprintf(out, "\\u%04x", *p++);
+			json_append_u(out, *p++);
 		} else if (cp == 0x2028 || cp == 0x2029) {
-			fprintf(out, "\\u%04x", (unsigned)cp);
+			json_append_u(out, (unsigned)cp);
 			p += n;
 		} else {
-			fwrite(p, 1, n, out);
+			strbuf_append(out, (const char *)p, n);
 			p += n;
 		}
 	}
-	fputc('"', out);
+	strbuf_putc(out, '"');
 }
 
 void json_string_len(struct json_writer *w, const char *s, size_t len)
 {
 	json_prepare_value(w);
-	json_write_escaped(w->out, s, len);
+	json_append_escaped(&w->buf, s, len);
+	if (w->buf.len >= JSON_FLUSH_AT)
+		json_flush(w);
 }
 
 void json_string(struct json_writer *w, const char *s)
@@ -114,28 +150,46 @@ void json_string(struct json_writer *w, const char *s)
 	json_string_len(w, s, strlen(s));
 }
 
+/* Decimal digits without printf: numbers are most of a large document. */
+static void json_put_u64(struct json_writer *w, uint64_t v)
+{
+	char digits[24];
+	size_t at = sizeof(digits);
+
+	do {
+		digits[--at] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	json_put(w, digits + at, sizeof(digits) - at);
+}
+
 void json_uint(struct json_writer *w, uint64_t v)
 {
 	json_prepare_value(w);
-	fprintf(w->out, "%" PRIu64, v);
+	json_put_u64(w, v);
 }
 
 void json_int(struct json_writer *w, int64_t v)
 {
 	json_prepare_value(w);
-	fprintf(w->out, "%" PRId64, v);
+	if (v < 0) {
+		json_put(w, "-", 1);
+		json_put_u64(w, (uint64_t)0 - (uint64_t)v);
+	} else {
+		json_put_u64(w, (uint64_t)v);
+	}
 }
 
 void json_bool(struct json_writer *w, bool v)
 {
 	json_prepare_value(w);
-	fputs(v ? "true" : "false", w->out);
+	json_put(w, v ? "true" : "false", v ? 4 : 5);
 }
 
 void json_null(struct json_writer *w)
 {
 	json_prepare_value(w);
-	fputs("null", w->out);
+	json_put(w, "null", 4);
 }
 
 void json_member_uint(struct json_writer *w, const char *key, uint64_t v)

@@ -8,16 +8,21 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "strbuf.h"
+
 enum { JSON_MAX_DEPTH = 32 };
 
 struct json_writer {
 	FILE *out;
+	struct strbuf buf;            /* written to out in large pieces */
 	int depth;
 	bool first[JSON_MAX_DEPTH];   /* nothing written yet at this level */
 	bool after_key;
 };
 
 void json_init(struct json_writer *w, FILE *out);
+/* Writes what is buffered to out and frees the buffer; call once at the end. */
+void json_finish(struct json_writer *w);
 void json_begin_object(struct json_writer *w);
 void json_end_object(struct json_writer *w);
 void json_begin_array(struct json_writer *w);
@@ -41,7 +46,7 @@ void json_member_bool(struct json_writer *w, const char *key, bool v);
 /* NULL s writes null. */
 void json_member_string(struct json_writer *w, const char *key, const char *s);
 
-/* The escaping alone, for callers and tests: writes the quoted string. */
-void json_write_escaped(FILE *out, const char *s, size_t len);
+/* The escaping alone, for callers and tests: appends the quoted string. */
+void json_append_escaped(struct strbuf *out, const char *s, size_t len);
 
 #endif

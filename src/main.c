@@ -55,6 +55,8 @@ static int main_once(const struct options *opts, const struct pv_filter *filter)
 		return EXIT_FAILURE;
 	}
 	collect_hostname(host, sizeof(host));
+	/* Large writes: a listing of many thousand sockets is megabytes. */
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	snapshot_init(&snap);
 	if (collector_run(collector, filter_kernel_mask(filter), &snap, err, sizeof(err)) < 0) {
 		fprintf(stderr, "portview: %s\n", err);

@@ -180,6 +180,7 @@ void output_json(FILE *out, const struct pv_snapshot *s, const struct pv_rows *r
 		json_process(&w, &s->procs[procs[i]]);
 	json_end_array(&w);
 	json_end_object(&w);
+	json_finish(&w);
 	fputc('\n', out);
 	free(procs);
 	free(seen);

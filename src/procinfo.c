@@ -9,52 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "xalloc.h"
-
-/* Reads up to max bytes of name under dirfd into a new buffer (NUL added).
- * Returns the length, or -1 when the file cannot be read. Sets *more when
- * the file holds more than max bytes. */
-static ssize_t procinfo_slurp(int dirfd, const char *name, char **out, size_t max, bool *more)
-{
-	size_t cap = 4096, len = 0;
-	char *buf;
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
-
-	*more = false;
-	if (fd < 0)
-		return -1;
-	buf = xmalloc(cap + 1);
-	for (;;) {
-		ssize_t n;
-
-		if (len == cap) {
-			if (cap >= max) {
-				char probe;
-
-				*more = read(fd, &probe, 1) > 0;
-				break;
-			}
-			cap = cap * 2 > max ? max : cap * 2;
-			buf = xreallocarray(buf, cap + 1, 1);
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			close(fd);
-			free(buf);
-			return -1;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	buf[len] = '\0';
-	*out = buf;
-	return (ssize_t)len;
-}
 
 int procinfo_parse_stat(const char *text, size_t len, const char **comm, size_t *comm_len,
 			unsigned long long *start_time)
@@ -118,15 +75,75 @@ size_t procinfo_join_cmdline(char *buf, size_t len)
 	return len;
 }
 
-int procinfo_read(int dirfd, struct pv_process *pr, struct arena *arena)
+/* Opens name in the process directory pid_name under procfd. */
+static int procinfo_open(int procfd, const char *pid_name, const char *name)
 {
+	char path[64];
+
+	snprintf(path, sizeof(path), "%s/%s", pid_name, name);
+	return openat(procfd, path, O_RDONLY | O_CLOEXEC);
+}
+
+/* Reads the whole of fd (up to max bytes) into a new NUL-terminated buffer
+ * and closes fd. Returns the length or -1; sets *more when cut. */
+static ssize_t procinfo_read_fd(int fd, char **out, size_t max, bool *more)
+{
+	size_t cap = 4096, len = 0;
+	char *buf;
+
+	*more = false;
+	if (fd < 0)
+		return -1;
+	buf = xmalloc(cap + 1);
+	for (;;) {
+		ssize_t n;
+
+		if (len == cap) {
+			if (cap >= max) {
+				char probe;
+
+				*more = read(fd, &probe, 1) > 0;
+				break;
+			}
+			cap = cap * 2 > max ? max : cap * 2;
+			buf = xreallocarray(buf, cap + 1, 1);
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			close(fd);
+			free(buf);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	*out = buf;
+	return (ssize_t)len;
+}
+
+int procinfo_read(int procfd, const char *pid_name, struct pv_process *pr, struct arena *arena)
+{
+	struct stat st;
 	char *text = NULL;
 	const char *comm;
 	size_t comm_len;
-	bool more;
+	bool more, owner_known;
 	ssize_t n;
+	int fd;
 
-	n = procinfo_slurp(dirfd, "stat", &text, 4096, &more);
+	pr->pid = atoi(pid_name);
+	fd = procinfo_open(procfd, pid_name, "stat");
+	if (fd < 0)
+		return -1;
+	/* Files under /proc/PID belong to the effective uid, except that a
+	 * process that is not dumpable shows as root: only then read status. */
+	owner_known = fstat(fd, &st) == 0 && st.st_uid != 0;
+	n = procinfo_read_fd(fd, &text, 4096, &more);
 	if (n < 0)
 		return -1;
 	if (procinfo_parse_stat(text, (size_t)n, &comm, &comm_len, &pr->start_time) < 0) {
@@ -136,16 +153,21 @@ int procinfo_read(int dirfd, struct pv_process *pr, struct arena *arena)
 	pr->comm = arena_strndup(arena, comm, comm_len);
 	free(text);
 
-	n = procinfo_slurp(dirfd, "status", &text, 16384, &more);
-	if (n >= 0) {
-		if (procinfo_parse_status_uid(text, &pr->uid) < 0)
-			pr->uid = (uint32_t)-1;
-		free(text);
+	if (owner_known) {
+		pr->uid = st.st_uid;
+	} else {
+		pr->uid = (uint32_t)-1;
+		n = procinfo_read_fd(procinfo_open(procfd, pid_name, "status"), &text, 16384, &more);
+		if (n >= 0) {
+			if (procinfo_parse_status_uid(text, &pr->uid) < 0)
+				pr->uid = (uint32_t)-1;
+			free(text);
+		}
 	}
 
 	/* A kernel thread or zombie has an empty command line; the reader of
 	 * the output sees "" and can fall back to comm. */
-	n = procinfo_slurp(dirfd, "cmdline", &text, PROCINFO_CMDLINE_MAX, &more);
+	n = procinfo_read_fd(procinfo_open(procfd, pid_name, "cmdline"), &text, PROCINFO_CMDLINE_MAX, &more);
 	if (n >= 0) {
 		size_t len = procinfo_join_cmdline(text, (size_t)n);
 
@@ -161,19 +183,18 @@ int procinfo_read(int dirfd, struct pv_process *pr, struct arena *arena)
 
 int procinfo_start_time(int pid, unsigned long long *start_time)
 {
-	char path[32], *text = NULL;
+	char pid_name[16], *text = NULL;
 	const char *comm;
 	size_t comm_len;
 	bool more;
 	ssize_t n;
-	int dirfd, ret;
+	int procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC), ret;
 
-	snprintf(path, sizeof(path), "/proc/%d", pid);
-	dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0)
+	if (procfd < 0)
 		return -1;
-	n = procinfo_slurp(dirfd, "stat", &text, 4096, &more);
-	close(dirfd);
+	snprintf(pid_name, sizeof(pid_name), "%d", pid);
+	n = procinfo_read_fd(procinfo_open(procfd, pid_name, "stat"), &text, 4096, &more);
+	close(procfd);
 	if (n < 0)
 		return -1;
 	ret = procinfo_parse_stat(text, (size_t)n, &comm, &comm_len, start_time);

@@ -11,10 +11,12 @@
 /* Longest command line kept; longer ones are cut and flagged. */
 enum { PROCINFO_CMDLINE_MAX = 128 * 1024 };
 
-/* Fills pr (pid already set) from the open process directory dirfd: comm
- * and start time from stat, uid from status, command line from cmdline.
- * Strings go into arena. Returns 0, or -1 when the process has gone. */
-int procinfo_read(int dirfd, struct pv_process *pr, struct arena *arena);
+/* Fills pr from the process directory pid_name under the open /proc
+ * directory procfd: comm and start time from stat, the effective uid from
+ * the owner of stat (or from status for a process that is not dumpable),
+ * the command line from cmdline. Strings go into arena. Returns 0, or -1
+ * when the process has gone. */
+int procinfo_read(int procfd, const char *pid_name, struct pv_process *pr, struct arena *arena);
 
 /* Reads the start time of process pid; 0, or -1 when it does not exist. */
 int procinfo_start_time(int pid, unsigned long long *start_time);

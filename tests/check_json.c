@@ -9,13 +9,10 @@
 
 static char *escaped(const char *s, size_t len)
 {
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *f = open_memstream(&buf, &size);
+	struct strbuf sb = { 0 };
 
-	json_write_escaped(f, s, len);
-	fclose(f);
-	return buf;
+	json_append_escaped(&sb, s, len);
+	return sb.data;
 }
 
 #define ck_escape(in, want)                                             \
@@ -59,6 +56,8 @@ START_TEST(t_writer_structure)
 	json_key(&w, "b");
 	json_begin_array(&w);
 	json_int(&w, -5);
+	json_int(&w, INT64_MIN);
+	json_uint(&w, 0);
 	json_bool(&w, true);
 	json_null(&w);
 	json_string(&w, NULL);
@@ -70,8 +69,9 @@ START_TEST(t_writer_structure)
 	json_key(&w, "c\"");
 	json_string_len(&w, "x\0y", 3);
 	json_end_object(&w);
+	json_finish(&w);
 	fclose(f);
-	ck_assert_str_eq(buf, "{\"a\":18446744073709551615,\"b\":[-5,true,null,null,{},[]],\"c\\\"\":\"x\\u0000y\"}");
+	ck_assert_str_eq(buf, "{\"a\":18446744073709551615,\"b\":[-5,-9223372036854775808,0,true,null,null,{},[]],\"c\\\"\":\"x\\u0000y\"}");
 	free(buf);
 }
 END_TEST

@@ -56,12 +56,19 @@ END_TEST
 
 START_TEST(t_reads_own_process)
 {
-	int fd = open("/proc/self", O_RDONLY | O_DIRECTORY);
-	struct pv_process p = { .pid = getpid() };
+	int fd = open("/proc", O_RDONLY | O_DIRECTORY);
+	struct pv_process p = { 0 };
 	struct arena a = { 0 };
+	char pid[16];
+	unsigned long long start;
 
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
 	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(procinfo_read(fd, &p, &a), 0);
+	ck_assert_int_eq(procinfo_read(fd, pid, &p, &a), 0);
+	ck_assert_int_eq(p.pid, getpid());
+	ck_assert_int_eq(procinfo_start_time(getpid(), &start), 0);
+	ck_assert_uint_eq(start, p.start_time);
+	ck_assert_int_eq(procinfo_read(fd, "999999999", &p, &a), -1);
 	ck_assert_str_eq(p.comm, "check_procinfo");
 	ck_assert_uint_eq(p.uid, geteuid());
 	ck_assert_ptr_nonnull(strstr(p.cmdline, "check_procinfo"));

@@ -1,0 +1,160 @@
+#!/bin/bash
+# portview's benchmark: builds socket farms in private network namespaces
+# and times portview against ss, netstat and lsof on the same sockets,
+# alternating runs and taking medians. Prints ratios, not just times.
+#
+# Knobs (environment): BENCH_CONNS (20000 loopback connections, both ends
+# held: 40,000 sockets), BENCH_PROCS (8), BENCH_LISTENERS (64),
+# BENCH_SMALL_PROCS (400) and BENCH_SMALL_CONNS (3000) for the many-small-
+# processes farm, BENCH_RUNS (5), BENCH_DASH_SECONDS (30; 0 skips the
+# dashboard), BENCH_BIG_CONNS (0 skips; 100000 makes 200,000 sockets).
+set -u
+: "${PORTVIEW:?PORTVIEW names the portview binary}"
+: "${FARM:?FARM names the farm binary}"
+CONNS=${BENCH_CONNS:-20000}
+PROCS=${BENCH_PROCS:-8}
+LISTENERS=${BENCH_LISTENERS:-64}
+SMALL_PROCS=${BENCH_SMALL_PROCS:-400}
+SMALL_CONNS=${BENCH_SMALL_CONNS:-3000}
+RUNS=${BENCH_RUNS:-5}
+DASH_SECONDS=${BENCH_DASH_SECONDS:-30}
+BIG_CONNS=${BENCH_BIG_CONNS:-0}
+
+# Each scenario runs in a network namespace of its own, so no TIME_WAIT
+# sockets of one farm linger into the next.
+if [ $# -eq 0 ]; then
+	[ "$(id -u)" -eq 0 ] || { echo "bench: needs root (network namespaces, every process's fds)" >&2; exit 1; }
+	echo "portview benchmark: $(nproc) cores, $(uname -r), $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
+	echo "processes on the host: $(ls /proc | grep -c '^[0-9]')"
+	for scenario in large small big; do
+		unshare -n "$BASH" "$0" "$scenario" || exit 1
+	done
+	exit 0
+fi
+
+ip link set lo up
+WORK=$(mktemp -d)
+FARM_FD=
+cleanup() {
+	[ -n "$FARM_FD" ] && eval "exec $FARM_FD>&-"
+	tmux -L "pvbench$$" kill-server 2>/dev/null
+	wait 2>/dev/null
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# farm_start ARGS: starts a farm and waits until its sockets are open.
+farm_start() {
+	mkfifo "$WORK/farm.in"
+	"$FARM" "$@" <"$WORK/farm.in" >"$WORK/farm.out" &
+	exec {FARM_FD}>"$WORK/farm.in"
+	while ! grep -q ready "$WORK/farm.out"; do
+		kill -0 $! 2>/dev/null || { echo "bench: the farm failed" >&2; exit 1; }
+		sleep 0.1
+	done
+}
+
+farm_stop() {
+	eval "exec $FARM_FD>&-"
+	FARM_FD=
+	wait
+}
+
+have() { command -v "$1" >/dev/null; }
+
+# time_ms CMD...: wall-clock milliseconds of one run, output discarded.
+time_ms() {
+	local start=$EPOCHREALTIME end
+	"$@" >/dev/null 2>&1
+	end=$EPOCHREALTIME
+	echo $(((${end/./} - ${start/./}) / 1000))
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+
+# compare LABEL "PORTVIEW CMD" "OTHER CMD"...: alternates the commands RUNS
+# times, prints medians and portview's time as a share of each other's.
+compare() {
+	local label=$1 i j cmd pv other
+	shift
+	local -a cmds=("$@") times=()
+	for ((i = 0; i < RUNS; i++)); do
+		for ((j = 0; j < ${#cmds[@]}; j++)); do
+			cmd=${cmds[$j]}
+			have "${cmd%% *}" || continue
+			# shellcheck disable=SC2086
+			times[j]+="$(time_ms $cmd) "
+		done
+	done
+	pv=$(tr ' ' '\n' <<<"${times[0]}" | grep . | median)
+	printf '%s\n' "$label"
+	printf '  %-44s %6s ms\n' "portview ${cmds[0]#* }" "$pv"
+	for ((j = 1; j < ${#cmds[@]}; j++)); do
+		if [ -z "${times[j]:-}" ]; then
+			printf '  %-44s    n/a (not installed)\n' "${cmds[$j]}"
+			continue
+		fi
+		other=$(tr ' ' '\n' <<<"${times[j]}" | grep . | median)
+		printf '  %-44s %6s ms   portview takes %s\n' "${cmds[$j]}" "$other" \
+			"$(awk -v a="$pv" -v b="$other" 'BEGIN { printf "%.2fx", b ? a / b : 0 }')"
+	done
+}
+
+peak_rss_mib() {
+	/usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -n 1 | awk '{ printf "%.1f", $1 / 1024 }'
+}
+
+# dashboard_cpu DELAY SECONDS: the dashboard's CPU share of one core (user +
+# system) over SECONDS after start-up, and its peak RSS.
+dashboard_cpu() {
+	local delay=$1 seconds=$2 pid before after hz tm="tmux -L pvbench$$"
+	hz=$(getconf CLK_TCK)
+	$tm new-session -d -x 120 -y 40 "exec $PORTVIEW -d $delay"
+	sleep 1
+	pid=$($tm list-panes -F '#{pane_pid}')
+	sleep 2
+	before=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+	sleep "$seconds"
+	after=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+	printf '  dashboard, refresh %ss, over %ss: %s%% of one core, peak RSS %s MiB\n' "$delay" "$seconds" \
+		"$(awk -v t=$((after - before)) -v hz="$hz" -v s="$seconds" 'BEGIN { printf "%.2f", 100 * t / hz / s }')" \
+		"$(awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$pid/status")"
+	$tm kill-server 2>/dev/null
+	sleep 0.2
+}
+
+case $1 in
+large)
+	echo
+	farm_start -p "$PROCS" -c "$CONNS" -l "$LISTENERS" -u 16
+	echo "farm: $PROCS processes, $(ss -tuanH | wc -l) sockets ($CONNS loopback connections, both ends held; $LISTENERS listeners; 16 UDP)"
+	compare "all sockets with owners" "$PORTVIEW --once --json" "ss -tuanp" "netstat -tuanp" "lsof -nPi"
+	compare "listeners with owners" "$PORTVIEW --once -l" "ss -tulnp" "netstat -tulnp" "lsof -nP -iTCP -sTCP:LISTEN"
+	compare "one port, with owners" "$PORTVIEW --once port:20000" "ss -tuanp sport = :20000 or dport = :20000" "lsof -nPi :20000"
+	echo "  peak RSS of portview --once --json: $(peak_rss_mib "$PORTVIEW" --once --json) MiB"
+	if have tmux && [ "$DASH_SECONDS" -gt 0 ]; then
+		dashboard_cpu 1 "$DASH_SECONDS"
+		dashboard_cpu 5 "$DASH_SECONDS"
+	fi
+	farm_stop
+	;;
+small)
+	echo
+	farm_start -p "$SMALL_PROCS" -c "$SMALL_CONNS" -l "$SMALL_PROCS" -u 16
+	echo "farm: $SMALL_PROCS processes, $(ss -tuanH | wc -l) sockets"
+	compare "all sockets with owners, many small processes" "$PORTVIEW --once --json" "ss -tuanp" "netstat -tuanp" "lsof -nPi"
+	farm_stop
+	;;
+big)
+	[ "$BIG_CONNS" -gt 0 ] || exit 0
+	echo
+	farm_start -p 16 -c "$BIG_CONNS" -l 64 -u 16
+	echo "farm: 16 processes, $(ss -tuanH | wc -l) sockets"
+	RUNS=1 compare "all sockets with owners, big farm" "$PORTVIEW --once --json" "ss -tuanp"
+	echo "  peak RSS of portview --once --json: $(peak_rss_mib "$PORTVIEW" --once --json) MiB"
+	if have tmux && [ "$DASH_SECONDS" -gt 0 ]; then
+		dashboard_cpu 1 "$DASH_SECONDS"
+	fi
+	farm_stop
+	;;
+esac
