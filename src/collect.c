@@ -9,12 +9,14 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "owner_cache.h"
 #include "owners.h"
 #include "users.h"
 #include "xalloc.h"
 
 struct collector {
 	struct diag_conn *diag;
+	struct owner_cache *cache;   /* NULL: a full walk every run */
 	struct users *users;
 	double boot_time;
 	long clock_ticks;
@@ -36,7 +38,7 @@ static double collector_boot_time(void)
 	return btime;
 }
 
-struct collector *collector_open(char *err, size_t errsize)
+struct collector *collector_open(bool incremental, char *err, size_t errsize)
 {
 	struct collector *c = xcalloc(1, sizeof(*c));
 
@@ -46,6 +48,8 @@ struct collector *collector_open(char *err, size_t errsize)
 		return NULL;
 	}
 	c->users = users_new();
+	if (incremental)
+		c->cache = owner_cache_new();
 	c->boot_time = collector_boot_time();
 	c->clock_ticks = sysconf(_SC_CLK_TCK);
 	return c;
@@ -56,6 +60,7 @@ void collector_close(struct collector *c)
 	if (!c)
 		return;
 	diag_close(c->diag);
+	owner_cache_free(c->cache);
 	users_free(c->users);
 	free(c);
 }
@@ -71,8 +76,16 @@ int collector_run(struct collector *c, uint64_t kernel_mask, struct pv_snapshot 
 	snap->kernel_mask = kernel_mask;
 	if (diag_collect(c->diag, kernel_mask, false, snap, err, errsize) < 0)
 		return -1;
-	if (owners_collect(snap, "/proc", c->users, &stats) < 0)
+	if (c->cache) {
+		struct timespec mono;
+
+		clock_gettime(CLOCK_MONOTONIC, &mono);
+		if (owner_cache_collect(c->cache, snap, "/proc", c->users,
+					(double)mono.tv_sec + (double)mono.tv_nsec / 1e9, &stats) < 0)
+			snap->incomplete = true;
+	} else if (owners_collect(snap, "/proc", c->users, &stats) < 0) {
 		snap->incomplete = true;
+	}
 	return 0;
 }
 

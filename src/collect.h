@@ -3,6 +3,7 @@
 #ifndef PV_COLLECT_H
 #define PV_COLLECT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -10,8 +11,10 @@
 
 struct collector;
 
-/* Returns NULL with a message in err when sock_diag cannot be used. */
-struct collector *collector_open(char *err, size_t errsize);
+/* Returns NULL with a message in err when sock_diag cannot be used. An
+ * incremental collector remembers owners between runs (see owner_cache.h):
+ * for the dashboard, which refreshes the same host again and again. */
+struct collector *collector_open(bool incremental, char *err, size_t errsize);
 void collector_close(struct collector *c);
 
 /* Fills snap (initialised, empty) with the sockets kernel_mask allows and

@@ -146,7 +146,7 @@ static void dash_collect(struct dash *d)
 	char err[256];
 
 	snapshot_free(s);
-	snapshot_init(s);
+	snapshot_init_sized(s, d->have_snapshot ? d->snaps[d->cur].nsocks : 0);
 	if (collector_run(d->collector, view_kernel_mask(&d->view), s, err, sizeof(err)) < 0) {
 		/* Keep showing the last good snapshot. */
 		dash_status(d, true, "refresh failed: %s", err);
@@ -154,10 +154,16 @@ static void dash_collect(struct dash *d)
 	}
 	tracker_update(d->tracker, d->have_snapshot ? &d->snaps[d->cur] : NULL, s, monotonic_now(),
 		       d->highlight);
+	/* An unchanged host keeps its rows: sorting tens of thousands of
+	 * sockets every second is most of an idle dashboard's cost. */
+	if (d->have_snapshot && d->view.snap == &d->snaps[d->cur] && snapshot_same_rows(&d->snaps[d->cur], s))
+		view_retarget(&d->view, s);
+	else
+		d->dirty |= EFFECT_REBUILD;
 	d->cur = next;
 	d->have_snapshot = true;
 	dash_build_notice(d, s);
-	d->dirty |= EFFECT_REBUILD | EFFECT_REDRAW;
+	d->dirty |= EFFECT_REDRAW;
 }
 
 /* ---- actions ---- */
@@ -715,7 +721,7 @@ int dashboard_run(const struct dashboard_options *opts)
 	snapshot_init(&d.snaps[1]);
 
 	/* Fail before taking the terminal, so the message stays readable. */
-	d.collector = collector_open(err, sizeof(err));
+	d.collector = collector_open(true, err, sizeof(err));
 	if (!d.collector) {
 		fprintf(stderr, "portview: %s\n", err);
 		status = EXIT_FAILURE;

@@ -41,7 +41,7 @@ static void main_report_gaps(const struct pv_snapshot *s, const struct pv_rows *
 static int main_once(const struct options *opts, const struct pv_filter *filter)
 {
 	char err[256], host[256];
-	struct collector *collector = collector_open(err, sizeof(err));
+	struct collector *collector = collector_open(false, err, sizeof(err));
 	struct pv_snapshot snap;
 	struct pv_rows rows = { 0 };
 	struct output_meta meta = {

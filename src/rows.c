@@ -56,7 +56,15 @@ int32_t rows_primary_owner(const struct pv_snapshot *s, const struct pv_socket *
 
 /* ---- ordering ---- */
 
+/* Integer keys that order sockets as cmp_natural does, in most cases
+ * alone: comparing two numbers is far cheaper than the full comparison,
+ * which is left for ties. */
+struct natural_key {
+	uint64_t k1, k2;
+};
+
 struct sort_ctx {
+	const struct natural_key *keys;   /* by socket index; NULL unless natural order */
 	const struct pv_snapshot *s;
 	const struct pv_group *groups;
 	struct rows_order order;
@@ -133,11 +141,63 @@ static int cmp_socket(const struct sort_ctx *ctx, const struct pv_socket *a, con
 	return ctx->order.reverse ? -c : c;
 }
 
+/* memcmp of two addresses' bytes, as two big-endian 64-bit words. */
+static int cmp_addr_bytes(const struct pv_addr *a, const struct pv_addr *b)
+{
+	uint64_t x[2], y[2];
+	int i;
+
+	memcpy(x, a->bytes, 16);
+	memcpy(y, b->bytes, 16);
+	for (i = 0; i < 2; i++) {
+		if (x[i] != y[i])
+			return __builtin_bswap64(x[i]) < __builtin_bswap64(y[i]) ? -1 : 1;
+	}
+	return 0;
+}
+
+static uint32_t addr_prefix32(const struct pv_addr *a)
+{
+	return (uint32_t)a->bytes[0] << 24 | (uint32_t)a->bytes[1] << 16 | (uint32_t)a->bytes[2] << 8 | a->bytes[3];
+}
+
+/* k1: protocol (UDP after TCP), local port, local address family and its
+ * first four bytes. k2, which only counts once the whole local addresses
+ * are equal: socket family, remote family, the remote address's first four
+ * bytes and, for IPv4 where those are the whole address, the remote port.
+ * Equal keys fall back to cmp_natural. */
+static struct natural_key natural_key_of(const struct pv_socket *k)
+{
+	struct natural_key key;
+	bool remote_v4 = k->remote.addr.family == 2;
+
+	key.k1 = (uint64_t)(k->proto != 6) << 63 | (uint64_t)k->local.port << 47 |
+		 (uint64_t)(k->local.addr.family != 2) << 46 | (uint64_t)addr_prefix32(&k->local.addr) << 14;
+	key.k2 = (uint64_t)(k->family != 2) << 63 | (uint64_t)!remote_v4 << 62 |
+		 (uint64_t)addr_prefix32(&k->remote.addr) << 30 |
+		 (remote_v4 ? (uint64_t)k->remote.port << 14 : 0);
+	return key;
+}
+
 static int cmp_socket_idx(const void *x, const void *y, void *arg)
 {
 	const struct sort_ctx *ctx = arg;
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
 
-	return cmp_socket(ctx, &ctx->s->socks[*(const uint32_t *)x], &ctx->s->socks[*(const uint32_t *)y]);
+	if (ctx->keys) {
+		const struct natural_key *ka = &ctx->keys[a], *kb = &ctx->keys[b];
+		int c = 0;
+
+		if (ka->k1 != kb->k1)
+			c = ka->k1 < kb->k1 ? -1 : 1;
+		else if ((c = cmp_addr_bytes(&ctx->s->socks[a].local.addr, &ctx->s->socks[b].local.addr)) != 0)
+			;
+		else if (ka->k2 != kb->k2)
+			c = ka->k2 < kb->k2 ? -1 : 1;
+		if (c)
+			return ctx->order.reverse ? -c : c;
+	}
+	return cmp_socket(ctx, &ctx->s->socks[a], &ctx->s->socks[b]);
 }
 
 /* Groups keep their kinds apart (processes, hidden owners, no owner; ports,
@@ -196,6 +256,7 @@ struct builder {
 	const struct pv_snapshot *s;
 	struct pv_rows *out;
 	size_t groups_cap, rows_cap;
+	uint32_t *group_of_proc;     /* process index -> its group, UINT32_MAX before */
 	int32_t *parent;         /* socket index -> listener socket index, or -1 */
 };
 
@@ -315,9 +376,13 @@ static uint32_t builder_owner_group(struct builder *b, struct u64map *index, con
 	int32_t owner = rows_primary_owner(b->s, k);
 
 	if (owner >= 0) {
-		g.kind = GK_PROCESS;
-		g.proc = owner;
-		return builder_group(b, &g, index, group_key(GK_PROCESS, (uint64_t)owner));
+		/* Most sockets land here: an array, not the map, remembers them. */
+		if (b->group_of_proc[owner] == UINT32_MAX) {
+			g.kind = GK_PROCESS;
+			g.proc = owner;
+			b->group_of_proc[owner] = builder_group(b, &g, index, group_key(GK_PROCESS, (uint64_t)owner));
+		}
+		return b->group_of_proc[owner];
 	}
 	if (k->owner_status == PV_OWNER_HIDDEN) {
 		g.kind = GK_HIDDEN;
@@ -390,13 +455,23 @@ void rows_build(struct pv_rows *out, const struct pv_snapshot *s, const struct p
 	struct top_entry *top;
 	size_t ntop = 0, i;
 	uint32_t *child_head, *child_next, *group_order, *rank, *pos;
+	struct natural_key *keys = NULL;
 
 	rows_free(out);
 	out->selected = rows_alloc(s->nsocks, sizeof(uint32_t));
-	for (i = 0; i < s->nsocks; i++)
-		if (filter_match(f, s, &s->socks[i]))
-			out->selected[out->nselected++] = (uint32_t)i;
+	if (order.column < 0)
+		keys = rows_alloc(s->nsocks, sizeof(*keys));
+	for (i = 0; i < s->nsocks; i++) {
+		if (!filter_match(f, s, &s->socks[i]))
+			continue;
+		out->selected[out->nselected++] = (uint32_t)i;
+		if (keys)
+			keys[i] = natural_key_of(&s->socks[i]);
+	}
+	ctx.keys = keys;
 	qsort_r(out->selected, out->nselected, sizeof(uint32_t), cmp_socket_idx, &ctx);
+	ctx.keys = NULL;
+	free(keys);
 
 	if (mode == GROUP_NONE) {
 		for (i = 0; i < out->nselected; i++)
@@ -411,6 +486,9 @@ void rows_build(struct pv_rows *out, const struct pv_snapshot *s, const struct p
 	top = rows_alloc(out->nselected, sizeof(*top));
 	builder_find_parents(&b, mode == GROUP_PROCESS);
 	u64map_init(&index, 64);
+	b.group_of_proc = rows_alloc(s->nprocs, sizeof(uint32_t));
+	for (i = 0; i < s->nprocs; i++)
+		b.group_of_proc[i] = UINT32_MAX;
 	ctx.pos = pos;
 
 	/* Children are chained under their listener in socket order. */
@@ -500,6 +578,7 @@ void rows_build(struct pv_rows *out, const struct pv_snapshot *s, const struct p
 	free(child_next);
 	free(pos);
 	free(b.parent);
+	free(b.group_of_proc);
 }
 
 void rows_key(const struct pv_rows *r, const struct pv_snapshot *s, size_t i, struct row_key *out)

@@ -7,13 +7,25 @@
 #include <netinet/in.h>
 
 #include "states.h"
+
+_Static_assert(IPPROTO_TCP == 6 && PV_STATE_LISTEN == 10 && PV_STATE_CLOSE == 7,
+	       "socket_is_listener in snapshot.h spells these numbers out");
 #include "xalloc.h"
 
-void snapshot_init(struct pv_snapshot *s)
+void snapshot_init_sized(struct pv_snapshot *s, size_t expected)
 {
 	memset(s, 0, sizeof(*s));
 	s->kernel_mask = ~0ull;
-	u64map_init(&s->by_cookie, 256);
+	u64map_init(&s->by_cookie, expected > 256 ? expected : 256);
+	if (expected > 256) {
+		s->socks_cap = expected + expected / 8;
+		s->socks = xreallocarray(NULL, s->socks_cap, sizeof(*s->socks));
+	}
+}
+
+void snapshot_init(struct pv_snapshot *s)
+{
+	snapshot_init_sized(s, 0);
 }
 
 void snapshot_free(struct pv_snapshot *s)
@@ -59,9 +71,26 @@ const struct pv_process *snapshot_owner(const struct pv_snapshot *s,
 	return &s->procs[s->owner_refs[k->owner_first + i]];
 }
 
-bool socket_is_listener(const struct pv_socket *k)
+bool snapshot_same_rows(const struct pv_snapshot *a, const struct pv_snapshot *b)
 {
-	if (k->proto == IPPROTO_TCP)
-		return k->state == PV_STATE_LISTEN;
-	return k->state == PV_STATE_CLOSE && k->remote.port == 0;
+	size_t i;
+
+	if (a->nsocks != b->nsocks || a->nprocs != b->nprocs || a->nrefs != b->nrefs)
+		return false;
+	for (i = 0; i < a->nprocs; i++) {
+		const struct pv_process *x = &a->procs[i], *y = &b->procs[i];
+
+		if (x->pid != y->pid || x->start_time != y->start_time || x->uid != y->uid ||
+		    strcmp(x->comm, y->comm) != 0)
+			return false;
+	}
+	for (i = 0; i < a->nsocks; i++) {
+		const struct pv_socket *x = &a->socks[i], *y = &b->socks[i];
+
+		if (x->cookie != y->cookie || x->state != y->state || x->rqueue != y->rqueue ||
+		    x->wqueue != y->wqueue || x->owner_status != y->owner_status || x->gone != y->gone ||
+		    x->owner_count != y->owner_count || (x->owner_count && x->owner_first != y->owner_first))
+			return false;
+	}
+	return memcmp(a->owner_refs, b->owner_refs, a->nrefs * sizeof(*a->owner_refs)) == 0;
 }

@@ -95,6 +95,9 @@ struct pv_snapshot {
 };
 
 void snapshot_init(struct pv_snapshot *s);
+/* As snapshot_init, with room for about expected sockets: a refresh
+ * passes the last count and its maps never regrow. */
+void snapshot_init_sized(struct pv_snapshot *s, size_t expected);
 void snapshot_free(struct pv_snapshot *s);
 
 /* Adds a copy of rec unless a socket with the same cookie is present (dumps
@@ -103,11 +106,23 @@ bool snapshot_add_socket(struct pv_snapshot *s, const struct pv_socket *rec);
 /* Appends a zeroed process record and returns its index. */
 uint32_t snapshot_add_process(struct pv_snapshot *s);
 
+/* True when b holds the same sockets as a, in the same order, with the
+ * same states, queues and owners: rows built from a are then valid for b
+ * (they hold indices), and the dashboard need not rebuild them. */
+bool snapshot_same_rows(const struct pv_snapshot *a, const struct pv_snapshot *b);
+
 /* Owner i of socket k (0 <= i < owner_count). */
 const struct pv_process *snapshot_owner(const struct pv_snapshot *s,
 					const struct pv_socket *k, uint32_t i);
 
-/* Listeners are TCP LISTEN sockets and unconnected UDP sockets. */
-bool socket_is_listener(const struct pv_socket *k);
+/* Listeners are TCP LISTEN sockets and unconnected UDP sockets. Inline:
+ * it sits in sort comparators. */
+static inline bool socket_is_listener(const struct pv_socket *k)
+{
+	/* 6 is IPPROTO_TCP, 10 LISTEN and 7 CLOSE (unconnected UDP). */
+	if (k->proto == 6)
+		return k->state == 10;
+	return k->state == 7 && k->remote.port == 0;
+}
 
 #endif

@@ -23,8 +23,10 @@ struct tombstone {
 	double gone_at;
 };
 
+/* Entries are kept by socket index in the last snapshot; the snapshot's
+ * own cookie map finds them, so no map of the tracker's is built. */
 struct tracker {
-	struct u64map index;     /* cookie -> entries slot */
+	const struct pv_snapshot *snap;   /* the last snapshot updated from */
 	struct track_entry *entries;
 	size_t nentries;
 	struct tombstone *tombs;
@@ -35,10 +37,7 @@ struct tracker {
 
 struct tracker *tracker_new(void)
 {
-	struct tracker *t = xcalloc(1, sizeof(*t));
-
-	u64map_init(&t->index, 256);
-	return t;
+	return xcalloc(1, sizeof(struct tracker));
 }
 
 static void tombstone_free(struct tombstone *tb)
@@ -62,15 +61,16 @@ void tracker_free(struct tracker *t)
 		tombstone_free(&t->tombs[i]);
 	free(t->tombs);
 	free(t->entries);
-	u64map_free(&t->index);
 	free(t);
 }
 
-static const struct track_entry *tracker_entry(const struct tracker *t, uint64_t cookie)
+/* The entry of the socket with cookie in snapshot s, whose entries are e. */
+static const struct track_entry *tracker_entry_in(const struct pv_snapshot *s,
+						  const struct track_entry *e, size_t n, uint64_t cookie)
 {
-	const uint32_t *slot = u64map_get(&t->index, cookie);
+	const uint32_t *slot = s ? u64map_get(&s->by_cookie, cookie) : NULL;
 
-	return slot ? &t->entries[*slot] : NULL;
+	return slot && *slot < n ? &e[*slot] : NULL;
 }
 
 /* Copies socket k of prev, with its owners, into a new tombstone. */
@@ -134,20 +134,17 @@ static bool tracker_asked(const struct pv_snapshot *s, const struct pv_socket *k
 void tracker_update(struct tracker *t, const struct pv_snapshot *prev, struct pv_snapshot *cur,
 		    double now, double highlight)
 {
-	struct u64map index;
 	struct track_entry *entries = xmalloc((cur->nsocks ? cur->nsocks : 1) * sizeof(*entries));
 	size_t i, kept = 0;
 
 	t->highlight = highlight;
 	/* A socket the previous snapshot did not ask the kernel for is not new,
 	 * and one this snapshot did not ask for has not closed. */
-	u64map_init(&index, cur->nsocks);
 	for (i = 0; i < cur->nsocks; i++) {
 		const struct pv_socket *k = &cur->socks[i];
-		const struct track_entry *old = tracker_entry(t, k->cookie);
+		const struct track_entry *old = tracker_entry_in(prev, t->entries, t->nentries, k->cookie);
 		struct track_entry *e = &entries[i];
 
-		u64map_put(&index, k->cookie, (uint32_t)i, NULL);
 		if (old) {
 			*e = *old;
 			if (old->state != k->state)
@@ -164,13 +161,12 @@ void tracker_update(struct tracker *t, const struct pv_snapshot *prev, struct pv
 		for (i = 0; i < prev->nsocks; i++) {
 			const struct pv_socket *k = &prev->socks[i];
 
-			if (!k->gone && !u64map_get(&index, k->cookie) && tracker_asked(cur, k))
+			if (!k->gone && !u64map_get(&cur->by_cookie, k->cookie) && tracker_asked(cur, k))
 				tracker_bury(t, prev, k, now);
 		}
 	}
-	u64map_free(&t->index);
 	free(t->entries);
-	t->index = index;
+	t->snap = cur;
 	t->entries = entries;
 	t->nentries = cur->nsocks;
 	t->started = true;
@@ -193,7 +189,8 @@ enum change_mark tracker_mark(const struct tracker *t, const struct pv_socket *k
 
 	if (k->gone)
 		return MARK_GONE;
-	e = tracker_entry(t, k->cookie);
+	e = t->snap && k >= t->snap->socks && k < t->snap->socks + t->nentries
+		? &t->entries[k - t->snap->socks] : NULL;
 	if (!e || t->highlight <= 0)
 		return MARK_NONE;
 	if (e->first_seen >= 0 && now - e->first_seen < t->highlight)

@@ -15,7 +15,8 @@ struct tracker *tracker_new(void);
 void tracker_free(struct tracker *t);
 
 /* Folds in cur, taken at now (seconds on a monotonic clock), against prev
- * (the snapshot before it, NULL at the start; it must still be valid).
+ * (the snapshot the last update folded in, NULL at the start; it must
+ * still be valid).
  * Sockets of prev missing from cur become tombstones; then every tombstone
  * younger than highlight seconds is appended to cur as a socket with gone
  * set, with its owners. A highlight of 0 keeps no marks and no tombstones.
@@ -23,7 +24,8 @@ void tracker_free(struct tracker *t);
 void tracker_update(struct tracker *t, const struct pv_snapshot *prev, struct pv_snapshot *cur,
 		    double now, double highlight);
 
-/* The mark socket k of the last updated snapshot carries at now. */
+/* The mark socket k (a pointer into the last updated snapshot, which must
+ * not have been freed) carries at now. */
 enum change_mark tracker_mark(const struct tracker *t, const struct pv_socket *k, double now);
 
 /* Seconds until the next mark or tombstone expires, or -1 when none will:

@@ -222,6 +222,11 @@ void view_rebuild(struct view_state *v, const struct pv_snapshot *snap)
 	view_restore_selection(v);
 }
 
+void view_retarget(struct view_state *v, const struct pv_snapshot *snap)
+{
+	v->snap = snap;
+}
+
 unsigned view_move_to(struct view_state *v, size_t index)
 {
 	if (v->nvisible == 0)

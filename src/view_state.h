@@ -75,6 +75,10 @@ uint64_t view_kernel_mask(const struct view_state *v);
  * selection: the same row if it still exists, else its neighbour. */
 void view_rebuild(struct view_state *v, const struct pv_snapshot *snap);
 
+/* Points the rows at snap, which snapshot_same_rows found equal to the
+ * snapshot they were built from: no rebuild needed. */
+void view_retarget(struct view_state *v, const struct pv_snapshot *snap);
+
 /* Moves the cursor by delta rows (clamped); returns the effects. */
 unsigned view_move(struct view_state *v, long delta);
 /* Moves the cursor to visible row index (clamped). */

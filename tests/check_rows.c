@@ -3,9 +3,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "check_main.h"
 #include "fixtures.h"
+#include "addr.h"
 #include "columns.h"
 #include "rows.h"
 
@@ -148,6 +150,52 @@ START_TEST(t_sorted_by_column)
 }
 END_TEST
 
+/* The natural order is sorted by integer keys; the full comparison is
+ * reached when sorting by PROCESS ties (no socket has an owner). Both must
+ * agree, including IPv6 addresses that share their first bytes. */
+START_TEST(t_keyed_order_matches_full_comparison)
+{
+	static const char *const addrs[] = {
+		"10.0.0.1", "10.0.0.2", "0.0.0.0", "2001:db8::1", "2001:db8::2", "2001:db8:1::1", "::",
+		"::ffff:10.0.0.1",
+	};
+	struct pv_snapshot rnd;
+	struct pv_rows keyed = { 0 }, plain = { 0 };
+	unsigned seed = 12345;
+	size_t i;
+
+	snapshot_init(&rnd);
+	for (i = 0; i < 3000; i++) {
+		struct pv_socket k;
+		int prefix;
+
+		memset(&k, 0, sizeof(k));
+		seed = seed * 1103515245u + 12345u;
+		k.proto = (seed >> 8) & 1 ? IPPROTO_UDP : IPPROTO_TCP;
+		k.family = (seed >> 9) & 1 ? AF_INET6 : AF_INET;
+		k.state = (uint8_t)(1 + (seed >> 10) % 11);
+		k.local.port = (uint16_t)((seed >> 14) % 4);
+		addr_parse(addrs[(seed >> 16) % 8], strlen(addrs[(seed >> 16) % 8]), &k.local.addr, &prefix);
+		seed = seed * 1103515245u + 12345u;
+		addr_parse(addrs[(seed >> 8) % 8], strlen(addrs[(seed >> 8) % 8]), &k.remote.addr, &prefix);
+		k.remote.port = (uint16_t)((seed >> 12) % 5);
+		k.cookie = i + 1;
+		snapshot_add_socket(&rnd, &k);
+	}
+	rows_build(&keyed, &rnd, NULL, GROUP_NONE, (struct rows_order){ .column = -1 });
+	rows_build(&plain, &rnd, NULL, GROUP_NONE, (struct rows_order){ .column = COL_PROCESS });
+	ck_assert_uint_eq(keyed.nrows, plain.nrows);
+	for (i = 0; i < keyed.nrows; i++)
+		ck_assert_msg(keyed.rows[i].index == plain.rows[i].index, "orders differ at row %zu", i);
+	rows_build(&keyed, &rnd, NULL, GROUP_NONE, (struct rows_order){ .column = -1, .reverse = true });
+	for (i = 0; i < keyed.nrows; i++)
+		ck_assert(keyed.rows[i].index == plain.rows[plain.nrows - 1 - i].index);
+	rows_free(&keyed);
+	rows_free(&plain);
+	snapshot_free(&rnd);
+}
+END_TEST
+
 START_TEST(t_row_keys)
 {
 	struct row_key first, again, other;
@@ -197,6 +245,7 @@ static Suite *rows_suite(void)
 	tcase_add_test(tc, t_group_mode_names);
 	tcase_add_test(tc, t_sorted_by_column);
 	tcase_add_test(tc, t_row_keys);
+	tcase_add_test(tc, t_keyed_order_matches_full_comparison);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -125,20 +125,8 @@ START_TEST(t_kernel_mask_changes_are_not_events)
 	size_t i;
 
 	/* Asking only for listeners must not bury the connections ... */
-	size_t n = 0;
-
 	tracker_update(t, NULL, &first, 0, 3);
-	fixture_copy_without(&first, &listeners_only, SIZE_MAX);
-	listeners_only.kernel_mask = 0;
-	for (i = 0; i < listeners_only.nsocks; i++) {
-		const struct pv_socket *k = &listeners_only.socks[i];
-
-		if (!socket_is_listener(k))
-			continue;
-		listeners_only.kernel_mask |= 1ull << filter_mask_bit(k->family, k->proto, k->state);
-		listeners_only.socks[n++] = *k;
-	}
-	listeners_only.nsocks = n;
+	fixture_copy_listeners(&first, &listeners_only);
 	tracker_update(t, &first, &listeners_only, 1, 3);
 	ck_assert_uint_eq(listeners_only.nsocks, 4);
 	/* ... and asking for everything again must not call them new. */

@@ -194,6 +194,38 @@ START_TEST(t_scrolling)
 }
 END_TEST
 
+START_TEST(t_same_rows_detects_changes)
+{
+	struct pv_snapshot copy;
+
+	fixture_copy_without(&snap, &copy, SIZE_MAX);
+	ck_assert(snapshot_same_rows(&snap, &copy));
+	copy.socks[3].wqueue++;
+	ck_assert(!snapshot_same_rows(&snap, &copy));
+	copy.socks[3].wqueue--;
+	copy.socks[5].state = 8;
+	ck_assert(!snapshot_same_rows(&snap, &copy));
+	copy.socks[5].state = snap.socks[5].state;
+	copy.owner_refs[0] = FX_PSQL;
+	ck_assert(!snapshot_same_rows(&snap, &copy));
+	copy.owner_refs[0] = snap.owner_refs[0];
+	copy.procs[FX_PSQL].comm = "renamed";
+	ck_assert(!snapshot_same_rows(&snap, &copy));
+	copy.procs[FX_PSQL].comm = snap.procs[FX_PSQL].comm;
+	ck_assert(snapshot_same_rows(&snap, &copy));
+	copy.nsocks--;
+	ck_assert(!snapshot_same_rows(&snap, &copy));
+	copy.nsocks++;
+	/* Retargeted rows keep the cursor and the row count. */
+	view_move(&v, 4);
+	view_retarget(&v, &copy);
+	ck_assert_ptr_eq(v.snap, &copy);
+	ck_assert_uint_eq(v.cursor, 4);
+	view_rebuild(&v, &snap);
+	snapshot_free(&copy);
+}
+END_TEST
+
 static Suite *view_suite(void)
 {
 	Suite *s = suite_create("view");
@@ -207,6 +239,7 @@ static Suite *view_suite(void)
 	tcase_add_test(tc, t_toggles);
 	tcase_add_test(tc, t_sort_and_group_cycles);
 	tcase_add_test(tc, t_scrolling);
+	tcase_add_test(tc, t_same_rows_detects_changes);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -3,11 +3,13 @@
 #include "fixtures.h"
 
 #include <arpa/inet.h>
+#include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "addr.h"
+#include "filter.h"
 #include "states.h"
 #include "xalloc.h"
 
@@ -106,7 +108,9 @@ void fixture_snapshot(struct pv_snapshot *s)
 	fx_owners(s, 9, 1, psql);
 }
 
-void fixture_copy_without(const struct pv_snapshot *src, struct pv_snapshot *dst, size_t skip)
+/* Copies the sockets keep[] marks (all when keep is NULL), except skip. */
+static void fixture_copy_some(const struct pv_snapshot *src, struct pv_snapshot *dst, size_t skip,
+			      const bool *keep)
 {
 	size_t i, total = 0;
 
@@ -124,11 +128,34 @@ void fixture_copy_without(const struct pv_snapshot *src, struct pv_snapshot *dst
 		struct pv_socket k = src->socks[i];
 		uint32_t o;
 
-		if (i == skip)
+		if (i == skip || (keep && !keep[i]))
 			continue;
 		k.owner_first = (uint32_t)dst->nrefs;
 		for (o = 0; o < k.owner_count; o++)
 			dst->owner_refs[dst->nrefs++] = src->owner_refs[src->socks[i].owner_first + o];
 		snapshot_add_socket(dst, &k);
 	}
+}
+
+void fixture_copy_without(const struct pv_snapshot *src, struct pv_snapshot *dst, size_t skip)
+{
+	fixture_copy_some(src, dst, skip, NULL);
+}
+
+void fixture_copy_listeners(const struct pv_snapshot *src, struct pv_snapshot *dst)
+{
+	bool *keep = xcalloc(src->nsocks ? src->nsocks : 1, sizeof(bool));
+	uint64_t mask = 0;
+	size_t i;
+
+	for (i = 0; i < src->nsocks; i++) {
+		const struct pv_socket *k = &src->socks[i];
+
+		keep[i] = socket_is_listener(k);
+		if (keep[i])
+			mask |= 1ull << filter_mask_bit(k->family, k->proto, k->state);
+	}
+	fixture_copy_some(src, dst, SIZE_MAX, keep);
+	dst->kernel_mask = mask;
+	free(keep);
 }

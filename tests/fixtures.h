@@ -26,4 +26,7 @@ void fixture_snapshot(struct pv_snapshot *s);
  * Strings are shared with src, which must outlive dst. */
 void fixture_copy_without(const struct pv_snapshot *src, struct pv_snapshot *dst, size_t skip);
 
+/* Makes dst a copy of src's listeners only, the kernel mask saying so. */
+void fixture_copy_listeners(const struct pv_snapshot *src, struct pv_snapshot *dst);
+
 #endif

@@ -1,0 +1,395 @@
+#include "config.h"
+
+#include "owner_cache.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "procinfo.h"
+#include "u64map.h"
+#include "xalloc.h"
+
+/* Never equal to a count, nor to -1 for a directory we cannot stat. */
+#define FD_COUNT_UNSEEN (-2L)
+
+enum {
+	CACHE_DENTS = 65536,
+	FULL_WALK_EVERY = 60,        /* seconds: the safety net */
+	UNRESOLVED_RETRY = 10,       /* seconds between full walks for unknown owners */
+};
+
+/* What one process held when it was last walked. */
+struct cached_process {
+	int pid;
+	long fd_count;               /* st_size of its fd directory then */
+	bool unreadable;             /* its fd table is closed to us */
+	bool alive;                  /* seen in this refresh's listing */
+	bool has_info;
+	struct pv_process info;      /* strings owned here (malloc) */
+	struct arena strings;
+	uint32_t *inodes;            /* every socket inode it held */
+	size_t ninodes;
+};
+
+struct owner_cache {
+	struct cached_process *procs;
+	size_t nprocs, cap;
+	struct u64map by_pid;        /* pid -> slot */
+	/* inode -> first of its holders in holders[], each a cache slot, by
+	 * pid; rebuilt only when some process was walked again or went. */
+	struct u64map by_inode;
+	uint32_t *holders;           /* runs of slots, each ended by UINT32_MAX */
+	size_t nholders;
+	bool holders_stale;
+	double last_full;
+	bool ever_full, last_full_walk, counts_work;
+	char *dents, *fd_dents;
+};
+
+struct owner_cache *owner_cache_new(void)
+{
+	struct owner_cache *c = xcalloc(1, sizeof(*c));
+	struct stat st;
+
+	u64map_init(&c->by_pid, 256);
+	u64map_init(&c->by_inode, 256);
+	c->holders_stale = true;
+	c->dents = xmalloc(CACHE_DENTS);
+	c->fd_dents = xmalloc(CACHE_DENTS);
+	/* Before Linux 6.2 the fd directory's size is 0: counts tell nothing,
+	 * so every refresh walks everything. */
+	c->counts_work = stat("/proc/self/fd", &st) == 0 && st.st_size > 0;
+	return c;
+}
+
+static void cached_process_clear(struct cached_process *p)
+{
+	arena_free(&p->strings);
+	free(p->inodes);
+	p->inodes = NULL;
+	p->ninodes = 0;
+	p->has_info = false;
+}
+
+void owner_cache_free(struct owner_cache *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	for (i = 0; i < c->nprocs; i++)
+		cached_process_clear(&c->procs[i]);
+	free(c->procs);
+	free(c->dents);
+	free(c->fd_dents);
+	free(c->holders);
+	u64map_free(&c->by_pid);
+	u64map_free(&c->by_inode);
+	free(c);
+}
+
+bool owner_cache_last_was_full(const struct owner_cache *c)
+{
+	return c->last_full_walk;
+}
+
+static struct cached_process *cache_slot(struct owner_cache *c, int pid)
+{
+	int inserted;
+	uint32_t *slot = u64map_put(&c->by_pid, (uint64_t)pid, (uint32_t)c->nprocs, &inserted);
+
+	if (!inserted)
+		return &c->procs[*slot];
+	if (c->nprocs == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 128;
+		c->procs = xreallocarray(c->procs, c->cap, sizeof(*c->procs));
+	}
+	memset(&c->procs[c->nprocs], 0, sizeof(c->procs[0]));
+	c->procs[c->nprocs].pid = pid;
+	c->procs[c->nprocs].fd_count = FD_COUNT_UNSEEN;
+	return &c->procs[c->nprocs++];
+}
+
+/* Parses "socket:[12345]"; 0 when the link is no socket. */
+static uint32_t link_socket_inode(const char *link, ssize_t len)
+{
+	uint64_t ino = 0;
+	ssize_t i;
+
+	if (len < 10 || memcmp(link, "socket:[", 8) != 0 || link[len - 1] != ']')
+		return 0;
+	for (i = 8; i < len - 1; i++) {
+		if (link[i] < '0' || link[i] > '9')
+			return 0;
+		ino = ino * 10 + (uint64_t)(link[i] - '0');
+		if (ino > UINT32_MAX)
+			return 0;
+	}
+	return (uint32_t)ino;
+}
+
+/* Reads every socket inode process p holds, and its identity when it holds
+ * any. Returns the number of fds read. */
+static unsigned cache_walk_process(struct owner_cache *c, int procfd, struct cached_process *p,
+				   const char *pid_name)
+{
+	char path[32];
+	size_t cap = 0;
+	unsigned fds = 0;
+	int fddir;
+
+	cached_process_clear(p);
+	memset(&p->info, 0, sizeof(p->info));
+	snprintf(path, sizeof(path), "%s/fd", pid_name);
+	fddir = openat(procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	p->unreadable = fddir < 0 && (errno == EACCES || errno == EPERM);
+	if (fddir < 0)
+		return 0;
+	for (;;) {
+		long n = syscall(SYS_getdents64, fddir, c->fd_dents, CACHE_DENTS), off;
+
+		if (n <= 0)
+			break;
+		for (off = 0; off < n;) {
+			const struct { uint64_t ino; int64_t off; unsigned short reclen; unsigned char type; char name[]; }
+				*d = (const void *)(c->fd_dents + off);
+			char link[64];
+			ssize_t len;
+			uint32_t ino;
+
+			off += d->reclen;
+			if (d->name[0] == '.')
+				continue;
+			fds++;
+			len = readlinkat(fddir, d->name, link, sizeof(link));
+			ino = len > 0 ? link_socket_inode(link, len) : 0;
+			if (!ino)
+				continue;
+			if (p->ninodes == cap) {
+				cap = cap ? cap * 2 : 16;
+				p->inodes = xreallocarray(p->inodes, cap, sizeof(*p->inodes));
+			}
+			p->inodes[p->ninodes++] = ino;
+		}
+		if (n < CACHE_DENTS - 1024)
+			break;
+	}
+	close(fddir);
+	if (p->ninodes && procinfo_read(procfd, pid_name, &p->info, &p->strings) == 0)
+		p->has_info = true;
+	return fds;
+}
+
+/* Walks the processes that need it: all of them on a full walk, otherwise
+ * the new ones and those whose fd count moved. Forgets the ones gone. */
+static void cache_refresh(struct owner_cache *c, int procfd, bool full, struct owners_stats *stats)
+{
+	size_t i, kept = 0;
+
+	for (i = 0; i < c->nprocs; i++)
+		c->procs[i].alive = false;
+	for (;;) {
+		long n = syscall(SYS_getdents64, procfd, c->dents, CACHE_DENTS), off;
+
+		if (n <= 0)
+			break;
+		for (off = 0; off < n;) {
+			const struct { uint64_t ino; int64_t off; unsigned short reclen; unsigned char type; char name[]; }
+				*d = (const void *)(c->dents + off);
+			struct cached_process *p;
+			char path[32];
+			struct stat st;
+			long count = -1;
+
+			off += d->reclen;
+			if (d->name[0] < '1' || d->name[0] > '9')
+				continue;
+			snprintf(path, sizeof(path), "%s/fd", d->name);
+			if (fstatat(procfd, path, &st, 0) == 0)
+				count = (long)st.st_size;
+			else if (errno == ENOENT)
+				continue;    /* exited */
+			p = cache_slot(c, atoi(d->name));
+			p->alive = true;
+			if (full || !c->counts_work || count != p->fd_count) {
+				c->holders_stale = true;
+				stats->processes++;
+				stats->fds += cache_walk_process(c, procfd, p, d->name);
+				p->fd_count = count;
+			}
+			stats->unreadable += p->unreadable;
+		}
+	}
+	/* Drop the dead and rebuild the pid index. */
+	u64map_clear(&c->by_pid);
+	for (i = 0; i < c->nprocs; i++) {
+		if (!c->procs[i].alive) {
+			cached_process_clear(&c->procs[i]);
+			c->holders_stale = true;
+			continue;
+		}
+		c->procs[kept] = c->procs[i];
+		u64map_put(&c->by_pid, (uint64_t)c->procs[kept].pid, (uint32_t)kept, NULL);
+		kept++;
+	}
+	c->nprocs = kept;
+}
+
+struct holding {
+	uint32_t inode;
+	int pid;
+	uint32_t slot;
+};
+
+static int holding_cmp(const void *a, const void *b)
+{
+	const struct holding *x = a, *y = b;
+
+	if (x->inode != y->inode)
+		return x->inode < y->inode ? -1 : 1;
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+/* Rebuilds the inode -> holders map from every process's holdings. */
+static void cache_index_holders(struct owner_cache *c)
+{
+	struct holding *all = NULL;
+	size_t n = 0, cap = 0, i, j;
+
+	for (i = 0; i < c->nprocs; i++) {
+		const struct cached_process *p = &c->procs[i];
+
+		if (!p->has_info)
+			continue;
+		for (j = 0; j < p->ninodes; j++) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 1024;
+				all = xreallocarray(all, cap, sizeof(*all));
+			}
+			all[n].inode = p->inodes[j];
+			all[n].pid = p->pid;
+			all[n].slot = (uint32_t)i;
+			n++;
+		}
+	}
+	qsort(all, n, sizeof(*all), holding_cmp);
+	u64map_free(&c->by_inode);
+	u64map_init(&c->by_inode, n);
+	c->holders = xreallocarray(c->holders, 2 * n + 1, sizeof(*c->holders));
+	c->nholders = 0;
+	for (i = 0; i < n; i++) {
+		if (i == 0 || all[i].inode != all[i - 1].inode) {
+			if (i > 0)
+				c->holders[c->nholders++] = UINT32_MAX;
+			u64map_put(&c->by_inode, all[i].inode, (uint32_t)c->nholders, NULL);
+		} else if (all[i].pid == all[i - 1].pid) {
+			continue;   /* the same process holding it twice */
+		}
+		c->holders[c->nholders++] = all[i].slot;
+	}
+	if (n)
+		c->holders[c->nholders++] = UINT32_MAX;
+	c->holders_stale = false;
+	free(all);
+}
+
+/* Gives the snapshot's sockets their owners from the cache. Returns the
+ * number of sockets with an inode and no owner. */
+static size_t cache_assign(struct owner_cache *c, struct pv_snapshot *s)
+{
+	size_t i, unresolved = 0, nrefs = 0;
+	/* cache slot -> snapshot process index, made on first use */
+	uint32_t *proc_index = xmalloc((c->nprocs ? c->nprocs : 1) * sizeof(uint32_t));
+
+	if (c->holders_stale)
+		cache_index_holders(c);
+	for (i = 0; i < c->nprocs; i++)
+		proc_index[i] = UINT32_MAX;
+	for (i = 0; i < s->nsocks; i++) {
+		const uint32_t *first = s->socks[i].inode ? u64map_get(&c->by_inode, s->socks[i].inode) : NULL;
+
+		for (const uint32_t *h = first ? &c->holders[*first] : NULL; h && *h != UINT32_MAX; h++)
+			nrefs++;
+	}
+	s->owner_refs = xreallocarray(s->owner_refs, nrefs ? nrefs : 1, sizeof(*s->owner_refs));
+	s->nrefs = 0;
+	for (i = 0; i < s->nsocks; i++) {
+		struct pv_socket *k = &s->socks[i];
+		const uint32_t *first = k->inode ? u64map_get(&c->by_inode, k->inode) : NULL;
+
+		k->owner_count = 0;
+		k->owner_first = (uint32_t)s->nrefs;
+		for (const uint32_t *h = first ? &c->holders[*first] : NULL; h && *h != UINT32_MAX; h++) {
+			if (proc_index[*h] == UINT32_MAX) {
+				const struct cached_process *p = &c->procs[*h];
+				uint32_t idx = snapshot_add_process(s);
+
+				s->procs[idx] = p->info;
+				s->procs[idx].comm = arena_strdup(&s->arena, p->info.comm);
+				s->procs[idx].cmdline = arena_strndup(&s->arena, p->info.cmdline, p->info.cmdline_len);
+				proc_index[*h] = idx;
+			}
+			s->owner_refs[s->nrefs++] = proc_index[*h];
+			k->owner_count++;
+		}
+		unresolved += k->inode && !k->owner_count;
+	}
+	free(proc_index);
+	return unresolved;
+}
+
+int owner_cache_collect(struct owner_cache *c, struct pv_snapshot *snap, const char *proc_root,
+			struct users *users, double now, struct owners_stats *stats)
+{
+	int procfd = open(proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	bool full = !c->ever_full || now - c->last_full >= FULL_WALK_EVERY;
+	size_t i, unresolved;
+
+	memset(stats, 0, sizeof(*stats));
+	if (procfd < 0)
+		return -1;
+	cache_refresh(c, procfd, full, stats);
+	unresolved = cache_assign(c, snap);
+	/* A socket nobody is known to hold may belong to a process whose count
+	 * did not move (one fd closed, one opened): walk everything, but not
+	 * every refresh when the owner is simply hidden from us. */
+	if (!full && unresolved > 0 && now - c->last_full >= UNRESOLVED_RETRY) {
+		struct owners_stats more = { 0 };
+
+		lseek(procfd, 0, SEEK_SET);
+		full = true;
+		cache_refresh(c, procfd, true, &more);
+		stats->processes += more.processes;
+		stats->fds += more.fds;
+		stats->unreadable = more.unreadable;
+		snap->nprocs = 0;
+		cache_assign(c, snap);
+	}
+	close(procfd);
+	if (full) {
+		c->last_full = now;
+		c->ever_full = true;
+	}
+	c->last_full_walk = full;
+	snap->hidden_procs = stats->unreadable;
+	for (i = 0; i < snap->nsocks; i++) {
+		struct pv_socket *k = &snap->socks[i];
+
+		if (k->owner_count)
+			k->owner_status = PV_OWNER_OK;
+		else if (k->inode && stats->unreadable)
+			k->owner_status = PV_OWNER_HIDDEN;
+		else
+			k->owner_status = PV_OWNER_NONE;
+		k->user = users_name(users, k->uid);
+	}
+	for (i = 0; i < snap->nprocs; i++)
+		snap->procs[i].user = users_name(users, snap->procs[i].uid);
+	return 0;
+}
