@@ -70,12 +70,21 @@ int collector_run(struct collector *c, uint64_t kernel_mask, struct pv_snapshot 
 {
 	struct owners_stats stats;
 
+	struct owners_walk *walk = NULL;
+
 	clock_gettime(CLOCK_REALTIME, &snap->taken);
 	snap->boot_time = c->boot_time;
 	snap->clock_ticks = c->clock_ticks > 0 ? c->clock_ticks : 100;
 	snap->kernel_mask = kernel_mask;
-	if (diag_collect(c->diag, kernel_mask, false, snap, err, errsize) < 0)
+	/* A full walk does not need the dump's answer to start: it runs on its
+	 * threads while this one dumps. */
+	if (!c->cache)
+		walk = owners_walk_start("/proc");
+	if (diag_collect(c->diag, kernel_mask, false, snap, err, errsize) < 0) {
+		if (walk)
+			owners_walk_finish(walk, snap, c->users, &stats);
 		return -1;
+	}
 	if (c->cache) {
 		struct timespec mono;
 
@@ -83,8 +92,10 @@ int collector_run(struct collector *c, uint64_t kernel_mask, struct pv_snapshot 
 		if (owner_cache_collect(c->cache, snap, "/proc", c->users,
 					(double)mono.tv_sec + (double)mono.tv_nsec / 1e9, &stats) < 0)
 			snap->incomplete = true;
-	} else if (owners_collect(snap, "/proc", c->users, &stats) < 0) {
-		snap->incomplete = true;
+	} else if (walk) {
+		owners_walk_finish(walk, snap, c->users, &stats);
+	} else {
+		snap->incomplete = true;   /* /proc could not be read */
 	}
 	return 0;
 }

@@ -28,27 +28,38 @@ struct linux_dirent64 {
 
 enum { OWNERS_DENTS_BUFFER = 65536, OWNERS_MAX_THREADS = 4 };
 
-struct owner_pair {
-	uint32_t sock;           /* socket index */
-	uint32_t proc;           /* process index, local to the walker until merged */
-	int pid;                 /* owners are listed by pid, whichever walker found them */
+/* A socket inode held by a process of the walker's list. */
+struct holding {
+	uint32_t inode;
+	uint32_t pid_index;      /* into the pid list */
 };
 
-/* One walker's share of the work and its results. Walkers share only
- * read-only data (the inode map, the pid list), so they need no locks. */
+/* One thread's share of the walk and its results. Walkers share only
+ * read-only data (the pid list), so they need no locks. */
 struct walker {
-	const struct u64map *by_inode;
 	const char *pids;        /* NUL-separated pid names */
 	const uint32_t *pid_offsets;
 	size_t first, step, npids;
 	int procfd;
-	struct pv_process *procs;
-	size_t nprocs, procs_cap;
-	struct arena arena;
-	struct owner_pair *pairs;
-	size_t npairs, pairs_cap;
+	struct holding *held;
+	size_t nheld, held_cap;
 	char *dents;
 	struct owners_stats stats;
+	/* second phase: reading the details of owner processes */
+	const uint32_t *owner_pids;  /* pid indices */
+	struct pv_process *procs;    /* one per owner pid, filled by stride */
+	size_t nowners;
+	struct arena arena;
+};
+
+struct owners_walk {
+	int procfd;
+	char *pids;
+	uint32_t *offsets;
+	size_t npids, nwalkers;
+	struct walker walkers[OWNERS_MAX_THREADS];
+	pthread_t threads[OWNERS_MAX_THREADS];
+	bool started[OWNERS_MAX_THREADS];
 };
 
 /* Parses "socket:[12345]" from a readlink result; 0 when it is no socket. */
@@ -79,42 +90,23 @@ static bool owners_is_pid(const char *name)
 	return true;
 }
 
-static void walker_add_pair(struct walker *w, uint32_t sock, uint32_t proc)
+static void walker_hold(struct walker *w, uint32_t inode, uint32_t pid_index)
 {
-	if (w->npairs == w->pairs_cap) {
-		w->pairs_cap = w->pairs_cap ? w->pairs_cap * 2 : 256;
-		w->pairs = xreallocarray(w->pairs, w->pairs_cap, sizeof(*w->pairs));
+	if (w->nheld == w->held_cap) {
+		w->held_cap = w->held_cap ? w->held_cap * 2 : 1024;
+		w->held = xreallocarray(w->held, w->held_cap, sizeof(*w->held));
 	}
-	w->pairs[w->npairs].sock = sock;
-	w->pairs[w->npairs].proc = proc;
-	w->pairs[w->npairs].pid = w->procs[proc].pid;
-	w->npairs++;
+	w->held[w->nheld].inode = inode;
+	w->held[w->nheld].pid_index = pid_index;
+	w->nheld++;
 }
 
-/* Makes the walker's record of process pid_name; -1 when it is gone. */
-static int64_t walker_add_process(struct walker *w, const char *pid_name)
+/* Reads one process's fd table: every socket inode it holds. */
+static void walker_process(struct walker *w, uint32_t pid_index)
 {
-	struct pv_process *pr;
-
-	if (w->nprocs == w->procs_cap) {
-		w->procs_cap = w->procs_cap ? w->procs_cap * 2 : 64;
-		w->procs = xreallocarray(w->procs, w->procs_cap, sizeof(*w->procs));
-	}
-	pr = &w->procs[w->nprocs];
-	memset(pr, 0, sizeof(*pr));
-	if (procinfo_read(w->procfd, pid_name, pr, &w->arena) < 0)
-		return -1;
-	return (int64_t)w->nprocs++;
-}
-
-/* Walks one process's fd table. The process record is made on its first
- * matching socket, so processes without sockets of interest cost no reads
- * of stat or cmdline. */
-static void walker_process(struct walker *w, const char *pid_name)
-{
+	const char *pid_name = w->pids + w->pid_offsets[pid_index];
 	char path[32];
 	int fddir;
-	int64_t proc = -1;
 
 	snprintf(path, sizeof(path), "%s/fd", pid_name);
 	fddir = openat(w->procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -138,29 +130,21 @@ static void walker_process(struct walker *w, const char *pid_name)
 			char link[64];
 			ssize_t len;
 			uint32_t ino;
-			const uint32_t *sock;
 
 			off += d->d_reclen;
 			if (d->d_name[0] == '.')
 				continue;
 			w->stats.fds++;
 			len = readlinkat(fddir, d->d_name, link, sizeof(link));
-			if (len <= 0)
-				continue;
-			ino = owners_socket_inode(link, len);
-			sock = ino ? u64map_get(w->by_inode, ino) : NULL;
-			if (!sock)
-				continue;
-			if (proc < 0 && (proc = walker_add_process(w, pid_name)) < 0)
-				goto out;   /* it exited between the fd read and now */
-			walker_add_pair(w, *sock, (uint32_t)proc);
+			ino = len > 0 ? owners_socket_inode(link, len) : 0;
+			if (ino)
+				walker_hold(w, ino, pid_index);
 		}
 		/* getdents fills the buffer while entries remain: a short read
 		 * means the end, and saves the call that would return 0. */
 		if (n < OWNERS_DENTS_BUFFER - 1024)
 			break;
 	}
-out:
 	close(fddir);
 }
 
@@ -171,8 +155,26 @@ static void *walker_run(void *arg)
 
 	w->dents = xmalloc(OWNERS_DENTS_BUFFER);
 	for (i = w->first; i < w->npids; i += w->step)
-		walker_process(w, w->pids + w->pid_offsets[i]);
+		walker_process(w, (uint32_t)i);
 	free(w->dents);
+	w->dents = NULL;
+	return NULL;
+}
+
+/* Second phase: the details of the owner processes given to this walker;
+ * a process that has gone meanwhile is left with pid 0. */
+static void *walker_read_owners(void *arg)
+{
+	struct walker *w = arg;
+	size_t i;
+
+	for (i = w->first; i < w->nowners; i += w->step) {
+		struct pv_process *p = &w->procs[i];
+
+		memset(p, 0, sizeof(*p));
+		if (procinfo_read(w->procfd, w->pids + w->pid_offsets[w->owner_pids[i]], p, &w->arena) < 0)
+			p->pid = 0;
+	}
 	return NULL;
 }
 
@@ -210,61 +212,6 @@ static size_t owners_list_pids(int procfd, char **names, uint32_t **offsets)
 	return n;
 }
 
-static int owners_pair_cmp(const void *a, const void *b)
-{
-	const struct owner_pair *x = a, *y = b;
-
-	if (x->sock != y->sock)
-		return x->sock < y->sock ? -1 : 1;
-	if (x->pid != y->pid)
-		return x->pid < y->pid ? -1 : 1;
-	return 0;
-}
-
-/* Moves the walkers' processes into the snapshot and turns all pairs into
- * per-socket owner lists, dropping repeats (one process may hold a socket in
- * several fds). */
-static void owners_merge(struct pv_snapshot *s, struct walker *walkers, size_t nwalkers)
-{
-	struct owner_pair *pairs;
-	size_t total = 0, i, j, at = 0;
-
-	for (i = 0; i < nwalkers; i++)
-		total += walkers[i].npairs;
-	pairs = xmalloc((total ? total : 1) * sizeof(*pairs));
-	for (i = 0; i < nwalkers; i++) {
-		struct walker *w = &walkers[i];
-		uint32_t base = (uint32_t)s->nprocs;
-
-		for (j = 0; j < w->nprocs; j++) {
-			/* Not folded into one statement: the call may move s->procs. */
-			uint32_t p = snapshot_add_process(s);
-
-			s->procs[p] = w->procs[j];
-		}
-		for (j = 0; j < w->npairs; j++) {
-			pairs[at] = w->pairs[j];
-			pairs[at].proc += base;
-			at++;
-		}
-		arena_adopt(&s->arena, &w->arena);
-	}
-	qsort(pairs, total, sizeof(*pairs), owners_pair_cmp);
-	s->owner_refs = xreallocarray(s->owner_refs, total ? total : 1, sizeof(*s->owner_refs));
-	s->nrefs = 0;
-	for (i = 0; i < total; i++) {
-		struct pv_socket *k = &s->socks[pairs[i].sock];
-
-		if (i > 0 && pairs[i].sock == pairs[i - 1].sock && pairs[i].proc == pairs[i - 1].proc)
-			continue;
-		if (k->owner_count == 0)
-			k->owner_first = (uint32_t)s->nrefs;
-		s->owner_refs[s->nrefs++] = pairs[i].proc;
-		k->owner_count++;
-	}
-	free(pairs);
-}
-
 /* Walkers for this machine: one per core, up to a few; the walk is mostly
  * kernel time spent per fd, and spreads evenly over processes. */
 static size_t owners_thread_count(size_t npids)
@@ -277,61 +224,160 @@ static size_t owners_thread_count(size_t npids)
 	return npids < 8 ? 1 : n;
 }
 
-int owners_collect(struct pv_snapshot *snap, const char *proc_root, struct users *users,
-		   struct owners_stats *stats)
+/* Runs fn on every walker: on threads, or here when a thread cannot start. */
+static void owners_run_all(struct owners_walk *w, void *(*fn)(void *), bool wait)
 {
-	struct walker walkers[OWNERS_MAX_THREADS];
-	pthread_t threads[OWNERS_MAX_THREADS];
-	bool started[OWNERS_MAX_THREADS] = { false };
-	struct u64map by_inode;
-	char *pids = NULL;
-	uint32_t *offsets = NULL;
-	size_t npids = 0, nwalkers, i;
+	size_t i;
+
+	for (i = 0; i < w->nwalkers; i++)
+		w->started[i] = pthread_create(&w->threads[i], NULL, fn, &w->walkers[i]) == 0;
+	for (i = 0; i < w->nwalkers; i++)
+		if (!w->started[i])
+			fn(&w->walkers[i]);
+	if (wait)
+		for (i = 0; i < w->nwalkers; i++)
+			if (w->started[i])
+				pthread_join(w->threads[i], NULL);
+}
+
+struct owners_walk *owners_walk_start(const char *proc_root)
+{
+	struct owners_walk *w;
 	int procfd = open(proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	size_t i;
+
+	if (procfd < 0)
+		return NULL;
+	w = xcalloc(1, sizeof(*w));
+	w->procfd = procfd;
+	w->npids = owners_list_pids(procfd, &w->pids, &w->offsets);
+	w->nwalkers = owners_thread_count(w->npids);
+	for (i = 0; i < w->nwalkers; i++) {
+		w->walkers[i].pids = w->pids;
+		w->walkers[i].pid_offsets = w->offsets;
+		w->walkers[i].npids = w->npids;
+		w->walkers[i].first = i;
+		w->walkers[i].step = w->nwalkers;
+		w->walkers[i].procfd = procfd;
+	}
+	owners_run_all(w, walker_run, false);
+	return w;
+}
+
+struct owner_pair {
+	uint32_t sock;
+	int pid;
+	uint32_t proc;           /* snapshot process index */
+};
+
+static int owners_pair_cmp(const void *a, const void *b)
+{
+	const struct owner_pair *x = a, *y = b;
+
+	if (x->sock != y->sock)
+		return x->sock < y->sock ? -1 : 1;
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+void owners_walk_finish(struct owners_walk *w, struct pv_snapshot *snap, struct users *users,
+			struct owners_stats *stats)
+{
+	struct u64map by_inode;
+	uint32_t *owner_of = xmalloc((w->npids ? w->npids : 1) * sizeof(uint32_t));  /* pid index -> owner slot */
+	uint32_t *owner_pids = NULL, *proc_of = NULL;
+	struct pv_process *procs;
+	struct owner_pair *pairs = NULL;
+	size_t nowners = 0, npairs = 0, cap = 0, i, j;
 
 	memset(stats, 0, sizeof(*stats));
-	if (procfd < 0)
-		return -1;
+	for (i = 0; i < w->nwalkers; i++)
+		if (w->started[i])
+			pthread_join(w->threads[i], NULL);
 	u64map_init(&by_inode, snap->nsocks);
 	for (i = 0; i < snap->nsocks; i++) {
 		snap->socks[i].owner_count = 0;
 		if (snap->socks[i].inode)
 			u64map_put(&by_inode, snap->socks[i].inode, (uint32_t)i, NULL);
 	}
-	if (by_inode.count > 0)
-		npids = owners_list_pids(procfd, &pids, &offsets);
-	nwalkers = owners_thread_count(npids);
-	memset(walkers, 0, sizeof(walkers));
-	for (i = 0; i < nwalkers; i++) {
-		walkers[i].by_inode = &by_inode;
-		walkers[i].pids = pids;
-		walkers[i].pid_offsets = offsets;
-		walkers[i].npids = npids;
-		walkers[i].first = i;
-		walkers[i].step = nwalkers;
-		walkers[i].procfd = procfd;
-	}
-	/* The first walker runs here; a thread that cannot start leaves its
-	 * share to this one. */
-	for (i = 1; i < nwalkers; i++)
-		started[i] = pthread_create(&threads[i], NULL, walker_run, &walkers[i]) == 0;
-	walker_run(&walkers[0]);
-	for (i = 1; i < nwalkers; i++) {
-		if (started[i])
-			pthread_join(threads[i], NULL);
-		else
-			walker_run(&walkers[i]);
-	}
-	close(procfd);
+	for (i = 0; i < w->npids; i++)
+		owner_of[i] = UINT32_MAX;
 
-	owners_merge(snap, walkers, nwalkers);
-	for (i = 0; i < nwalkers; i++) {
-		stats->processes += walkers[i].stats.processes;
-		stats->unreadable += walkers[i].stats.unreadable;
-		stats->fds += walkers[i].stats.fds;
-		free(walkers[i].procs);
-		free(walkers[i].pairs);
+	/* Keep the holdings of wanted sockets; number their processes. */
+	for (i = 0; i < w->nwalkers; i++) {
+		const struct walker *wk = &w->walkers[i];
+
+		for (j = 0; j < wk->nheld; j++) {
+			const uint32_t *sock = u64map_get(&by_inode, wk->held[j].inode);
+			uint32_t pi = wk->held[j].pid_index;
+
+			if (!sock)
+				continue;
+			if (owner_of[pi] == UINT32_MAX) {
+				owner_pids = xreallocarray(owner_pids, nowners + 1, sizeof(*owner_pids));
+				owner_pids[nowners] = pi;
+				owner_of[pi] = (uint32_t)nowners++;
+			}
+			if (npairs == cap) {
+				cap = cap ? cap * 2 : 1024;
+				pairs = xreallocarray(pairs, cap, sizeof(*pairs));
+			}
+			pairs[npairs].sock = *sock;
+			pairs[npairs].proc = owner_of[pi];
+			npairs++;
+		}
+		stats->processes += wk->stats.processes;
+		stats->unreadable += wk->stats.unreadable;
+		stats->fds += wk->stats.fds;
 	}
+
+	/* The owners' details, read in parallel too. */
+	procs = xcalloc(nowners ? nowners : 1, sizeof(*procs));
+	for (i = 0; i < w->nwalkers; i++) {
+		w->walkers[i].owner_pids = owner_pids;
+		w->walkers[i].procs = procs;
+		w->walkers[i].nowners = nowners;
+	}
+	owners_run_all(w, walker_read_owners, true);
+	proc_of = xmalloc((nowners ? nowners : 1) * sizeof(*proc_of));
+	for (i = 0; i < nowners; i++) {
+		proc_of[i] = UINT32_MAX;
+		if (procs[i].pid) {
+			uint32_t p = snapshot_add_process(snap);
+
+			snap->procs[p] = procs[i];
+			proc_of[i] = p;
+		}
+	}
+	for (i = 0; i < w->nwalkers; i++)
+		arena_adopt(&snap->arena, &w->walkers[i].arena);
+
+	/* Owner lists, by pid; a process that exited before its details were
+	 * read is dropped. */
+	for (i = 0, j = 0; i < npairs; i++) {
+		uint32_t p = proc_of[pairs[i].proc];
+
+		if (p == UINT32_MAX)
+			continue;
+		pairs[j].sock = pairs[i].sock;
+		pairs[j].proc = p;
+		pairs[j].pid = snap->procs[p].pid;
+		j++;
+	}
+	npairs = j;
+	qsort(pairs, npairs, sizeof(*pairs), owners_pair_cmp);
+	snap->owner_refs = xreallocarray(snap->owner_refs, npairs ? npairs : 1, sizeof(*snap->owner_refs));
+	snap->nrefs = 0;
+	for (i = 0; i < npairs; i++) {
+		struct pv_socket *k = &snap->socks[pairs[i].sock];
+
+		if (i > 0 && pairs[i].sock == pairs[i - 1].sock && pairs[i].pid == pairs[i - 1].pid)
+			continue;
+		if (k->owner_count == 0)
+			k->owner_first = (uint32_t)snap->nrefs;
+		snap->owner_refs[snap->nrefs++] = pairs[i].proc;
+		k->owner_count++;
+	}
+
 	snap->hidden_procs = stats->unreadable;
 	for (i = 0; i < snap->nsocks; i++) {
 		struct pv_socket *k = &snap->socks[i];
@@ -346,8 +392,30 @@ int owners_collect(struct pv_snapshot *snap, const char *proc_root, struct users
 	}
 	for (i = 0; i < snap->nprocs; i++)
 		snap->procs[i].user = users_name(users, snap->procs[i].uid);
-	free(pids);
-	free(offsets);
+
+	for (i = 0; i < w->nwalkers; i++)
+		free(w->walkers[i].held);
+	close(w->procfd);
+	free(w->pids);
+	free(w->offsets);
+	free(w);
+	free(owner_of);
+	free(owner_pids);
+	free(proc_of);
+	free(procs);
+	free(pairs);
 	u64map_free(&by_inode);
+}
+
+int owners_collect(struct pv_snapshot *snap, const char *proc_root, struct users *users,
+		   struct owners_stats *stats)
+{
+	struct owners_walk *w = owners_walk_start(proc_root);
+
+	if (!w) {
+		memset(stats, 0, sizeof(*stats));
+		return -1;
+	}
+	owners_walk_finish(w, snap, users, stats);
 	return 0;
 }

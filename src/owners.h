@@ -12,9 +12,22 @@ struct owners_stats {
 	unsigned fds;            /* fd entries examined */
 };
 
-/* Fills the owners, owner_status and user names of every socket in snap,
- * adding a process record for each owner. proc_root is normally "/proc".
- * Returns 0, or -1 with errno when proc_root itself cannot be read. */
+struct owners_walk;
+
+/* Starts walking every fd under proc_root (normally "/proc") on background
+ * threads, recording each socket inode each process holds, so the walk can
+ * run while the caller dumps sockets. Returns NULL with errno when
+ * proc_root cannot be read. */
+struct owners_walk *owners_walk_start(const char *proc_root);
+
+/* Waits for the walk, then fills the owners, owner_status and user names of
+ * every socket in snap, reading the details (stat, cmdline) only of the
+ * processes that own one. Frees w. */
+void owners_walk_finish(struct owners_walk *w, struct pv_snapshot *snap, struct users *users,
+			struct owners_stats *stats);
+
+/* Both steps at once. Returns 0, or -1 with errno when proc_root cannot be
+ * read. */
 int owners_collect(struct pv_snapshot *snap, const char *proc_root, struct users *users,
 		   struct owners_stats *stats);
 

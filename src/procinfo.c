@@ -119,6 +119,10 @@ static ssize_t procinfo_read_fd(int fd, char **out, size_t max, bool *more)
 		if (n == 0)
 			break;
 		len += (size_t)n;
+		/* /proc's stat, status and cmdline give all they have up to the
+		 * size asked: a short read is the end, without one more call. */
+		if (len < cap)
+			break;
 	}
 	close(fd);
 	buf[len] = '\0';
