@@ -3,6 +3,10 @@
 # and times portview against ss, netstat and lsof on the same sockets,
 # alternating runs and taking medians. Prints ratios, not just times.
 #
+# `run.sh soak` instead runs the dashboard for BENCH_SOAK_SECONDS (600)
+# while a farm opens and closes BENCH_CHURN (2000) connections a second, and
+# reports RSS and open fds over time and the CPU share.
+#
 # Knobs (environment): BENCH_CONNS (20000 loopback connections, both ends
 # held: 40,000 sockets), BENCH_PROCS (8), BENCH_LISTENERS (64),
 # BENCH_SMALL_PROCS (400) and BENCH_SMALL_CONNS (3000) for the many-small-
@@ -22,6 +26,10 @@ BIG_CONNS=${BENCH_BIG_CONNS:-0}
 
 # Each scenario runs in a network namespace of its own, so no TIME_WAIT
 # sockets of one farm linger into the next.
+if [ "${1:-}" = soak ] && [ -z "${PV_BENCH_INNER:-}" ]; then
+	[ "$(id -u)" -eq 0 ] || { echo "bench: needs root" >&2; exit 1; }
+	PV_BENCH_INNER=1 exec unshare -n "$BASH" "$0" soak
+fi
 if [ $# -eq 0 ]; then
 	[ "$(id -u)" -eq 0 ] || { echo "bench: needs root (network namespaces, every process's fds)" >&2; exit 1; }
 	echo "portview benchmark: $(nproc) cores, $(uname -r), $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
@@ -123,7 +131,75 @@ dashboard_cpu() {
 	sleep 0.2
 }
 
+# key_latency: the slowest of five answers to a key press, in ms: p
+# pauses (the header says PAUSED), p again resumes.
+key_latency() {
+	local tm="tmux -L pvbench$$" worst=0 i start t want
+	for i in 1 2 3 4 5 6; do
+		if [ $((i % 2)) -eq 1 ]; then want=1; else want=0; fi
+		start=$EPOCHREALTIME
+		$tm send-keys p
+		while :; do
+			if $tm capture-pane -p | grep -q PAUSED; then [ "$want" -eq 1 ] && break
+			else [ "$want" -eq 0 ] && break; fi
+			sleep 0.005
+		done
+		t=$(((${EPOCHREALTIME/./} - ${start/./}) / 1000))
+		[ "$t" -gt "$worst" ] && worst=$t
+		sleep 0.37
+	done
+	echo "$worst"
+}
+
 case $1 in
+soak)
+	SOAK=${BENCH_SOAK_SECONDS:-600}
+	CHURN=${BENCH_CHURN:-2000}
+	farm_start -p 8 -c 5000 -l 64 -u 16 -r "$CHURN"
+	echo "soak: dashboard for ${SOAK}s, 8 processes with 10,000 sockets, $CHURN connections opened and closed a second"
+	tm="tmux -L pvbench$$"
+	$tm new-session -d -x 120 -y 40 "exec $PORTVIEW"
+	sleep 1
+	pid=$($tm list-panes -F '#{pane_pid}')
+	hz=$(getconf CLK_TCK)
+	sleep 9
+	rss10=$(awk '/VmRSS/ { print $2 }' "/proc/$pid/status")
+	fds0=$(ls "/proc/$pid/fd" | wc -l)
+	cpu0=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+	# The baseline for growth is taken once the dashboard has been through
+	# a whole cycle, its first one-minute safety-net walk included (70 s),
+	# when the run is long enough for that; memory warms up until then.
+	base_at=10
+	[ "$SOAK" -ge 140 ] && base_at=70
+	rss0=$rss10
+	peak=$rss10
+	elapsed=10
+	while [ "$elapsed" -lt "$SOAK" ]; do
+		sleep 10
+		elapsed=$((elapsed + 10))
+		kill -0 "$pid" 2>/dev/null || { echo "soak: the dashboard died after ${elapsed}s"; exit 1; }
+		rss=$(awk '/VmRSS/ { print $2 }' "/proc/$pid/status")
+		[ "$rss" -gt "$peak" ] && peak=$rss
+		[ "$elapsed" -eq "$base_at" ] && rss0=$rss
+		[ $((elapsed % 60)) -eq 0 ] && echo "  ${elapsed}s: RSS $((rss / 1024)) MiB, $(ss -tanH | wc -l) TCP sockets"
+	done
+	rss1=$(awk '/VmRSS/ { print $2 }' "/proc/$pid/status")
+	fds1=$(ls "/proc/$pid/fd" | wc -l)
+	cpu1=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+	latency=$(key_latency)
+	echo "  RSS after 10s $((rss10 / 1024)) MiB, after ${base_at}s $((rss0 / 1024)) MiB, at the end $((rss1 / 1024)) MiB, peak $((peak / 1024)) MiB"
+	echo "  open fds after 10s $fds0, at the end $fds1"
+	echo "  CPU $(awk -v t=$((cpu1 - cpu0)) -v hz="$hz" -v s=$((SOAK - 10)) 'BEGIN { printf "%.1f", 100 * t / hz / s }')% of one core"
+	echo "  slowest answer to a key: ${latency} ms"
+	$tm kill-server
+	farm_stop
+	# Fail when memory grew more than 10% after the baseline, or fds leaked.
+	if [ $((rss1 * 10)) -gt $((rss0 * 11)) ] || [ "$fds1" -gt "$fds0" ]; then
+		echo "soak: FAILED (memory or fds grew)"
+		exit 1
+	fi
+	echo "soak: passed"
+	;;
 large)
 	echo
 	farm_start -p "$PROCS" -c "$CONNS" -l "$LISTENERS" -u 16
@@ -154,6 +230,10 @@ big)
 	echo "  peak RSS of portview --once --json: $(peak_rss_mib "$PORTVIEW" --once --json) MiB"
 	if have tmux && [ "$DASH_SECONDS" -gt 0 ]; then
 		dashboard_cpu 1 "$DASH_SECONDS"
+		tmux -L "pvbench$$" new-session -d -x 120 -y 40 "exec $PORTVIEW"
+		sleep 5
+		echo "  dashboard: slowest answer to a key while refreshing every second: $(key_latency) ms"
+		tmux -L "pvbench$$" kill-server
 	fi
 	farm_stop
 	;;

@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <curses.h>
+#include <pthread.h>
+#include <sys/eventfd.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 
@@ -67,6 +69,15 @@ struct dash {
 	int timer_fd, signal_fd;
 	unsigned dirty;              /* EFFECT_* */
 	bool quit;
+
+	/* Collection runs on a worker thread into the spare snapshot, so keys
+	 * are answered while the kernel and /proc are read. */
+	pthread_t worker;
+	bool collecting, again;      /* again: a rescan was asked for meanwhile */
+	int done_fd;                 /* eventfd the worker signals */
+	uint64_t worker_mask;
+	int worker_status;
+	char worker_err[256];
 };
 
 static const int kill_signals[SCREEN_SIGNAL_COUNT] = { SIGTERM, SIGKILL, SIGHUP, SIGINT };
@@ -139,31 +150,113 @@ static void dash_build_notice(struct dash *d, const struct pv_snapshot *s)
 	strbuf_free(&sb);
 }
 
-static void dash_collect(struct dash *d)
+static int dash_next_slot(const struct dash *d)
 {
-	int next = d->have_snapshot ? 1 - d->cur : d->cur;
-	struct pv_snapshot *s = &d->snaps[next];
-	char err[256];
+	return d->have_snapshot ? 1 - d->cur : d->cur;
+}
 
-	snapshot_free(s);
-	snapshot_init_sized(s, d->have_snapshot ? d->snaps[d->cur].nsocks : 0);
-	if (collector_run(d->collector, view_kernel_mask(&d->view), s, err, sizeof(err)) < 0) {
+/* Folds the freshly collected spare snapshot in: changes, then rows. */
+static void dash_collected(struct dash *d)
+{
+	int next = dash_next_slot(d);
+	struct pv_snapshot *s = &d->snaps[next];
+
+	if (d->worker_status < 0) {
 		/* Keep showing the last good snapshot. */
-		dash_status(d, true, "refresh failed: %s", err);
+		dash_status(d, true, "refresh failed: %s", d->worker_err);
 		return;
 	}
 	tracker_update(d->tracker, d->have_snapshot ? &d->snaps[d->cur] : NULL, s, monotonic_now(),
 		       d->highlight);
 	/* An unchanged host keeps its rows: sorting tens of thousands of
-	 * sockets every second is most of an idle dashboard's cost. */
+	 * sockets every second is most of an idle dashboard's cost. The rows
+	 * move to the new snapshot now, before the old one can be reused for
+	 * the next collection. */
 	if (d->have_snapshot && d->view.snap == &d->snaps[d->cur] && snapshot_same_rows(&d->snaps[d->cur], s))
 		view_retarget(&d->view, s);
 	else
-		d->dirty |= EFFECT_REBUILD;
+		view_rebuild(&d->view, s);
 	d->cur = next;
 	d->have_snapshot = true;
 	dash_build_notice(d, s);
 	d->dirty |= EFFECT_REDRAW;
+}
+
+/* Prepares the spare snapshot for a collection. */
+static void dash_prepare_collect(struct dash *d)
+{
+	struct pv_snapshot *s = &d->snaps[dash_next_slot(d)];
+
+	snapshot_free(s);
+	snapshot_init_sized(s, d->have_snapshot ? d->snaps[d->cur].nsocks : 0);
+	d->worker_mask = view_kernel_mask(&d->view);
+}
+
+/* One collection into the spare snapshot, then a word on done_fd. */
+static void dash_collect_into_spare(struct dash *d)
+{
+	uint64_t one = 1;
+
+	d->worker_status = collector_run(d->collector, d->worker_mask, &d->snaps[dash_next_slot(d)],
+					 d->worker_err, sizeof(d->worker_err));
+	if (write(d->done_fd, &one, sizeof(one)) != sizeof(one))
+		d->worker_status = -1;
+}
+
+static void *dash_worker(void *arg)
+{
+	sigset_t all;
+
+	/* Signals belong to the loop's thread: SIGWINCH must interrupt its
+	 * poll(). Only this thread blocks them. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	dash_collect_into_spare(arg);
+	return NULL;
+}
+
+static void dash_collect_done(struct dash *d);
+
+/* Starts a collection on the worker, or notes that one more is wanted. */
+static void dash_collect_start(struct dash *d)
+{
+	if (d->collecting) {
+		d->again = true;
+		return;
+	}
+	dash_prepare_collect(d);
+	d->collecting = pthread_create(&d->worker, NULL, dash_worker, d) == 0;
+	if (!d->collecting) {
+		/* No thread: collect here, as at start-up. */
+		dash_collect_into_spare(d);
+		dash_collect_done(d);
+	}
+}
+
+/* The worker finished: join it and fold the result in. */
+static void dash_collect_done(struct dash *d)
+{
+	uint64_t n;
+
+	if (read(d->done_fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
+		return;
+	if (d->collecting) {
+		pthread_join(d->worker, NULL);
+		d->collecting = false;
+	}
+	dash_collected(d);
+	if (d->again) {
+		d->again = false;
+		d->dirty |= EFFECT_RESCAN;
+	}
+}
+
+/* The first collection, before the terminal is taken. */
+static void dash_collect_now(struct dash *d)
+{
+	dash_prepare_collect(d);
+	dash_collect_into_spare(d);
+	dash_collect_done(d);
 }
 
 /* ---- actions ---- */
@@ -633,7 +726,8 @@ static int dash_open_fds(struct dash *d)
 	signal(SIGPIPE, SIG_IGN);
 	d->signal_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	d->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	if (d->signal_fd < 0 || d->timer_fd < 0)
+	d->done_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (d->signal_fd < 0 || d->timer_fd < 0 || d->done_fd < 0)
 		return -1;
 	dash_arm_timer(d);
 	return 0;
@@ -652,23 +746,24 @@ static int dash_poll_timeout(const struct dash *d)
 static void dash_loop(struct dash *d)
 {
 	while (!d->quit) {
-		struct pollfd fds[3] = {
+		struct pollfd fds[4] = {
 			{ .fd = STDIN_FILENO, .events = POLLIN },
 			{ .fd = d->timer_fd, .events = POLLIN },
 			{ .fd = d->signal_fd, .events = POLLIN },
+			{ .fd = d->done_fd, .events = POLLIN },
 		};
 		wint_t ch;
 		int r, n;
 
-		if (d->dirty & EFFECT_RESCAN)
-			dash_collect(d);
 		if (d->dirty & EFFECT_REBUILD)
 			view_rebuild(&d->view, dash_snap(d));
+		if (d->dirty & EFFECT_RESCAN)
+			dash_collect_start(d);
 		if (d->dirty)
 			dash_draw(d);
 		d->dirty = EFFECT_NONE;
 
-		n = poll(fds, 3, dash_poll_timeout(d));
+		n = poll(fds, 4, dash_poll_timeout(d));
 		if (n < 0 && errno != EINTR)
 			break;
 		if (n <= 0) {
@@ -681,6 +776,8 @@ static void dash_loop(struct dash *d)
 			if (read(d->signal_fd, &si, sizeof(si)) > 0)
 				d->quit = true;
 		}
+		if (n > 0 && (fds[3].revents & POLLIN))
+			dash_collect_done(d);
 		if (n > 0 && (fds[1].revents & POLLIN)) {
 			uint64_t expirations;
 
@@ -710,7 +807,7 @@ int dashboard_run(const struct dashboard_options *opts)
 	d.delay = opts->delay;
 	d.highlight = opts->highlight;
 	d.utf8 = sanitize_locale_is_utf8();
-	d.timer_fd = d.signal_fd = -1;
+	d.timer_fd = d.signal_fd = d.done_fd = -1;
 	collect_hostname(d.host, sizeof(d.host));
 	view_init(&d.view, opts->group);
 	view_set_filter(&d.view, opts->filter, &ferr);
@@ -732,7 +829,7 @@ int dashboard_run(const struct dashboard_options *opts)
 		status = EXIT_FAILURE;
 		goto out;
 	}
-	dash_collect(&d);
+	dash_collect_now(&d);
 	if (!d.have_snapshot) {
 		fprintf(stderr, "portview: %s\n", d.status);
 		status = EXIT_FAILURE;
@@ -745,6 +842,8 @@ int dashboard_run(const struct dashboard_options *opts)
 	d.dirty = EFFECT_REBUILD | EFFECT_REDRAW;
 	dash_loop(&d);
 out:
+	if (d.collecting)
+		pthread_join(d.worker, NULL);
 	dash_restore_terminal();
 	if (curses_active == false && d.collector)
 		fflush(stdout);
@@ -760,5 +859,7 @@ out:
 		close(d.timer_fd);
 	if (d.signal_fd >= 0)
 		close(d.signal_fd);
+	if (d.done_fd >= 0)
+		close(d.done_fd);
 	return status;
 }
