@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 
+#include "procfd.h"
 #include "procinfo.h"
 #include "u64map.h"
 #include "xalloc.h"
@@ -19,7 +19,6 @@
 #define FD_COUNT_UNSEEN (-2L)
 
 enum {
-	CACHE_DENTS = 65536,
 	FULL_WALK_EVERY = 60,        /* seconds: the safety net */
 	UNRESOLVED_RETRY = 10,       /* seconds between full walks for unknown owners */
 };
@@ -34,7 +33,7 @@ struct cached_process {
 	struct pv_process info;      /* strings owned here (malloc) */
 	struct arena strings;
 	uint32_t *inodes;            /* every socket inode it held */
-	size_t ninodes;
+	size_t ninodes, inodes_cap;
 };
 
 struct owner_cache {
@@ -49,7 +48,7 @@ struct owner_cache {
 	bool holders_stale;
 	double last_full;
 	bool ever_full, last_full_walk, counts_work;
-	char *dents, *fd_dents;
+	char *fd_dents;
 };
 
 struct owner_cache *owner_cache_new(void)
@@ -60,8 +59,7 @@ struct owner_cache *owner_cache_new(void)
 	u64map_init(&c->by_pid, 256);
 	u64map_init(&c->by_inode, 256);
 	c->holders_stale = true;
-	c->dents = xmalloc(CACHE_DENTS);
-	c->fd_dents = xmalloc(CACHE_DENTS);
+	c->fd_dents = xmalloc(PROCFD_BUFFER);
 	/* Before Linux 6.2 the fd directory's size is 0: counts tell nothing,
 	 * so every refresh walks everything. */
 	c->counts_work = stat("/proc/self/fd", &st) == 0 && st.st_size > 0;
@@ -73,7 +71,7 @@ static void cached_process_clear(struct cached_process *p)
 	arena_free(&p->strings);
 	free(p->inodes);
 	p->inodes = NULL;
-	p->ninodes = 0;
+	p->ninodes = p->inodes_cap = 0;
 	p->has_info = false;
 }
 
@@ -86,7 +84,6 @@ void owner_cache_free(struct owner_cache *c)
 	for (i = 0; i < c->nprocs; i++)
 		cached_process_clear(&c->procs[i]);
 	free(c->procs);
-	free(c->dents);
 	free(c->fd_dents);
 	free(c->holders);
 	u64map_free(&c->by_pid);
@@ -116,22 +113,15 @@ static struct cached_process *cache_slot(struct owner_cache *c, int pid)
 	return &c->procs[c->nprocs++];
 }
 
-/* Parses "socket:[12345]"; 0 when the link is no socket. */
-static uint32_t link_socket_inode(const char *link, ssize_t len)
+static void cache_hold(uint32_t inode, void *arg)
 {
-	uint64_t ino = 0;
-	ssize_t i;
+	struct cached_process *p = arg;
 
-	if (len < 10 || memcmp(link, "socket:[", 8) != 0 || link[len - 1] != ']')
-		return 0;
-	for (i = 8; i < len - 1; i++) {
-		if (link[i] < '0' || link[i] > '9')
-			return 0;
-		ino = ino * 10 + (uint64_t)(link[i] - '0');
-		if (ino > UINT32_MAX)
-			return 0;
+	if (p->ninodes == p->inodes_cap) {
+		p->inodes_cap = p->inodes_cap ? p->inodes_cap * 2 : 16;
+		p->inodes = xreallocarray(p->inodes, p->inodes_cap, sizeof(*p->inodes));
 	}
-	return (uint32_t)ino;
+	p->inodes[p->ninodes++] = inode;
 }
 
 /* Reads every socket inode process p holds, and its identity when it holds
@@ -139,51 +129,15 @@ static uint32_t link_socket_inode(const char *link, ssize_t len)
 static unsigned cache_walk_process(struct owner_cache *c, int procfd, struct cached_process *p,
 				   const char *pid_name)
 {
-	char path[32];
-	size_t cap = 0;
-	unsigned fds = 0;
-	int fddir;
+	long fds;
 
 	cached_process_clear(p);
 	memset(&p->info, 0, sizeof(p->info));
-	snprintf(path, sizeof(path), "%s/fd", pid_name);
-	fddir = openat(procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	p->unreadable = fddir < 0 && (errno == EACCES || errno == EPERM);
-	if (fddir < 0)
-		return 0;
-	for (;;) {
-		long n = syscall(SYS_getdents64, fddir, c->fd_dents, CACHE_DENTS), off;
-
-		if (n <= 0)
-			break;
-		for (off = 0; off < n;) {
-			const struct { uint64_t ino; int64_t off; unsigned short reclen; unsigned char type; char name[]; }
-				*d = (const void *)(c->fd_dents + off);
-			char link[64];
-			ssize_t len;
-			uint32_t ino;
-
-			off += d->reclen;
-			if (d->name[0] == '.')
-				continue;
-			fds++;
-			len = readlinkat(fddir, d->name, link, sizeof(link));
-			ino = len > 0 ? link_socket_inode(link, len) : 0;
-			if (!ino)
-				continue;
-			if (p->ninodes == cap) {
-				cap = cap ? cap * 2 : 16;
-				p->inodes = xreallocarray(p->inodes, cap, sizeof(*p->inodes));
-			}
-			p->inodes[p->ninodes++] = ino;
-		}
-		if (n < CACHE_DENTS - 1024)
-			break;
-	}
-	close(fddir);
+	fds = procfd_each_socket(procfd, pid_name, c->fd_dents, cache_hold, p);
+	p->unreadable = fds < 0 && (errno == EACCES || errno == EPERM);
 	if (p->ninodes && procinfo_read(procfd, pid_name, &p->info, &p->strings) == 0)
 		p->has_info = true;
-	return fds;
+	return fds > 0 ? (unsigned)fds : 0;
 }
 
 /* Walks the processes that need it: all of them on a full walk, otherwise
@@ -192,40 +146,36 @@ static void cache_refresh(struct owner_cache *c, int procfd, bool full, struct o
 {
 	size_t i, kept = 0;
 
+	char *names;
+	uint32_t *offsets;
+	size_t npids = procfd_list_pids(procfd, &names, &offsets), k;
+
 	for (i = 0; i < c->nprocs; i++)
 		c->procs[i].alive = false;
-	for (;;) {
-		long n = syscall(SYS_getdents64, procfd, c->dents, CACHE_DENTS), off;
+	for (k = 0; k < npids; k++) {
+		const char *pid_name = names + offsets[k];
+		struct cached_process *p;
+		char path[32];
+		struct stat st;
+		long count = -1;
 
-		if (n <= 0)
-			break;
-		for (off = 0; off < n;) {
-			const struct { uint64_t ino; int64_t off; unsigned short reclen; unsigned char type; char name[]; }
-				*d = (const void *)(c->dents + off);
-			struct cached_process *p;
-			char path[32];
-			struct stat st;
-			long count = -1;
-
-			off += d->reclen;
-			if (d->name[0] < '1' || d->name[0] > '9')
-				continue;
-			snprintf(path, sizeof(path), "%s/fd", d->name);
-			if (fstatat(procfd, path, &st, 0) == 0)
-				count = (long)st.st_size;
-			else if (errno == ENOENT)
-				continue;    /* exited */
-			p = cache_slot(c, atoi(d->name));
-			p->alive = true;
-			if (full || !c->counts_work || count != p->fd_count) {
-				c->holders_stale = true;
-				stats->processes++;
-				stats->fds += cache_walk_process(c, procfd, p, d->name);
-				p->fd_count = count;
-			}
-			stats->unreadable += p->unreadable;
+		snprintf(path, sizeof(path), "%s/fd", pid_name);
+		if (fstatat(procfd, path, &st, 0) == 0)
+			count = (long)st.st_size;
+		else if (errno == ENOENT)
+			continue;    /* exited */
+		p = cache_slot(c, atoi(pid_name));
+		p->alive = true;
+		if (full || !c->counts_work || count != p->fd_count) {
+			c->holders_stale = true;
+			stats->processes++;
+			stats->fds += cache_walk_process(c, procfd, p, pid_name);
+			p->fd_count = count;
 		}
+		stats->unreadable += p->unreadable;
 	}
+	free(names);
+	free(offsets);
 	/* Drop the dead and rebuild the pid index. */
 	u64map_clear(&c->by_pid);
 	for (i = 0; i < c->nprocs; i++) {
@@ -362,7 +312,6 @@ int owner_cache_collect(struct owner_cache *c, struct pv_snapshot *snap, const c
 	if (!full && unresolved > 0 && now - c->last_full >= UNRESOLVED_RETRY) {
 		struct owners_stats more = { 0 };
 
-		lseek(procfd, 0, SEEK_SET);
 		full = true;
 		cache_refresh(c, procfd, true, &more);
 		stats->processes += more.processes;

@@ -2,7 +2,6 @@
 
 #include "owners.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -10,23 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/syscall.h>
 
+#include "procfd.h"
 #include "procinfo.h"
 #include "u64map.h"
 #include "xalloc.h"
 
-/* Raw getdents64 records: the walk reads directories with no DIR streams,
- * and no path strings are built per fd. */
-struct linux_dirent64 {
-	uint64_t d_ino;
-	int64_t d_off;
-	unsigned short d_reclen;
-	unsigned char d_type;
-	char d_name[];
-};
-
-enum { OWNERS_DENTS_BUFFER = 65536, OWNERS_MAX_THREADS = 4 };
+enum { OWNERS_MAX_THREADS = 4 };
 
 /* A socket inode held by a process of the walker's list. */
 struct holding {
@@ -62,34 +51,6 @@ struct owners_walk {
 	bool started[OWNERS_MAX_THREADS];
 };
 
-/* Parses "socket:[12345]" from a readlink result; 0 when it is no socket. */
-static uint32_t owners_socket_inode(const char *link, ssize_t len)
-{
-	uint64_t ino = 0;
-	ssize_t i;
-
-	if (len < 10 || memcmp(link, "socket:[", 8) != 0 || link[len - 1] != ']')
-		return 0;
-	for (i = 8; i < len - 1; i++) {
-		if (link[i] < '0' || link[i] > '9')
-			return 0;
-		ino = ino * 10 + (uint64_t)(link[i] - '0');
-		if (ino > UINT32_MAX)
-			return 0;
-	}
-	return (uint32_t)ino;
-}
-
-static bool owners_is_pid(const char *name)
-{
-	if (*name < '1' || *name > '9')
-		return false;
-	while (*++name)
-		if (*name < '0' || *name > '9')
-			return false;
-	return true;
-}
-
 static void walker_hold(struct walker *w, uint32_t inode, uint32_t pid_index)
 {
 	if (w->nheld == w->held_cap) {
@@ -101,51 +62,33 @@ static void walker_hold(struct walker *w, uint32_t inode, uint32_t pid_index)
 	w->nheld++;
 }
 
-/* Reads one process's fd table: every socket inode it holds. */
+struct walker_target {
+	struct walker *w;
+	uint32_t pid_index;
+};
+
+static void walker_found(uint32_t inode, void *arg)
+{
+	struct walker_target *t = arg;
+
+	walker_hold(t->w, inode, t->pid_index);
+}
+
+/* Reads one process's fd table: every socket inode it holds. Gone since
+ * the listing is not an error; unreadable is counted. */
 static void walker_process(struct walker *w, uint32_t pid_index)
 {
-	const char *pid_name = w->pids + w->pid_offsets[pid_index];
-	char path[32];
-	int fddir;
+	struct walker_target t = { w, pid_index };
+	long fds = procfd_each_socket(w->procfd, w->pids + w->pid_offsets[pid_index], w->dents,
+				      walker_found, &t);
 
-	snprintf(path, sizeof(path), "%s/fd", pid_name);
-	fddir = openat(w->procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fddir < 0) {
-		/* Gone since the listing is not an error; unreadable is counted. */
-		if (errno == EACCES || errno == EPERM) {
-			w->stats.processes++;
-			w->stats.unreadable++;
-		}
+	if (fds < 0 && errno != EACCES && errno != EPERM)
 		return;
-	}
 	w->stats.processes++;
-	for (;;) {
-		long n = syscall(SYS_getdents64, fddir, w->dents, OWNERS_DENTS_BUFFER);
-		long off;
-
-		if (n <= 0)
-			break;
-		for (off = 0; off < n;) {
-			const struct linux_dirent64 *d = (const void *)(w->dents + off);
-			char link[64];
-			ssize_t len;
-			uint32_t ino;
-
-			off += d->d_reclen;
-			if (d->d_name[0] == '.')
-				continue;
-			w->stats.fds++;
-			len = readlinkat(fddir, d->d_name, link, sizeof(link));
-			ino = len > 0 ? owners_socket_inode(link, len) : 0;
-			if (ino)
-				walker_hold(w, ino, pid_index);
-		}
-		/* getdents fills the buffer while entries remain: a short read
-		 * means the end, and saves the call that would return 0. */
-		if (n < OWNERS_DENTS_BUFFER - 1024)
-			break;
-	}
-	close(fddir);
+	if (fds < 0)
+		w->stats.unreadable++;
+	else
+		w->stats.fds += (unsigned)fds;
 }
 
 static void *walker_run(void *arg)
@@ -153,7 +96,7 @@ static void *walker_run(void *arg)
 	struct walker *w = arg;
 	size_t i;
 
-	w->dents = xmalloc(OWNERS_DENTS_BUFFER);
+	w->dents = xmalloc(PROCFD_BUFFER);
 	for (i = w->first; i < w->npids; i += w->step)
 		walker_process(w, (uint32_t)i);
 	free(w->dents);
@@ -176,40 +119,6 @@ static void *walker_read_owners(void *arg)
 			p->pid = 0;
 	}
 	return NULL;
-}
-
-/* Lists the numeric entries of /proc as NUL-separated names. */
-static size_t owners_list_pids(int procfd, char **names, uint32_t **offsets)
-{
-	char *dents = xmalloc(OWNERS_DENTS_BUFFER);
-	size_t n = 0, used = 0, cap = 4096, ocap = 256;
-
-	*names = xmalloc(cap);
-	*offsets = xmalloc(ocap * sizeof(**offsets));
-	for (;;) {
-		long got = syscall(SYS_getdents64, procfd, dents, OWNERS_DENTS_BUFFER);
-		long off;
-
-		if (got <= 0)
-			break;
-		for (off = 0; off < got;) {
-			const struct linux_dirent64 *d = (const void *)(dents + off);
-			size_t len = strlen(d->d_name) + 1;
-
-			off += d->d_reclen;
-			if (!owners_is_pid(d->d_name))
-				continue;
-			if (used + len > cap)
-				*names = xreallocarray(*names, cap *= 2, 1);
-			if (n == ocap)
-				*offsets = xreallocarray(*offsets, ocap *= 2, sizeof(**offsets));
-			memcpy(*names + used, d->d_name, len);
-			(*offsets)[n++] = (uint32_t)used;
-			used += len;
-		}
-	}
-	free(dents);
-	return n;
 }
 
 /* Walkers for this machine: one per core, up to a few; the walk is mostly
@@ -250,7 +159,7 @@ struct owners_walk *owners_walk_start(const char *proc_root)
 		return NULL;
 	w = xcalloc(1, sizeof(*w));
 	w->procfd = procfd;
-	w->npids = owners_list_pids(procfd, &w->pids, &w->offsets);
+	w->npids = procfd_list_pids(procfd, &w->pids, &w->offsets);
 	w->nwalkers = owners_thread_count(w->npids);
 	for (i = 0; i < w->nwalkers; i++) {
 		w->walkers[i].pids = w->pids;

@@ -145,7 +145,8 @@ check "the dashboard is gone from the screen" screen_lacks '\?help'
 
 # SIGTERM also restores the terminal.
 start_dashboard
-kill -TERM "$(pgrep -f "^$PORTVIEW\$" | head -n 1)"
+# The pane runs a shell whose child is this dashboard (and no other).
+kill -TERM "$(pgrep -P "$(tm list-panes -t pv -F '#{pane_pid}')" -x portview)"
 check "SIGTERM ends the dashboard cleanly" wait_for 3 screen_has '^EXIT=0'
 
 # Colours: on by default, off with --no-color, markers always.
