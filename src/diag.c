@@ -138,7 +138,7 @@ static int diag_dump_one(struct diag_conn *c, const struct diag_kind *k, uint32_
 		if (ret < 0) {
 			/* DONE and ERROR end the dump; anything else leaves the
 			 * rest of it queued. */
-			*midway = errno == EINTR || errno == EPROTO || errno == ESRCH;
+			*midway = errno == EINTR || errno == EPROTO || errno == ESRCH || errno == EBADMSG;
 			return -1;
 		}
 	}

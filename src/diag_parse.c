@@ -106,6 +106,16 @@ static int diag_data_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* A kernel error code (negative errno) as a positive errno. Anything the
+ * kernel cannot have meant, INT_MIN included (whose negation overflows),
+ * becomes EPROTO. */
+static int diag_errno(int err)
+{
+	if (err >= 0)
+		return err ? err : EPROTO;
+	return err < -4095 ? EPROTO : -err;
+}
+
 /* libmnl's default DONE handler ignores the error a kernel without a diag
  * handler puts in the DONE payload; that would read as "no sockets". */
 static int diag_done_cb(const struct nlmsghdr *nlh, void *data)
@@ -116,7 +126,7 @@ static int diag_done_cb(const struct nlmsghdr *nlh, void *data)
 
 		memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
 		if (err < 0) {
-			errno = -err;
+			errno = diag_errno(err);
 			return MNL_CB_ERROR;
 		}
 	}
@@ -138,13 +148,35 @@ static int diag_error_cb(const struct nlmsghdr *nlh, void *data)
 	memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
 	if (err.error == 0)
 		return MNL_CB_STOP;
-	errno = err.error < 0 ? -err.error : err.error;
+	errno = diag_errno(err.error);
 	return MNL_CB_ERROR;
+}
+
+/* The length of the leading run of well-formed messages in buf. libmnl's
+ * own check compares lengths as int, so a length of 0x80000000 or more
+ * passes it, and one of 0xfffffffd or more is aligned to 0 and loops
+ * forever: messages are checked here first, with unsigned arithmetic. */
+static size_t diag_valid_prefix(const unsigned char *buf, size_t len)
+{
+	size_t off = 0;
+
+	while (len - off >= sizeof(struct nlmsghdr)) {
+		struct nlmsghdr h;
+		size_t step;
+
+		memcpy(&h, buf + off, sizeof(h));
+		if (h.nlmsg_len < sizeof(h) || h.nlmsg_len > len - off)
+			break;
+		step = MNL_ALIGN(h.nlmsg_len);
+		off += step < len - off ? step : len - off;
+	}
+	return off;
 }
 
 int diag_parse_buffer(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 		      struct diag_parse_ctx *ctx)
 {
+	size_t valid = diag_valid_prefix(buf, len);
 	/* mnl_cb_run2 takes a non-const array, though it only reads it. */
 	static mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
 		[NLMSG_DONE] = diag_done_cb, [NLMSG_ERROR] = diag_error_cb,
@@ -152,8 +184,17 @@ int diag_parse_buffer(const void *buf, size_t len, uint32_t seq, uint32_t portid
 	int ret;
 
 	errno = 0;
-	ret = mnl_cb_run2(buf, len, seq, portid, diag_data_cb, ctx, ctl, NLMSG_MIN_TYPE);
+	ret = mnl_cb_run2(buf, valid, seq, portid, diag_data_cb, ctx, ctl, NLMSG_MIN_TYPE);
 	if (ret == MNL_CB_ERROR)
 		return -1;
-	return ret == MNL_CB_STOP ? 0 : 1;
+	if (ret == MNL_CB_STOP)
+		return 0;
+	/* A buffer that ends in a malformed message cannot be trusted to say
+	 * where the dump ends. */
+	if (valid < len) {
+		ctx->malformed++;
+		errno = EBADMSG;
+		return -1;
+	}
+	return 1;
 }

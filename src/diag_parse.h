@@ -22,7 +22,8 @@ struct diag_parse_ctx {
  * errno set on failure: ENOENT or EOPNOTSUPP when the kernel has no diag
  * handler for the protocol (even when it says so inside NLMSG_DONE), EINTR
  * when the kernel flagged the dump as interrupted, EPROTO or ESRCH for a
- * message of another sequence or port, other values from NLMSG_ERROR. */
+ * message of another sequence or port, EBADMSG when the buffer ends in a
+ * message whose length is impossible, other values from NLMSG_ERROR. */
 int diag_parse_buffer(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 		      struct diag_parse_ctx *ctx);
 

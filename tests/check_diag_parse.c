@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 #include <netinet/in.h>
 #include <libmnl/libmnl.h>
@@ -140,6 +141,18 @@ START_TEST(t_done_with_enoent)
 }
 END_TEST
 
+START_TEST(t_impossible_error_codes)
+{
+	put_done(INT_MIN);
+	ck_assert_int_eq(run(), -1);
+	ck_assert_int_eq(errno, EPROTO);
+	used = 0;
+	put_done(-100000);
+	ck_assert_int_eq(run(), -1);
+	ck_assert_int_eq(errno, EPROTO);
+}
+END_TEST
+
 START_TEST(t_nlmsg_error)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -211,18 +224,43 @@ START_TEST(t_truncated_and_short)
 	ck_assert_uint_eq(ctx.malformed, 1);
 	ck_assert_uint_eq(snap.nsocks, 1);
 
-	/* A message that claims more bytes than the buffer holds is not read. */
+	/* A message that claims more bytes than the buffer holds is not read,
+	 * and the buffer is reported as malformed. */
 	used = 0;
 	nlh = put_sock(AF_INET, PV_STATE_LISTEN, "0.0.0.0", 3, "0.0.0.0", 0, 3, 3);
 	commit(nlh);
 	nlh->nlmsg_len += 4096;
-	ck_assert_int_ge(run(), 0);
+	ck_assert_int_eq(run(), -1);
+	ck_assert_int_eq(errno, EBADMSG);
 	ck_assert_uint_eq(snap.nsocks, 1);
 
-	/* A buffer cut inside the header is not read either. */
+	/* A buffer cut inside a header is not read either. */
 	used = 10;
-	ck_assert_int_ge(run(), 0);
+	ck_assert_int_eq(run(), -1);
 	ck_assert_uint_eq(snap.nsocks, 1);
+}
+END_TEST
+
+/* Lengths libmnl takes for negative ints: 0xfffffffd and up are aligned to
+ * 0 and would loop forever; they must end the buffer with an error. */
+START_TEST(t_lying_lengths)
+{
+	static const uint32_t lies[] = { 0xffffffffu, 0xfffffffdu, 0xfffffffcu, 0x80000000u, 15, 0 };
+	size_t i;
+
+	for (i = 0; i < sizeof(lies) / sizeof(lies[0]); i++) {
+		struct nlmsghdr *nlh;
+
+		used = 0;
+		commit(put_sock(AF_INET, PV_STATE_LISTEN, "0.0.0.0", 1, "0.0.0.0", 0, 1, 100 + i));
+		nlh = put_sock(AF_INET, PV_STATE_LISTEN, "0.0.0.0", 2, "0.0.0.0", 0, 2, 200 + i);
+		commit(nlh);
+		nlh->nlmsg_len = lies[i];
+		ck_assert_int_eq(run(), -1);
+		ck_assert_int_eq(errno, EBADMSG);
+	}
+	/* The messages before the lie were still read. */
+	ck_assert_uint_eq(snap.nsocks, sizeof(lies) / sizeof(lies[0]));
 }
 END_TEST
 
@@ -314,6 +352,8 @@ static Suite *diag_parse_suite(void)
 	tcase_add_test(tc, t_wrong_sequence_and_port);
 	tcase_add_test(tc, t_interrupted_dump);
 	tcase_add_test(tc, t_truncated_and_short);
+	tcase_add_test(tc, t_lying_lengths);
+	tcase_add_test(tc, t_impossible_error_codes);
 	tcase_add_test(tc, t_v4_mapped);
 	tcase_add_test(tc, t_attributes);
 	tcase_add_test(tc, t_udp_has_no_tcp_info);
