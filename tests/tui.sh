@@ -25,6 +25,7 @@ helper srv name srv listen tcp 127.0.0.1 8080 listen tcp 127.0.0.1 8081
 helper db name postgres listen tcp 127.0.0.1 5432
 helper cli name psql connect 127.0.0.1 5432 connect 127.0.0.1 8080
 helper dns name resolved udp 127.0.0.1 53
+helper evil name $'\e[2J\e]0;pwned\a\u202e' listen tcp 127.0.0.1 6666
 
 # The shell around portview reports its exit status once it is gone.
 start_dashboard() {
@@ -42,6 +43,12 @@ check "listener rows carry address and owner" screen_has "LISTEN +127\.0\.0\.1:5
 check "clients come under their own process" screen_has "psql  pid $(helper_pid cli)  user root  0 listening, 2 connections \(client\)"
 check "the column header is there" screen_has "PROTO +STATE +LOCAL +REMOTE"
 check "the bottom line tells what to do" screen_has '\?help +/filter'
+
+# A hostile process name is shown escaped, never interpreted: the screen
+# was not cleared, the title not set, the text not reversed.
+check "a hostile name is shown escaped" screen_has '\\x1b\[2J\\x1b\]0;pwned\\x07'
+check "the dashboard survived the hostile name" screen_has '^portview '
+check "no escape byte reaches the terminal from a name" bash -c "! tmux -L \$1 capture-pane -e -p -t pv | grep -q \$'\\e\\]0;'" _ "$TMUX_SOCKET"
 
 # Filtering as you type: the list narrows on each keystroke.
 keys /
@@ -148,6 +155,14 @@ start_dashboard
 # The pane runs a shell whose child is this dashboard (and no other).
 kill -TERM "$(pgrep -P "$(tm list-panes -t pv -F '#{pane_pid}')" -x portview)"
 check "SIGTERM ends the dashboard cleanly" wait_for 3 screen_has '^EXIT=0'
+
+# SIGHUP (the terminal went away) and SIGINT restore the terminal too.
+for sig in HUP INT; do
+	start_dashboard
+	kill -"$sig" "$(pgrep -P "$(tm list-panes -t pv -F '#{pane_pid}')" -x portview)"
+	check "SIG$sig ends the dashboard cleanly" wait_for 3 screen_has '^EXIT=0'
+	check "after SIG$sig the screen is the shell's again" screen_lacks '\?help'
+done
 
 # Colours: on by default, off with --no-color, markers always.
 start_dashboard --no-color
