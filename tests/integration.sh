@@ -6,6 +6,7 @@
 enter_netns "$@"
 require_tool jq
 require_tool ss
+require_tool setpriv
 
 helper srv name srv listen tcp 127.0.0.1 8080 listen tcp6only ::1 8081 listen tcp6 :: 8082 \
 	udp 127.0.0.1 5353 udp6 ::1 5354
@@ -151,5 +152,32 @@ check "group by port lists outbound sockets by remote endpoint" grep -qE "^remot
 
 "$PORTVIEW" --once --group=none >"$WORK/flat"
 check "flat output has one line per socket" [ "$(($(wc -l <"$WORK/flat") - 2))" -eq "$(wc -l <"$WORK/expected")" ]
+
+# Without privilege: every socket is still listed with its uid; the
+# owners of other users' sockets are hidden and the user is told which
+# capabilities would reveal them; the user's own sockets keep their owner.
+{
+	nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+	chmod o+rx "$WORK"
+	mkfifo "$WORK/mine.in"
+	nobody "$SOCKHELPER" name mine listen tcp 127.0.0.1 7171 <"$WORK/mine.in" >"$WORK/mine.out" 2>&1 &
+	HELPER_PIDS+=($!)
+	exec {mine_fd}>"$WORK/mine.in"
+	wait_for 5 grep -q '^ready' "$WORK/mine.out" || fail "the unprivileged helper did not start"
+	MINE=$(helper_pid mine)
+	nobody "$PORTVIEW" --once --json >"$WORK/nobody.json" 2>"$WORK/nobody.err"
+	check "unprivileged: every socket is still listed" \
+		[ "$(jq '.sockets | length' "$WORK/nobody.json")" -eq "$(($(wc -l <"$WORK/expected") + 1))" ]
+	check "unprivileged: root's sockets are marked hidden, with their uid" \
+		jq_true 'all(.sockets[] | select(.uid == 0 and .inode > 0); .owner_status == "hidden" and .owners == [])' "$WORK/nobody.json"
+	check "unprivileged: its own socket keeps its owner" \
+		jq_true --argjson pid "$MINE" '[.sockets[] | select(.local.port == 7171) | .owners[].pid] == [$pid]' "$WORK/nobody.json"
+	check "unprivileged: the unreadable processes are counted" jq_true '.unreadable_processes > 0' "$WORK/nobody.json"
+	check "unprivileged: stderr names the capabilities" \
+		grep -q 'owners of [0-9]* sockets hidden (no permission): run as root, or grant CAP_DAC_READ_SEARCH,CAP_SYS_PTRACE' "$WORK/nobody.err"
+	nobody "$PORTVIEW" --once >"$WORK/nobody.txt" 2>/dev/null
+	check "unprivileged text: hidden owners say so, never blank" grep -qE 'LISTEN +127\.0\.0\.1:8080 .*\(hidden\)$' "$WORK/nobody.txt"
+	check "unprivileged text: a group for the hidden owners of uid 0" grep -q '^(owner hidden)  uid 0' "$WORK/nobody.txt"
+}
 
 finish
