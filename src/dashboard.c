@@ -137,7 +137,10 @@ static void dash_build_notice(struct dash *d, const struct pv_snapshot *s)
 
 	for (i = 0; i < s->nsocks; i++)
 		hidden += !s->socks[i].gone && s->socks[i].owner_status == PV_OWNER_HIDDEN;
-	if (hidden)
+	if (hidden && s->procs_invisible)
+		strbuf_printf(&sb, "owners of %zu sockets hidden: /proc is mounted with hidepid=2; "
+			      "run as root", hidden);
+	else if (hidden)
 		strbuf_printf(&sb, "owners of %zu sockets hidden: run as root or grant "
 			      "CAP_DAC_READ_SEARCH,CAP_SYS_PTRACE", hidden);
 	for (i = 0; i < sizeof(dumps) / sizeof(dumps[0]); i++)

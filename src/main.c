@@ -33,7 +33,10 @@ static void main_report_gaps(const struct pv_snapshot *s, const struct pv_rows *
 		fprintf(stderr, "portview: a socket dump was interrupted; the listing may be incomplete\n");
 	for (i = 0; i < r->nselected; i++)
 		hidden += s->socks[r->selected[i]].owner_status == PV_OWNER_HIDDEN;
-	if (hidden)
+	if (hidden && s->procs_invisible)
+		fprintf(stderr, "portview: owners of %zu sockets hidden: /proc is mounted with hidepid=2, "
+			"so other users' processes are invisible; run as root\n", hidden);
+	else if (hidden)
 		fprintf(stderr, "portview: owners of %zu sockets hidden (no permission): run as root, "
 			"or grant CAP_DAC_READ_SEARCH,CAP_SYS_PTRACE\n", hidden);
 }

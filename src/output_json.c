@@ -131,6 +131,7 @@ static void json_notices(struct json_writer *w, const struct pv_snapshot *s)
 	json_end_array(w);
 	json_member_bool(w, "incomplete", s->incomplete);
 	json_member_uint(w, "unreadable_processes", s->hidden_procs);
+	json_member_bool(w, "processes_invisible", s->procs_invisible);
 }
 
 void output_json(FILE *out, const struct pv_snapshot *s, const struct pv_rows *r,

@@ -48,6 +48,7 @@ struct owner_cache {
 	bool holders_stale;
 	double last_full;
 	bool ever_full, last_full_walk, counts_work;
+	bool others_invisible;       /* /proc hides other users' processes */
 	char *fd_dents;
 };
 
@@ -63,6 +64,7 @@ struct owner_cache *owner_cache_new(void)
 	/* Before Linux 6.2 the fd directory's size is 0: counts tell nothing,
 	 * so every refresh walks everything. */
 	c->counts_work = stat("/proc/self/fd", &st) == 0 && st.st_size > 0;
+	c->others_invisible = procfd_others_invisible();
 	return c;
 }
 
@@ -299,7 +301,7 @@ int owner_cache_collect(struct owner_cache *c, struct pv_snapshot *snap, const c
 {
 	int procfd = open(proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	bool full = !c->ever_full || now - c->last_full >= FULL_WALK_EVERY;
-	size_t i, unresolved;
+	size_t unresolved;
 
 	memset(stats, 0, sizeof(*stats));
 	if (procfd < 0)
@@ -326,19 +328,6 @@ int owner_cache_collect(struct owner_cache *c, struct pv_snapshot *snap, const c
 		c->ever_full = true;
 	}
 	c->last_full_walk = full;
-	snap->hidden_procs = stats->unreadable;
-	for (i = 0; i < snap->nsocks; i++) {
-		struct pv_socket *k = &snap->socks[i];
-
-		if (k->owner_count)
-			k->owner_status = PV_OWNER_OK;
-		else if (k->inode && stats->unreadable)
-			k->owner_status = PV_OWNER_HIDDEN;
-		else
-			k->owner_status = PV_OWNER_NONE;
-		k->user = users_name(users, k->uid);
-	}
-	for (i = 0; i < snap->nprocs; i++)
-		snap->procs[i].user = users_name(users, snap->procs[i].uid);
+	owners_settle(snap, users, stats->unreadable, c->others_invisible);
 	return 0;
 }

@@ -149,6 +149,28 @@ static void owners_run_all(struct owners_walk *w, void *(*fn)(void *), bool wait
 				pthread_join(w->threads[i], NULL);
 }
 
+void owners_settle(struct pv_snapshot *snap, struct users *users, unsigned unreadable,
+		   bool invisible)
+{
+	size_t i;
+
+	snap->hidden_procs = unreadable;
+	snap->procs_invisible = invisible;
+	for (i = 0; i < snap->nsocks; i++) {
+		struct pv_socket *k = &snap->socks[i];
+
+		if (k->owner_count)
+			k->owner_status = PV_OWNER_OK;
+		else if (k->inode && (unreadable || invisible))
+			k->owner_status = PV_OWNER_HIDDEN;
+		else
+			k->owner_status = PV_OWNER_NONE;
+		k->user = users_name(users, k->uid);
+	}
+	for (i = 0; i < snap->nprocs; i++)
+		snap->procs[i].user = users_name(users, snap->procs[i].uid);
+}
+
 struct owners_walk *owners_walk_start(const char *proc_root)
 {
 	struct owners_walk *w;
@@ -287,20 +309,7 @@ void owners_walk_finish(struct owners_walk *w, struct pv_snapshot *snap, struct 
 		k->owner_count++;
 	}
 
-	snap->hidden_procs = stats->unreadable;
-	for (i = 0; i < snap->nsocks; i++) {
-		struct pv_socket *k = &snap->socks[i];
-
-		if (k->owner_count)
-			k->owner_status = PV_OWNER_OK;
-		else if (k->inode && stats->unreadable)
-			k->owner_status = PV_OWNER_HIDDEN;
-		else
-			k->owner_status = PV_OWNER_NONE;
-		k->user = users_name(users, k->uid);
-	}
-	for (i = 0; i < snap->nprocs; i++)
-		snap->procs[i].user = users_name(users, snap->procs[i].uid);
+	owners_settle(snap, users, stats->unreadable, procfd_others_invisible());
 
 	for (i = 0; i < w->nwalkers; i++)
 		free(w->walkers[i].held);

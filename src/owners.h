@@ -12,6 +12,12 @@ struct owners_stats {
 	unsigned fds;            /* fd entries examined */
 };
 
+/* Sets every socket's owner_status and user name and every process's user
+ * name once owners are known: sockets with an inode and no owner are
+ * hidden when some processes were unreadable or invisible to us. */
+void owners_settle(struct pv_snapshot *snap, struct users *users, unsigned unreadable,
+		   bool invisible);
+
 struct owners_walk;
 
 /* Starts walking every fd under proc_root (normally "/proc") on background

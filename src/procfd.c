@@ -125,3 +125,25 @@ size_t procfd_list_pids(int procfd, char **names, uint32_t **offsets)
 	free(dents);
 	return n;
 }
+
+bool procfd_others_invisible(void)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[1024];
+	bool invisible = false;
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		/* "... /proc rw,... - proc proc rw,hidepid=invisible" */
+		const char *sep = strstr(line, " - proc ");
+		char mountpoint[64];
+
+		if (!sep || sscanf(line, "%*s %*s %*s %*s %63s", mountpoint) != 1 ||
+		    strcmp(mountpoint, "/proc") != 0)
+			continue;
+		invisible = strstr(sep, "hidepid=2") || strstr(sep, "hidepid=invisible");
+	}
+	fclose(f);
+	return invisible && geteuid() != 0;
+}

@@ -4,6 +4,7 @@
 #ifndef PV_PROCFD_H
 #define PV_PROCFD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,6 +24,11 @@ long procfd_each_socket(int procfd, const char *pid_name, char *buf, procfd_sock
 /* Lists the processes under procfd as NUL-separated pid names, *offsets[i]
  * being where the i-th starts. Returns the count; the caller frees both. */
 size_t procfd_list_pids(int procfd, char **names, uint32_t **offsets);
+
+/* True when /proc is mounted with hidepid=2 (invisible) and we are not
+ * root: other users' processes are then missing from the listing, not
+ * merely unreadable, and their sockets look unowned. */
+bool procfd_others_invisible(void);
 
 /* Parses a readlink result "socket:[12345]"; 0 when it is no socket. */
 uint32_t procfd_socket_inode(const char *link, size_t len);

@@ -92,6 +92,7 @@ struct pv_snapshot {
 	unsigned unavailable;    /* PV_DUMP_* bits the kernel refused */
 	bool incomplete;         /* a dump was interrupted or failed midway */
 	unsigned hidden_procs;   /* processes whose fd tables we could not read */
+	bool procs_invisible;    /* /proc (hidepid=2) hides other users' processes */
 };
 
 void snapshot_init(struct pv_snapshot *s);

@@ -178,6 +178,23 @@ check "flat output has one line per socket" [ "$(($(wc -l <"$WORK/flat") - 2))" 
 	nobody "$PORTVIEW" --once >"$WORK/nobody.txt" 2>/dev/null
 	check "unprivileged text: hidden owners say so, never blank" grep -qE 'LISTEN +127\.0\.0\.1:8080 .*\(hidden\)$' "$WORK/nobody.txt"
 	check "unprivileged text: a group for the hidden owners of uid 0" grep -q '^(owner hidden)  uid 0' "$WORK/nobody.txt"
+
+	# With /proc mounted hidepid=2, root's processes are not unreadable
+	# but invisible: their sockets must still read as hidden, with the
+	# reason, never as sockets nobody holds.
+	if unshare -m true 2>/dev/null; then
+		unshare -m "$BASH" -c 'mount -t proc -o hidepid=2 proc /proc &&
+			exec setpriv --reuid=65534 --regid=65534 --clear-groups "$1" --once --json' \
+			_ "$PORTVIEW" >"$WORK/hidepid.json" 2>"$WORK/hidepid.err"
+		check "hidepid: root's sockets are hidden, not unowned" \
+			jq_true 'all(.sockets[] | select(.uid == 0 and .inode > 0); .owner_status == "hidden")' "$WORK/hidepid.json"
+		check "hidepid: the JSON says processes are invisible" jq_true '.processes_invisible == true' "$WORK/hidepid.json"
+		check "hidepid: stderr says why" grep -q 'mounted with hidepid=2' "$WORK/hidepid.err"
+		check "hidepid: its own socket keeps its owner" \
+			jq_true --argjson pid "$MINE" '[.sockets[] | select(.local.port == 7171) | .owners[].pid] == [$pid]' "$WORK/hidepid.json"
+	else
+		skip_or_fail "cannot create a mount namespace for the hidepid test"
+	fi
 }
 
 finish
