@@ -133,6 +133,16 @@ tm resize-window -t pv -x 120 -y 30
 sleep 0.5
 check "back at 120x30 the screen is whole" screen_has 'PROTO +STATE +LOCAL +REMOTE +RECV-Q +SEND-Q +USER +PROCESS'
 
+# A resize storm leaves a whole screen.
+for i in $(seq 1 25); do
+	tm resize-window -t pv -x $((60 + i)) -y $((15 + i % 10))
+	tm resize-window -t pv -x 120 -y 30
+done
+sleep 0.7
+check "after 50 resizes the header is whole" screen_has '^portview .*listening [0-9]+  established'
+check "after 50 resizes the columns are whole" screen_has 'PROTO +STATE +LOCAL +REMOTE +RECV-Q +SEND-Q +USER +PROCESS'
+check "after 50 resizes the bottom line is there" screen_has '\?help +/filter'
+
 # Kill: the signal goes to the right process, after a confirmation.
 keys / C-u
 keys -l 'proc:srv'
@@ -155,6 +165,26 @@ start_dashboard
 # The pane runs a shell whose child is this dashboard (and no other).
 kill -TERM "$(pgrep -P "$(tm list-panes -t pv -F '#{pane_pid}')" -x portview)"
 check "SIGTERM ends the dashboard cleanly" wait_for 3 screen_has '^EXIT=0'
+
+# Ctrl-Z in an interactive shell stops the dashboard and gives the shell
+# its screen back; fg brings the dashboard back whole.
+tm kill-server 2>/dev/null
+SERVERS=$((SERVERS + 1))
+TMUX_SOCKET="pvtest$$-$SERVERS"
+tm new-session -d -s pv -x 120 -y 30 "bash --norc --noprofile -i"
+sleep 0.5
+keys -l "PS1='shell> ' $PORTVIEW"
+keys Enter
+check "the dashboard starts from an interactive shell" wait_for 5 screen_has '^portview '
+keys C-z
+check "Ctrl-Z stops it and the shell says so" wait_for 3 screen_has 'Stopped'
+check "Ctrl-Z gives the shell its screen back" screen_lacks '\?help'
+keys -l fg
+keys Enter
+check "fg brings the dashboard back" wait_for 3 screen_has '\?help +/filter'
+check "fg brings the list back" wait_for 3 screen_has 'postgres'
+keys q
+check "q after fg returns to the shell" wait_for 3 screen_has 'shell> '
 
 # SIGHUP (the terminal went away) and SIGINT restore the terminal too.
 for sig in HUP INT; do
