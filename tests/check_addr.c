@@ -96,17 +96,8 @@ START_TEST(t_prefix_match)
 }
 END_TEST
 
-static Suite *addr_suite(void)
-{
-	Suite *s = suite_create("addr");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_test(tc, t_unmaps_v4_mapped);
-	tcase_add_test(tc, t_formats);
-	tcase_add_test(tc, t_parses_prefixes);
-	tcase_add_test(tc, t_prefix_match);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-CHECK_MAIN(addr_suite)
+CHECK_SUITE("addr",
+	t_unmaps_v4_mapped,
+	t_formats,
+	t_parses_prefixes,
+	t_prefix_match)

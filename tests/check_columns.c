@@ -116,18 +116,8 @@ START_TEST(t_fit_drops_least_important_first)
 }
 END_TEST
 
-static Suite *columns_suite(void)
-{
-	Suite *s = suite_create("columns");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, t_cells);
-	tcase_add_test(tc, t_owner_names_sanitised);
-	tcase_add_test(tc, t_group_lines);
-	tcase_add_test(tc, t_fit_drops_least_important_first);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-CHECK_MAIN(columns_suite)
+CHECK_SUITE_WITH_FIXTURE("columns", setup, teardown,
+	t_cells,
+	t_owner_names_sanitised,
+	t_group_lines,
+	t_fit_drops_least_important_first)

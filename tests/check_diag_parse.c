@@ -338,27 +338,17 @@ START_TEST(t_udp_has_no_tcp_info)
 }
 END_TEST
 
-static Suite *diag_parse_suite(void)
-{
-	Suite *s = suite_create("diag_parse");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, t_normal_dump);
-	tcase_add_test(tc, t_multi_part);
-	tcase_add_test(tc, t_duplicates_dropped);
-	tcase_add_test(tc, t_done_with_enoent);
-	tcase_add_test(tc, t_nlmsg_error);
-	tcase_add_test(tc, t_wrong_sequence_and_port);
-	tcase_add_test(tc, t_interrupted_dump);
-	tcase_add_test(tc, t_truncated_and_short);
-	tcase_add_test(tc, t_lying_lengths);
-	tcase_add_test(tc, t_impossible_error_codes);
-	tcase_add_test(tc, t_v4_mapped);
-	tcase_add_test(tc, t_attributes);
-	tcase_add_test(tc, t_udp_has_no_tcp_info);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-CHECK_MAIN(diag_parse_suite)
+CHECK_SUITE_WITH_FIXTURE("diag_parse", setup, teardown,
+	t_normal_dump,
+	t_multi_part,
+	t_duplicates_dropped,
+	t_done_with_enoent,
+	t_nlmsg_error,
+	t_wrong_sequence_and_port,
+	t_interrupted_dump,
+	t_truncated_and_short,
+	t_lying_lengths,
+	t_impossible_error_codes,
+	t_v4_mapped,
+	t_attributes,
+	t_udp_has_no_tcp_info)

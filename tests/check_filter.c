@@ -310,24 +310,14 @@ START_TEST(t_and_combines)
 }
 END_TEST
 
-static Suite *filter_suite(void)
-{
-	Suite *s = suite_create("filter");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, t_ports);
-	tcase_add_test(tc, t_processes_and_users);
-	tcase_add_test(tc, t_states_protocols_families);
-	tcase_add_test(tc, t_addresses);
-	tcase_add_test(tc, t_precedence);
-	tcase_add_test(tc, t_errors);
-	tcase_add_test(tc, t_limits);
-	tcase_add_test(tc, t_kernel_mask);
-	tcase_add_test(tc, t_kernel_mask_is_sound);
-	tcase_add_test(tc, t_and_combines);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-CHECK_MAIN(filter_suite)
+CHECK_SUITE_WITH_FIXTURE("filter", setup, teardown,
+	t_ports,
+	t_processes_and_users,
+	t_states_protocols_families,
+	t_addresses,
+	t_precedence,
+	t_errors,
+	t_limits,
+	t_kernel_mask,
+	t_kernel_mask_is_sound,
+	t_and_combines)

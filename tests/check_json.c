@@ -76,15 +76,6 @@ START_TEST(t_writer_structure)
 }
 END_TEST
 
-static Suite *json_suite(void)
-{
-	Suite *s = suite_create("json");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_test(tc, t_escapes);
-	tcase_add_test(tc, t_writer_structure);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-CHECK_MAIN(json_suite)
+CHECK_SUITE("json",
+	t_escapes,
+	t_writer_structure)

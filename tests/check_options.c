@@ -76,16 +76,7 @@ START_TEST(t_errors)
 }
 END_TEST
 
-static Suite *options_suite(void)
-{
-	Suite *s = suite_create("options");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_test(tc, t_defaults_and_filter_words);
-	tcase_add_test(tc, t_all_options);
-	tcase_add_test(tc, t_errors);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-CHECK_MAIN(options_suite)
+CHECK_SUITE("options",
+	t_defaults_and_filter_words,
+	t_all_options,
+	t_errors)

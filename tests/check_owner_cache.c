@@ -109,16 +109,5 @@ START_TEST(t_follows_owners_between_refreshes)
 }
 END_TEST
 
-static Suite *owner_cache_suite(void)
-{
-	Suite *s = suite_create("owner_cache");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, t_follows_owners_between_refreshes);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-CHECK_MAIN(owner_cache_suite)
+CHECK_SUITE_WITH_FIXTURE("owner_cache", setup, teardown,
+	t_follows_owners_between_refreshes)

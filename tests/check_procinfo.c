@@ -78,18 +78,9 @@ START_TEST(t_reads_own_process)
 }
 END_TEST
 
-static Suite *procinfo_suite(void)
-{
-	Suite *s = suite_create("procinfo");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_test(tc, t_stat_with_hostile_name);
-	tcase_add_test(tc, t_stat_malformed);
-	tcase_add_test(tc, t_status_uid);
-	tcase_add_test(tc, t_cmdline_join);
-	tcase_add_test(tc, t_reads_own_process);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-CHECK_MAIN(procinfo_suite)
+CHECK_SUITE("procinfo",
+	t_stat_with_hostile_name,
+	t_stat_malformed,
+	t_status_uid,
+	t_cmdline_join,
+	t_reads_own_process)

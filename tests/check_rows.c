@@ -231,23 +231,13 @@ START_TEST(t_group_mode_names)
 }
 END_TEST
 
-static Suite *rows_suite(void)
-{
-	Suite *s = suite_create("rows");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, t_by_process);
-	tcase_add_test(tc, t_by_process_without_listeners);
-	tcase_add_test(tc, t_by_port);
-	tcase_add_test(tc, t_flat);
-	tcase_add_test(tc, t_primary_owner_is_oldest);
-	tcase_add_test(tc, t_group_mode_names);
-	tcase_add_test(tc, t_sorted_by_column);
-	tcase_add_test(tc, t_row_keys);
-	tcase_add_test(tc, t_keyed_order_matches_full_comparison);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-CHECK_MAIN(rows_suite)
+CHECK_SUITE_WITH_FIXTURE("rows", setup, teardown,
+	t_by_process,
+	t_by_process_without_listeners,
+	t_by_port,
+	t_flat,
+	t_primary_owner_is_oldest,
+	t_group_mode_names,
+	t_sorted_by_column,
+	t_row_keys,
+	t_keyed_order_matches_full_comparison)

@@ -91,19 +91,10 @@ START_TEST(t_fit)
 }
 END_TEST
 
-static Suite *sanitize_suite(void)
-{
-	Suite *s = suite_create("sanitize");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_test(tc, t_plain_passes);
-	tcase_add_test(tc, t_controls_escaped);
-	tcase_add_test(tc, t_unicode_classes);
-	tcase_add_test(tc, t_invalid_utf8);
-	tcase_add_test(tc, t_non_utf8_locale);
-	tcase_add_test(tc, t_fit);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-CHECK_MAIN(sanitize_suite)
+CHECK_SUITE("sanitize",
+	t_plain_passes,
+	t_controls_escaped,
+	t_unicode_classes,
+	t_invalid_utf8,
+	t_non_utf8_locale,
+	t_fit)

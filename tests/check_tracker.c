@@ -139,19 +139,9 @@ START_TEST(t_kernel_mask_changes_are_not_events)
 }
 END_TEST
 
-static Suite *tracker_suite(void)
-{
-	Suite *s = suite_create("tracker");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, t_first_snapshot_marks_nothing);
-	tcase_add_test(tc, t_new_changed_gone);
-	tcase_add_test(tc, t_tombstone_outlives_its_process);
-	tcase_add_test(tc, t_highlight_zero_keeps_nothing);
-	tcase_add_test(tc, t_kernel_mask_changes_are_not_events);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-CHECK_MAIN(tracker_suite)
+CHECK_SUITE_WITH_FIXTURE("tracker", setup, teardown,
+	t_first_snapshot_marks_nothing,
+	t_new_changed_gone,
+	t_tombstone_outlives_its_process,
+	t_highlight_zero_keeps_nothing,
+	t_kernel_mask_changes_are_not_events)

@@ -33,14 +33,5 @@ START_TEST(t_put_get_grow)
 }
 END_TEST
 
-static Suite *u64map_suite(void)
-{
-	Suite *s = suite_create("u64map");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_test(tc, t_put_get_grow);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-CHECK_MAIN(u64map_suite)
+CHECK_SUITE("u64map",
+	t_put_get_grow)

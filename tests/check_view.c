@@ -226,22 +226,12 @@ START_TEST(t_same_rows_detects_changes)
 }
 END_TEST
 
-static Suite *view_suite(void)
-{
-	Suite *s = suite_create("view");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, t_selection_survives_rebuild);
-	tcase_add_test(tc, t_gone_selection_goes_to_neighbour);
-	tcase_add_test(tc, t_collapse_and_expand);
-	tcase_add_test(tc, t_filter_live_and_errors);
-	tcase_add_test(tc, t_toggles);
-	tcase_add_test(tc, t_sort_and_group_cycles);
-	tcase_add_test(tc, t_scrolling);
-	tcase_add_test(tc, t_same_rows_detects_changes);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-CHECK_MAIN(view_suite)
+CHECK_SUITE_WITH_FIXTURE("view", setup, teardown,
+	t_selection_survives_rebuild,
+	t_gone_selection_goes_to_neighbour,
+	t_collapse_and_expand,
+	t_filter_live_and_errors,
+	t_toggles,
+	t_sort_and_group_cycles,
+	t_scrolling,
+	t_same_rows_detects_changes)
