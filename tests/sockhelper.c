@@ -9,6 +9,7 @@
  *     connect ADDR PORT         a TCP connection to ADDR PORT
  *     noaccept                  leave connections in the accept queue
  *     fork                      fork a child holding every socket too
+ *     pad ARG                   ignored: makes the command line long
  *
  * It prints one line per socket ("sock tcp 127.0.0.1 8080 <inode>"), then
  * "ready PID [CHILDPID]", then accepts connections on its listeners until
@@ -150,6 +151,8 @@ int main(int argc, char **argv)
 				die("connect");
 			hold(fd);
 			report(fd, tcp ? "tcp" : "udp");
+		} else if (!strcmp(a, "pad") && i + 1 < argc) {
+			i++;
 		} else if (!strcmp(a, "noaccept")) {
 			accepting = 0;
 		} else if (!strcmp(a, "fork")) {
