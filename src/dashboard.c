@@ -848,8 +848,6 @@ out:
 	if (d.collecting)
 		pthread_join(d.worker, NULL);
 	dash_restore_terminal();
-	if (curses_active == false && d.collector)
-		fflush(stdout);
 	collector_close(d.collector);
 	tracker_free(d.tracker);
 	view_free(&d.view);

@@ -11,6 +11,7 @@
 #include "sanitize.h"
 #include "states.h"
 #include "strbuf.h"
+#include "xalloc.h"
 
 enum { TEXT_INDENT = 2, TEXT_GAP = 2 };
 
@@ -61,7 +62,7 @@ static void text_summary(FILE *out, const struct pv_snapshot *s, const struct pv
 	char when[40];
 	struct strbuf sb = { 0 };
 	size_t i, procs = 0;
-	bool *seen = calloc(s->nprocs ? s->nprocs : 1, sizeof(bool));
+	bool *seen = xcalloc(s->nprocs ? s->nprocs : 1, sizeof(bool));
 
 	for (i = 0; i < r->nselected; i++) {
 		const struct pv_socket *k = &s->socks[r->selected[i]];

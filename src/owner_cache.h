@@ -16,7 +16,7 @@ struct owner_cache;
 struct owner_cache *owner_cache_new(void);
 void owner_cache_free(struct owner_cache *c);
 
-/* As owners_collect, at monotonic time now. stats->processes counts the
+/* Fills owners like owners_walk_finish, at monotonic time now. stats->processes counts the
  * processes walked this time, stats->fds the fds read. Returns 0, or -1
  * when proc_root cannot be read. */
 int owner_cache_collect(struct owner_cache *c, struct pv_snapshot *snap, const char *proc_root,

@@ -324,16 +324,3 @@ void owners_walk_finish(struct owners_walk *w, struct pv_snapshot *snap, struct 
 	free(pairs);
 	u64map_free(&by_inode);
 }
-
-int owners_collect(struct pv_snapshot *snap, const char *proc_root, struct users *users,
-		   struct owners_stats *stats)
-{
-	struct owners_walk *w = owners_walk_start(proc_root);
-
-	if (!w) {
-		memset(stats, 0, sizeof(*stats));
-		return -1;
-	}
-	owners_walk_finish(w, snap, users, stats);
-	return 0;
-}

@@ -1,5 +1,6 @@
 /* Finding which processes hold each socket: sock_diag has no pids, so the
- * fd tables under /proc are walked and socket inodes matched. */
+ * fd tables under /proc are walked and socket inodes matched. The walk
+ * starts before the dump and is finished once the sockets are known. */
 #ifndef PV_OWNERS_H
 #define PV_OWNERS_H
 
@@ -31,10 +32,5 @@ struct owners_walk *owners_walk_start(const char *proc_root);
  * processes that own one. Frees w. */
 void owners_walk_finish(struct owners_walk *w, struct pv_snapshot *snap, struct users *users,
 			struct owners_stats *stats);
-
-/* Both steps at once. Returns 0, or -1 with errno when proc_root cannot be
- * read. */
-int owners_collect(struct pv_snapshot *snap, const char *proc_root, struct users *users,
-		   struct owners_stats *stats);
 
 #endif

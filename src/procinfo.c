@@ -48,14 +48,14 @@ int procinfo_parse_stat(const char *text, size_t len, const char **comm, size_t 
 int procinfo_parse_status_uid(const char *text, uint32_t *uid)
 {
 	const char *line = strstr(text, "\nUid:");
-	unsigned long real, effective;
+	unsigned long effective;
 	char *end;
 
 	if (!line)
 		return -1;
-	real = strtoul(line + 5, &end, 10);
+	/* "Uid:\treal\teffective\tsaved\tfs": skip the real uid. */
+	strtoul(line + 5, &end, 10);
 	effective = strtoul(end, &end, 10);
-	(void)real;
 	if (end == line + 5)
 		return -1;
 	*uid = (uint32_t)effective;
