@@ -22,7 +22,6 @@
 
 #include "collect.h"
 #include "detail.h"
-#include "diag.h"
 #include "keys.h"
 #include "procinfo.h"
 #include "sanitize.h"
@@ -129,26 +128,21 @@ static void dash_arm_timer(struct dash *d)
 
 /* ---- collection ---- */
 
+static void dash_add_notice(const char *message, void *arg)
+{
+	struct strbuf *sb = arg;
+
+	strbuf_printf(sb, "%s%s", sb->len ? "; " : "", message);
+}
+
 static void dash_build_notice(struct dash *d, const struct pv_snapshot *s)
 {
-	static const unsigned dumps[] = { PV_DUMP_TCP4, PV_DUMP_TCP6, PV_DUMP_UDP4, PV_DUMP_UDP6 };
 	struct strbuf sb = { 0 };
 	size_t i, hidden = 0;
 
 	for (i = 0; i < s->nsocks; i++)
 		hidden += !s->socks[i].gone && s->socks[i].owner_status == PV_OWNER_HIDDEN;
-	if (hidden && s->procs_invisible)
-		strbuf_printf(&sb, "owners of %zu sockets hidden: /proc is mounted with hidepid=2; "
-			      "run as root", hidden);
-	else if (hidden)
-		strbuf_printf(&sb, "owners of %zu sockets hidden: run as root or grant "
-			      "CAP_DAC_READ_SEARCH,CAP_SYS_PTRACE", hidden);
-	for (i = 0; i < sizeof(dumps) / sizeof(dumps[0]); i++)
-		if (s->unavailable & dumps[i])
-			strbuf_printf(&sb, "%s%s: not available on this kernel", sb.len ? "; " : "",
-				      diag_dump_name(dumps[i]));
-	if (s->incomplete)
-		strbuf_printf(&sb, "%sa dump was interrupted: the list may be incomplete", sb.len ? "; " : "");
+	snapshot_notices(s, hidden, dash_add_notice, &sb);
 	snprintf(d->notice, sizeof(d->notice), "%s", strbuf_str(&sb));
 	strbuf_free(&sb);
 }

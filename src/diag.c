@@ -30,14 +30,13 @@ struct diag_conn {
 struct diag_kind {
 	uint8_t family, proto;
 	unsigned bit;
-	const char *name;
 };
 
 static const struct diag_kind diag_kinds[] = {
-	{ AF_INET, IPPROTO_TCP, PV_DUMP_TCP4, "TCP over IPv4" },
-	{ AF_INET6, IPPROTO_TCP, PV_DUMP_TCP6, "TCP over IPv6" },
-	{ AF_INET, IPPROTO_UDP, PV_DUMP_UDP4, "UDP over IPv4" },
-	{ AF_INET6, IPPROTO_UDP, PV_DUMP_UDP6, "UDP over IPv6" },
+	{ AF_INET, IPPROTO_TCP, PV_DUMP_TCP4 },
+	{ AF_INET6, IPPROTO_TCP, PV_DUMP_TCP6 },
+	{ AF_INET, IPPROTO_UDP, PV_DUMP_UDP4 },
+	{ AF_INET6, IPPROTO_UDP, PV_DUMP_UDP6 },
 };
 
 static int diag_socket_open(struct diag_conn *c, char *err, size_t errsize)
@@ -77,16 +76,6 @@ void diag_close(struct diag_conn *c)
 		mnl_socket_close(c->nl);
 	free(c->buf);
 	free(c);
-}
-
-const char *diag_dump_name(unsigned bit)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(diag_kinds) / sizeof(diag_kinds[0]); i++)
-		if (diag_kinds[i].bit == bit)
-			return diag_kinds[i].name;
-	return "unknown protocol";
 }
 
 static int diag_send(struct diag_conn *c, const struct diag_kind *k, uint32_t states,

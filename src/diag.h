@@ -23,7 +23,4 @@ void diag_close(struct diag_conn *c);
 int diag_collect(struct diag_conn *c, uint64_t kernel_mask, bool want_info,
 		 struct pv_snapshot *snap, char *err, size_t errsize);
 
-/* A one-line name for a PV_DUMP_* bit ("UDP over IPv6"). */
-const char *diag_dump_name(unsigned bit);
-
 #endif

@@ -9,7 +9,6 @@
 
 #include "collect.h"
 #include "dashboard.h"
-#include "diag.h"
 #include "filter.h"
 #include "options.h"
 #include "output.h"
@@ -19,26 +18,20 @@
 
 enum { EXIT_USAGE = 2 };
 
+static void main_print_notice(const char *message, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, "portview: %s\n", message);
+}
+
 /* Reports, on stderr, what the listing could not show. */
 static void main_report_gaps(const struct pv_snapshot *s, const struct pv_rows *r)
 {
-	static const unsigned dumps[] = { PV_DUMP_TCP4, PV_DUMP_TCP6, PV_DUMP_UDP4, PV_DUMP_UDP6 };
 	size_t i, hidden = 0;
 
-	for (i = 0; i < sizeof(dumps) / sizeof(dumps[0]); i++)
-		if (s->unavailable & dumps[i])
-			fprintf(stderr, "portview: %s: not available on this kernel\n",
-				diag_dump_name(dumps[i]));
-	if (s->incomplete)
-		fprintf(stderr, "portview: a socket dump was interrupted; the listing may be incomplete\n");
 	for (i = 0; i < r->nselected; i++)
 		hidden += s->socks[r->selected[i]].owner_status == PV_OWNER_HIDDEN;
-	if (hidden && s->procs_invisible)
-		fprintf(stderr, "portview: owners of %zu sockets hidden: /proc is mounted with hidepid=2, "
-			"so other users' processes are invisible; run as root\n", hidden);
-	else if (hidden)
-		fprintf(stderr, "portview: owners of %zu sockets hidden (no permission): run as root, "
-			"or grant CAP_DAC_READ_SEARCH,CAP_SYS_PTRACE\n", hidden);
+	snapshot_notices(s, hidden, main_print_notice, NULL);
 }
 
 static int main_once(const struct options *opts, const struct pv_filter *filter)

@@ -2,6 +2,7 @@
 
 #include "snapshot.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
@@ -93,4 +94,40 @@ bool snapshot_same_rows(const struct pv_snapshot *a, const struct pv_snapshot *b
 			return false;
 	}
 	return memcmp(a->owner_refs, b->owner_refs, a->nrefs * sizeof(*a->owner_refs)) == 0;
+}
+
+const char *snapshot_dump_name(unsigned bit)
+{
+	switch (bit) {
+	case PV_DUMP_TCP4: return "TCP over IPv4";
+	case PV_DUMP_TCP6: return "TCP over IPv6";
+	case PV_DUMP_UDP4: return "UDP over IPv4";
+	case PV_DUMP_UDP6: return "UDP over IPv6";
+	default: return "an unknown protocol";
+	}
+}
+
+void snapshot_notices(const struct pv_snapshot *s, size_t hidden, snapshot_notice_fn emit, void *arg)
+{
+	static const unsigned dumps[] = { PV_DUMP_TCP4, PV_DUMP_TCP6, PV_DUMP_UDP4, PV_DUMP_UDP6 };
+	char msg[200];
+	size_t i;
+
+	for (i = 0; i < sizeof(dumps) / sizeof(dumps[0]); i++) {
+		if (!(s->unavailable & dumps[i]))
+			continue;
+		snprintf(msg, sizeof(msg), "%s: not available on this kernel", snapshot_dump_name(dumps[i]));
+		emit(msg, arg);
+	}
+	if (s->incomplete)
+		emit("a socket dump was interrupted; the listing may be incomplete", arg);
+	if (hidden && s->procs_invisible) {
+		snprintf(msg, sizeof(msg), "owners of %zu sockets hidden: /proc is mounted with hidepid=2, "
+			 "so other users' processes are invisible; run as root", hidden);
+		emit(msg, arg);
+	} else if (hidden) {
+		snprintf(msg, sizeof(msg), "owners of %zu sockets hidden (no permission): run as root, "
+			 "or grant CAP_DAC_READ_SEARCH,CAP_SYS_PTRACE", hidden);
+		emit(msg, arg);
+	}
 }

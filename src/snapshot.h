@@ -26,7 +26,7 @@ struct pv_endpoint {
 enum pv_owner_status {
 	PV_OWNER_NONE,           /* no process holds it (TIME_WAIT, orphans) */
 	PV_OWNER_OK,             /* owners found */
-	PV_OWNER_HIDDEN,         /* not found, and some fd tables were unreadable */
+	PV_OWNER_HIDDEN,         /* not found, and some processes unreadable or invisible */
 };
 
 /* TCP details from INET_DIAG_INFO, present only when has_info is set. */
@@ -106,6 +106,17 @@ void snapshot_free(struct pv_snapshot *s);
 bool snapshot_add_socket(struct pv_snapshot *s, const struct pv_socket *rec);
 /* Appends a zeroed process record and returns its index. */
 uint32_t snapshot_add_process(struct pv_snapshot *s);
+
+/* "UDP over IPv6" for a PV_DUMP_* bit. */
+const char *snapshot_dump_name(unsigned bit);
+
+/* Calls emit with one sentence for each thing s could not show: a protocol
+ * the kernel cannot dump, an interrupted dump, and, when hidden (a count
+ * of the shown sockets whose owner is hidden) is not 0, why owners are
+ * hidden and what reveals them. The same words serve stderr and the
+ * dashboard's notice line. */
+typedef void (*snapshot_notice_fn)(const char *message, void *arg);
+void snapshot_notices(const struct pv_snapshot *s, size_t hidden, snapshot_notice_fn emit, void *arg);
 
 /* True when b holds the same sockets as a, in the same order, with the
  * same states, queues and owners: rows built from a are then valid for b

@@ -194,6 +194,37 @@ START_TEST(t_scrolling)
 }
 END_TEST
 
+static void collect_notice(const char *message, void *arg)
+{
+	struct strbuf *sb = arg;
+
+	strbuf_printf(sb, "%s|", message);
+}
+
+START_TEST(t_notices)
+{
+	struct strbuf sb = { 0 };
+
+	snapshot_notices(&snap, 0, collect_notice, &sb);
+	ck_assert_str_eq(strbuf_str(&sb), "");
+	snap.unavailable = PV_DUMP_UDP6;
+	snap.incomplete = true;
+	snapshot_notices(&snap, 2, collect_notice, &sb);
+	ck_assert_str_eq(strbuf_str(&sb), "UDP over IPv6: not available on this kernel|"
+			 "a socket dump was interrupted; the listing may be incomplete|"
+			 "owners of 2 sockets hidden (no permission): run as root, "
+			 "or grant CAP_DAC_READ_SEARCH,CAP_SYS_PTRACE|");
+	strbuf_reset(&sb);
+	snap.unavailable = 0;
+	snap.incomplete = false;
+	snap.procs_invisible = true;
+	snapshot_notices(&snap, 1, collect_notice, &sb);
+	ck_assert_str_eq(strbuf_str(&sb), "owners of 1 sockets hidden: /proc is mounted with hidepid=2, "
+			 "so other users' processes are invisible; run as root|");
+	strbuf_free(&sb);
+}
+END_TEST
+
 START_TEST(t_same_rows_detects_changes)
 {
 	struct pv_snapshot copy;
@@ -234,4 +265,5 @@ CHECK_SUITE_WITH_FIXTURE("view", setup, teardown,
 	t_toggles,
 	t_sort_and_group_cycles,
 	t_scrolling,
-	t_same_rows_detects_changes)
+	t_same_rows_detects_changes,
+	t_notices)
