@@ -53,6 +53,7 @@ struct dash {
 	bool paused, utf8;
 	char host[256];
 	char notice[512];
+	struct pv_counts counts;     /* of the shown snapshot's live sockets */
 
 	enum mode mode;
 	struct strbuf input;         /* the prompt's text */
@@ -135,14 +136,13 @@ static void dash_add_notice(const char *message, void *arg)
 	strbuf_printf(sb, "%s%s", sb->len ? "; " : "", message);
 }
 
+/* Counts and notices, once per refresh rather than once per frame. */
 static void dash_build_notice(struct dash *d, const struct pv_snapshot *s)
 {
 	struct strbuf sb = { 0 };
-	size_t i, hidden = 0;
 
-	for (i = 0; i < s->nsocks; i++)
-		hidden += !s->socks[i].gone && s->socks[i].owner_status == PV_OWNER_HIDDEN;
-	snapshot_notices(s, hidden, dash_add_notice, &sb);
+	snapshot_count(s, NULL, 0, &d->counts);
+	snapshot_notices(s, d->counts.hidden, dash_add_notice, &sb);
 	snprintf(d->notice, sizeof(d->notice), "%s", strbuf_str(&sb));
 	strbuf_free(&sb);
 }
@@ -635,7 +635,7 @@ static void dash_draw(struct dash *d)
 	struct screen_frame f = {
 		.view = &d->view, .snap = dash_snap(d), .tracker = d->tracker, .now = now,
 		.host = d->host, .delay = d->delay, .paused = d->paused, .utf8 = d->utf8,
-		.notice = d->notice, .status = now < d->status_until ? d->status : "",
+		.notice = d->notice, .counts = &d->counts, .status = now < d->status_until ? d->status : "",
 		.status_is_error = d->status_is_error, .prompt_error = d->prompt_error,
 		.kill_choice = d->kill_choice, .kill_confirm = d->mode == MODE_KILL_CONFIRM,
 	};

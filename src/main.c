@@ -27,11 +27,10 @@ static void main_print_notice(const char *message, void *arg)
 /* Reports, on stderr, what the listing could not show. */
 static void main_report_gaps(const struct pv_snapshot *s, const struct pv_rows *r)
 {
-	size_t i, hidden = 0;
+	struct pv_counts c;
 
-	for (i = 0; i < r->nselected; i++)
-		hidden += s->socks[r->selected[i]].owner_status == PV_OWNER_HIDDEN;
-	snapshot_notices(s, hidden, main_print_notice, NULL);
+	snapshot_count(s, r->selected, r->nselected, &c);
+	snapshot_notices(s, c.hidden, main_print_notice, NULL);
 }
 
 static int main_once(const struct options *opts, const struct pv_filter *filter)

@@ -58,33 +58,15 @@ static void text_socket_line(struct strbuf *line, const struct pv_snapshot *s, c
 static void text_summary(FILE *out, const struct pv_snapshot *s, const struct pv_rows *r,
 			 const struct output_meta *meta)
 {
-	unsigned listening = 0, established = 0, other = 0;
+	struct pv_counts c;
 	char when[40];
 	struct strbuf sb = { 0 };
-	size_t i, procs = 0;
-	bool *seen = xcalloc(s->nprocs ? s->nprocs : 1, sizeof(bool));
 
-	for (i = 0; i < r->nselected; i++) {
-		const struct pv_socket *k = &s->socks[r->selected[i]];
-
-		if (socket_is_listener(k))
-			listening++;
-		else if (k->state == PV_STATE_ESTABLISHED)
-			established++;
-		else
-			other++;
-		for (uint32_t o = 0; o < k->owner_count; o++) {
-			uint32_t p = s->owner_refs[k->owner_first + o];
-
-			procs += !seen[p];
-			seen[p] = true;
-		}
-	}
-	free(seen);
+	snapshot_count(s, r->selected, r->nselected, &c);
 	output_format_time(s, when, sizeof(when));
 	sanitize_append(&sb, meta->host, strlen(meta->host), meta->utf8);
-	fprintf(out, "%s  %s  listening %u  established %u  other %u  processes %zu",
-		strbuf_str(&sb), when, listening, established, other, procs);
+	fprintf(out, "%s  %s  listening %zu  established %zu  other %zu  processes %zu",
+		strbuf_str(&sb), when, c.listening, c.established, c.other, c.processes);
 	if (meta->filter[0]) {
 		strbuf_reset(&sb);
 		sanitize_append(&sb, meta->filter, strlen(meta->filter), meta->utf8);

@@ -80,65 +80,20 @@ static void fill_line(int y, attr_t attr)
 
 /* ---- header ---- */
 
-static void count_sockets(const struct pv_snapshot *s, unsigned *listening, unsigned *established,
-			  unsigned *other, size_t *hidden)
-{
-	size_t i;
-
-	*listening = *established = *other = 0;
-	*hidden = 0;
-	for (i = 0; i < s->nsocks; i++) {
-		const struct pv_socket *k = &s->socks[i];
-
-		if (k->gone)
-			continue;
-		if (socket_is_listener(k))
-			(*listening)++;
-		else if (k->state == PV_STATE_ESTABLISHED)
-			(*established)++;
-		else
-			(*other)++;
-		*hidden += k->owner_status == PV_OWNER_HIDDEN;
-	}
-}
-
-/* Processes owning at least one live socket (tombstones keep theirs). */
-static size_t count_processes(const struct pv_snapshot *s)
-{
-	bool *seen = xcalloc(s->nprocs ? s->nprocs : 1, sizeof(bool));
-	size_t i, n = 0;
-
-	for (i = 0; i < s->nsocks; i++) {
-		const struct pv_socket *k = &s->socks[i];
-		uint32_t o;
-
-		for (o = 0; !k->gone && o < k->owner_count; o++) {
-			uint32_t p = s->owner_refs[k->owner_first + o];
-
-			n += !seen[p];
-			seen[p] = true;
-		}
-	}
-	free(seen);
-	return n;
-}
-
 static void draw_header(const struct screen_frame *f)
 {
 	const struct view_state *v = f->view;
+	const struct pv_counts *c = f->counts;
 	struct strbuf sb = { 0 };
-	unsigned listening, established, other;
-	size_t hidden;
 	char when[16];
 	struct tm tm;
 
-	count_sockets(f->snap, &listening, &established, &other, &hidden);
 	localtime_r(&f->snap->taken.tv_sec, &tm);
 	strftime(when, sizeof(when), "%H:%M:%S", &tm);
 	strbuf_printf(&sb, "portview %s  ", PACKAGE_VERSION);
 	sanitize_append(&sb, f->host, strlen(f->host), f->utf8);
-	strbuf_printf(&sb, "  every %.1fs  %s   listening %u  established %u  other %u  processes %zu",
-		      f->delay, when, listening, established, other, count_processes(f->snap));
+	strbuf_printf(&sb, "  every %.1fs  %s   listening %zu  established %zu  other %zu  processes %zu",
+		      f->delay, when, c->listening, c->established, c->other, c->processes);
 	fill_line(0, A_BOLD);
 	put_fitted(0, 0, sb.data, sb.len, (size_t)COLS);
 	if (f->paused) {
@@ -153,15 +108,16 @@ static void draw_header(const struct screen_frame *f)
 		if (v->filter_text[0] && v->toggles)
 			strbuf_putc(&sb, ' ');
 		view_describe_toggles(v, &sb);
-		strbuf_printf(&sb, "  (%zu of %u shown)", v->rows.nselected, listening + established + other);
+		strbuf_printf(&sb, "  (%zu of %zu shown)", v->rows.nselected,
+			      c->listening + c->established + c->other);
 	} else {
 		strbuf_puts(&sb, "none");
 	}
 	strbuf_printf(&sb, "   group %s   sort %s%s", group_mode_name(v->group),
 		      v->order.column < 0 ? "natural" : columns[v->order.column].header,
 		      v->order.reverse ? " (reversed)" : "");
-	if (hidden)
-		strbuf_printf(&sb, "   owners of %zu sockets hidden", hidden);
+	if (c->hidden)
+		strbuf_printf(&sb, "   owners of %zu sockets hidden", c->hidden);
 	fill_line(1, A_NORMAL);
 	put_fitted(1, 0, sb.data, sb.len, (size_t)COLS);
 	if (f->notice[0]) {

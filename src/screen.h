@@ -24,6 +24,7 @@ struct screen_frame {
 	double delay;
 	bool paused, utf8;
 	const char *notice;          /* degraded states; "" for none */
+	const struct pv_counts *counts;   /* of the live sockets, once per refresh */
 
 	const char *prompt_label;    /* non-NULL: the bottom line is a prompt */
 	const char *prompt_text;

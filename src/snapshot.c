@@ -131,3 +131,33 @@ void snapshot_notices(const struct pv_snapshot *s, size_t hidden, snapshot_notic
 		emit(msg, arg);
 	}
 }
+
+void snapshot_count(const struct pv_snapshot *s, const uint32_t *which, size_t n,
+		    struct pv_counts *out)
+{
+	bool *seen = xcalloc(s->nprocs ? s->nprocs : 1, sizeof(bool));
+	size_t i, total = which ? n : s->nsocks;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < total; i++) {
+		const struct pv_socket *k = &s->socks[which ? which[i] : i];
+		uint32_t o;
+
+		if (!which && k->gone)
+			continue;
+		if (socket_is_listener(k))
+			out->listening++;
+		else if (k->state == PV_STATE_ESTABLISHED)
+			out->established++;
+		else
+			out->other++;
+		out->hidden += k->owner_status == PV_OWNER_HIDDEN;
+		for (o = 0; o < k->owner_count; o++) {
+			uint32_t p = s->owner_refs[k->owner_first + o];
+
+			out->processes += !seen[p];
+			seen[p] = true;
+		}
+	}
+	free(seen);
+}

@@ -107,6 +107,17 @@ bool snapshot_add_socket(struct pv_snapshot *s, const struct pv_socket *rec);
 /* Appends a zeroed process record and returns its index. */
 uint32_t snapshot_add_process(struct pv_snapshot *s);
 
+/* How many sockets of each kind, how many of them have hidden owners, and
+ * how many processes own them. */
+struct pv_counts {
+	size_t listening, established, other, hidden, processes;
+};
+
+/* Counts the sockets whose indices are listed in which (n of them), or,
+ * with which NULL, every socket that has not closed. */
+void snapshot_count(const struct pv_snapshot *s, const uint32_t *which, size_t n,
+		    struct pv_counts *out);
+
 /* "UDP over IPv6" for a PV_DUMP_* bit. */
 const char *snapshot_dump_name(unsigned bit);
 
