@@ -30,7 +30,7 @@ struct tracker {
 	struct track_entry *entries;
 	size_t nentries;
 	struct tombstone *tombs;
-	size_t ntombs;
+	size_t ntombs, tombs_cap;
 	double highlight;
 	bool started;
 };
@@ -80,7 +80,10 @@ static void tracker_bury(struct tracker *t, const struct pv_snapshot *prev, cons
 	struct tombstone *tb;
 	uint32_t i;
 
-	t->tombs = xreallocarray(t->tombs, t->ntombs + 1, sizeof(*t->tombs));
+	if (t->ntombs == t->tombs_cap) {
+		t->tombs_cap = t->tombs_cap ? t->tombs_cap * 2 : 64;
+		t->tombs = xreallocarray(t->tombs, t->tombs_cap, sizeof(*t->tombs));
+	}
 	tb = &t->tombs[t->ntombs++];
 	tb->rec = *k;
 	tb->rec.gone = true;
@@ -96,24 +99,27 @@ static void tracker_bury(struct tracker *t, const struct pv_snapshot *prev, cons
 	}
 }
 
-/* Finds the process (pid, start time) in s, or adds a copy of p. */
-static uint32_t tracker_process_in(struct pv_snapshot *s, const struct pv_process *p)
+/* Finds the process (pid, start time) in s through by_pid, or adds a copy
+ * of p (and indexes it). */
+static uint32_t tracker_process_in(struct pv_snapshot *s, struct u64map *by_pid,
+				   const struct pv_process *p)
 {
-	size_t i;
+	int inserted;
+	uint32_t *slot = u64map_put(by_pid, (uint64_t)p->pid, (uint32_t)s->nprocs, &inserted);
 	uint32_t idx;
 
-	for (i = 0; i < s->nprocs; i++)
-		if (s->procs[i].pid == p->pid && s->procs[i].start_time == p->start_time)
-			return (uint32_t)i;
+	if (!inserted && s->procs[*slot].start_time == p->start_time)
+		return *slot;
 	idx = snapshot_add_process(s);
 	s->procs[idx] = *p;
 	s->procs[idx].comm = arena_strdup(&s->arena, p->comm);
 	s->procs[idx].cmdline = arena_strndup(&s->arena, p->cmdline, p->cmdline_len);
+	*slot = idx;   /* a reused pid: the tombstone's process is the newer entry */
 	return idx;
 }
 
 /* Appends a tombstone to s as a gone socket owned by the same processes. */
-static void tracker_resurrect(struct pv_snapshot *s, const struct tombstone *tb)
+static void tracker_resurrect(struct pv_snapshot *s, struct u64map *by_pid, const struct tombstone *tb)
 {
 	struct pv_socket rec = tb->rec;
 	uint32_t i;
@@ -122,7 +128,7 @@ static void tracker_resurrect(struct pv_snapshot *s, const struct tombstone *tb)
 	rec.owner_count = tb->nowners;
 	s->owner_refs = xreallocarray(s->owner_refs, s->nrefs + tb->nowners + 1, sizeof(*s->owner_refs));
 	for (i = 0; i < tb->nowners; i++)
-		s->owner_refs[s->nrefs++] = tracker_process_in(s, &tb->owners[i]);
+		s->owner_refs[s->nrefs++] = tracker_process_in(s, by_pid, &tb->owners[i]);
 	snapshot_add_socket(s, &rec);
 }
 
@@ -179,8 +185,16 @@ void tracker_update(struct tracker *t, const struct pv_snapshot *prev, struct pv
 			tombstone_free(&t->tombs[i]);
 	}
 	t->ntombs = kept;
-	for (i = 0; i < t->ntombs; i++)
-		tracker_resurrect(cur, &t->tombs[i]);
+	if (t->ntombs) {
+		struct u64map by_pid;
+
+		u64map_init(&by_pid, cur->nprocs);
+		for (i = 0; i < cur->nprocs; i++)
+			u64map_put(&by_pid, (uint64_t)cur->procs[i].pid, (uint32_t)i, NULL);
+		for (i = 0; i < t->ntombs; i++)
+			tracker_resurrect(cur, &by_pid, &t->tombs[i]);
+		u64map_free(&by_pid);
+	}
 }
 
 enum change_mark tracker_mark(const struct tracker *t, const struct pv_socket *k, double now)

@@ -72,6 +72,7 @@ START_TEST(t_new_changed_gone)
 	/* The tombstone keeps its owner, found again in the new snapshot. */
 	ck_assert_uint_eq(tomb->owner_count, 1);
 	ck_assert_str_eq(snapshot_owner(&second, tomb, 0)->comm, "psql");
+	ck_assert_uint_eq(second.nprocs, first.nprocs);   /* reused, not copied */
 	ck_assert_int_eq(tracker_mark(t, find(&second, first.socks[0].cookie), 10.5), MARK_NONE);
 	ck_assert(tracker_next_expiry(t, 11) > 1.99 && tracker_next_expiry(t, 11) < 2.01);
 
@@ -102,6 +103,8 @@ START_TEST(t_tombstone_outlives_its_process)
 	ck_assert_uint_eq(tomb->owner_count, 2);
 	ck_assert_str_eq(snapshot_owner(&empty, tomb, 0)->comm, "nginx");
 	ck_assert_str_eq(snapshot_owner(&empty, tomb, 1)->cmdline, "nginx: master process /usr/sbin/nginx");
+	/* Each owner is copied once, however many tombstones it holds. */
+	ck_assert_uint_eq(empty.nprocs, first.nprocs);
 	snapshot_free(&empty);
 }
 END_TEST
