@@ -99,10 +99,7 @@ static int diag_data_cb(const struct nlmsghdr *nlh, void *data)
 	if (attrs.tb[INET_DIAG_INFO] && ctx->proto == IPPROTO_TCP)
 		diag_copy_tcp_info(&rec.tcp, attrs.tb[INET_DIAG_INFO]);
 
-	if (snapshot_add_socket(ctx->snap, &rec))
-		ctx->added++;
-	else
-		ctx->duplicates++;
+	snapshot_append_socket(ctx->snap, &rec);
 	return MNL_CB_OK;
 }
 
@@ -181,10 +178,18 @@ int diag_parse_buffer(const void *buf, size_t len, uint32_t seq, uint32_t portid
 	static mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
 		[NLMSG_DONE] = diag_done_cb, [NLMSG_ERROR] = diag_error_cb,
 	};
-	int ret;
+	size_t first = ctx->snap->nsocks, dropped;
+	int ret, saved_errno;
 
 	errno = 0;
 	ret = mnl_cb_run2(buf, valid, seq, portid, diag_data_cb, ctx, ctl, NLMSG_MIN_TYPE);
+	/* The buffer's records are checked against earlier ones in one batch,
+	 * whatever ended the run: those parsed before an error are real. */
+	saved_errno = errno;
+	dropped = snapshot_index_from(ctx->snap, first);
+	ctx->duplicates += (unsigned)dropped;
+	ctx->added += (unsigned)(ctx->snap->nsocks - first);
+	errno = saved_errno;
 	if (ret == MNL_CB_ERROR)
 		return -1;
 	if (ret == MNL_CB_STOP)

@@ -258,26 +258,32 @@ static size_t cache_assign(struct owner_cache *c, struct pv_snapshot *s)
 	size_t i, unresolved = 0, nrefs = 0;
 	/* cache slot -> snapshot process index, made on first use */
 	uint32_t *proc_index = xmalloc((c->nprocs ? c->nprocs : 1) * sizeof(uint32_t));
+	uint32_t *first_holder = xmalloc((s->nsocks ? s->nsocks : 1) * sizeof(uint32_t));
 
 	if (c->holders_stale)
 		cache_index_holders(c);
 	for (i = 0; i < c->nprocs; i++)
 		proc_index[i] = UINT32_MAX;
+	/* One look-up per socket, kept for the second pass. */
 	for (i = 0; i < s->nsocks; i++) {
-		const uint32_t *first = s->socks[i].inode ? u64map_get(&c->by_inode, s->socks[i].inode) : NULL;
+		const uint32_t *found;
 
-		for (const uint32_t *h = first ? &c->holders[*first] : NULL; h && *h != UINT32_MAX; h++)
+		if (i + U64MAP_PREFETCH_AHEAD < s->nsocks && s->socks[i + U64MAP_PREFETCH_AHEAD].inode)
+			u64map_prefetch(&c->by_inode, s->socks[i + U64MAP_PREFETCH_AHEAD].inode);
+		found = s->socks[i].inode ? u64map_get(&c->by_inode, s->socks[i].inode) : NULL;
+		first_holder[i] = found ? *found : UINT32_MAX;
+		for (const uint32_t *h = found ? &c->holders[*found] : NULL; h && *h != UINT32_MAX; h++)
 			nrefs++;
 	}
 	s->owner_refs = xreallocarray(s->owner_refs, nrefs ? nrefs : 1, sizeof(*s->owner_refs));
 	s->nrefs = 0;
 	for (i = 0; i < s->nsocks; i++) {
 		struct pv_socket *k = &s->socks[i];
-		const uint32_t *first = k->inode ? u64map_get(&c->by_inode, k->inode) : NULL;
+		const uint32_t *first = first_holder[i] != UINT32_MAX ? &c->holders[first_holder[i]] : NULL;
 
 		k->owner_count = 0;
 		k->owner_first = (uint32_t)s->nrefs;
-		for (const uint32_t *h = first ? &c->holders[*first] : NULL; h && *h != UINT32_MAX; h++) {
+		for (const uint32_t *h = first; h && *h != UINT32_MAX; h++) {
 			if (proc_index[*h] == UINT32_MAX) {
 				const struct cached_process *p = &c->procs[*h];
 				uint32_t idx = snapshot_add_process(s);
@@ -293,6 +299,7 @@ static size_t cache_assign(struct owner_cache *c, struct pv_snapshot *s)
 		unresolved += k->inode && !k->owner_count;
 	}
 	free(proc_index);
+	free(first_holder);
 	return unresolved;
 }
 

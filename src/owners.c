@@ -227,6 +227,8 @@ void owners_walk_finish(struct owners_walk *w, struct pv_snapshot *snap, struct 
 	u64map_init(&by_inode, snap->nsocks);
 	for (i = 0; i < snap->nsocks; i++) {
 		snap->socks[i].owner_count = 0;
+		if (i + U64MAP_PREFETCH_AHEAD < snap->nsocks)
+			u64map_prefetch(&by_inode, snap->socks[i + U64MAP_PREFETCH_AHEAD].inode);
 		if (snap->socks[i].inode)
 			u64map_put(&by_inode, snap->socks[i].inode, (uint32_t)i, NULL);
 	}
@@ -238,8 +240,12 @@ void owners_walk_finish(struct owners_walk *w, struct pv_snapshot *snap, struct 
 		const struct walker *wk = &w->walkers[i];
 
 		for (j = 0; j < wk->nheld; j++) {
-			const uint32_t *sock = u64map_get(&by_inode, wk->held[j].inode);
+			const uint32_t *sock;
 			uint32_t pi = wk->held[j].pid_index;
+
+			if (j + U64MAP_PREFETCH_AHEAD < wk->nheld)
+				u64map_prefetch(&by_inode, wk->held[j + U64MAP_PREFETCH_AHEAD].inode);
+			sock = u64map_get(&by_inode, wk->held[j].inode);
 
 			if (!sock)
 				continue;

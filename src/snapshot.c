@@ -39,21 +39,44 @@ void snapshot_free(struct pv_snapshot *s)
 	memset(s, 0, sizeof(*s));
 }
 
-bool snapshot_add_socket(struct pv_snapshot *s, const struct pv_socket *rec)
+void snapshot_append_socket(struct pv_snapshot *s, const struct pv_socket *rec)
 {
-	int inserted = 1;
-
-	/* Cookie 0 would be a kernel without cookies: keep every such record. */
-	if (rec->cookie)
-		u64map_put(&s->by_cookie, rec->cookie, (uint32_t)s->nsocks, &inserted);
-	if (!inserted)
-		return false;
 	if (s->nsocks == s->socks_cap) {
 		s->socks_cap = s->socks_cap ? s->socks_cap * 2 : 256;
 		s->socks = xreallocarray(s->socks, s->socks_cap, sizeof(*s->socks));
 	}
 	s->socks[s->nsocks++] = *rec;
-	return true;
+}
+
+size_t snapshot_index_from(struct pv_snapshot *s, size_t first)
+{
+	size_t i, kept = first, n = s->nsocks;
+
+	u64map_reserve(&s->by_cookie, s->by_cookie.count + (n - first));
+	for (i = first; i < n; i++) {
+		const struct pv_socket *k = &s->socks[i];
+		int inserted = 1;
+
+		if (i + U64MAP_PREFETCH_AHEAD < n)
+			u64map_prefetch(&s->by_cookie, s->socks[i + U64MAP_PREFETCH_AHEAD].cookie);
+		/* Cookie 0 would be a kernel without cookies: keep every such
+		 * record. */
+		if (k->cookie)
+			u64map_put(&s->by_cookie, k->cookie, (uint32_t)kept, &inserted);
+		if (!inserted)
+			continue;
+		if (kept != i)
+			s->socks[kept] = *k;
+		kept++;
+	}
+	s->nsocks = kept;
+	return n - kept;
+}
+
+bool snapshot_add_socket(struct pv_snapshot *s, const struct pv_socket *rec)
+{
+	snapshot_append_socket(s, rec);
+	return snapshot_index_from(s, s->nsocks - 1) == 0;
 }
 
 uint32_t snapshot_add_process(struct pv_snapshot *s)

@@ -104,6 +104,11 @@ void snapshot_free(struct pv_snapshot *s);
 /* Adds a copy of rec unless a socket with the same cookie is present (dumps
  * are not atomic and may repeat a socket). Returns true when added. */
 bool snapshot_add_socket(struct pv_snapshot *s, const struct pv_socket *rec);
+/* The same for a batch, faster: append records unchecked, then index the
+ * ones from first on, which drops those whose cookie is already present
+ * (keeping the first) and returns how many it dropped. */
+void snapshot_append_socket(struct pv_snapshot *s, const struct pv_socket *rec);
+size_t snapshot_index_from(struct pv_snapshot *s, size_t first);
 /* Appends a zeroed process record and returns its index. */
 uint32_t snapshot_add_process(struct pv_snapshot *s);
 

@@ -7,22 +7,9 @@
 
 #include "xalloc.h"
 
-/* A 64-bit finaliser (from splitmix64): inodes and cookies are sequential,
- * so the low bits alone would cluster badly under linear probing. */
-static size_t u64map_hash(uint64_t k)
-{
-	k ^= k >> 30;
-	k *= 0xbf58476d1ce4e5b9ULL;
-	k ^= k >> 27;
-	k *= 0x94d049bb133111ebULL;
-	k ^= k >> 31;
-	return (size_t)k;
-}
-
 static void u64map_alloc(struct u64map *m, size_t capacity)
 {
-	m->keys = xcalloc(capacity, sizeof(*m->keys));
-	m->values = xcalloc(capacity, sizeof(*m->values));
+	m->slots = xcalloc(capacity, sizeof(*m->slots));
 	m->mask = capacity - 1;
 	m->count = 0;
 }
@@ -38,14 +25,13 @@ void u64map_init(struct u64map *m, size_t expected)
 
 void u64map_free(struct u64map *m)
 {
-	free(m->keys);
-	free(m->values);
+	free(m->slots);
 	memset(m, 0, sizeof(*m));
 }
 
 void u64map_clear(struct u64map *m)
 {
-	memset(m->keys, 0, (m->mask + 1) * sizeof(*m->keys));
+	memset(m->slots, 0, (m->mask + 1) * sizeof(*m->slots));
 	m->count = 0;
 }
 
@@ -56,10 +42,16 @@ static void u64map_grow(struct u64map *m)
 
 	u64map_alloc(&bigger, (m->mask + 1) * 2);
 	for (i = 0; i <= m->mask; i++)
-		if (m->keys[i])
-			u64map_put(&bigger, m->keys[i], m->values[i], NULL);
+		if (m->slots[i].key)
+			u64map_put(&bigger, m->slots[i].key, m->slots[i].value, NULL);
 	u64map_free(m);
 	*m = bigger;
+}
+
+void u64map_reserve(struct u64map *m, size_t count)
+{
+	while (count * 4 > (m->mask + 1) * 3)
+		u64map_grow(m);
 }
 
 uint32_t *u64map_put(struct u64map *m, uint64_t key, uint32_t value, int *inserted)
@@ -68,29 +60,29 @@ uint32_t *u64map_put(struct u64map *m, uint64_t key, uint32_t value, int *insert
 
 	if ((m->count + 1) * 4 > (m->mask + 1) * 3)
 		u64map_grow(m);
-	for (i = u64map_hash(key) & m->mask; m->keys[i]; i = (i + 1) & m->mask) {
-		if (m->keys[i] == key) {
+	for (i = u64map_hash(key) & m->mask; m->slots[i].key; i = (i + 1) & m->mask) {
+		if (m->slots[i].key == key) {
 			if (inserted)
 				*inserted = 0;
-			return &m->values[i];
+			return &m->slots[i].value;
 		}
 	}
-	m->keys[i] = key;
-	m->values[i] = value;
+	m->slots[i].key = key;
+	m->slots[i].value = value;
 	m->count++;
 	if (inserted)
 		*inserted = 1;
-	return &m->values[i];
+	return &m->slots[i].value;
 }
 
 uint32_t *u64map_get(const struct u64map *m, uint64_t key)
 {
 	size_t i;
 
-	if (!key || !m->keys)
+	if (!key || !m->slots)
 		return NULL;
-	for (i = u64map_hash(key) & m->mask; m->keys[i]; i = (i + 1) & m->mask)
-		if (m->keys[i] == key)
-			return &m->values[i];
+	for (i = u64map_hash(key) & m->mask; m->slots[i].key; i = (i + 1) & m->mask)
+		if (m->slots[i].key == key)
+			return &m->slots[i].value;
 	return NULL;
 }

@@ -142,7 +142,39 @@ START_TEST(t_kernel_mask_changes_are_not_events)
 }
 END_TEST
 
+/* The kernel usually dumps in the same order, and the tracker tries the
+ * next socket of the last snapshot first; any other order must give the
+ * same answers. */
+START_TEST(t_reordered_dump_matches_by_cookie)
+{
+	struct pv_snapshot reversed;
+	uint64_t changed_cookie = first.socks[2].cookie;
+	size_t i, n = first.nsocks;
+
+	tracker_update(t, NULL, &first, 0, 3);
+	snapshot_init(&reversed);
+	for (i = n; i-- > 1;)          /* socket 0 closes */
+		snapshot_add_socket(&reversed, &first.socks[i]);
+	for (i = 0; i < reversed.nsocks; i++) {
+		reversed.socks[i].owner_count = 0;
+		if (reversed.socks[i].cookie == changed_cookie)
+			reversed.socks[i].state = PV_STATE_FIN_WAIT1;
+	}
+	tracker_update(t, &first, &reversed, 1, 3);
+	ck_assert_uint_eq(reversed.nsocks, n);      /* n - 1 live and one tombstone */
+	for (i = 0; i < n - 1; i++) {
+		enum change_mark want = reversed.socks[i].cookie == changed_cookie ? MARK_CHANGED : MARK_NONE;
+
+		ck_assert_int_eq(tracker_mark(t, &reversed.socks[i], 1.5), want);
+	}
+	ck_assert(reversed.socks[n - 1].gone);
+	ck_assert_uint_eq(reversed.socks[n - 1].cookie, first.socks[0].cookie);
+	snapshot_free(&reversed);
+}
+END_TEST
+
 CHECK_SUITE_WITH_FIXTURE("tracker", setup, teardown,
+	t_reordered_dump_matches_by_cookie,
 	t_first_snapshot_marks_nothing,
 	t_new_changed_gone,
 	t_tombstone_outlives_its_process,
