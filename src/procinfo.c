@@ -181,6 +181,8 @@ int procinfo_read(int procfd, const char *pid_name, struct pv_process *pr, struc
 		free(text);
 	} else {
 		pr->cmdline = arena_strdup(arena, "");
+		pr->cmdline_len = 0;
+		pr->cmdline_truncated = false;
 	}
 	return 0;
 }
