@@ -122,7 +122,13 @@ void json_append_escaped(struct strbuf *out, const char *s, size_t len)
 		n = utf8_decode(p, (size_t)(end - p), &cp);
 		if (n == 0) {
 			json_append_u(out, *p++);
-		} else if (cp == 0x2028 || cp == 0x2029) {
+		} else if (utf8_is_c1(cp)) {
+			/* A terminal printing the JSON could act on a C1 control;
+			 * written byte by byte, as invalid bytes are, it stays exact
+			 * for readers that take \u0080-\u00ff escapes as bytes. */
+			for (; n > 0; n--)
+				json_append_u(out, *p++);
+		} else if (cp == 0x2028 || cp == 0x2029 || utf8_is_invisible(cp)) {
 			json_append_u(out, (unsigned)cp);
 			p += n;
 		} else {

@@ -9,16 +9,6 @@
 
 #include "utf8.h"
 
-/* Invisible characters that reorder or hide text: bidi controls, zero-width
- * joiners and spaces, word joiners, the BOM. They render as nothing, or as
- * something else, so a name could pretend to be another one. */
-static bool sanitize_is_format_char(uint32_t cp)
-{
-	return (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
-	       (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) ||
-	       cp == 0x061c || cp == 0xfeff || cp == 0x00ad || cp == 0x180e;
-}
-
 static void sanitize_escape_byte(struct strbuf *sb, unsigned char c)
 {
 	switch (c) {
@@ -56,7 +46,7 @@ size_t sanitize_append(struct strbuf *sb, const char *s, size_t len, bool utf8)
 			p++;
 			continue;
 		}
-		w = (cp >= 0x80 && cp < 0xa0) || sanitize_is_format_char(cp) ? -1 : wcwidth((wchar_t)cp);
+		w = utf8_is_c1(cp) || utf8_is_invisible(cp) ? -1 : wcwidth((wchar_t)cp);
 		if (w < 0) {
 			if (cp > 0xffff)
 				strbuf_printf(sb, "\\U%08x", (unsigned)cp);

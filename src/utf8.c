@@ -32,3 +32,10 @@ size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 	*cp = c;
 	return n;
 }
+
+bool utf8_is_invisible(uint32_t cp)
+{
+	return (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) ||
+	       cp == 0x061c || cp == 0xfeff || cp == 0x00ad || cp == 0x180e;
+}

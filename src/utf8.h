@@ -2,6 +2,7 @@
 #ifndef PV_UTF8_H
 #define PV_UTF8_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -9,5 +10,16 @@
  * of bytes it takes and stores it in *cp, or returns 0 when the bytes are
  * not valid UTF-8 (overlong, surrogate, beyond U+10FFFF, cut short). */
 size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
+
+/* Invisible characters that reorder or hide text: bidi controls, zero-width
+ * joiners and spaces, word joiners, the BOM, the soft hyphen. They render as
+ * nothing, or as something else, so a name could pretend to be another. */
+bool utf8_is_invisible(uint32_t cp);
+
+/* C1 control characters (U+0080-U+009F): terminals may act on them. */
+static inline bool utf8_is_c1(uint32_t cp)
+{
+	return cp >= 0x80 && cp < 0xa0;
+}
 
 #endif

@@ -33,6 +33,13 @@ START_TEST(t_escapes)
 	/* Valid UTF-8 passes untouched; U+2028 is escaped for JavaScript. */
 	ck_escape("caf\xc3\xa9 \xe6\x95\xb0 \xf0\x9f\x98\x80", "\"caf\xc3\xa9 \xe6\x95\xb0 \xf0\x9f\x98\x80\"");
 	ck_escape("\xe2\x80\xa8", "\"\\u2028\"");
+	/* Invisible reordering characters are escaped as their code point: a
+	 * decoder gets them back exactly, a terminal shows them. */
+	ck_escape("a\xe2\x80\xae" "b", "\"a\\u202eb\"");
+	ck_escape("\xe2\x81\xa6\xe2\x80\x8b\xd8\x9c\xef\xbb\xbf", "\"\\u2066\\u200b\\u061c\\ufeff\"");
+	/* A C1 control, valid UTF-8, is written byte by byte as invalid bytes
+	 * are: no terminal acts on it, and the bytes stay exact. */
+	ck_escape("c1\xc2\x9b" "31m", "\"c1\\u00c2\\u009b31m\"");
 	/* Each invalid byte becomes \u00XX of its value. */
 	ck_escape("bad\xff\xfe", "\"bad\\u00ff\\u00fe\"");
 	ck_escape("\xc3(", "\"\\u00c3(\"");

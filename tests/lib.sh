@@ -102,3 +102,34 @@ finish() {
 	echo "$CHECKS passed, $FAILURES failed"
 	[ "$FAILURES" -eq 0 ]
 }
+
+# Process names of every class the sanitiser escapes, each with what the
+# screen and the text output must show instead (ASCII, fixed strings). All
+# fit the kernel's 15 bytes. The last one is wide CJK, shown as it is.
+HOSTILE_NAMES=(
+	$'\e[2J\e]0;pw\a'
+	$'t\tb\nn\bs\x7f'
+	$'c1\xc2\x9b31m'
+	$'bi\u202ed\u2066i\u2069'
+	$'zw\u200b\u200e\u061c\ufeff'
+	$'bad\xff\xc3x'
+	$'\u6570\u636e\u5e93'
+)
+HOSTILE_SHOWN=(
+	'\x1b[2J\x1b]0;pw\x07'
+	't\tb\nn\x08s\x7f'
+	'c1\u009b31m'
+	'bi\u202ed\u2066i\u2069'
+	'zw\u200b\u200e\u061c\ufeff'
+	'bad\xff\xc3x'
+	$'\u6570\u636e\u5e93'
+)
+
+# start_hostile_helpers PORT: one listener per hostile name, on PORT,
+# PORT+1, ...; helper i is called hostileI.
+start_hostile_helpers() {
+	local i
+	for i in "${!HOSTILE_NAMES[@]}"; do
+		helper "hostile$i" name "${HOSTILE_NAMES[$i]}" listen tcp 127.0.0.1 $(($1 + i))
+	done
+}
