@@ -195,6 +195,27 @@ for sig in HUP INT; do
 	check "after SIG$sig the screen is the shell's again" screen_lacks '\?help'
 done
 
+# A kill the kernel refuses is reported, and nothing happens: an ordinary
+# user given the capabilities that reveal owners (as the README's setcap
+# line does) sees root's postgres but may not signal it.
+if command -v setpriv >/dev/null; then
+	PORTVIEW="setpriv --reuid=65534 --regid=65534 --clear-groups \
+		--inh-caps=+dac_read_search,+sys_ptrace --ambient-caps=+dac_read_search,+sys_ptrace \
+		$PORTVIEW" start_dashboard -d 0.5
+	check "with read capabilities an ordinary user sees root's owners" \
+		wait_for 3 screen_has "postgres  pid $(helper_pid db)  user root"
+	keys / C-u
+	keys -l 'proc:postgres'
+	keys Enter Home k
+	check "k offers to signal root's process" screen_has "postgres \(pid $(helper_pid db), user root\)"
+	keys Enter y
+	check "the refusal is reported with its reason" \
+		wait_for 3 screen_has "cannot send SIGTERM to postgres .*: Operation not permitted"
+	check "the refused process lives on" kill -0 "$(helper_pid db)"
+	check "the dashboard goes on after the refusal" screen_has '^portview .*listening [0-9]+'
+	keys q
+fi
+
 # Colours: on by default, off with --no-color, markers always.
 start_dashboard --no-color
 check "--no-color draws no colour" bash -c "! tmux -L $TMUX_SOCKET capture-pane -e -p -t pv | grep -q $'\e\\[3[1-6]m'"
