@@ -10,6 +10,8 @@
  *     noaccept                  leave connections in the accept queue
  *     fork                      fork a child holding every socket too
  *     pad ARG                   ignored: makes the command line long
+ *     udpmany N                 N UDP sockets on 127.0.0.1, ephemeral ports,
+ *                               not reported one by one
  *
  * It prints one line per socket ("sock tcp 127.0.0.1 8080 <inode>"), then
  * "ready PID [CHILDPID]", then accepts connections on its listeners until
@@ -25,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -102,6 +105,19 @@ static void hold(int fd)
 		held[nheld++] = fd;
 }
 
+/* Opens n UDP sockets and keeps them open until exit: enough sockets to
+ * make the dashboard's next refresh need memory. */
+static void open_many_udp(int n)
+{
+	struct rlimit r = { (rlim_t)n + 64, (rlim_t)n + 64 };
+	int k;
+
+	if (setrlimit(RLIMIT_NOFILE, &r) < 0)
+		die("setrlimit");
+	for (k = 0; k < n; k++)
+		open_bound(SOCK_DGRAM, "127.0.0.1", "0", -1);
+}
+
 static void accept_pending(int lfd)
 {
 	int c = accept(lfd, NULL, NULL);
@@ -153,6 +169,8 @@ int main(int argc, char **argv)
 			report(fd, tcp ? "tcp" : "udp");
 		} else if (!strcmp(a, "pad") && i + 1 < argc) {
 			i++;
+		} else if (!strcmp(a, "udpmany") && i + 1 < argc) {
+			open_many_udp(atoi(argv[++i]));
 		} else if (!strcmp(a, "noaccept")) {
 			accepting = 0;
 		} else if (!strcmp(a, "fork")) {

@@ -216,6 +216,23 @@ if command -v setpriv >/dev/null; then
 	keys q
 fi
 
+# Out of memory: the abort gives the terminal back first and says why. One
+# malloc arena makes every allocation need new address space, which the
+# limit set once the dashboard runs then refuses; 15,000 new sockets make
+# the next refresh allocate. (AddressSanitizer's allocator has its own
+# way out of memory, so that build skips this; no core file is left.)
+if command -v prlimit >/dev/null && ! ldd "$PORTVIEW" | grep -q libasan; then
+	PORTVIEW="ulimit -c 0; MALLOC_ARENA_MAX=1 $PORTVIEW" start_dashboard -d 0.3
+	pv_pid=$(pgrep -P "$(tm list-panes -t pv -F '#{pane_pid}')" -x portview)
+	vm_kib=$(awk '/VmSize/ { print $2 }' "/proc/$pv_pid/status")
+	prlimit --pid "$pv_pid" --as=$(((vm_kib + 1024) * 1024))
+	helper many name many udpmany 15000
+	check "out of memory, the dashboard says so" wait_for 5 screen_has '^portview: out of memory'
+	check "out of memory, it aborts" screen_has '^EXIT=134'
+	check "out of memory, the screen is the shell's again" screen_lacks '\?help'
+	kill "$(helper_pid many)"
+fi
+
 # Colours: on by default, off with --no-color, markers always.
 start_dashboard --no-color
 check "--no-color draws no colour" bash -c "! tmux -L $TMUX_SOCKET capture-pane -e -p -t pv | grep -q $'\e\\[3[1-6]m'"
