@@ -29,6 +29,34 @@ void snapshot_init(struct pv_snapshot *s)
 	snapshot_init_sized(s, 0);
 }
 
+void snapshot_recycle(struct pv_snapshot *s, size_t expected)
+{
+	struct pv_snapshot old = *s;
+	size_t want = expected > 256 ? expected : 256;
+
+	arena_free(&old.arena);
+	memset(s, 0, sizeof(*s));
+	s->kernel_mask = ~0ull;
+	s->socks = old.socks;
+	s->socks_cap = old.socks_cap;
+	s->procs = old.procs;
+	s->procs_cap = old.procs_cap;
+	s->owner_refs = old.owner_refs;
+	/* The map is kept while it is the size u64map_init would choose or up
+	 * to four times more: a shrinking host gets a smaller one. */
+	if (old.by_cookie.slots && old.by_cookie.mask + 1 >= want * 2 && old.by_cookie.mask + 1 <= want * 8) {
+		s->by_cookie = old.by_cookie;
+		u64map_clear(&s->by_cookie);
+	} else {
+		u64map_free(&old.by_cookie);
+		u64map_init(&s->by_cookie, want);
+	}
+	if (s->socks_cap < expected + expected / 8) {
+		s->socks_cap = expected + expected / 8;
+		s->socks = xreallocarray(s->socks, s->socks_cap, sizeof(*s->socks));
+	}
+}
+
 void snapshot_free(struct pv_snapshot *s)
 {
 	free(s->socks);

@@ -100,6 +100,9 @@ void snapshot_init(struct pv_snapshot *s);
  * passes the last count and its maps never regrow. */
 void snapshot_init_sized(struct pv_snapshot *s, size_t expected);
 void snapshot_free(struct pv_snapshot *s);
+/* Empties s for another collection of about expected sockets, keeping its
+ * arrays and map: a dashboard refresh then allocates almost nothing. */
+void snapshot_recycle(struct pv_snapshot *s, size_t expected);
 
 /* Adds a copy of rec unless a socket with the same cookie is present (dumps
  * are not atomic and may repeat a socket). Returns true when added. */
