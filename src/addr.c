@@ -119,3 +119,9 @@ bool addr_in_prefix(const struct pv_addr *a, const struct pv_addr *net, int pref
 	}
 	return true;
 }
+
+bool addr_is_wildcard_or_equal(const struct pv_addr *listener, const struct pv_addr *a)
+{
+	return addr_is_wildcard(listener) ||
+	       (listener->family == a->family && memcmp(listener->bytes, a->bytes, sizeof(a->bytes)) == 0);
+}

@@ -22,6 +22,9 @@ char *addr_format(const struct pv_addr *a, char *buf, size_t size);
 char *endpoint_format(const struct pv_endpoint *e, char *buf, size_t size);
 /* True for 0.0.0.0 and ::. */
 bool addr_is_wildcard(const struct pv_addr *a);
+/* True when a listener bound to listener receives connections to a: it is
+ * the wildcard or the same address. */
+bool addr_is_wildcard_or_equal(const struct pv_addr *listener, const struct pv_addr *a);
 /* Parses "ADDR" or "ADDR/PREFIX" of len bytes (IPv6 may be bracketed).
  * On success fills out and *prefix (the full length when absent) and returns
  * 0; returns -1 when the text is not an address or the prefix is out of range. */

@@ -11,6 +11,7 @@
 #include "diag.h"
 #include "owner_cache.h"
 #include "owners.h"
+#include "relations.h"
 #include "users.h"
 #include "xalloc.h"
 
@@ -65,14 +66,16 @@ void collector_close(struct collector *c)
 	free(c);
 }
 
-int collector_run(struct collector *c, uint64_t kernel_mask, struct pv_snapshot *snap,
+int collector_run(struct collector *c, uint64_t kernel_mask, bool want_info, struct pv_snapshot *snap,
 		  char *err, size_t errsize)
 {
 	struct owners_stats stats;
-
 	struct owners_walk *walk = NULL;
+	struct timespec mono;
 
 	clock_gettime(CLOCK_REALTIME, &snap->taken);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	snap->monotonic_taken = (double)mono.tv_sec + (double)mono.tv_nsec / 1e9;
 	snap->boot_time = c->boot_time;
 	snap->clock_ticks = c->clock_ticks > 0 ? c->clock_ticks : 100;
 	snap->kernel_mask = kernel_mask;
@@ -80,23 +83,20 @@ int collector_run(struct collector *c, uint64_t kernel_mask, struct pv_snapshot 
 	 * threads while this one dumps. */
 	if (!c->cache)
 		walk = owners_walk_start("/proc");
-	if (diag_collect(c->diag, kernel_mask, false, snap, err, errsize) < 0) {
+	if (diag_collect(c->diag, kernel_mask, want_info, snap, err, errsize) < 0) {
 		if (walk)
 			owners_walk_finish(walk, snap, c->users, &stats);
 		return -1;
 	}
 	if (c->cache) {
-		struct timespec mono;
-
-		clock_gettime(CLOCK_MONOTONIC, &mono);
-		if (owner_cache_collect(c->cache, snap, "/proc", c->users,
-					(double)mono.tv_sec + (double)mono.tv_nsec / 1e9, &stats) < 0)
+		if (owner_cache_collect(c->cache, snap, "/proc", c->users, snap->monotonic_taken, &stats) < 0)
 			snap->incomplete = true;
 	} else if (walk) {
 		owners_walk_finish(walk, snap, c->users, &stats);
 	} else {
 		snap->incomplete = true;   /* /proc could not be read */
 	}
+	relations_compute(snap);
 	return 0;
 }
 

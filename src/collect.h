@@ -17,10 +17,12 @@ struct collector;
 struct collector *collector_open(bool incremental, char *err, size_t errsize);
 void collector_close(struct collector *c);
 
-/* Fills snap (initialised, empty) with the sockets kernel_mask allows and
- * their owners. Returns 0, or -1 with a message in err when no dump could
- * be made; partial failures are flagged in the snapshot. */
-int collector_run(struct collector *c, uint64_t kernel_mask, struct pv_snapshot *snap,
+/* Fills snap (initialised, empty) with the sockets kernel_mask allows,
+ * their owners and their relations (relations.h); with want_info, TCP
+ * sockets carry tcp_info too, which costs the kernel more per socket.
+ * Returns 0, or -1 with a message in err when no dump could be made;
+ * partial failures are flagged in the snapshot. */
+int collector_run(struct collector *c, uint64_t kernel_mask, bool want_info, struct pv_snapshot *snap,
 		  char *err, size_t errsize);
 
 /* The host name, or "?" when it cannot be had. */

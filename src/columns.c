@@ -65,18 +65,68 @@ static size_t fmt_u32(struct strbuf *sb, uint32_t v)
 	return sb->len - before;
 }
 
+static bool is_tcp_listener(const struct pv_socket *k)
+{
+	return k->proto == IPPROTO_TCP && socket_is_listener(k);
+}
+
+/* A TCP listener's receive queue is its accept queue, shown against the
+ * backlog ("12/128"); its send queue holds nothing, so that cell counts
+ * the handshakes under way instead ("syn 3"). */
 static size_t fmt_recvq(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
 			struct strbuf *sb)
 {
+	size_t before = sb->len;
+
 	(void)s; (void)utf8;
-	return fmt_u32(sb, k->rqueue);
+	if (!is_tcp_listener(k))
+		return fmt_u32(sb, k->rqueue);
+	strbuf_printf(sb, "%u/%u", k->rqueue, k->wqueue);
+	return sb->len - before;
 }
 
 static size_t fmt_sendq(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
 			struct strbuf *sb)
 {
+	size_t before = sb->len;
+
 	(void)s; (void)utf8;
-	return fmt_u32(sb, k->wqueue);
+	if (!is_tcp_listener(k))
+		return fmt_u32(sb, k->wqueue);
+	strbuf_printf(sb, "syn %u", k->syn_recv);
+	return sb->len - before;
+}
+
+size_t column_format_rate(struct strbuf *sb, double bytes_per_second)
+{
+	static const char units[] = "KMGT";
+	size_t before = sb->len;
+	double v = bytes_per_second;
+	int u = -1;
+
+	while (v >= 1000 && u < 3) {
+		v /= 1024;
+		u++;
+	}
+	if (u < 0)
+		strbuf_printf(sb, "%.0f", v);
+	else
+		strbuf_printf(sb, v < 10 ? "%.1f%c" : "%.0f%c", v, units[u]);
+	return sb->len - before;
+}
+
+static size_t fmt_rate_in(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
+			  struct strbuf *sb)
+{
+	(void)s; (void)utf8;
+	return k->has_rate ? column_format_rate(sb, k->rate_in) : put(sb, "-");
+}
+
+static size_t fmt_rate_out(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
+			   struct strbuf *sb)
+{
+	(void)s; (void)utf8;
+	return k->has_rate ? column_format_rate(sb, k->rate_out) : put(sb, "-");
 }
 
 size_t column_format_user(struct strbuf *sb, const char *user, uint32_t uid, bool utf8)
@@ -93,8 +143,8 @@ static size_t fmt_user(const struct pv_snapshot *s, const struct pv_socket *k, b
 	return column_format_user(sb, k->user, k->uid, utf8);
 }
 
-size_t column_format_owners(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
-			    struct strbuf *sb)
+static size_t format_owner_list(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
+				struct strbuf *sb)
 {
 	size_t width = 0, before;
 	uint32_t i;
@@ -129,6 +179,24 @@ size_t column_format_owners(const struct pv_snapshot *s, const struct pv_socket 
 	return width;
 }
 
+size_t column_format_owners(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
+			    struct strbuf *sb)
+{
+	size_t width = format_owner_list(s, k, utf8, sb);
+	const struct pv_socket *p;
+
+	if (!k->has_peer || k->peer >= s->nsocks)
+		return width;
+	/* The other end of a connection made on this host: the client points
+	 * at the server, the server's side points back. An end no process
+	 * holds (not yet accepted, or closed) adds nothing. */
+	p = &s->socks[k->peer];
+	if (p->owner_count == 0 && p->owner_status != PV_OWNER_HIDDEN)
+		return width;
+	width += put(sb, k->accepted ? " <- " : p->accepted ? " -> " : " <-> ");
+	return width + format_owner_list(s, p, utf8, sb);
+}
+
 static const char *plural(uint32_t n, const char *one, const char *many)
 {
 	return n == 1 ? one : many;
@@ -138,6 +206,20 @@ static void group_counts(struct strbuf *sb, const struct pv_group *g)
 {
 	strbuf_printf(sb, "%u listening, %u %s", g->listeners, g->connections,
 		      plural(g->connections, "connection", "connections"));
+}
+
+/* What a group moves and what is wrong in it, after its counts. */
+static void group_traffic(struct strbuf *sb, const struct pv_group *g)
+{
+	if (g->has_rate) {
+		strbuf_puts(sb, "  in ");
+		column_format_rate(sb, g->rate_in);
+		strbuf_puts(sb, "/s out ");
+		column_format_rate(sb, g->rate_out);
+		strbuf_puts(sb, "/s");
+	}
+	if (g->flagged)
+		strbuf_printf(sb, "  ! %u flagged", g->flagged);
 }
 
 void column_format_group(const struct pv_snapshot *s, const struct pv_group *g, bool utf8,
@@ -154,15 +236,18 @@ void column_format_group(const struct pv_snapshot *s, const struct pv_group *g, 
 		group_counts(sb, g);
 		if (g->listeners == 0)
 			strbuf_puts(sb, " (client)");
+		group_traffic(sb, g);
 		break;
 	}
 	case GK_HIDDEN:
 		strbuf_printf(sb, "(owner hidden)  uid %u  ", g->uid);
 		group_counts(sb, g);
+		group_traffic(sb, g);
 		break;
 	case GK_NOPROC:
 		strbuf_puts(sb, "(no process)  ");
 		group_counts(sb, g);
+		group_traffic(sb, g);
 		break;
 	case GK_PORT: {
 		const struct pv_socket *l = &s->socks[g->first_socket];
@@ -172,7 +257,8 @@ void column_format_group(const struct pv_snapshot *s, const struct pv_group *g, 
 		strbuf_puts(sb, "  ");
 		group_counts(sb, g);
 		if (g->proto == IPPROTO_TCP)
-			strbuf_printf(sb, "  accept %u/%u", g->accept_queue, g->backlog);
+			strbuf_printf(sb, "  accept %u/%u  syn %u", g->accept_queue, g->backlog, g->syn_recv);
+		group_traffic(sb, g);
 		break;
 	}
 	case GK_REMOTE: {
@@ -180,6 +266,7 @@ void column_format_group(const struct pv_snapshot *s, const struct pv_group *g, 
 
 		strbuf_printf(sb, "remote %s  %u %s", endpoint_format(&g->remote, buf, sizeof(buf)),
 			      g->connections, plural(g->connections, "socket", "sockets"));
+		group_traffic(sb, g);
 		break;
 	}
 	}
@@ -216,6 +303,8 @@ const struct column columns[COL_COUNT] = {
 	[COL_REMOTE] = { "REMOTE", false, 1, fmt_remote },
 	[COL_RECVQ] = { "RECV-Q", true, 5, fmt_recvq },
 	[COL_SENDQ] = { "SEND-Q", true, 6, fmt_sendq },
+	[COL_RATE_IN] = { "IN/s", true, 7, fmt_rate_in, true },
+	[COL_RATE_OUT] = { "OUT/s", true, 7, fmt_rate_out, true },
 	[COL_USER] = { "USER", false, 4, fmt_user },
 	[COL_PROCESS] = { "PROCESS", false, 0, column_format_owners },
 };

@@ -13,7 +13,7 @@
 
 enum column_id {
 	COL_PROTO, COL_STATE, COL_LOCAL, COL_REMOTE, COL_RECVQ, COL_SENDQ,
-	COL_USER, COL_PROCESS, COL_COUNT,
+	COL_RATE_IN, COL_RATE_OUT, COL_USER, COL_PROCESS, COL_COUNT,
 };
 
 /* Writes the cell of k into sb; returns its display width. */
@@ -25,18 +25,25 @@ struct column {
 	bool right_align;
 	unsigned priority;       /* lower survives longer on narrow screens */
 	column_formatter format;
+	bool needs_rates;        /* shown only where rates were measured */
 };
 
 extern const struct column columns[COL_COUNT];
 
 /* Writes the owners of k as "nginx 100,101, sh 7" (names sanitised), or
- * "(hidden)" / "-" when it has none; returns the display width. */
+ * "(hidden)" / "-" when it has none, then, for a connection whose other
+ * end is on this host, that end's owners: "psql 4211 -> postgres 812" from
+ * the client, "postgres 812 <- psql 4211" from the server. Returns the
+ * display width. */
 size_t column_format_owners(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
 			    struct strbuf *sb);
 
 /* Writes a user name (sanitised), or the uid when it has none; returns the
  * display width. */
 size_t column_format_user(struct strbuf *sb, const char *user, uint32_t uid, bool utf8);
+
+/* Writes bytes a second as "0", "512", "1.5K", "38M"; returns the width. */
+size_t column_format_rate(struct strbuf *sb, double bytes_per_second);
 
 struct pv_group;
 

@@ -22,7 +22,9 @@
 #include <sys/timerfd.h>
 
 #include "collect.h"
+#include "columns.h"
 #include "detail.h"
+#include "health.h"
 #include "keys.h"
 #include "procinfo.h"
 #include "sanitize.h"
@@ -47,6 +49,7 @@ struct dash {
 	int cur;                     /* index of the snapshot shown */
 	bool have_snapshot;
 	struct tracker *tracker;
+	struct health *health;       /* rates and flags across refreshes */
 	struct view_state view;
 	struct screen_layout layout;
 
@@ -155,24 +158,33 @@ static int dash_next_slot(const struct dash *d)
 	return d->have_snapshot ? 1 - d->cur : d->cur;
 }
 
+/* Rates change every refresh, so rows sorted by them are always rebuilt. */
+static bool dash_sorted_by_rate(const struct dash *d)
+{
+	return d->view.order.column == COL_RATE_IN || d->view.order.column == COL_RATE_OUT;
+}
+
 /* Folds the freshly collected spare snapshot in: changes, then rows. */
 static void dash_collected(struct dash *d)
 {
 	int next = dash_next_slot(d);
 	struct pv_snapshot *s = &d->snaps[next];
+	double now;
 
 	if (d->worker_status < 0) {
 		/* Keep showing the last good snapshot. */
 		dash_status(d, true, "refresh failed: %s", d->worker_err);
 		return;
 	}
-	tracker_update(d->tracker, d->have_snapshot ? &d->snaps[d->cur] : NULL, s, monotonic_now(),
-		       d->highlight);
+	now = monotonic_now();
+	health_update(d->health, d->have_snapshot ? &d->snaps[d->cur] : NULL, s, s->monotonic_taken);
+	tracker_update(d->tracker, d->have_snapshot ? &d->snaps[d->cur] : NULL, s, now, d->highlight);
 	/* An unchanged host keeps its rows: sorting tens of thousands of
 	 * sockets every second is most of an idle dashboard's cost. The rows
 	 * move to the new snapshot now, before the old one can be reused for
 	 * the next collection. */
-	if (d->have_snapshot && d->view.snap == &d->snaps[d->cur] && snapshot_same_rows(&d->snaps[d->cur], s))
+	if (d->have_snapshot && d->view.snap == &d->snaps[d->cur] && !dash_sorted_by_rate(d) &&
+	    snapshot_same_rows(&d->snaps[d->cur], s))
 		view_retarget(&d->view, s);
 	else
 		view_rebuild(&d->view, s);
@@ -196,7 +208,7 @@ static void dash_collect_into_spare(struct dash *d)
 {
 	uint64_t one = 1;
 
-	d->worker_status = collector_run(d->collector, d->worker_mask, &d->snaps[dash_next_slot(d)],
+	d->worker_status = collector_run(d->collector, d->worker_mask, true, &d->snaps[dash_next_slot(d)],
 					 d->worker_err, sizeof(d->worker_err));
 	if (write(d->done_fd, &one, sizeof(one)) != sizeof(one))
 		d->worker_status = -1;
@@ -819,6 +831,7 @@ int dashboard_run(const struct dashboard_options *opts)
 	if (opts->listening)
 		view_toggle(&d.view, TOGGLE_LISTEN);
 	d.tracker = tracker_new();
+	d.health = health_new();
 	snapshot_init(&d.snaps[0]);
 	snapshot_init(&d.snaps[1]);
 
@@ -852,6 +865,7 @@ out:
 	dash_restore_terminal();
 	collector_close(d.collector);
 	tracker_free(d.tracker);
+	health_free(d.health);
 	view_free(&d.view);
 	snapshot_free(&d.snaps[0]);
 	snapshot_free(&d.snaps[1]);

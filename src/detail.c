@@ -9,6 +9,8 @@
 
 #include "addr.h"
 #include "columns.h"
+#include "health.h"
+#include "relations.h"
 #include "sanitize.h"
 #include "states.h"
 
@@ -37,6 +39,18 @@ static void format_ago(struct strbuf *out, double seconds)
 		strbuf_printf(out, "%.0fh ago", seconds / 3600);
 	else
 		strbuf_printf(out, "%.0f days ago", seconds / 86400);
+}
+
+static void format_duration(struct strbuf *out, double seconds)
+{
+	if (seconds < 0)
+		seconds = 0;
+	if (seconds < 120)
+		strbuf_printf(out, "%.0fs", seconds);
+	else if (seconds < 7200)
+		strbuf_printf(out, "%.0fm", seconds / 60);
+	else
+		strbuf_printf(out, "%.1fh", seconds / 3600);
 }
 
 void detail_format_start(const struct pv_snapshot *s, const struct pv_process *p, struct strbuf *out)
@@ -83,6 +97,64 @@ static void describe_process(const struct pv_snapshot *s, const struct pv_proces
 	strbuf_putc(out, '\n');
 }
 
+static void put_bytes(struct strbuf *out, uint64_t bytes)
+{
+	column_format_rate(out, (double)bytes);
+	strbuf_puts(out, "B");
+}
+
+/* Rates, flags, how long in this state, and the kernel's tcp_info. */
+static void describe_health(const struct pv_snapshot *s, const struct pv_socket *k, struct strbuf *out)
+{
+	const struct pv_tcp_details *t = &k->tcp;
+	unsigned bit;
+
+	(void)s;
+	if (k->has_rate) {
+		line_begin(out, "rate");
+		strbuf_puts(out, "in ");
+		column_format_rate(out, k->rate_in);
+		strbuf_puts(out, "B/s  out ");
+		column_format_rate(out, k->rate_out);
+		strbuf_puts(out, "B/s\n");
+	}
+	if (k->flags) {
+		line_begin(out, "flags");
+		for (bit = 1; bit < 1u << PV_FLAG_COUNT; bit <<= 1)
+			if (k->flags & bit)
+				strbuf_printf(out, "!%s ", health_flag_name(bit));
+		strbuf_putc(out, '\n');
+	}
+	if (k->has_state_since && k->state_since >= 0 && !socket_is_listener(k) && s->monotonic_taken > 0) {
+		line_begin(out, "state");
+		strbuf_printf(out, "%s for ", state_name(k->proto, k->state));
+		format_duration(out, s->monotonic_taken - k->state_since);
+		strbuf_putc(out, '\n');
+	}
+	if (!t->has_info)
+		return;
+	line_begin(out, "rtt");
+	strbuf_printf(out, "%.1f ms (variance %.1f ms)  cwnd %u segments\n", t->rtt_us / 1000.0,
+		      t->rttvar_us / 1000.0, t->snd_cwnd);
+	line_begin(out, "retrans");
+	strbuf_printf(out, "%u now, %u in all  unacked %u  lost %u\n", t->retransmits, t->total_retrans,
+		      t->unacked, t->lost);
+	line_begin(out, "bytes");
+	strbuf_puts(out, "acked ");
+	put_bytes(out, t->bytes_acked);
+	strbuf_puts(out, "  received ");
+	put_bytes(out, t->bytes_received);
+	strbuf_puts(out, "  delivery ");
+	column_format_rate(out, (double)t->delivery_rate);
+	strbuf_puts(out, "B/s\n");
+	line_begin(out, "last");
+	strbuf_printf(out, "sent %.1fs ago, received %.1fs ago", t->last_data_sent_ms / 1000.0,
+		      t->last_data_recv_ms / 1000.0);
+	if (t->has_snd_wnd)
+		strbuf_printf(out, "  peer window %u B", t->snd_wnd);
+	strbuf_putc(out, '\n');
+}
+
 static void describe_socket(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
 			    struct strbuf *out)
 {
@@ -100,13 +172,22 @@ static void describe_socket(const struct pv_snapshot *s, const struct pv_socket 
 		      k->v6only == 0 ? "  (dual-stack: IPv4 too)" : k->v6only == 1 ? "  (IPv6 only)" : "");
 	line_begin(out, "remote");
 	strbuf_printf(out, "%s\n", endpoint_format(&k->remote, a, sizeof(a)));
+	if (k->has_peer && k->peer < s->nsocks) {
+		line_begin(out, "peer");
+		strbuf_puts(out, k->accepted ? "client " : s->socks[k->peer].accepted ? "server " : "");
+		column_format_owners(s, &s->socks[k->peer], utf8, out);
+		strbuf_puts(out, " (the other end, on this host)\n");
+	}
 	line_begin(out, "queues");
 	if (socket_is_listener(k) && k->proto == IPPROTO_TCP)
-		strbuf_printf(out, "accept queue %u of backlog %u\n", k->rqueue, k->wqueue);
+		strbuf_printf(out, "accept queue %u of backlog %u%s, %u handshakes under way\n", k->rqueue,
+			      k->wqueue, relations_queue_full(k) ? " (FULL: connections are refused or delayed)" : "",
+			      k->syn_recv);
 	else if (k->proto == IPPROTO_TCP)
 		strbuf_printf(out, "recv %u B unread, send %u B unacknowledged\n", k->rqueue, k->wqueue);
 	else
 		strbuf_printf(out, "recv %u B, send %u B\n", k->rqueue, k->wqueue);
+	describe_health(s, k, out);
 	line_begin(out, "socket");
 	strbuf_printf(out, "inode %u  cookie %llu  uid %u", k->inode, (unsigned long long)k->cookie, k->uid);
 	if (k->user) {

@@ -3,6 +3,7 @@
 #include "diag_parse.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <libmnl/libmnl.h>
@@ -57,6 +58,8 @@ static void diag_copy_tcp_info(struct pv_tcp_details *d, const struct nlattr *at
 	d->bytes_acked = ti.tcpi_bytes_acked;
 	d->bytes_received = ti.tcpi_bytes_received;
 	d->delivery_rate = ti.tcpi_delivery_rate;
+	d->has_snd_wnd = len >= offsetof(struct tcp_info, tcpi_snd_wnd) + sizeof(ti.tcpi_snd_wnd);
+	d->snd_wnd = ti.tcpi_snd_wnd;
 }
 
 static int diag_data_cb(const struct nlmsghdr *nlh, void *data)

@@ -12,13 +12,14 @@
 #include <sys/socket.h>
 
 #include "addr.h"
+#include "health.h"
 #include "states.h"
 #include "xalloc.h"
 
 enum filter_kind {
 	FK_AND, FK_OR, FK_NOT,
 	FK_PORT, FK_ADDR, FK_PROC, FK_PID, FK_USER,
-	FK_STATE, FK_PROTO, FK_FAMILY, FK_LISTENING,
+	FK_STATE, FK_PROTO, FK_FAMILY, FK_LISTENING, FK_FLAG,
 };
 
 enum filter_side { SIDE_ANY, SIDE_LOCAL, SIDE_REMOTE };
@@ -278,6 +279,16 @@ static void term_user(struct parser *p, int n, const char *v, size_t len, size_t
 	term_text(p, n, v, len, at);
 }
 
+static void term_flag(struct parser *p, int n, const char *v, size_t len, size_t at)
+{
+	unsigned bit = health_flag_parse(v, len);
+
+	if (!bit)
+		parser_fail(p, at, "unknown flag '%.*s' (try stalled, retrans, zerowindow, closewait, saturated)",
+			    (int)len, v);
+	p->f->nodes[n].lo = bit;
+}
+
 typedef void (*term_parser)(struct parser *, int, const char *, size_t, size_t);
 
 struct keyword {
@@ -301,6 +312,7 @@ static const struct keyword keywords[] = {
 	{ "user", FK_USER, SIDE_ANY, term_user },
 	{ "state", FK_STATE, SIDE_ANY, term_state },
 	{ "proto", FK_PROTO, SIDE_ANY, term_proto },
+	{ "flag", FK_FLAG, SIDE_ANY, term_flag },
 };
 
 struct bare_word {
@@ -381,7 +393,7 @@ static int parse_term(struct parser *p)
 			int prefix;
 
 			if (addr_parse(p->word, p->word_len, &a, &prefix) < 0) {
-				parser_fail(p, p->tok_pos, "unknown keyword '%.*s:' (try port: proc: pid: user: state: proto: addr:)",
+				parser_fail(p, p->tok_pos, "unknown keyword '%.*s:' (try port: proc: pid: user: state: proto: addr: flag:)",
 					    (int)klen, p->word);
 				return -1;
 			}
@@ -616,6 +628,8 @@ static bool node_match(const struct pv_filter *f, int idx, const struct pv_snaps
 		return k->family == n->lo;
 	case FK_LISTENING:
 		return socket_is_listener(k);
+	case FK_FLAG:
+		return (k->flags & n->lo) != 0;
 	}
 	return false;
 }

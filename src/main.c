@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include "collect.h"
 #include "dashboard.h"
 #include "filter.h"
+#include "health.h"
 #include "options.h"
 #include "output.h"
 #include "rows.h"
@@ -33,6 +35,37 @@ static void main_report_gaps(const struct pv_snapshot *s, const struct pv_rows *
 	snapshot_notices(s, c.hidden, main_print_notice, NULL);
 }
 
+/* One collection, or with -d two, delay apart, so that rates, stalls and
+ * retransmissions can be told (both with tcp_info). */
+static int main_collect(struct collector *collector, const struct options *opts,
+			const struct pv_filter *filter, struct pv_snapshot *snap, char *err, size_t errsize)
+{
+	uint64_t mask = filter_kernel_mask(filter);
+	struct pv_snapshot first;
+	struct health *health;
+	struct timespec pause;
+	int ret;
+
+	if (!opts->delay_given)
+		return collector_run(collector, mask, opts->info, snap, err, errsize);
+	health = health_new();
+	snapshot_init(&first);
+	ret = collector_run(collector, mask, true, &first, err, errsize);
+	if (ret == 0) {
+		health_update(health, NULL, &first, first.monotonic_taken);
+		pause.tv_sec = (time_t)opts->delay;
+		pause.tv_nsec = (long)((opts->delay - (double)pause.tv_sec) * 1e9);
+		while (nanosleep(&pause, &pause) < 0 && errno == EINTR)
+			;
+		ret = collector_run(collector, mask, true, snap, err, errsize);
+	}
+	if (ret == 0)
+		health_update(health, &first, snap, snap->monotonic_taken);
+	snapshot_free(&first);
+	health_free(health);
+	return ret;
+}
+
 static int main_once(const struct options *opts, const struct pv_filter *filter)
 {
 	char err[256], host[256];
@@ -41,7 +74,7 @@ static int main_once(const struct options *opts, const struct pv_filter *filter)
 	struct pv_rows rows = { 0 };
 	struct output_meta meta = {
 		.host = host, .filter = opts->filter, .group = opts->group,
-		.utf8 = sanitize_locale_is_utf8(),
+		.utf8 = sanitize_locale_is_utf8(), .rates = opts->delay_given,
 	};
 	int status = EXIT_SUCCESS;
 
@@ -53,7 +86,7 @@ static int main_once(const struct options *opts, const struct pv_filter *filter)
 	/* Large writes: a listing of many thousand sockets is megabytes. */
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	snapshot_init(&snap);
-	if (collector_run(collector, filter_kernel_mask(filter), &snap, err, sizeof(err)) < 0) {
+	if (main_collect(collector, opts, filter, &snap, err, sizeof(err)) < 0) {
 		fprintf(stderr, "portview: %s\n", err);
 		status = EXIT_FAILURE;
 		goto out;

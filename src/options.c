@@ -29,8 +29,11 @@ static const struct option_doc option_docs[] = {
 	  "only listeners: TCP LISTEN and unconnected UDP" },
 	{ { "group", required_argument, NULL, 'g' }, 'g', "MODE",
 	  "group by process (default), port or none" },
+	{ { "info", no_argument, NULL, 'i' }, 'i', NULL,
+	  "with --once, TCP details too (tcp_info: RTT, retransmits, bytes)" },
 	{ { "delay", required_argument, NULL, 'd' }, 'd', "SECONDS",
-	  "dashboard refresh interval, decimals allowed (default 1)" },
+	  "dashboard refresh interval, decimals allowed (default 1); with\n"
+	  "                             --once, look twice that far apart for rates and flags" },
 	{ { "highlight", required_argument, NULL, OPT_HIGHLIGHT }, 0, "SECONDS",
 	  "how long new, changed and closed sockets stay marked (default 3, 0 off)" },
 	{ { "no-color", no_argument, NULL, OPT_NO_COLOR }, 0, NULL,
@@ -113,6 +116,7 @@ int options_parse(int argc, char **argv, struct options *opts, char *err, size_t
 		case OPT_ONCE: opts->once = true; break;
 		case 'j': opts->json = true; break;
 		case 'l': opts->listening = true; break;
+		case 'i': opts->info = true; break;
 		case 'h': opts->help = true; break;
 		case 'V': opts->version = true; break;
 		case 'g': {
@@ -128,6 +132,7 @@ int options_parse(int argc, char **argv, struct options *opts, char *err, size_t
 		case 'd':
 			if (options_parse_seconds("--delay", optarg, 0.1, &opts->delay, err, errsize) < 0)
 				return -1;
+			opts->delay_given = true;
 			break;
 		case OPT_HIGHLIGHT:
 			if (options_parse_seconds("--highlight", optarg, 0, &opts->highlight, err, errsize) < 0)

@@ -10,6 +10,8 @@
 
 struct options {
 	bool once, json, listening, help, version, no_color;
+	bool info;               /* --once: ask for tcp_info */
+	bool delay_given;        /* --once: sample twice, delay apart */
 	enum group_mode group;
 	double delay;            /* seconds between dashboard refreshes */
 	double highlight;        /* seconds new and closed sockets stay marked */

@@ -14,6 +14,7 @@ struct output_meta {
 	const char *filter;      /* the filter text as given, "" for none */
 	enum group_mode group;
 	bool utf8;               /* the terminal's locale takes UTF-8 */
+	bool rates;              /* rates and flags were measured (two looks) */
 };
 
 /* Writes the rows as text: a summary line, a column header, group lines and

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "addr.h"
+#include "health.h"
 #include "json.h"
 #include "states.h"
 #include "xalloc.h"
@@ -52,7 +53,55 @@ static void json_tcp_info(struct json_writer *w, const struct pv_tcp_details *t)
 	json_member_uint(w, "bytes_acked", t->bytes_acked);
 	json_member_uint(w, "bytes_received", t->bytes_received);
 	json_member_uint(w, "delivery_rate", t->delivery_rate);
+	if (t->has_snd_wnd)
+		json_member_uint(w, "snd_wnd", t->snd_wnd);
 	json_end_object(w);
+}
+
+/* Listener pressure, the other end of a local connection, flags, rates and
+ * the state's age: what relations.h and health.h derived. */
+static void json_derived(struct json_writer *w, const struct pv_snapshot *s, const struct pv_socket *k)
+{
+	unsigned bit;
+	uint32_t i;
+
+	if (k->proto == IPPROTO_TCP && socket_is_listener(k)) {
+		json_member_uint(w, "accept_queue", k->rqueue);
+		json_member_uint(w, "backlog", k->wqueue);
+		json_member_uint(w, "syn_recv", k->syn_recv);
+	}
+	if (k->has_peer && k->peer < s->nsocks) {
+		const struct pv_socket *p = &s->socks[k->peer];
+
+		json_key(w, "peer");
+		json_begin_object(w);
+		json_member_uint(w, "cookie", p->cookie);
+		json_member_string(w, "side", k->accepted ? "client" : p->accepted ? "server" : "unknown");
+		json_key(w, "owners");
+		json_begin_array(w);
+		for (i = 0; i < p->owner_count; i++) {
+			const struct pv_process *o = snapshot_owner(s, p, i);
+
+			json_begin_object(w);
+			json_member_uint(w, "pid", (uint64_t)o->pid);
+			json_member_string(w, "comm", o->comm);
+			json_end_object(w);
+		}
+		json_end_array(w);
+		json_end_object(w);
+	}
+	json_key(w, "flags");
+	json_begin_array(w);
+	for (bit = 1; bit < 1u << PV_FLAG_COUNT; bit <<= 1)
+		if (k->flags & bit)
+			json_string(w, health_flag_name(bit));
+	json_end_array(w);
+	if (k->has_rate) {
+		json_member_uint(w, "rate_in", (uint64_t)(k->rate_in + 0.5));
+		json_member_uint(w, "rate_out", (uint64_t)(k->rate_out + 0.5));
+	}
+	if (k->has_state_since && s->monotonic_taken >= k->state_since)
+		json_member_uint(w, "state_seconds", (uint64_t)(s->monotonic_taken - k->state_since));
 }
 
 static void json_socket(struct json_writer *w, const struct pv_snapshot *s, const struct pv_socket *k)
@@ -87,6 +136,7 @@ static void json_socket(struct json_writer *w, const struct pv_snapshot *s, cons
 		json_end_object(w);
 	}
 	json_end_array(w);
+	json_derived(w, s, k);
 	if (k->tcp.has_info)
 		json_tcp_info(w, &k->tcp);
 	json_end_object(w);

@@ -8,6 +8,7 @@
 
 #include "addr.h"
 #include "columns.h"
+#include "health.h"
 #include "sanitize.h"
 #include "states.h"
 #include "strbuf.h"
@@ -27,15 +28,25 @@ static void text_pad_to(struct strbuf *sb, size_t want, size_t have)
 	text_pad(sb, want > have ? want - have : 0);
 }
 
+/* Rate columns appear only when two looks measured rates (--once -d). */
+static bool text_column_shown(int c, const struct output_meta *meta)
+{
+	return !columns[c].needs_rates || meta->rates;
+}
+
 /* Writes one socket line (or the header when k is NULL) padded to widths. */
 static void text_socket_line(struct strbuf *line, const struct pv_snapshot *s, const struct pv_socket *k,
-			     unsigned depth, const size_t *widths, bool utf8, struct strbuf *cell)
+			     unsigned depth, const size_t *widths, const struct output_meta *meta,
+			     struct strbuf *cell)
 {
+	bool utf8 = meta->utf8;
 	int c;
 
 	for (c = 0; c < COL_COUNT; c++) {
 		size_t w, indent = c == 0 ? depth * TEXT_INDENT : 0;
 
+		if (!text_column_shown(c, meta))
+			continue;
 		strbuf_reset(cell);
 		if (k) {
 			w = columns[c].format(s, k, utf8, cell);
@@ -67,6 +78,10 @@ static void text_summary(FILE *out, const struct pv_snapshot *s, const struct pv
 	sanitize_append(&sb, meta->host, strlen(meta->host), meta->utf8);
 	fprintf(out, "%s  %s  listening %zu  established %zu  other %zu  processes %zu",
 		strbuf_str(&sb), when, c.listening, c.established, c.other, c.processes);
+	strbuf_reset(&sb);
+	health_describe(&c, &sb);
+	if (sb.len)
+		fprintf(out, "  %s", strbuf_str(&sb));
 	if (meta->filter[0]) {
 		strbuf_reset(&sb);
 		sanitize_append(&sb, meta->filter, strlen(meta->filter), meta->utf8);
@@ -109,7 +124,7 @@ void output_text(FILE *out, const struct pv_snapshot *s, const struct pv_rows *r
 				widths[c] = w;
 		}
 	}
-	text_socket_line(&line, s, NULL, header_depth, widths, meta->utf8, &cell);
+	text_socket_line(&line, s, NULL, header_depth, widths, meta, &cell);
 	fprintf(out, "%s\n", strbuf_str(&line));
 	for (i = 0; i < r->nrows; i++) {
 		const struct pv_row *row = &r->rows[i];
@@ -119,7 +134,7 @@ void output_text(FILE *out, const struct pv_snapshot *s, const struct pv_rows *r
 			column_format_group(s, &r->groups[row->index], meta->utf8, &line);
 		else
 			text_socket_line(&line, s, &s->socks[row->index], row->depth, widths,
-					 meta->utf8, &cell);
+					 meta, &cell);
 		fprintf(out, "%s\n", strbuf_str(&line));
 	}
 	strbuf_free(&line);

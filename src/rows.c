@@ -100,6 +100,11 @@ static int cmp_natural(const struct pv_socket *a, const struct pv_socket *b)
 	return c;
 }
 
+static int cmp_double(double a, double b)
+{
+	return a < b ? -1 : a > b;
+}
+
 static int cmp_text(const char *a, const char *b)
 {
 	return strcmp(a ? a : "", b ? b : "");
@@ -119,6 +124,8 @@ static int cmp_column(const struct pv_snapshot *s, int column, const struct pv_s
 	case COL_REMOTE: return cmp_endpoint(&a->remote, &b->remote);
 	case COL_RECVQ: return -cmp_u32(a->rqueue, b->rqueue);
 	case COL_SENDQ: return -cmp_u32(a->wqueue, b->wqueue);
+	case COL_RATE_IN: return -cmp_double(a->has_rate ? a->rate_in : -1, b->has_rate ? b->rate_in : -1);
+	case COL_RATE_OUT: return -cmp_double(a->has_rate ? a->rate_out : -1, b->has_rate ? b->rate_out : -1);
 	case COL_USER: return cmp_text(a->user, b->user) ? cmp_text(a->user, b->user) : cmp_u32(a->uid, b->uid);
 	case COL_PROCESS:
 		pa = rows_primary_owner(s, a);
@@ -215,6 +222,12 @@ static int cmp_group(const struct sort_ctx *ctx, const struct pv_group *a, const
 		c = a->queue_sum > b->queue_sum ? -1 : a->queue_sum < b->queue_sum;
 		if (c)
 			return ctx->order.reverse ? -c : c;
+	} else if (ctx->order.column == COL_RATE_IN || ctx->order.column == COL_RATE_OUT) {
+		/* Busiest service first. */
+		c = -cmp_double(ctx->order.column == COL_RATE_IN ? a->rate_in : a->rate_out,
+				ctx->order.column == COL_RATE_IN ? b->rate_in : b->rate_out);
+		if (c)
+			return ctx->order.reverse ? -c : c;
 	} else if (ctx->order.column >= 0) {
 		return cmp_u32(ctx->pos[a->first_socket], ctx->pos[b->first_socket]);
 	}
@@ -300,10 +313,16 @@ static bool owners_intersect(const struct pv_snapshot *s, const struct pv_socket
 	return false;
 }
 
-static bool addr_is_wildcard_or_equal(const struct pv_addr *listener, const struct pv_addr *a)
+/* Adds socket k's queues, rates and flags to its group's totals. */
+static void group_add_traffic(struct pv_group *g, const struct pv_socket *k)
 {
-	return addr_is_wildcard(listener) ||
-	       (listener->family == a->family && memcmp(listener->bytes, a->bytes, sizeof(a->bytes)) == 0);
+	g->queue_sum += (uint64_t)k->rqueue + k->wqueue;
+	if (k->has_rate) {
+		g->has_rate = true;
+		g->rate_in += k->rate_in;
+		g->rate_out += k->rate_out;
+	}
+	g->flagged += k->flags != 0 && !k->gone;
 }
 
 static uint64_t port_key(uint8_t proto, uint16_t port)
@@ -533,7 +552,7 @@ void rows_build(struct pv_rows *out, const struct pv_snapshot *s, const struct p
 		struct pv_group *g = &out->groups[top[i].group];
 		const struct pv_socket *sk = &s->socks[top[i].sock];
 
-		g->queue_sum += (uint64_t)sk->rqueue + sk->wqueue;
+		group_add_traffic(g, sk);
 		if (!socket_is_listener(sk)) {
 			g->connections++;
 			continue;
@@ -542,10 +561,11 @@ void rows_build(struct pv_rows *out, const struct pv_snapshot *s, const struct p
 		if (sk->proto == IPPROTO_TCP) {
 			g->accept_queue += sk->rqueue;
 			g->backlog += sk->wqueue;
+			g->syn_recv += sk->syn_recv;
 		}
 		for (uint32_t c = child_head[top[i].sock]; c != UINT32_MAX; c = child_next[c]) {
 			g->connections++;
-			g->queue_sum += (uint64_t)s->socks[c].rqueue + s->socks[c].wqueue;
+			group_add_traffic(g, &s->socks[c]);
 		}
 	}
 

@@ -30,6 +30,10 @@ struct pv_group {
 	struct pv_endpoint remote;   /* GK_REMOTE */
 	uint32_t listeners, connections;
 	uint32_t accept_queue, backlog;   /* summed over the group's TCP listeners */
+	uint32_t syn_recv;           /* summed over the group's TCP listeners */
+	uint32_t flagged;            /* sockets with a PV_FLAG_* */
+	bool has_rate;               /* some socket's rates were measured */
+	double rate_in, rate_out;    /* bytes a second, summed */
 	uint32_t first_socket;       /* the group's first socket: for GK_PORT a listener */
 	uint64_t queue_sum;          /* receive and send queues summed, for sorting */
 };

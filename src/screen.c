@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <netinet/in.h>
 
+#include "health.h"
 #include "keys.h"
 #include "rows.h"
 #include "sanitize.h"
@@ -120,6 +122,14 @@ static void draw_header(const struct screen_frame *f)
 		strbuf_printf(&sb, "   owners of %zu sockets hidden", c->hidden);
 	fill_line(1, A_NORMAL);
 	put_fitted(1, 0, sb.data, sb.len, (size_t)COLS);
+	/* What is wrong, where the eye lands last on the line: its right end. */
+	strbuf_reset(&sb);
+	health_describe(c, &sb);
+	if (sb.len && (size_t)COLS > sb.len + 2) {
+		attrset(use_color ? color_attr(PAIR_ERROR) | A_BOLD : A_BOLD | A_REVERSE);
+		mvaddstr(1, COLS - (int)sb.len - 1, sb.data);
+		attrset(A_NORMAL);
+	}
 	if (f->notice[0]) {
 		fill_line(2, color_attr(PAIR_NOTICE) | A_BOLD);
 		put_fitted(2, 0, f->notice, strlen(f->notice), (size_t)COLS);
@@ -222,6 +232,26 @@ static attr_t mark_attr(enum change_mark m)
 	}
 }
 
+static bool row_is_flagged(const struct screen_frame *f, const struct pv_row *r)
+{
+	if (r->kind == ROW_GROUP)
+		return f->view->rows.groups[r->index].flagged > 0;
+	return f->snap->socks[r->index].flags != 0;
+}
+
+/* A listener's accept queue as a gauge: yellow past half the backlog, red
+ * past 90%. */
+static attr_t queue_attr(const struct pv_socket *k)
+{
+	if (k->proto != IPPROTO_TCP || !socket_is_listener(k) || k->wqueue == 0)
+		return 0;
+	if ((uint64_t)k->rqueue * 10 > (uint64_t)k->wqueue * 9)
+		return use_color ? color_attr(PAIR_ERROR) | A_BOLD : A_BOLD | A_UNDERLINE;
+	if ((uint64_t)k->rqueue * 2 > k->wqueue)
+		return use_color ? color_attr(PAIR_CHANGED) | A_BOLD : A_BOLD;
+	return 0;
+}
+
 static void draw_row(const struct screen_frame *f, const struct row_geometry *g,
 		     const struct screen_layout *lay, int y, size_t visible_index)
 {
@@ -241,6 +271,12 @@ static void draw_row(const struct screen_frame *f, const struct row_geometry *g,
 		base |= A_REVERSE;
 	fill_line(y, base);
 	mvaddstr(y, 0, mark_char(mark));
+	if (mark != MARK_GONE && row_is_flagged(f, r)) {
+		/* Something is wrong: that outranks new and changed. */
+		attrset((use_color ? color_attr(PAIR_ERROR) : A_NORMAL) | A_BOLD | (selected ? A_REVERSE : 0));
+		mvaddstr(y, 0, "!");
+		attrset(base);
+	}
 	x = 2 + r->depth * 2;
 	if (v->row_flags[ri] & VIEW_ROW_HAS_CHILDREN) {
 		bool open = v->row_flags[ri] & VIEW_ROW_EXPANDED;
@@ -271,7 +307,10 @@ static void draw_row(const struct screen_frame *f, const struct row_geometry *g,
 		}
 		strbuf_reset(&cell);
 		w = columns[c].format(f->snap, &f->snap->socks[r->index], f->utf8, &cell);
+		if (c == COL_RECVQ)
+			attrset(base | queue_attr(&f->snap->socks[r->index]));
 		put_cell(y, cx, c, cell.data, cell.len, w, (size_t)cw);
+		attrset(base);
 	}
 	strbuf_free(&cell);
 }

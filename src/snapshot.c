@@ -117,6 +117,16 @@ uint32_t snapshot_add_process(struct pv_snapshot *s)
 	return (uint32_t)s->nprocs++;
 }
 
+size_t snapshot_find_prev(const struct pv_snapshot *prev, size_t guess, uint64_t cookie)
+{
+	const uint32_t *slot;
+
+	if (cookie && guess < prev->nsocks && prev->socks[guess].cookie == cookie)
+		return guess;
+	slot = u64map_get(&prev->by_cookie, cookie);
+	return slot ? *slot : SIZE_MAX;
+}
+
 const struct pv_process *snapshot_owner(const struct pv_snapshot *s,
 					const struct pv_socket *k, uint32_t i)
 {
@@ -141,6 +151,7 @@ bool snapshot_same_rows(const struct pv_snapshot *a, const struct pv_snapshot *b
 
 		if (x->cookie != y->cookie || x->state != y->state || x->rqueue != y->rqueue ||
 		    x->wqueue != y->wqueue || x->owner_status != y->owner_status || x->gone != y->gone ||
+		    x->flags != y->flags ||
 		    x->owner_count != y->owner_count || (x->owner_count && x->owner_first != y->owner_first))
 			return false;
 	}
@@ -203,6 +214,8 @@ void snapshot_count(const struct pv_snapshot *s, const uint32_t *which, size_t n
 		else
 			out->other++;
 		out->hidden += k->owner_status == PV_OWNER_HIDDEN;
+		for (o = 0; o < PV_FLAG_COUNT; o++)
+			out->flagged[o] += (k->flags >> o) & 1;
 		for (o = 0; o < k->owner_count; o++) {
 			uint32_t p = s->owner_refs[k->owner_first + o];
 

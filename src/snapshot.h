@@ -37,7 +37,20 @@ struct pv_tcp_details {
 	uint32_t snd_cwnd, unacked, lost;
 	uint32_t last_data_sent_ms, last_data_recv_ms;
 	uint64_t bytes_acked, bytes_received, delivery_rate;
+	bool has_snd_wnd;        /* kernels before 5.19 do not report it */
+	uint32_t snd_wnd;        /* the peer's advertised receive window */
 };
+
+/* What is wrong with a socket (pv_socket.flags). */
+enum {
+	PV_FLAG_SATURATED = 1u << 0,   /* a listener whose accept queue is full */
+	PV_FLAG_STALLED = 1u << 1,     /* data waiting, no ACK progress for a while */
+	PV_FLAG_RETRANS = 1u << 2,     /* retransmitting now or lately */
+	PV_FLAG_ZERO_WINDOW = 1u << 3, /* the peer advertises no room */
+	PV_FLAG_CLOSE_WAIT = 1u << 4,  /* CLOSE_WAIT for long: the owner forgot to close */
+	PV_FLAG_COUNT = 5,
+};
+
 
 struct pv_socket {
 	uint8_t family;          /* the socket's own family: AF_INET or AF_INET6 */
@@ -54,6 +67,16 @@ struct pv_socket {
 	uint32_t owner_first;    /* index into snapshot owner_refs */
 	uint32_t owner_count;
 	struct pv_tcp_details tcp;
+	/* Derived from the whole snapshot (relations.h); zero when not. */
+	bool has_peer;
+	bool accepted;           /* a TCP connection a listener of this host accepted */
+	uint32_t peer;           /* the other end of a local connection */
+	uint32_t syn_recv;       /* listeners: handshakes not yet complete */
+	uint8_t flags;           /* PV_FLAG_*, from relations.h and health.h */
+	/* Derived from earlier snapshots (health.h); zero when not. */
+	bool has_rate, has_state_since;
+	double rate_in, rate_out;    /* bytes a second received and acknowledged */
+	double state_since;          /* monotonic time it entered its state */
 };
 
 struct pv_process {
@@ -86,6 +109,7 @@ struct pv_snapshot {
 	struct u64map by_cookie; /* cookie -> socket index, for dedupe */
 	struct arena arena;
 	struct timespec taken;   /* wall clock when collection started */
+	double monotonic_taken;  /* the same on the monotonic clock, seconds; 0 unknown */
 	double boot_time;        /* wall-clock seconds at boot, 0 when unknown */
 	long clock_ticks;        /* units of start_time per second */
 	uint64_t kernel_mask;    /* what was asked of the kernel (filter_kernel_mask) */
@@ -119,6 +143,7 @@ uint32_t snapshot_add_process(struct pv_snapshot *s);
  * how many processes own them. */
 struct pv_counts {
 	size_t listening, established, other, hidden, processes;
+	size_t flagged[PV_FLAG_COUNT];   /* sockets with each PV_FLAG_* bit */
 };
 
 /* Counts the sockets whose indices are listed in which (n of them), or,
@@ -141,6 +166,12 @@ void snapshot_notices(const struct pv_snapshot *s, size_t hidden, snapshot_notic
  * same states, queues and owners: rows built from a are then valid for b
  * (they hold indices), and the dashboard need not rebuild them. */
 bool snapshot_same_rows(const struct pv_snapshot *a, const struct pv_snapshot *b);
+
+/* The index in prev of the socket with cookie, or SIZE_MAX. The kernel
+ * dumps in the same order every time, so guess (the socket after the last
+ * match) is tried before the map: a map look-up per socket costs a cache
+ * miss each at tens of thousands of sockets. */
+size_t snapshot_find_prev(const struct pv_snapshot *prev, size_t guess, uint64_t cookie);
 
 /* Owner i of socket k (0 <= i < owner_count). */
 const struct pv_process *snapshot_owner(const struct pv_snapshot *s,

@@ -65,20 +65,6 @@ void tracker_free(struct tracker *t)
 	free(t);
 }
 
-/* The index in prev of the socket with cookie, or SIZE_MAX. The kernel
- * dumps in the same order every time, so the socket after the last match
- * is tried first: a map look-up per socket was the dashboard's largest
- * user-space cost at 40,000 sockets (a cache miss each). */
-static size_t tracker_find_prev(const struct pv_snapshot *prev, size_t guess, uint64_t cookie)
-{
-	const uint32_t *slot;
-
-	if (cookie && guess < prev->nsocks && prev->socks[guess].cookie == cookie)
-		return guess;
-	slot = u64map_get(&prev->by_cookie, cookie);
-	return slot ? *slot : SIZE_MAX;
-}
-
 /* Copies socket k of prev, with its owners, into a new tombstone. */
 static void tracker_bury(struct tracker *t, const struct pv_snapshot *prev, const struct pv_socket *k,
 			 double now)
@@ -130,6 +116,8 @@ static void tracker_resurrect(struct pv_snapshot *s, struct u64map *by_pid, cons
 	struct pv_socket rec = tb->rec;
 	uint32_t i;
 
+	rec.has_peer = false;      /* an index into a snapshot that is gone */
+
 	rec.owner_first = (uint32_t)s->nrefs;
 	rec.owner_count = tb->nowners;
 	s->owner_refs = xreallocarray(s->owner_refs, s->nrefs + tb->nowners + 1, sizeof(*s->owner_refs));
@@ -156,7 +144,7 @@ void tracker_update(struct tracker *t, const struct pv_snapshot *prev, struct pv
 	 * and one this snapshot did not ask for has not closed. */
 	for (i = 0; i < cur->nsocks; i++) {
 		const struct pv_socket *k = &cur->socks[i];
-		size_t at = prev ? tracker_find_prev(prev, guess, k->cookie) : SIZE_MAX;
+		size_t at = prev ? snapshot_find_prev(prev, guess, k->cookie) : SIZE_MAX;
 		const struct track_entry *old = at < t->nentries ? &t->entries[at] : NULL;
 		struct track_entry *e = &entries[i];
 

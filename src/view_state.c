@@ -28,6 +28,7 @@ enum { TOGGLE_COUNT = sizeof(toggle_defs) / sizeof(toggle_defs[0]) };
 /* The order s steps through: natural, then the columns people sort by. */
 static const int sort_cycle[] = {
 	-1, COL_PROCESS, COL_LOCAL, COL_REMOTE, COL_STATE, COL_PROTO, COL_RECVQ, COL_SENDQ, COL_USER,
+	COL_RATE_IN, COL_RATE_OUT,
 };
 
 void view_init(struct view_state *v, enum group_mode group)

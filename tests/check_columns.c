@@ -34,11 +34,17 @@ START_TEST(t_cells)
 	ck_assert_str_eq(cell(COL_REMOTE, 0, &w), "*");
 	ck_assert_str_eq(cell(COL_REMOTE, 9, &w), "[2001:db8::2]:53");
 	ck_assert_uint_eq(w, 16);
-	ck_assert_str_eq(cell(COL_RECVQ, 0, &w), "3");
+	ck_assert_str_eq(cell(COL_RECVQ, 0, &w), "3/511");     /* accept queue of backlog */
+	ck_assert_str_eq(cell(COL_SENDQ, 0, &w), "syn 0");
+	ck_assert_str_eq(cell(COL_RECVQ, 2, &w), "0");
+	ck_assert_str_eq(cell(COL_RATE_IN, 2, &w), "-");        /* not measured */
 	ck_assert_str_eq(cell(COL_USER, 8, &w), "101");
 	ck_assert_str_eq(cell(COL_PROCESS, 0, &w), "nginx 101,100");
 	ck_assert_str_eq(cell(COL_PROCESS, 4, &w), "-");
 	ck_assert_str_eq(cell(COL_PROCESS, 8, &w), "(hidden)");
+	/* The two ends of a connection on this host name each other. */
+	ck_assert_str_eq(cell(COL_PROCESS, 6, &w), "psql 4211 -> postgres 812");
+	ck_assert_str_eq(cell(COL_PROCESS, 7, &w), "postgres 812 <- psql 4211");
 }
 END_TEST
 
@@ -47,8 +53,10 @@ START_TEST(t_owner_names_sanitised)
 	size_t w;
 
 	snap.procs[FX_PSQL].comm = "\x1b[2Jx";
-	ck_assert_str_eq(cell(COL_PROCESS, 6, &w), "\\x1b[2Jx 4211");
+	ck_assert_str_eq(cell(COL_PROCESS, 9, &w), "\\x1b[2Jx 4211");
 	ck_assert_uint_eq(w, 13);
+	/* and as the other end of a connection */
+	ck_assert_str_eq(cell(COL_PROCESS, 7, &w), "postgres 812 <- \\x1b[2Jx 4211");
 }
 END_TEST
 
@@ -63,7 +71,7 @@ START_TEST(t_group_lines)
 	rows_build(&rows, &snap, NULL, GROUP_PORT, (struct rows_order){ .column = -1 });
 	strbuf_reset(&sb);
 	column_format_group(&snap, &rows.groups[rows.rows[0].index], true, &sb);
-	ck_assert_str_eq(strbuf_str(&sb), "tcp port 80  nginx 101,100  2 listening, 3 connections  accept 6/1022");
+	ck_assert_str_eq(strbuf_str(&sb), "tcp port 80  nginx 101,100  2 listening, 3 connections  accept 6/1022  syn 0");
 	rows_free(&rows);
 	strbuf_free(&sb);
 }
@@ -80,19 +88,20 @@ static int shown_count(const bool *shown)
 
 START_TEST(t_fit_drops_least_important_first)
 {
-	/* PROTO STATE LOCAL REMOTE RECV-Q SEND-Q USER PROCESS */
-	const size_t want[COL_COUNT] = { 5, 10, 21, 21, 6, 6, 8, 15 };
+	/* PROTO STATE LOCAL REMOTE RECV-Q SEND-Q IN/s OUT/s USER PROCESS */
+	const size_t want[COL_COUNT] = { 5, 10, 21, 21, 6, 6, 5, 5, 8, 15 };
 	bool shown[COL_COUNT];
 	size_t w;
 
 	memset(shown, 1, sizeof(shown));
 	w = columns_fit(want, 2, 120, shown);
 	ck_assert_int_eq(shown_count(shown), COL_COUNT);
-	ck_assert_uint_eq(w, 92 + 14);
+	ck_assert_uint_eq(w, 102 + 18);
 
-	/* 106 cells wanted: the queues, then USER, go. */
+	/* 120 cells wanted: the rates, the queues, then USER, go. */
 	memset(shown, 1, sizeof(shown));
 	w = columns_fit(want, 2, 80, shown);
+	ck_assert(!shown[COL_RATE_IN] && !shown[COL_RATE_OUT]);
 	ck_assert(!shown[COL_SENDQ] && !shown[COL_RECVQ] && !shown[COL_USER]);
 	ck_assert(shown[COL_PROTO] && shown[COL_STATE] && shown[COL_REMOTE]);
 	ck_assert_uint_eq(w, 80);

@@ -12,6 +12,11 @@
  *     pad ARG                   ignored: makes the command line long
  *     udpmany N                 N UDP sockets on 127.0.0.1, ephemeral ports,
  *                               not reported one by one
+ *     send N                    write up to N bytes on the last socket without
+ *                               blocking; prints "sent BYTES"
+ *     stream RATE               keep writing RATE bytes a second on the last socket
+ *     drain                     read and discard what accepted connections receive
+ *     close                     close the last socket (its peer goes to CLOSE_WAIT)
  *
  * It prints one line per socket ("sock tcp 127.0.0.1 8080 <inode>"), then
  * "ready PID [CHILDPID]", then accepts connections on its listeners until
@@ -20,6 +25,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -30,6 +36,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 enum { MAX_FDS = 1024 };
@@ -118,6 +125,32 @@ static void open_many_udp(int n)
 		open_bound(SOCK_DGRAM, "127.0.0.1", "0", -1);
 }
 
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Writes up to n bytes to fd without blocking; returns how many went. */
+static long send_some(int fd, long n)
+{
+	static char chunk[65536];
+	long sent = 0;
+
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	while (sent < n) {
+		long want = n - sent < (long)sizeof(chunk) ? n - sent : (long)sizeof(chunk);
+		ssize_t w = write(fd, chunk, (size_t)want);
+
+		if (w <= 0)
+			break;
+		sent += w;
+	}
+	return sent;
+}
+
 static void accept_pending(int lfd)
 {
 	int c = accept(lfd, NULL, NULL);
@@ -128,7 +161,8 @@ static void accept_pending(int lfd)
 
 int main(int argc, char **argv)
 {
-	int i, accepting = 1;
+	int i, accepting = 1, draining = 0, stream_fd = -1, first_accepted;
+	long stream_rate = 0, next_send_ms;
 	pid_t child = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -169,6 +203,15 @@ int main(int argc, char **argv)
 			report(fd, tcp ? "tcp" : "udp");
 		} else if (!strcmp(a, "pad") && i + 1 < argc) {
 			i++;
+		} else if (!strcmp(a, "send") && i + 1 < argc && nheld) {
+			printf("sent %ld\n", send_some(held[nheld - 1], atol(argv[++i])));
+		} else if (!strcmp(a, "stream") && i + 1 < argc && nheld) {
+			stream_fd = held[nheld - 1];
+			stream_rate = atol(argv[++i]);
+		} else if (!strcmp(a, "drain")) {
+			draining = 1;
+		} else if (!strcmp(a, "close") && nheld) {
+			close(held[--nheld]);
 		} else if (!strcmp(a, "udpmany") && i + 1 < argc) {
 			open_many_udp(atoi(argv[++i]));
 		} else if (!strcmp(a, "noaccept")) {
@@ -193,9 +236,12 @@ int main(int argc, char **argv)
 	else
 		printf("ready %d\n", (int)getpid());
 
+	/* Sockets held from here on were accepted. */
+	first_accepted = nheld;
+	next_send_ms = now_ms();
 	for (;;) {
-		struct pollfd pfd[MAX_FDS + 1];
-		int n = 0, j;
+		struct pollfd pfd[2 * MAX_FDS + 1];
+		int n = 0, j, nlisten;
 
 		pfd[n].fd = STDIN_FILENO;
 		pfd[n++].events = POLLIN;
@@ -203,7 +249,13 @@ int main(int argc, char **argv)
 			pfd[n].fd = listeners[j];
 			pfd[n++].events = POLLIN;
 		}
-		if (poll(pfd, (nfds_t)n, -1) < 0) {
+		nlisten = n;
+		for (j = first_accepted; draining && j < nheld; j++) {
+			pfd[n].fd = held[j];
+			pfd[n++].events = POLLIN;
+		}
+		/* A stream writes a tenth of its rate every 100 ms. */
+		if (poll(pfd, (nfds_t)n, stream_fd >= 0 ? 100 : -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			die("poll");
@@ -214,9 +266,19 @@ int main(int argc, char **argv)
 			if (read(STDIN_FILENO, &c, 1) <= 0)
 				break;
 		}
-		for (j = 1; j < n; j++)
+		for (j = 1; j < nlisten; j++)
 			if (pfd[j].revents & POLLIN)
 				accept_pending(pfd[j].fd);
+		for (j = nlisten; j < n; j++) {
+			static char sink[65536];
+
+			if (pfd[j].revents & POLLIN)
+				(void)!read(pfd[j].fd, sink, sizeof(sink));
+		}
+		if (stream_fd >= 0 && now_ms() >= next_send_ms) {
+			send_some(stream_fd, stream_rate / 10);
+			next_send_ms += 100;
+		}
 	}
 	if (child)
 		kill(child, SIGTERM);

@@ -93,7 +93,7 @@ keys s
 check "s sorts by a column" screen_has 'sort PROCESS'
 keys S
 check "S reverses" screen_has 'sort PROCESS \(reversed\)'
-keys s s s s s s s s
+keys s s s s s s s s s s
 check "s cycles back to the natural order" screen_has 'sort natural'
 keys Home -
 check "- folds every group" screen_lacks 'LISTEN'
@@ -132,7 +132,7 @@ sleep 0.5
 check "below 40x10 it says the terminal is too small" screen_has 'terminal too small'
 tm resize-window -t pv -x 120 -y 30
 sleep 0.5
-check "back at 120x30 the screen is whole" screen_has 'PROTO +STATE +LOCAL +REMOTE +RECV-Q +SEND-Q +USER +PROCESS'
+check "back at 120x30 the screen is whole" screen_has 'PROTO +STATE +LOCAL +REMOTE +RECV-Q +SEND-Q +IN/s +OUT/s +USER +PROCESS'
 
 # A resize storm leaves a whole screen.
 for i in $(seq 1 25); do
@@ -141,7 +141,7 @@ for i in $(seq 1 25); do
 done
 sleep 0.7
 check "after 50 resizes the header is whole" screen_has '^portview .*listening [0-9]+  established'
-check "after 50 resizes the columns are whole" screen_has 'PROTO +STATE +LOCAL +REMOTE +RECV-Q +SEND-Q +USER +PROCESS'
+check "after 50 resizes the columns are whole" screen_has 'PROTO +STATE +LOCAL +REMOTE +RECV-Q +SEND-Q +IN/s +OUT/s +USER +PROCESS'
 check "after 50 resizes the bottom line is there" screen_has '\?help +/filter'
 
 # Kill: the signal goes to the right process, after a confirmation.

@@ -1,0 +1,18 @@
+/* What one snapshot says about how its sockets relate to each other: the
+ * two ends of a connection made on this host (so a client's socket leads to
+ * the server process and back), the half-open handshakes waiting on each
+ * listener, and listeners whose accept queue is full. */
+#ifndef PV_RELATIONS_H
+#define PV_RELATIONS_H
+
+#include "snapshot.h"
+
+/* Fills has_peer/peer, syn_recv and PV_FLAG_SATURATED for every socket of s
+ * (other flags are left as they are). */
+void relations_compute(struct pv_snapshot *s);
+
+/* True when the listener's accept queue is full: the kernel then drops or
+ * delays new connections. */
+bool relations_queue_full(const struct pv_socket *listener);
+
+#endif
