@@ -135,7 +135,8 @@ static void health_step(struct health_entry *e, const struct health_entry *old, 
 	}
 	if (!health_data_waiting(k))
 		e->progress_at = now;
-	k->has_state_since = true;
+	/* One look tells no age: a socket first seen now may be old. */
+	k->has_state_since = old != NULL;
 	k->state_since = e->state_since;
 	health_judge(k, e, now);
 }

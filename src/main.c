@@ -46,9 +46,15 @@ static int main_collect(struct collector *collector, const struct options *opts,
 	struct timespec pause;
 	int ret;
 
-	if (!opts->delay_given)
-		return collector_run(collector, mask, opts->info, snap, err, errsize);
 	health = health_new();
+	if (!opts->delay_given) {
+		/* One look still tells a zero window or a retransmission now. */
+		ret = collector_run(collector, mask, opts->info, snap, err, errsize);
+		if (ret == 0)
+			health_update(health, NULL, snap, snap->monotonic_taken);
+		health_free(health);
+		return ret;
+	}
 	snapshot_init(&first);
 	ret = collector_run(collector, mask, true, &first, err, errsize);
 	if (ret == 0) {

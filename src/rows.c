@@ -325,6 +325,26 @@ static void group_add_traffic(struct pv_group *g, const struct pv_socket *k)
 	g->flagged += k->flags != 0 && !k->gone;
 }
 
+void rows_update_traffic(struct pv_rows *r, const struct pv_snapshot *s)
+{
+	struct pv_group *g = NULL;
+	size_t i;
+
+	for (i = 0; i < r->ngroups; i++) {
+		r->groups[i].has_rate = false;
+		r->groups[i].rate_in = r->groups[i].rate_out = 0;
+		r->groups[i].flagged = 0;
+		r->groups[i].queue_sum = 0;
+	}
+	/* Every socket row belongs to the group row above it. */
+	for (i = 0; i < r->nrows; i++) {
+		if (r->rows[i].kind == ROW_GROUP)
+			g = &r->groups[r->rows[i].index];
+		else if (g)
+			group_add_traffic(g, &s->socks[r->rows[i].index]);
+	}
+}
+
 static uint64_t port_key(uint8_t proto, uint16_t port)
 {
 	return ((uint64_t)proto << 16 | port) + 1;

@@ -78,6 +78,10 @@ void rows_build(struct pv_rows *out, const struct pv_snapshot *s, const struct p
 		enum group_mode mode, struct rows_order order);
 void rows_free(struct pv_rows *r);
 
+/* Sums again the queues, rates and flags of each group from s, which holds
+ * the same sockets as the snapshot r was built from (snapshot_same_rows). */
+void rows_update_traffic(struct pv_rows *r, const struct pv_snapshot *s);
+
 /* The owner that stands for socket k: the oldest (earliest start, then
  * lowest pid), as the parent of forked servers is. -1 when it has none. */
 int32_t rows_primary_owner(const struct pv_snapshot *s, const struct pv_socket *k);

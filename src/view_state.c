@@ -226,6 +226,8 @@ void view_rebuild(struct view_state *v, const struct pv_snapshot *snap)
 void view_retarget(struct view_state *v, const struct pv_snapshot *snap)
 {
 	v->snap = snap;
+	/* Same sockets, new rates and flags: the group lines' sums follow. */
+	rows_update_traffic(&v->rows, snap);
 }
 
 unsigned view_move_to(struct view_state *v, size_t index)

@@ -93,6 +93,22 @@ START_TEST(t_states_protocols_families)
 }
 END_TEST
 
+START_TEST(t_flags)
+{
+	ck_sel("flag:stalled", 0);
+	snap.socks[6].flags = PV_FLAG_STALLED | PV_FLAG_RETRANS;
+	snap.socks[5].flags = PV_FLAG_SATURATED;
+	snap.socks[7].flags = PV_FLAG_CLOSE_WAIT;
+	ck_sel("flag:stalled", B(6));
+	ck_sel("flag:retrans", B(6));
+	ck_sel("flag:saturated", B(5));
+	ck_sel("flag:closewait", B(7));
+	ck_sel("flag:zerowindow", 0);
+	ck_sel("flag:stalled | flag:saturated", B(5) | B(6));
+	ck_sel("!flag:stalled port:5432", B(5) | B(7));
+}
+END_TEST
+
 START_TEST(t_addresses)
 {
 	ck_sel("addr:127.0.0.1", B(3) | B(5) | B(6) | B(7));
@@ -145,6 +161,7 @@ START_TEST(t_errors)
 	fails("port:-1", 5, "port range");
 	fails("port:90-80", 5, "runs backwards");
 	fails("tcp state:sideways", 10, "unknown state 'sideways'");
+	fails("flag:slow", 5, "unknown flag 'slow'");
 	fails("state:listen,", 13, "ends with a comma");
 	fails("state:listen,,listen", 13, "unknown state ''");
 	fails("(port:80", 0, "unbalanced '('");
@@ -311,6 +328,7 @@ START_TEST(t_and_combines)
 END_TEST
 
 CHECK_SUITE_WITH_FIXTURE("filter", setup, teardown,
+	t_flags,
 	t_ports,
 	t_processes_and_users,
 	t_states_protocols_families,

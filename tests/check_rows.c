@@ -85,6 +85,32 @@ START_TEST(t_by_process)
 }
 END_TEST
 
+/* Rates and flags sum per group at build time and again when the same
+ * sockets come back with new figures. */
+START_TEST(t_group_traffic)
+{
+	build("", GROUP_PROCESS);
+	ck_assert(!group_of_row(6)->has_rate);
+	snap.socks[7].has_rate = snap.socks[5].has_rate = true;
+	snap.socks[7].rate_in = 1000;
+	snap.socks[7].rate_out = 10;
+	snap.socks[5].rate_in = 1;
+	snap.socks[7].flags = PV_FLAG_STALLED;
+	rows_update_traffic(&rows, &snap);
+	ck_assert(group_of_row(6)->has_rate);                  /* postgres: 5, 7 */
+	ck_assert(group_of_row(6)->rate_in == 1001 && group_of_row(6)->rate_out == 10);
+	ck_assert_uint_eq(group_of_row(6)->flagged, 1);
+	ck_assert(!group_of_row(0)->has_rate);                 /* nginx */
+	ck_assert_uint_eq(group_of_row(0)->flagged, 0);
+	/* A fresh build sums the same. */
+	build("", GROUP_PROCESS);
+	ck_assert(group_of_row(6)->rate_in == 1001 && group_of_row(6)->flagged == 1);
+	snap.socks[7].flags = 0;
+	rows_update_traffic(&rows, &snap);
+	ck_assert_uint_eq(group_of_row(6)->flagged, 0);
+}
+END_TEST
+
 START_TEST(t_by_process_without_listeners)
 {
 	/* With the listener filtered out, a worker's connection stands under
@@ -232,6 +258,7 @@ START_TEST(t_group_mode_names)
 END_TEST
 
 CHECK_SUITE_WITH_FIXTURE("rows", setup, teardown,
+	t_group_traffic,
 	t_by_process,
 	t_by_process_without_listeners,
 	t_by_port,

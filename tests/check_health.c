@@ -1,0 +1,280 @@
+/* Relations within one snapshot (local peers, SYN_RECV per listener, full
+ * accept queues) and health across snapshots (rates from tcp_info's
+ * counters, stalls, retransmissions, zero windows, long CLOSE_WAIT). */
+#include "config.h"
+
+#include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "check_main.h"
+#include "fixtures.h"
+#include "health.h"
+#include "relations.h"
+#include "states.h"
+
+/* A TCP connection with tcp_info, as the kernel would report it. */
+static struct pv_socket conn(uint64_t cookie, uint8_t state, uint64_t acked, uint64_t received)
+{
+	struct pv_socket k = { .family = AF_INET, .proto = IPPROTO_TCP, .state = state, .cookie = cookie };
+
+	k.local.addr.family = k.remote.addr.family = AF_INET;
+	k.local.port = 40000;
+	k.remote.port = (uint16_t)(1000 + cookie);
+	k.tcp.has_info = true;
+	k.tcp.bytes_acked = acked;
+	k.tcp.bytes_received = received;
+	return k;
+}
+
+/* Snapshot i of a sequence: the sockets given, in that order. */
+static void snap_of(struct pv_snapshot *s, const struct pv_socket *socks, size_t n)
+{
+	size_t i;
+
+	snapshot_init(s);
+	for (i = 0; i < n; i++)
+		snapshot_add_socket(s, &socks[i]);
+}
+
+START_TEST(t_rate_of_a_counter)
+{
+	ck_assert(health_rate(1000, 3000, 2.0) == 1000.0);
+	ck_assert(health_rate(3000, 3000, 1.0) == 0.0);
+	ck_assert(health_rate(3000, 1000, 1.0) == 0.0);     /* went back: no rate */
+	ck_assert(health_rate(0, 1000, 0.0) == 0.0);        /* no time passed */
+	ck_assert(health_rate(0, UINT64_MAX, 1.0) > 1e18);
+}
+END_TEST
+
+START_TEST(t_rates_follow_cookies)
+{
+	struct health *h = health_new();
+	struct pv_snapshot a, b;
+	struct pv_socket first[] = { conn(1, PV_STATE_ESTABLISHED, 1000, 500), conn(2, PV_STATE_ESTABLISHED, 0, 0),
+				     conn(3, PV_STATE_ESTABLISHED, 7, 7) };
+	/* Two seconds later: 2 and 1 swapped places, 3 closed, 4 is new. */
+	struct pv_socket second[] = { conn(2, PV_STATE_ESTABLISHED, 4096, 0), conn(1, PV_STATE_ESTABLISHED, 3000, 2500),
+				      conn(4, PV_STATE_ESTABLISHED, 900, 900) };
+
+	snap_of(&a, first, 3);
+	snap_of(&b, second, 3);
+	health_update(h, NULL, &a, 10.0);
+	ck_assert(!a.socks[0].has_rate);               /* one look tells no rate */
+	health_update(h, &a, &b, 12.0);
+	ck_assert(b.socks[0].has_rate && b.socks[1].has_rate);
+	ck_assert(b.socks[0].rate_out == 2048.0 && b.socks[0].rate_in == 0.0);
+	ck_assert(b.socks[1].rate_out == 1000.0 && b.socks[1].rate_in == 1000.0);
+	ck_assert(!b.socks[2].has_rate);               /* new: no history yet */
+	snapshot_free(&a);
+	snapshot_free(&b);
+	health_free(h);
+}
+END_TEST
+
+START_TEST(t_udp_and_no_info_have_no_rate)
+{
+	struct health *h = health_new();
+	struct pv_snapshot a, b;
+	struct pv_socket k = conn(1, PV_STATE_ESTABLISHED, 10, 10);
+
+	k.tcp.has_info = false;
+	snap_of(&a, &k, 1);
+	snap_of(&b, &k, 1);
+	health_update(h, NULL, &a, 0);
+	health_update(h, &a, &b, 1);
+	ck_assert(!b.socks[0].has_rate);
+	snapshot_free(&a);
+	snapshot_free(&b);
+	health_free(h);
+}
+END_TEST
+
+/* Runs socket k through snapshots at the given times (the same k each
+ * time unless change is set, which edits it before time i) and returns
+ * its flags at the end. */
+static unsigned flags_over(struct pv_socket k, const double *times, size_t n,
+			   void (*change)(struct pv_socket *, size_t))
+{
+	struct health *h = health_new();
+	struct pv_snapshot snaps[2];
+	unsigned flags;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct pv_snapshot *cur = &snaps[i % 2], *prev = i ? &snaps[(i - 1) % 2] : NULL;
+
+		if (change)
+			change(&k, i);
+		snap_of(cur, &k, 1);
+		health_update(h, prev, cur, times[i]);
+		if (prev)
+			snapshot_free(prev);
+	}
+	flags = snaps[(n - 1) % 2].socks[0].flags;
+	snapshot_free(&snaps[(n - 1) % 2]);
+	health_free(h);
+	return flags;
+}
+
+static void acks_at_3(struct pv_socket *k, size_t i)
+{
+	if (i == 3)
+		k->tcp.bytes_acked += 100;
+}
+
+START_TEST(t_stalled_needs_waiting_data_and_time)
+{
+	static const double t4[] = { 0, 2, 4, 5.5 }, t2[] = { 0, 4.9 };
+	struct pv_socket k = conn(1, PV_STATE_ESTABLISHED, 100, 0);
+
+	k.wqueue = 4096;
+	ck_assert_uint_eq(flags_over(k, t2, 2, NULL) & PV_FLAG_STALLED, 0);
+	ck_assert_uint_eq(flags_over(k, t4, 4, NULL) & PV_FLAG_STALLED, PV_FLAG_STALLED);
+	/* ACK progress at the last look clears it. */
+	ck_assert_uint_eq(flags_over(k, t4, 4, acks_at_3) & PV_FLAG_STALLED, 0);
+	/* Nothing waiting: idle, not stalled. */
+	k.wqueue = 0;
+	ck_assert_uint_eq(flags_over(k, t4, 4, NULL) & PV_FLAG_STALLED, 0);
+	/* Unacknowledged segments count as waiting too. */
+	k.tcp.unacked = 3;
+	ck_assert_uint_eq(flags_over(k, t4, 4, NULL) & PV_FLAG_STALLED, PV_FLAG_STALLED);
+}
+END_TEST
+
+static void retransmits_at_1(struct pv_socket *k, size_t i)
+{
+	if (i == 1)
+		k->tcp.total_retrans = 2;
+}
+
+START_TEST(t_retransmissions_stay_flagged_a_while)
+{
+	static const double soon[] = { 0, 1, 5 }, later[] = { 0, 1, 12 };
+	struct pv_socket k = conn(1, PV_STATE_ESTABLISHED, 0, 0);
+
+	ck_assert_uint_eq(flags_over(k, soon, 3, NULL) & PV_FLAG_RETRANS, 0);
+	ck_assert_uint_eq(flags_over(k, soon, 3, retransmits_at_1) & PV_FLAG_RETRANS, PV_FLAG_RETRANS);
+	ck_assert_uint_eq(flags_over(k, later, 3, retransmits_at_1) & PV_FLAG_RETRANS, 0);
+	k.tcp.retransmits = 1;          /* backing off right now */
+	ck_assert_uint_eq(flags_over(k, soon, 1, NULL) & PV_FLAG_RETRANS, PV_FLAG_RETRANS);
+}
+END_TEST
+
+START_TEST(t_zero_window)
+{
+	static const double t[] = { 0 };
+	struct pv_socket k = conn(1, PV_STATE_ESTABLISHED, 0, 0);
+
+	k.tcp.has_snd_wnd = true;
+	ck_assert_uint_eq(flags_over(k, t, 1, NULL) & PV_FLAG_ZERO_WINDOW, PV_FLAG_ZERO_WINDOW);
+	k.tcp.snd_wnd = 65535;
+	ck_assert_uint_eq(flags_over(k, t, 1, NULL) & PV_FLAG_ZERO_WINDOW, 0);
+	k.tcp.snd_wnd = 0;
+	k.tcp.has_snd_wnd = false;      /* an older kernel: unknown, not zero */
+	ck_assert_uint_eq(flags_over(k, t, 1, NULL) & PV_FLAG_ZERO_WINDOW, 0);
+}
+END_TEST
+
+static void closes_at_2(struct pv_socket *k, size_t i)
+{
+	if (i == 2)
+		k->state = PV_STATE_CLOSE_WAIT;
+}
+
+START_TEST(t_close_wait_age)
+{
+	static const double t[] = { 0, 5, 9, 20, 29.5 }, t3[] = { 0, 5, 10 };
+	struct pv_socket k = conn(1, PV_STATE_CLOSE_WAIT, 0, 0);
+
+	ck_assert_uint_eq(flags_over(k, t3, 2, NULL) & PV_FLAG_CLOSE_WAIT, 0);
+	ck_assert_uint_eq(flags_over(k, t3, 3, NULL) & PV_FLAG_CLOSE_WAIT, PV_FLAG_CLOSE_WAIT);
+	/* The age counts from the change of state: 9 .. 20 is 11 s. */
+	k.state = PV_STATE_ESTABLISHED;
+	ck_assert_uint_eq(flags_over(k, t, 3, closes_at_2) & PV_FLAG_CLOSE_WAIT, 0);
+	ck_assert_uint_eq(flags_over(k, t, 4, closes_at_2) & PV_FLAG_CLOSE_WAIT, PV_FLAG_CLOSE_WAIT);
+}
+END_TEST
+
+START_TEST(t_peers_and_sides)
+{
+	struct pv_snapshot s;
+
+	fixture_snapshot(&s);
+	/* 6: psql 127.0.0.1:33000 -> 5432; 7: postgres's accepted end */
+	ck_assert(s.socks[6].has_peer && s.socks[6].peer == 7);
+	ck_assert(s.socks[7].has_peer && s.socks[7].peer == 6);
+	ck_assert(s.socks[7].accepted && !s.socks[6].accepted);
+	/* 3 is accepted on the dual-stack listener; its client is elsewhere. */
+	ck_assert(s.socks[3].accepted && !s.socks[3].has_peer);
+	ck_assert(!s.socks[0].has_peer && !s.socks[4].has_peer && !s.socks[8].has_peer);
+	snapshot_free(&s);
+}
+END_TEST
+
+START_TEST(t_syn_recv_and_saturation)
+{
+	struct pv_snapshot s;
+	struct pv_socket r;
+
+	fixture_snapshot(&s);
+	/* Two handshakes to postgres (127.0.0.1:5432), one to port 80 over
+	 * IPv6 (the dual-stack listener, not the IPv4 one). */
+	r = s.socks[7];
+	r.state = PV_STATE_SYN_RECV;
+	r.cookie = 9001;
+	snapshot_add_socket(&s, &r);
+	r.cookie = 9002;
+	snapshot_add_socket(&s, &r);
+	r = s.socks[3];
+	r.state = PV_STATE_SYN_RECV;
+	r.cookie = 9003;
+	snapshot_add_socket(&s, &r);
+	s.socks[5].rqueue = s.socks[5].wqueue = 128;       /* postgres: full */
+	relations_compute(&s);
+	ck_assert_uint_eq(s.socks[5].syn_recv, 2);
+	ck_assert_uint_eq(s.socks[1].syn_recv, 1);
+	ck_assert_uint_eq(s.socks[0].syn_recv, 0);
+	ck_assert(relations_queue_full(&s.socks[5]));
+	ck_assert_uint_eq(s.socks[5].flags, PV_FLAG_SATURATED);
+	ck_assert_uint_eq(s.socks[0].flags, 0);
+	s.socks[5].rqueue = 127;
+	relations_compute(&s);
+	ck_assert_uint_eq(s.socks[5].flags, 0);
+	snapshot_free(&s);
+}
+END_TEST
+
+START_TEST(t_flag_names_and_summary)
+{
+	struct pv_counts c = { 0 };
+	struct strbuf sb = { 0 };
+	unsigned bit;
+
+	for (bit = 1; bit < 1u << PV_FLAG_COUNT; bit <<= 1) {
+		const char *name = health_flag_name(bit);
+
+		ck_assert_uint_eq(health_flag_parse(name, strlen(name)), bit);
+	}
+	ck_assert_uint_eq(health_flag_parse("stall", 5), 0);
+	health_describe(&c, &sb);
+	ck_assert_uint_eq(sb.len, 0);
+	c.flagged[0] = 3;
+	c.flagged[1] = 1;
+	health_describe(&c, &sb);
+	ck_assert_str_eq(strbuf_str(&sb), "! 3 saturated, 1 stalled");
+	strbuf_free(&sb);
+}
+END_TEST
+
+CHECK_SUITE("health",
+	t_rate_of_a_counter,
+	t_rates_follow_cookies,
+	t_udp_and_no_info_have_no_rate,
+	t_stalled_needs_waiting_data_and_time,
+	t_retransmissions_stay_flagged_a_while,
+	t_zero_window,
+	t_close_wait_age,
+	t_peers_and_sides,
+	t_syn_recv_and_saturation,
+	t_flag_names_and_summary)

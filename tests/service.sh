@@ -1,0 +1,105 @@
+#!/bin/bash
+# What portview shows about a service's health, against the real kernel in
+# a private network namespace: a listener whose accept queue fills, the
+# processes at both ends of a loopback connection, byte counters after a
+# transfer of known size, a rate from a steady stream, a peer that stops
+# reading (zero window, then stalled), and a connection left in CLOSE_WAIT.
+. "$TESTS_DIR/lib.sh"
+enter_netns "$@"
+require_tool jq
+require_tool tmux
+
+helper srv name srv listen tcp 127.0.0.1 5432 drain
+helper full name full listen tcp 127.0.0.1 6000 1 noaccept
+helper filler name filler connect 127.0.0.1 6000 connect 127.0.0.1 6000
+helper client name client connect 127.0.0.1 5432 send 300000
+helper streamer name streamer connect 127.0.0.1 5432 stream 400000
+helper sink name sink listen tcp 127.0.0.1 7000
+helper pusher name pusher connect 127.0.0.1 7000 send 100000000
+helper quitter name quitter connect 127.0.0.1 5432 close
+SRV=$(helper_pid srv) CLIENT=$(helper_pid client) PUSHER=$(helper_pid pusher)
+CLIENT_PORT=$(helper_port client 1) STREAM_PORT=$(helper_port streamer 1)
+SENT=$(awk '/^sent/ { print $2 }' "$WORK/client.out")
+
+# jq over one --once --json run with the given options.
+json() { "$PORTVIEW" --once --json "$@" >"$WORK/out.json" && cat "$WORK/out.json"; }
+sock() { jq -c ".sockets[] | select($1)" "$WORK/out.json"; }
+
+# --- accept-queue pressure ---
+json -l >/dev/null
+check "a listener reports its accept queue and backlog" \
+	jq_true '.sockets[] | select(.local.port == 6000) | .accept_queue == 2 and .backlog == 1 and .syn_recv >= 0' "$WORK/out.json"
+check "a full accept queue is flagged saturated" \
+	jq_true '[.sockets[] | select(.flags | index("saturated")) | .local.port] == [6000]' "$WORK/out.json"
+check "a listener with room is not" jq_true '.sockets[] | select(.local.port == 5432) | .flags == []' "$WORK/out.json"
+check "flag:saturated selects only that listener" \
+	bash -c '[ "$("$1" --once --group=none flag:saturated | grep -c LISTEN)" -eq 1 ]' _ "$PORTVIEW"
+"$PORTVIEW" --once >"$WORK/text"
+check "the text summary counts the saturated listener" grep -qE 'processes [0-9]+  ! 1 saturated' "$WORK/text"
+check "the listener line shows queue/backlog" grep -qE 'LISTEN +127\.0\.0\.1:6000 +\* +2/1 +syn [0-9]+ ' "$WORK/text"
+
+# --- both ends of a local connection ---
+json >/dev/null
+check "the client's socket names the server process" \
+	jq_true --argjson p "$CLIENT_PORT" --argjson srv "$SRV" \
+	'.sockets[] | select(.local.port == $p) | .peer.side == "server" and .peer.owners[0].pid == $srv' "$WORK/out.json"
+check "the server's socket names the client process" \
+	jq_true --argjson p "$CLIENT_PORT" --argjson cli "$CLIENT" \
+	'.sockets[] | select(.remote.port == $p) | .peer.side == "client" and .peer.owners[0].pid == $cli' "$WORK/out.json"
+check "text shows client -> server" grep -qE "client $CLIENT -> srv $SRV\$" "$WORK/text"
+check "text shows server <- client" grep -qE "srv $SRV <- client $CLIENT\$" "$WORK/text"
+
+# --- byte counters after a transfer of known size (tcp_info) ---
+check "the client wrote its bytes at once" [ "$SENT" -eq 300000 ]
+json --info >/dev/null
+# The kernel counts the SYN as one byte acknowledged.
+check "the sender's bytes_acked is what it sent" \
+	jq_true --argjson p "$CLIENT_PORT" --argjson n "$SENT" \
+	'.sockets[] | select(.local.port == $p) | .tcp_info.bytes_acked == $n + 1' "$WORK/out.json"
+check "the receiver's bytes_received is the same" \
+	jq_true --argjson p "$CLIENT_PORT" --argjson n "$SENT" \
+	'.sockets[] | select(.remote.port == $p) | .tcp_info.bytes_received == $n' "$WORK/out.json"
+check "without --info there is no tcp_info" bash -c '! "$1" --once --json | grep -q tcp_info' _ "$PORTVIEW"
+
+# --- a rate from a steady 400,000 B/s stream, over two looks 2 s apart ---
+json -d 2 port:5432 >/dev/null
+check "the stream's sending rate is measured (300-500 kB/s)" \
+	jq_true --argjson p "$STREAM_PORT" \
+	'.sockets[] | select(.local.port == $p) | .rate_out >= 300000 and .rate_out <= 500000' "$WORK/out.json"
+check "the server's receiving rate matches" \
+	jq_true --argjson p "$STREAM_PORT" \
+	'.sockets[] | select(.remote.port == $p) | .rate_in >= 300000 and .rate_in <= 500000' "$WORK/out.json"
+check "the idle client's rate is 0" \
+	jq_true --argjson p "$CLIENT_PORT" '.sockets[] | select(.local.port == $p) | .rate_out == 0' "$WORK/out.json"
+"$PORTVIEW" --once -d 1 port:5432 >"$WORK/rates"
+check "text with -d shows IN/s and OUT/s" grep -qE 'RECV-Q +SEND-Q +IN/s +OUT/s' "$WORK/rates"
+check "text without -d does not" bash -c '! grep -q "IN/s" "$1"' _ "$WORK/text"
+
+# --- a peer that stops reading: zero window at once ---
+json --info port:7000 >/dev/null
+check "the pusher's peer advertises a zero window" \
+	jq_true --argjson pid "$PUSHER" \
+	'.sockets[] | select(.owners[0].pid == $pid) | .tcp_info.snd_wnd == 0 and (.flags | index("zerowindow") != null)' "$WORK/out.json"
+
+# --- the dashboard: stalled after 5 s, CLOSE_WAIT after 10 s ---
+tm() { tmux -L "pvservice$$" "$@"; }
+screen() { tm capture-pane -p -t pv; }
+screen_has() { screen | grep -qE -- "$1"; }
+trap 'tm kill-server 2>/dev/null; cleanup' EXIT
+tm new-session -d -s pv -x 200 -y 50 "$PORTVIEW -d 0.5"
+wait_for 5 screen_has '^portview '
+check "the dashboard shows rates on the server's group line" wait_for 3 screen_has "srv  pid $SRV .* in [0-9.]+K/s out "
+check "the dashboard marks the saturated listener" screen_has '^! .*LISTEN +127\.0\.0\.1:6000'
+check "the header counts what is wrong" screen_has '! 1 saturated'
+check "a connection whose peer stopped reading is stalled within 7 s" wait_for 7 screen_has 'stalled'
+check "the header counts CLOSE_WAIT left for 10 s" wait_for 8 screen_has 'closewait'
+tm send-keys -t pv / ; sleep 0.3
+tm send-keys -t pv -l 'flag:closewait'; sleep 0.3
+tm send-keys -t pv Enter; sleep 0.6
+check "flag:closewait keeps only the CLOSE_WAIT socket" \
+	[ "$(screen | grep -cE 'CLOSE-WAIT +127\.0\.0\.1:5432')" -eq 1 ] && [ "$(screen | grep -c ESTAB)" -eq 0 ]
+tm send-keys -t pv End Enter; sleep 0.6
+check "the detail pane tells how long it has been in CLOSE_WAIT" screen_has 'CLOSE_WAIT for 1[0-9]s'
+check "the detail pane lists the flag" screen_has '!closewait'
+
+finish
