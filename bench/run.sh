@@ -112,19 +112,20 @@ peak_rss_mib() {
 	/usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -n 1 | awk '{ printf "%.1f", $1 / 1024 }'
 }
 
-# dashboard_cpu DELAY SECONDS: the dashboard's CPU share of one core (user +
-# system) over SECONDS after start-up, and its peak RSS.
+# dashboard_cpu DELAY SECONDS [OPTION...]: the dashboard's CPU share of one
+# core (user + system) over SECONDS after start-up, and its peak RSS.
 dashboard_cpu() {
 	local delay=$1 seconds=$2 pid before after hz tm="tmux -L pvbench$$"
+	shift 2
 	hz=$(getconf CLK_TCK)
-	$tm new-session -d -x 120 -y 40 "exec $PORTVIEW -d $delay"
+	$tm new-session -d -x 120 -y 40 "exec $PORTVIEW -d $delay $*"
 	sleep 1
 	pid=$($tm list-panes -F '#{pane_pid}')
 	sleep 2
 	before=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
 	sleep "$seconds"
 	after=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
-	printf '  dashboard, refresh %ss, over %ss: %s%% of one core, peak RSS %s MiB\n' "$delay" "$seconds" \
+	printf '  dashboard%s, refresh %ss, over %ss: %s%% of one core, peak RSS %s MiB\n' "${*:+ $*}" "$delay" "$seconds" \
 		"$(awk -v t=$((after - before)) -v hz="$hz" -v s="$seconds" 'BEGIN { printf "%.2f", 100 * t / hz / s }')" \
 		"$(awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$pid/status")"
 	$tm kill-server 2>/dev/null
@@ -222,6 +223,7 @@ large)
 	echo "  peak RSS of portview --once --json: $(peak_rss_mib "$PORTVIEW" --once --json) MiB"
 	if have tmux && [ "$DASH_SECONDS" -gt 0 ]; then
 		dashboard_cpu 1 "$DASH_SECONDS"
+		dashboard_cpu 1 "$DASH_SECONDS" --lean
 		dashboard_cpu 5 "$DASH_SECONDS"
 	fi
 	farm_stop

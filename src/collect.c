@@ -66,7 +66,7 @@ void collector_close(struct collector *c)
 	free(c);
 }
 
-int collector_run(struct collector *c, uint64_t kernel_mask, bool want_info, struct pv_snapshot *snap,
+int collector_run(struct collector *c, uint64_t kernel_mask, unsigned what, struct pv_snapshot *snap,
 		  char *err, size_t errsize)
 {
 	struct owners_stats stats;
@@ -83,7 +83,7 @@ int collector_run(struct collector *c, uint64_t kernel_mask, bool want_info, str
 	 * threads while this one dumps. */
 	if (!c->cache)
 		walk = owners_walk_start("/proc");
-	if (diag_collect(c->diag, kernel_mask, want_info, snap, err, errsize) < 0) {
+	if (diag_collect(c->diag, kernel_mask, (what & COLLECT_TCP_INFO) != 0, snap, err, errsize) < 0) {
 		if (walk)
 			owners_walk_finish(walk, snap, c->users, &stats);
 		return -1;
@@ -96,7 +96,7 @@ int collector_run(struct collector *c, uint64_t kernel_mask, bool want_info, str
 	} else {
 		snap->incomplete = true;   /* /proc could not be read */
 	}
-	relations_compute(snap);
+	relations_compute(snap, (what & COLLECT_PEERS) != 0);
 	return 0;
 }
 

@@ -17,12 +17,19 @@ struct collector;
 struct collector *collector_open(bool incremental, char *err, size_t errsize);
 void collector_close(struct collector *c);
 
+/* What a collection gathers beyond sockets and owners; each costs time
+ * per socket. */
+enum {
+	COLLECT_TCP_INFO = 1u << 0,   /* the kernel's tcp_info for TCP sockets */
+	COLLECT_PEERS = 1u << 1,      /* join the two ends of local connections */
+};
+
 /* Fills snap (initialised, empty) with the sockets kernel_mask allows,
- * their owners and their relations (relations.h); with want_info, TCP
- * sockets carry tcp_info too, which costs the kernel more per socket.
- * Returns 0, or -1 with a message in err when no dump could be made;
- * partial failures are flagged in the snapshot. */
-int collector_run(struct collector *c, uint64_t kernel_mask, bool want_info, struct pv_snapshot *snap,
+ * their owners, each listener's SYN_RECV count and saturation, and what
+ * the COLLECT_* bits in what ask for. Returns 0, or -1 with a message in
+ * err when no dump could be made; partial failures are flagged in the
+ * snapshot. */
+int collector_run(struct collector *c, uint64_t kernel_mask, unsigned what, struct pv_snapshot *snap,
 		  char *err, size_t errsize);
 
 /* The host name, or "?" when it cannot be had. */

@@ -55,6 +55,7 @@ struct dash {
 
 	double delay, highlight;
 	bool paused, utf8;
+	bool lean;                   /* --lean: no tcp_info, no peers */
 	char host[256];
 	char notice[512];
 	struct pv_counts counts;     /* of the shown snapshot's live sockets */
@@ -208,7 +209,8 @@ static void dash_collect_into_spare(struct dash *d)
 {
 	uint64_t one = 1;
 
-	d->worker_status = collector_run(d->collector, d->worker_mask, true, &d->snaps[dash_next_slot(d)],
+	d->worker_status = collector_run(d->collector, d->worker_mask, d->lean ? 0 : COLLECT_TCP_INFO | COLLECT_PEERS,
+					 &d->snaps[dash_next_slot(d)],
 					 d->worker_err, sizeof(d->worker_err));
 	if (write(d->done_fd, &one, sizeof(one)) != sizeof(one))
 		d->worker_status = -1;
@@ -648,7 +650,7 @@ static void dash_draw(struct dash *d)
 	double now = monotonic_now();
 	struct screen_frame f = {
 		.view = &d->view, .snap = dash_snap(d), .tracker = d->tracker, .now = now,
-		.host = d->host, .delay = d->delay, .paused = d->paused, .utf8 = d->utf8,
+		.host = d->host, .delay = d->delay, .paused = d->paused, .utf8 = d->utf8, .rates = !d->lean,
 		.notice = d->notice, .counts = &d->counts, .status = now < d->status_until ? d->status : "",
 		.status_is_error = d->status_is_error, .prompt_error = d->prompt_error,
 		.kill_choice = d->kill_choice, .kill_confirm = d->mode == MODE_KILL_CONFIRM,
@@ -823,6 +825,7 @@ int dashboard_run(const struct dashboard_options *opts)
 	memset(&d, 0, sizeof(d));
 	d.delay = opts->delay;
 	d.highlight = opts->highlight;
+	d.lean = opts->lean;
 	d.utf8 = sanitize_locale_is_utf8();
 	d.timer_fd = d.signal_fd = d.done_fd = -1;
 	collect_hostname(d.host, sizeof(d.host));

@@ -15,6 +15,7 @@ struct dashboard_options {
 	bool color;
 	const char *filter;          /* the initial filter, already known to parse */
 	bool listening;              /* -l: start with the listeners toggle on */
+	bool lean;                   /* --lean: no tcp_info, no peers */
 };
 
 /* Runs until the user quits or a terminating signal arrives. Returns the

@@ -23,9 +23,11 @@ struct health_entry {
 	uint8_t state;
 };
 
+/* Two buffers, swapped each update: the dashboard's refresh then
+ * allocates nothing here. */
 struct health {
-	struct health_entry *entries;
-	size_t nentries;
+	struct health_entry *entries, *spare;
+	size_t nentries, cap, spare_cap;
 };
 
 static const char *const flag_names[PV_FLAG_COUNT] = {
@@ -62,6 +64,7 @@ void health_free(struct health *h)
 	if (!h)
 		return;
 	free(h->entries);
+	free(h->spare);
 	free(h);
 }
 
@@ -87,7 +90,9 @@ static bool health_can_stall(const struct pv_socket *k)
 static void health_judge(struct pv_socket *k, const struct health_entry *e, double now)
 {
 	k->flags &= (uint8_t)~(PV_FLAG_STALLED | PV_FLAG_RETRANS | PV_FLAG_ZERO_WINDOW | PV_FLAG_CLOSE_WAIT);
-	if (health_can_stall(k) && health_data_waiting(k) && now - e->progress_at >= HEALTH_STALL_SECONDS)
+	/* Progress is seen only in tcp_info's counters. */
+	if (k->tcp.has_info && health_can_stall(k) && health_data_waiting(k) &&
+	    now - e->progress_at >= HEALTH_STALL_SECONDS)
 		k->flags |= PV_FLAG_STALLED;
 	if (k->tcp.has_info && (k->tcp.retransmits > 0 ||
 				(e->retrans_at >= 0 && now - e->retrans_at < HEALTH_RETRANS_SECONDS)))
@@ -144,8 +149,16 @@ static void health_step(struct health_entry *e, const struct health_entry *old, 
 void health_update(struct health *h, const struct pv_snapshot *prev, struct pv_snapshot *cur,
 		   double now)
 {
-	struct health_entry *entries = xmalloc((cur->nsocks ? cur->nsocks : 1) * sizeof(*entries));
-	size_t i, guess = 0;
+	struct health_entry *entries;
+	size_t i, guess = 0, cap;
+
+	if (h->spare_cap < cur->nsocks || !h->spare) {
+		free(h->spare);
+		h->spare_cap = cur->nsocks + cur->nsocks / 8 + 16;
+		h->spare = xmalloc(h->spare_cap * sizeof(*h->spare));
+	}
+	entries = h->spare;
+	cap = h->spare_cap;
 
 	for (i = 0; i < cur->nsocks; i++) {
 		struct pv_socket *k = &cur->socks[i];
@@ -158,8 +171,10 @@ void health_update(struct health *h, const struct pv_snapshot *prev, struct pv_s
 		k->rate_in = k->rate_out = 0;
 		health_step(&entries[i], old, k, now);
 	}
-	free(h->entries);
+	h->spare = h->entries;
+	h->spare_cap = h->cap;
 	h->entries = entries;
+	h->cap = cap;
 	h->nentries = cur->nsocks;
 }
 

@@ -41,6 +41,7 @@ static int main_collect(struct collector *collector, const struct options *opts,
 			const struct pv_filter *filter, struct pv_snapshot *snap, char *err, size_t errsize)
 {
 	uint64_t mask = filter_kernel_mask(filter);
+	unsigned what = (opts->lean ? 0 : COLLECT_PEERS) | (opts->info ? COLLECT_TCP_INFO : 0);
 	struct pv_snapshot first;
 	struct health *health;
 	struct timespec pause;
@@ -49,21 +50,21 @@ static int main_collect(struct collector *collector, const struct options *opts,
 	health = health_new();
 	if (!opts->delay_given) {
 		/* One look still tells a zero window or a retransmission now. */
-		ret = collector_run(collector, mask, opts->info, snap, err, errsize);
+		ret = collector_run(collector, mask, what, snap, err, errsize);
 		if (ret == 0)
 			health_update(health, NULL, snap, snap->monotonic_taken);
 		health_free(health);
 		return ret;
 	}
 	snapshot_init(&first);
-	ret = collector_run(collector, mask, true, &first, err, errsize);
+	ret = collector_run(collector, mask, what | COLLECT_TCP_INFO, &first, err, errsize);
 	if (ret == 0) {
 		health_update(health, NULL, &first, first.monotonic_taken);
 		pause.tv_sec = (time_t)opts->delay;
 		pause.tv_nsec = (long)((opts->delay - (double)pause.tv_sec) * 1e9);
 		while (nanosleep(&pause, &pause) < 0 && errno == EINTR)
 			;
-		ret = collector_run(collector, mask, true, snap, err, errsize);
+		ret = collector_run(collector, mask, what | COLLECT_TCP_INFO, snap, err, errsize);
 	}
 	if (ret == 0)
 		health_update(health, &first, snap, snap->monotonic_taken);
@@ -168,7 +169,7 @@ int main(int argc, char **argv)
 		struct dashboard_options d = {
 			.group = opts.group, .delay = opts.delay, .highlight = opts.highlight,
 			.color = !opts.no_color && !(no_color && *no_color),
-			.filter = opts.filter, .listening = opts.listening,
+			.filter = opts.filter, .listening = opts.listening, .lean = opts.lean,
 		};
 
 		status = dashboard_run(&d);

@@ -11,7 +11,7 @@
 #include "strbuf.h"
 #include "xalloc.h"
 
-enum { OPT_ONCE = 256, OPT_HIGHLIGHT, OPT_NO_COLOR };
+enum { OPT_ONCE = 256, OPT_HIGHLIGHT, OPT_NO_COLOR, OPT_LEAN };
 
 struct option_doc {
 	struct option opt;
@@ -36,6 +36,8 @@ static const struct option_doc option_docs[] = {
 	  "                             --once, look twice that far apart for rates and flags" },
 	{ { "highlight", required_argument, NULL, OPT_HIGHLIGHT }, 0, "SECONDS",
 	  "how long new, changed and closed sockets stay marked (default 3, 0 off)" },
+	{ { "lean", no_argument, NULL, OPT_LEAN }, 0, NULL,
+	  "the cheapest refresh: no tcp_info (no rates) and no peers" },
 	{ { "no-color", no_argument, NULL, OPT_NO_COLOR }, 0, NULL,
 	  "no colours (also when NO_COLOR is set); marks stay" },
 	{ { "help", no_argument, NULL, 'h' }, 'h', NULL, "show this help and exit" },
@@ -139,6 +141,7 @@ int options_parse(int argc, char **argv, struct options *opts, char *err, size_t
 				return -1;
 			break;
 		case OPT_NO_COLOR: opts->no_color = true; break;
+		case OPT_LEAN: opts->lean = true; break;
 		case ':':
 			snprintf(err, errsize, "option '%s' needs a value", argv[optind - 1]);
 			return -1;

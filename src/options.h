@@ -11,6 +11,7 @@
 struct options {
 	bool once, json, listening, help, version, no_color;
 	bool info;               /* --once: ask for tcp_info */
+	bool lean;               /* no tcp_info (no rates), no peers */
 	bool delay_given;        /* --once: sample twice, delay apart */
 	enum group_mode group;
 	double delay;            /* seconds between dashboard refreshes */

@@ -20,21 +20,34 @@ bool relations_queue_full(const struct pv_socket *l)
 	       l->rqueue >= l->wqueue;
 }
 
+static uint64_t mix64(uint64_t k)
+{
+	k ^= k >> 30;
+	k *= 0xbf58476d1ce4e5b9ULL;
+	k ^= k >> 27;
+	k *= 0x94d049bb133111ebULL;
+	k ^= k >> 31;
+	return k;
+}
+
+static uint64_t endpoint_word(const struct pv_endpoint *e, int half)
+{
+	uint64_t w;
+
+	memcpy(&w, e->addr.bytes + 8 * half, sizeof(w));
+	return w;
+}
+
 /* A key for the ordered pair of endpoints (from, to) of protocol proto;
- * equal pairs give equal keys, others almost never (checked anyway). */
+ * equal pairs give equal keys, others almost never (checked anyway). A
+ * few multiplications: it runs twice per socket every refresh. */
 static uint64_t pair_key(uint8_t proto, const struct pv_endpoint *from, const struct pv_endpoint *to)
 {
-	uint64_t h = 0xcbf29ce484222325ULL ^ proto;
-	const struct pv_endpoint *e[2] = { from, to };
-	int i;
-	size_t j;
+	uint64_t h = mix64(endpoint_word(from, 0) ^ ((uint64_t)from->port << 48 | (uint64_t)to->port << 32 | proto));
 
-	for (i = 0; i < 2; i++) {
-		h = (h ^ e[i]->addr.family) * 0x100000001b3ULL;
-		for (j = 0; j < sizeof(e[i]->addr.bytes); j++)
-			h = (h ^ e[i]->addr.bytes[j]) * 0x100000001b3ULL;
-		h = (h ^ e[i]->port) * 0x100000001b3ULL;
-	}
+	h = mix64(h ^ endpoint_word(from, 1));
+	h = mix64(h ^ endpoint_word(to, 0));
+	h = mix64(h ^ endpoint_word(to, 1) ^ ((uint64_t)from->addr.family << 8 | to->addr.family));
 	return h ? h : 1;
 }
 
@@ -54,13 +67,22 @@ static bool has_two_ends(const struct pv_socket *k)
 static void find_peers(struct pv_snapshot *s)
 {
 	struct u64map by_pair;
-	size_t i;
+	uint64_t *back = xmalloc((s->nsocks ? s->nsocks : 1) * sizeof(uint64_t));
+	size_t i, n = 0;
 
 	u64map_init(&by_pair, s->nsocks);
+	/* Keys first, so the map's slots can be fetched ahead of their use. */
 	for (i = 0; i < s->nsocks; i++) {
 		const struct pv_socket *k = &s->socks[i];
 
-		if (has_two_ends(k))
+		back[i] = has_two_ends(k) ? pair_key(k->proto, &k->remote, &k->local) : 0;
+		n += back[i] != 0;
+	}
+	u64map_reserve(&by_pair, n);
+	for (i = 0; i < s->nsocks; i++) {
+		const struct pv_socket *k = &s->socks[i];
+
+		if (back[i])
 			u64map_put(&by_pair, pair_key(k->proto, &k->local, &k->remote), (uint32_t)i, NULL);
 	}
 	for (i = 0; i < s->nsocks; i++) {
@@ -68,10 +90,12 @@ static void find_peers(struct pv_snapshot *s)
 		const uint32_t *other;
 
 		k->has_peer = false;
-		if (!has_two_ends(k))
+		if (i + U64MAP_PREFETCH_AHEAD < s->nsocks && back[i + U64MAP_PREFETCH_AHEAD])
+			u64map_prefetch(&by_pair, back[i + U64MAP_PREFETCH_AHEAD]);
+		if (!back[i])
 			continue;
 		/* The other end sees the same endpoints the other way round. */
-		other = u64map_get(&by_pair, pair_key(k->proto, &k->remote, &k->local));
+		other = u64map_get(&by_pair, back[i]);
 		if (!other || *other == i)
 			continue;
 		if (!endpoint_equal(&s->socks[*other].local, &k->remote) ||
@@ -81,6 +105,7 @@ static void find_peers(struct pv_snapshot *s)
 		k->peer = *other;
 	}
 	u64map_free(&by_pair);
+	free(back);
 }
 
 /* Each SYN_RECV request counts against the listener it came to: same
@@ -134,8 +159,14 @@ static void count_syn_recv(struct pv_snapshot *s)
 	free(next);
 }
 
-void relations_compute(struct pv_snapshot *s)
+void relations_compute(struct pv_snapshot *s, bool peers)
 {
-	find_peers(s);
+	size_t i;
+
+	if (peers)
+		find_peers(s);
+	else
+		for (i = 0; i < s->nsocks; i++)
+			s->socks[i].has_peer = false;
 	count_syn_recv(s);
 }

@@ -7,9 +7,9 @@
 
 #include "snapshot.h"
 
-/* Fills has_peer/peer, syn_recv and PV_FLAG_SATURATED for every socket of s
- * (other flags are left as they are). */
-void relations_compute(struct pv_snapshot *s);
+/* Fills syn_recv, accepted and PV_FLAG_SATURATED for every socket of s
+ * (other flags are left as they are), and with peers has_peer and peer. */
+void relations_compute(struct pv_snapshot *s, bool peers);
 
 /* True when the listener's accept queue is full: the kernel then drops or
  * delays new connections. */

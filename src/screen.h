@@ -23,6 +23,7 @@ struct screen_frame {
 	const char *host;
 	double delay;
 	bool paused, utf8;
+	bool rates;                  /* rates are measured: show IN/s and OUT/s */
 	const char *notice;          /* degraded states; "" for none */
 	const struct pv_counts *counts;   /* of the live sockets, once per refresh */
 

@@ -139,6 +139,10 @@ START_TEST(t_stalled_needs_waiting_data_and_time)
 	/* Unacknowledged segments count as waiting too. */
 	k.tcp.unacked = 3;
 	ck_assert_uint_eq(flags_over(k, t4, 4, NULL) & PV_FLAG_STALLED, PV_FLAG_STALLED);
+	/* Without tcp_info (--lean) progress cannot be seen: never stalled. */
+	k.tcp.has_info = false;
+	k.wqueue = 4096;
+	ck_assert_uint_eq(flags_over(k, t4, 4, NULL) & PV_FLAG_STALLED, 0);
 }
 END_TEST
 
@@ -231,7 +235,7 @@ START_TEST(t_syn_recv_and_saturation)
 	r.cookie = 9003;
 	snapshot_add_socket(&s, &r);
 	s.socks[5].rqueue = s.socks[5].wqueue = 128;       /* postgres: full */
-	relations_compute(&s);
+	relations_compute(&s, true);
 	ck_assert_uint_eq(s.socks[5].syn_recv, 2);
 	ck_assert_uint_eq(s.socks[1].syn_recv, 1);
 	ck_assert_uint_eq(s.socks[0].syn_recv, 0);
@@ -239,7 +243,7 @@ START_TEST(t_syn_recv_and_saturation)
 	ck_assert_uint_eq(s.socks[5].flags, PV_FLAG_SATURATED);
 	ck_assert_uint_eq(s.socks[0].flags, 0);
 	s.socks[5].rqueue = 127;
-	relations_compute(&s);
+	relations_compute(&s, true);
 	ck_assert_uint_eq(s.socks[5].flags, 0);
 	snapshot_free(&s);
 }

@@ -107,7 +107,7 @@ void fixture_snapshot(struct pv_snapshot *s)
 	fx_owners(s, 6, 1, psql);
 	fx_owners(s, 7, 1, postgres);
 	fx_owners(s, 9, 1, psql);
-	relations_compute(s);
+	relations_compute(s, true);
 }
 
 /* Copies the sockets keep[] marks (all when keep is NULL), except skip. */
@@ -137,7 +137,7 @@ static void fixture_copy_some(const struct pv_snapshot *src, struct pv_snapshot 
 			dst->owner_refs[dst->nrefs++] = src->owner_refs[src->socks[i].owner_first + o];
 		snapshot_add_socket(dst, &k);
 	}
-	relations_compute(dst);
+	relations_compute(dst, true);
 }
 
 void fixture_copy_without(const struct pv_snapshot *src, struct pv_snapshot *dst, size_t skip)

@@ -102,4 +102,14 @@ tm send-keys -t pv End Enter; sleep 0.6
 check "the detail pane tells how long it has been in CLOSE_WAIT" screen_has 'CLOSE_WAIT for 1[0-9]s'
 check "the detail pane lists the flag" screen_has '!closewait'
 
+# --lean: no tcp_info, so no rate columns and no peers.
+tm kill-server 2>/dev/null
+sleep 0.2
+tm new-session -d -s pv -x 200 -y 50 "$PORTVIEW -d 0.5 --lean"
+wait_for 5 screen_has '^portview '
+check "--lean shows no rate columns" bash -c '! tmux -L "$1" capture-pane -p -t pv | grep -q "IN/s"' _ "pvservice$$"
+check "--lean keeps the accept queue gauge" screen_has 'LISTEN +127\.0\.0\.1:6000 +\* +2/1 '
+check "--lean joins no peers" bash -c '! tmux -L "$1" capture-pane -p -t pv | grep -q " -> "' _ "pvservice$$"
+check "--once --lean joins no peers" bash -c '! "$1" --once --lean | grep -q " -> "' _ "$PORTVIEW"
+
 finish
