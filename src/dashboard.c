@@ -89,7 +89,7 @@ static const int kill_signals[SCREEN_SIGNAL_COUNT] = { SIGTERM, SIGKILL, SIGHUP,
 
 static bool curses_active;
 
-enum { DASH_MMAP_THRESHOLD = 256 * 1024 };
+enum { DASH_MMAP_THRESHOLD = 256 * 1024, DASH_EMPTY_READS_MAX = 3 };
 
 /* Every way out restores the terminal first, the out-of-memory abort too. */
 static void dash_restore_terminal(void)
@@ -758,6 +758,8 @@ static int dash_poll_timeout(const struct dash *d)
 
 static void dash_loop(struct dash *d)
 {
+	unsigned empty_reads = 0, keys_read;
+
 	while (!d->quit) {
 		struct pollfd fds[4] = {
 			{ .fd = STDIN_FILENO, .events = POLLIN },
@@ -797,11 +799,21 @@ static void dash_loop(struct dash *d)
 			if (read(d->timer_fd, &expirations, sizeof(expirations)) > 0 && !d->paused)
 				d->dirty |= EFFECT_RESCAN;
 		}
-		if (n > 0 && (fds[0].revents & (POLLHUP | POLLERR)) && !(fds[0].revents & POLLIN))
-			d->quit = true;
 		/* Keys are answered before the next scan; a resize shows up here too. */
-		while (!d->quit && (r = get_wch(&ch)) != ERR)
+		keys_read = 0;
+		while (!d->quit && (r = get_wch(&ch)) != ERR) {
 			dash_key(d, ch, r == KEY_CODE_YES);
+			keys_read++;
+		}
+		/* A terminal that hung up never comes back, and one that reads as
+		 * ready but gives nothing, again and again, is at its end: both
+		 * would otherwise spin this loop (SIGHUP may be ignored, as under
+		 * nohup). */
+		if (n > 0 && (fds[0].revents & (POLLHUP | POLLERR)))
+			d->quit = true;
+		empty_reads = n > 0 && (fds[0].revents & POLLIN) && keys_read == 0 ? empty_reads + 1 : 0;
+		if (empty_reads >= DASH_EMPTY_READS_MAX)
+			d->quit = true;
 		if (d->status[0] && monotonic_now() >= d->status_until) {
 			d->status[0] = '\0';
 			d->dirty |= EFFECT_REDRAW;

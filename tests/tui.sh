@@ -233,6 +233,18 @@ if command -v prlimit >/dev/null && ! ldd "$PORTVIEW" | grep -q libasan; then
 	kill "$(helper_pid many)"
 fi
 
+# A terminal that goes away ends the dashboard even when SIGHUP is ignored
+# (nohup): it must not spin on a dead terminal.
+tm kill-server 2>/dev/null
+SERVERS=$((SERVERS + 1))
+TMUX_SOCKET="pvtest$$-$SERVERS"
+tm new-session -d -s pv -x 120 -y 30 "trap '' HUP; exec $PORTVIEW -d 0.5"
+wait_for 5 screen_has '^portview '
+pv_pid=$(tm list-panes -t pv -F '#{pane_pid}')
+tm kill-server
+check "with SIGHUP ignored, a vanished terminal still ends the dashboard" \
+	wait_for 3 bash -c "! kill -0 $pv_pid 2>/dev/null"
+
 # Colours: on by default, off with --no-color, markers always.
 start_dashboard --no-color
 check "--no-color draws no colour" bash -c "! tmux -L $TMUX_SOCKET capture-pane -e -p -t pv | grep -q $'\e\\[3[1-6]m'"
