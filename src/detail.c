@@ -27,20 +27,7 @@ static void line_text(struct strbuf *out, const char *label, const char *text, b
 	strbuf_putc(out, '\n');
 }
 
-static void format_ago(struct strbuf *out, double seconds)
-{
-	if (seconds < 0)
-		seconds = 0;
-	if (seconds < 120)
-		strbuf_printf(out, "%.0fs ago", seconds);
-	else if (seconds < 7200)
-		strbuf_printf(out, "%.0fm ago", seconds / 60);
-	else if (seconds < 2 * 86400)
-		strbuf_printf(out, "%.0fh ago", seconds / 3600);
-	else
-		strbuf_printf(out, "%.0f days ago", seconds / 86400);
-}
-
+/* "42s", "7m", "3h", "2 days": a duration as a person reads it. */
 static void format_duration(struct strbuf *out, double seconds)
 {
 	if (seconds < 0)
@@ -49,8 +36,16 @@ static void format_duration(struct strbuf *out, double seconds)
 		strbuf_printf(out, "%.0fs", seconds);
 	else if (seconds < 7200)
 		strbuf_printf(out, "%.0fm", seconds / 60);
+	else if (seconds < 2 * 86400)
+		strbuf_printf(out, "%.0fh", seconds / 3600);
 	else
-		strbuf_printf(out, "%.1fh", seconds / 3600);
+		strbuf_printf(out, "%.0f days", seconds / 86400);
+}
+
+static void format_ago(struct strbuf *out, double seconds)
+{
+	format_duration(out, seconds);
+	strbuf_puts(out, " ago");
 }
 
 void detail_format_start(const struct pv_snapshot *s, const struct pv_process *p, struct strbuf *out)
@@ -97,10 +92,19 @@ static void describe_process(const struct pv_snapshot *s, const struct pv_proces
 	strbuf_putc(out, '\n');
 }
 
-static void put_bytes(struct strbuf *out, uint64_t bytes)
+/* label, then an amount in the units the columns use: "acked 1.5MB". */
+static void put_bytes(struct strbuf *out, const char *label, uint64_t bytes)
 {
+	strbuf_puts(out, label);
 	column_format_rate(out, (double)bytes);
 	strbuf_puts(out, "B");
+}
+
+static void put_rate(struct strbuf *out, const char *label, double bytes_per_second)
+{
+	strbuf_puts(out, label);
+	column_format_rate(out, bytes_per_second);
+	strbuf_puts(out, "B/s");
 }
 
 /* Rates, flags, how long in this state, and the kernel's tcp_info. */
@@ -112,11 +116,9 @@ static void describe_health(const struct pv_snapshot *s, const struct pv_socket 
 	(void)s;
 	if (k->has_rate) {
 		line_begin(out, "rate");
-		strbuf_puts(out, "in ");
-		column_format_rate(out, k->rate_in);
-		strbuf_puts(out, "B/s  out ");
-		column_format_rate(out, k->rate_out);
-		strbuf_puts(out, "B/s\n");
+		put_rate(out, "in ", k->rate_in);
+		put_rate(out, "  out ", k->rate_out);
+		strbuf_putc(out, '\n');
 	}
 	if (k->flags) {
 		line_begin(out, "flags");
@@ -140,13 +142,10 @@ static void describe_health(const struct pv_snapshot *s, const struct pv_socket 
 	strbuf_printf(out, "%u now, %u in all  unacked %u  lost %u\n", t->retransmits, t->total_retrans,
 		      t->unacked, t->lost);
 	line_begin(out, "bytes");
-	strbuf_puts(out, "acked ");
-	put_bytes(out, t->bytes_acked);
-	strbuf_puts(out, "  received ");
-	put_bytes(out, t->bytes_received);
-	strbuf_puts(out, "  delivery ");
-	column_format_rate(out, (double)t->delivery_rate);
-	strbuf_puts(out, "B/s\n");
+	put_bytes(out, "acked ", t->bytes_acked);
+	put_bytes(out, "  received ", t->bytes_received);
+	put_rate(out, "  delivery ", (double)t->delivery_rate);
+	strbuf_putc(out, '\n');
 	line_begin(out, "last");
 	strbuf_printf(out, "sent %.1fs ago, received %.1fs ago", t->last_data_sent_ms / 1000.0,
 		      t->last_data_recv_ms / 1000.0);

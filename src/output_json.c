@@ -58,12 +58,29 @@ static void json_tcp_info(struct json_writer *w, const struct pv_tcp_details *t)
 	json_end_object(w);
 }
 
+/* "owners": [{"pid", "comm"}...] of socket k. */
+static void json_owners(struct json_writer *w, const struct pv_snapshot *s, const struct pv_socket *k)
+{
+	uint32_t i;
+
+	json_key(w, "owners");
+	json_begin_array(w);
+	for (i = 0; i < k->owner_count; i++) {
+		const struct pv_process *p = snapshot_owner(s, k, i);
+
+		json_begin_object(w);
+		json_member_uint(w, "pid", (uint64_t)p->pid);
+		json_member_string(w, "comm", p->comm);
+		json_end_object(w);
+	}
+	json_end_array(w);
+}
+
 /* Listener pressure, the other end of a local connection, flags, rates and
  * the state's age: what relations.h and health.h derived. */
 static void json_derived(struct json_writer *w, const struct pv_snapshot *s, const struct pv_socket *k)
 {
 	unsigned bit;
-	uint32_t i;
 
 	if (k->proto == IPPROTO_TCP && socket_is_listener(k)) {
 		json_member_uint(w, "accept_queue", k->rqueue);
@@ -77,17 +94,7 @@ static void json_derived(struct json_writer *w, const struct pv_snapshot *s, con
 		json_begin_object(w);
 		json_member_uint(w, "cookie", p->cookie);
 		json_member_string(w, "side", k->accepted ? "client" : p->accepted ? "server" : "unknown");
-		json_key(w, "owners");
-		json_begin_array(w);
-		for (i = 0; i < p->owner_count; i++) {
-			const struct pv_process *o = snapshot_owner(s, p, i);
-
-			json_begin_object(w);
-			json_member_uint(w, "pid", (uint64_t)o->pid);
-			json_member_string(w, "comm", o->comm);
-			json_end_object(w);
-		}
-		json_end_array(w);
+		json_owners(w, s, p);
 		json_end_object(w);
 	}
 	json_key(w, "flags");
@@ -106,8 +113,6 @@ static void json_derived(struct json_writer *w, const struct pv_snapshot *s, con
 
 static void json_socket(struct json_writer *w, const struct pv_snapshot *s, const struct pv_socket *k)
 {
-	uint32_t i;
-
 	json_begin_object(w);
 	json_member_string(w, "proto", k->proto == IPPROTO_TCP ? "tcp" : "udp");
 	json_member_string(w, "family", k->family == AF_INET6 ? "inet6" : "inet");
@@ -125,17 +130,7 @@ static void json_socket(struct json_writer *w, const struct pv_snapshot *s, cons
 	json_member_uint(w, "rx_queue", k->rqueue);
 	json_member_uint(w, "tx_queue", k->wqueue);
 	json_member_string(w, "owner_status", owner_status_names[k->owner_status]);
-	json_key(w, "owners");
-	json_begin_array(w);
-	for (i = 0; i < k->owner_count; i++) {
-		const struct pv_process *p = snapshot_owner(s, k, i);
-
-		json_begin_object(w);
-		json_member_uint(w, "pid", (uint64_t)p->pid);
-		json_member_string(w, "comm", p->comm);
-		json_end_object(w);
-	}
-	json_end_array(w);
+	json_owners(w, s, k);
 	json_derived(w, s, k);
 	if (k->tcp.has_info)
 		json_tcp_info(w, &k->tcp);
