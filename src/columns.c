@@ -151,6 +151,10 @@ static size_t format_owner_list(const struct pv_snapshot *s, const struct pv_soc
 
 	if (k->owner_status == PV_OWNER_HIDDEN)
 		return put(sb, "(hidden)");
+	/* A connection the listener's owner has not accepted yet belongs to
+	 * no process: it waits in the accept queue. */
+	if (k->owner_count == 0 && k->accepted && k->state == PV_STATE_ESTABLISHED)
+		return put(sb, "(accept queue)");
 	if (k->owner_count == 0)
 		return put(sb, "-");
 	for (i = 0; i < k->owner_count && i < COLUMN_OWNERS_SHOWN; i++) {

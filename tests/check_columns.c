@@ -45,6 +45,11 @@ START_TEST(t_cells)
 	/* The two ends of a connection on this host name each other. */
 	ck_assert_str_eq(cell(COL_PROCESS, 6, &w), "psql 4211 -> postgres 812");
 	ck_assert_str_eq(cell(COL_PROCESS, 7, &w), "postgres 812 <- psql 4211");
+	/* Not yet accepted: in the listener's queue, held by no process. */
+	snap.socks[7].owner_count = 0;
+	snap.socks[7].owner_status = PV_OWNER_NONE;
+	ck_assert_str_eq(cell(COL_PROCESS, 7, &w), "(accept queue) <- psql 4211");
+	ck_assert_str_eq(cell(COL_PROCESS, 4, &w), "-");      /* TIME_WAIT: just gone */
 }
 END_TEST
 
