@@ -29,6 +29,7 @@
 #include "procinfo.h"
 #include "sanitize.h"
 #include "screen.h"
+#include "settings_file.h"
 #include "tracker.h"
 #include "view_state.h"
 #include "xalloc.h"
@@ -56,6 +57,9 @@ struct dash {
 	double delay, highlight;
 	bool paused, utf8;
 	bool lean;                   /* --lean: no tcp_info, no peers */
+	bool color;
+	unsigned hidden_columns;     /* from the settings */
+	const char *settings_path;   /* where W writes */
 	char host[256];
 	char notice[512];
 	struct pv_counts counts;     /* of the shown snapshot's live sockets */
@@ -113,11 +117,17 @@ static void dash_status(struct dash *d, bool error, const char *fmt, ...)
 
 static void dash_status(struct dash *d, bool error, const char *fmt, ...)
 {
+	char raw[sizeof(d->status)];
+	struct strbuf clean = { 0 };
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(d->status, sizeof(d->status), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	/* Messages quote file contents, paths and the environment. */
+	sanitize_append(&clean, raw, strlen(raw), d->utf8);
+	snprintf(d->status, sizeof(d->status), "%s", strbuf_str(&clean));
+	strbuf_free(&clean);
 	d->status_is_error = error;
 	d->status_until = monotonic_now() + STATUS_SECONDS;
 	d->dirty |= EFFECT_REDRAW;
@@ -380,6 +390,26 @@ static void dash_enter(struct dash *d)
 	d->dirty |= EFFECT_REDRAW;
 }
 
+/* W: the settings in force now, written where they are read from. */
+static void dash_write_settings(struct dash *d)
+{
+	struct settings s = {
+		.group = d->view.group, .sort_column = d->view.order.column,
+		.reverse = d->view.order.reverse, .delay = d->delay, .highlight = d->highlight,
+		.color = d->color, .hidden_columns = d->hidden_columns, .lean = d->lean,
+	};
+	char err[300];
+
+	if (!d->settings_path) {
+		dash_status(d, true, "no settings file: set HOME or XDG_CONFIG_HOME, or use --config FILE");
+		return;
+	}
+	if (settings_save(d->settings_path, &s, err, sizeof(err)) < 0)
+		dash_status(d, true, "%s", err);
+	else
+		dash_status(d, false, "settings written to %s", d->settings_path);
+}
+
 static void dash_action(struct dash *d, enum key_action a)
 {
 	struct view_state *v = &d->view;
@@ -390,6 +420,7 @@ static void dash_action(struct dash *d, enum key_action a)
 	case ACT_NONE: break;
 	case ACT_QUIT: d->quit = true; break;
 	case ACT_HELP: d->mode = MODE_HELP; d->dirty |= EFFECT_REDRAW; break;
+	case ACT_WRITE_SETTINGS: dash_write_settings(d); break;
 	case ACT_UP: d->dirty |= view_move(v, -1); break;
 	case ACT_DOWN: d->dirty |= view_move(v, 1); break;
 	case ACT_PAGE_UP: d->dirty |= view_move(v, -(long)page); break;
@@ -651,6 +682,7 @@ static void dash_draw(struct dash *d)
 	struct screen_frame f = {
 		.view = &d->view, .snap = dash_snap(d), .tracker = d->tracker, .now = now,
 		.host = d->host, .delay = d->delay, .paused = d->paused, .utf8 = d->utf8, .rates = !d->lean,
+		.hidden_columns = d->hidden_columns,
 		.notice = d->notice, .counts = &d->counts, .status = now < d->status_until ? d->status : "",
 		.status_is_error = d->status_is_error, .prompt_error = d->prompt_error,
 		.kill_choice = d->kill_choice, .kill_confirm = d->mode == MODE_KILL_CONFIRM,
@@ -701,9 +733,7 @@ static int dash_open_terminal(struct dash *d, bool color)
 			fprintf(stderr, "portview: cannot set up the terminal\n");
 			return -1;
 		}
-		snprintf(d->status, sizeof(d->status), "terminal type '%s' unknown: using vt100",
-			 term ? term : "");
-		d->status_until = monotonic_now() + STATUS_SECONDS;
+		dash_status(d, true, "terminal type '%s' unknown: using vt100", term ? term : "");
 	}
 	curses_active = true;
 	xalloc_fatal_hook = dash_restore_terminal;
@@ -838,11 +868,19 @@ int dashboard_run(const struct dashboard_options *opts)
 	d.delay = opts->delay;
 	d.highlight = opts->highlight;
 	d.lean = opts->lean;
+	d.color = opts->color;
+	d.hidden_columns = opts->hidden_columns;
+	d.settings_path = opts->settings_path;
 	d.utf8 = sanitize_locale_is_utf8();
 	d.timer_fd = d.signal_fd = d.done_fd = -1;
 	collect_hostname(d.host, sizeof(d.host));
 	view_init(&d.view, opts->group);
 	view_set_filter(&d.view, opts->filter, &ferr);
+	if (opts->sort_column >= 0) {
+		view_sort_by(&d.view, opts->sort_column);
+		if (opts->reverse)
+			view_reverse_sort(&d.view);
+	}
 	if (opts->listening)
 		view_toggle(&d.view, TOGGLE_LISTEN);
 	d.tracker = tracker_new();
@@ -868,6 +906,8 @@ int dashboard_run(const struct dashboard_options *opts)
 		status = EXIT_FAILURE;
 		goto out;
 	}
+	if (opts->settings_problem && opts->settings_problem[0])
+		dash_status(&d, true, "settings: %s (ignored)", opts->settings_problem);
 	if (dash_open_terminal(&d, opts->color) < 0) {
 		status = EXIT_FAILURE;
 		goto out;

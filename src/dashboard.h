@@ -16,6 +16,11 @@ struct dashboard_options {
 	const char *filter;          /* the initial filter, already known to parse */
 	bool listening;              /* -l: start with the listeners toggle on */
 	bool lean;                   /* --lean: no tcp_info, no peers */
+	int sort_column;             /* from the settings: a column, or -1 */
+	bool reverse;
+	unsigned hidden_columns;     /* bit c: column c is not shown */
+	const char *settings_path;   /* where W writes; NULL: nowhere */
+	const char *settings_problem;/* what was wrong with the settings file, or "" */
 };
 
 /* Runs until the user quits or a terminating signal arrives. Returns the

@@ -46,6 +46,7 @@ const struct key_binding key_bindings[] = {
 	{ '6', "6", ACT_TOGGLE_V6, KEYS_FILTER, "IPv6 only" },
 
 	{ 'k', "k", ACT_KILL, KEYS_ACTIONS, "send a signal to the owning process" },
+	{ 'W', "W", ACT_WRITE_SETTINGS, KEYS_ACTIONS, "write the settings (grouping, sort, interval...) to the config file" },
 	{ '?', "?", ACT_HELP, KEYS_ACTIONS, "this help" },
 	{ KEY_F(1), "F1", ACT_HELP, KEYS_ACTIONS, NULL },
 	{ 'q', "q", ACT_QUIT, KEYS_ACTIONS, "quit" },

@@ -16,7 +16,9 @@
 #include "output.h"
 #include "rows.h"
 #include "sanitize.h"
+#include "settings_file.h"
 #include "snapshot.h"
+#include "xalloc.h"
 
 enum { EXIT_USAGE = 2 };
 
@@ -73,7 +75,45 @@ static int main_collect(struct collector *collector, const struct options *opts,
 	return ret;
 }
 
-static int main_once(const struct options *opts, const struct pv_filter *filter)
+/* Fills s from the settings file (unless --no-config) and lets what the
+ * file sets stand where the command line is silent; s then holds every
+ * setting in force, for the dashboard to start from and write back.
+ * Problems with the file are described in problems, never fatal. */
+static void main_settings(struct options *opts, struct settings *s, char **path, char *problems, size_t size)
+{
+	memset(s, 0, sizeof(*s));
+	s->group = opts->group;
+	s->sort_column = -1;
+	s->delay = opts->delay;
+	s->highlight = opts->highlight;
+	s->color = !opts->no_color;
+	s->lean = opts->lean;
+	problems[0] = '\0';
+	*path = NULL;
+	if (opts->no_config)
+		return;
+	*path = opts->config ? xstrdup(opts->config) : settings_default_path();
+	if (*path)
+		settings_load(*path, opts->config == NULL, s, problems, size);
+	/* The command line wins; a file's delay never makes --once look twice. */
+	if (opts->given & SETTING_GROUP)
+		s->group = opts->group;
+	if (opts->given & SETTING_DELAY)
+		s->delay = opts->delay;
+	if (opts->given & SETTING_HIGHLIGHT)
+		s->highlight = opts->highlight;
+	if (opts->given & SETTING_COLOR)
+		s->color = false;
+	if (opts->given & SETTING_LEAN)
+		s->lean = true;
+	opts->group = s->group;
+	opts->delay = s->delay;
+	opts->highlight = s->highlight;
+	opts->no_color = !s->color;
+	opts->lean = s->lean;
+}
+
+static int main_once(const struct options *opts, const struct pv_filter *filter, unsigned hidden_columns)
 {
 	char err[256], host[256];
 	struct collector *collector = collector_open(false, err, sizeof(err));
@@ -82,6 +122,7 @@ static int main_once(const struct options *opts, const struct pv_filter *filter)
 	struct output_meta meta = {
 		.host = host, .filter = opts->filter, .group = opts->group,
 		.utf8 = sanitize_locale_is_utf8(), .rates = opts->delay_given,
+		.hidden_columns = hidden_columns,
 	};
 	int status = EXIT_SUCCESS;
 
@@ -118,6 +159,8 @@ out:
 int main(int argc, char **argv)
 {
 	struct options opts;
+	struct settings settings;
+	char *settings_path = NULL, problems[1024];
 	struct filter_error ferr;
 	struct pv_filter *user_filter, *filter;
 	char err[256];
@@ -130,24 +173,25 @@ int main(int argc, char **argv)
 	}
 	if (opts.help) {
 		options_usage(stdout);
-		free(opts.filter);
+		options_free(&opts);
 		return EXIT_SUCCESS;
 	}
 	if (opts.version) {
 		printf("portview %s\n", PACKAGE_VERSION);
-		free(opts.filter);
+		options_free(&opts);
 		return EXIT_SUCCESS;
 	}
+	main_settings(&opts, &settings, &settings_path, problems, sizeof(problems));
 	user_filter = filter_parse(opts.filter, &ferr);
 	if (!user_filter) {
 		fprintf(stderr, "portview: bad filter at column %zu: %s\n", ferr.pos + 1, ferr.msg);
-		free(opts.filter);
+		options_free(&opts);
 		return EXIT_USAGE;
 	}
 	if (opts.json && !opts.once) {
 		fprintf(stderr, "portview: --json goes with --once\n");
 		filter_free(user_filter);
-		free(opts.filter);
+		options_free(&opts);
 		return EXIT_USAGE;
 	}
 	if (opts.listening && opts.once) {
@@ -160,7 +204,14 @@ int main(int argc, char **argv)
 		filter = user_filter;
 	}
 	if (opts.once) {
-		status = main_once(&opts, filter);
+		if (problems[0]) {
+			struct strbuf clean = { 0 };
+
+			sanitize_append(&clean, problems, strlen(problems), sanitize_locale_is_utf8());
+			fprintf(stderr, "portview: settings: %s (ignored)\n", strbuf_str(&clean));
+			strbuf_free(&clean);
+		}
+		status = main_once(&opts, filter, settings.hidden_columns);
 	} else if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "portview: the dashboard needs a terminal; use --once for text or --once --json\n");
 		status = EXIT_USAGE;
@@ -170,11 +221,15 @@ int main(int argc, char **argv)
 			.group = opts.group, .delay = opts.delay, .highlight = opts.highlight,
 			.color = !opts.no_color && !(no_color && *no_color),
 			.filter = opts.filter, .listening = opts.listening, .lean = opts.lean,
+			.sort_column = settings.sort_column, .reverse = settings.reverse,
+			.hidden_columns = settings.hidden_columns, .settings_path = settings_path,
+			.settings_problem = problems,
 		};
 
 		status = dashboard_run(&d);
 	}
 	filter_free(filter);
-	free(opts.filter);
+	free(settings_path);
+	options_free(&opts);
 	return status;
 }

@@ -11,7 +11,7 @@
 #include "strbuf.h"
 #include "xalloc.h"
 
-enum { OPT_ONCE = 256, OPT_HIGHLIGHT, OPT_NO_COLOR, OPT_LEAN };
+enum { OPT_ONCE = 256, OPT_HIGHLIGHT, OPT_NO_COLOR, OPT_LEAN, OPT_CONFIG, OPT_NO_CONFIG };
 
 struct option_doc {
 	struct option opt;
@@ -40,11 +40,22 @@ static const struct option_doc option_docs[] = {
 	  "the cheapest refresh: no tcp_info (no rates) and no peers" },
 	{ { "no-color", no_argument, NULL, OPT_NO_COLOR }, 0, NULL,
 	  "no colours (also when NO_COLOR is set); marks stay" },
+	{ { "config", required_argument, NULL, OPT_CONFIG }, 0, "FILE",
+	  "read settings from FILE (W in the dashboard writes there)" },
+	{ { "no-config", no_argument, NULL, OPT_NO_CONFIG }, 0, NULL,
+	  "read no settings file" },
 	{ { "help", no_argument, NULL, 'h' }, 'h', NULL, "show this help and exit" },
 	{ { "version", no_argument, NULL, 'V' }, 'V', NULL, "show the version and exit" },
 };
 
 enum { OPTION_COUNT = sizeof(option_docs) / sizeof(option_docs[0]) };
+
+void options_free(struct options *opts)
+{
+	free(opts->filter);
+	free(opts->config);
+	opts->filter = opts->config = NULL;
+}
 
 void options_usage(FILE *out)
 {
@@ -129,19 +140,31 @@ int options_parse(int argc, char **argv, struct options *opts, char *err, size_t
 				return -1;
 			}
 			opts->group = (enum group_mode)mode;
+			opts->given |= SETTING_GROUP;
 			break;
 		}
 		case 'd':
 			if (options_parse_seconds("--delay", optarg, 0.1, &opts->delay, err, errsize) < 0)
 				return -1;
 			opts->delay_given = true;
+			opts->given |= SETTING_DELAY;
 			break;
 		case OPT_HIGHLIGHT:
 			if (options_parse_seconds("--highlight", optarg, 0, &opts->highlight, err, errsize) < 0)
 				return -1;
+			opts->given |= SETTING_HIGHLIGHT;
 			break;
-		case OPT_NO_COLOR: opts->no_color = true; break;
-		case OPT_LEAN: opts->lean = true; break;
+		case OPT_NO_COLOR: opts->no_color = true; opts->given |= SETTING_COLOR; break;
+		case OPT_LEAN: opts->lean = true; opts->given |= SETTING_LEAN; break;
+		case OPT_CONFIG:
+			if (!optarg[0]) {
+				snprintf(err, errsize, "--config needs a file name");
+				return -1;
+			}
+			free(opts->config);
+			opts->config = xstrdup(optarg);
+			break;
+		case OPT_NO_CONFIG: opts->no_config = true; break;
 		case ':':
 			snprintf(err, errsize, "option '%s' needs a value", argv[optind - 1]);
 			return -1;

@@ -7,11 +7,15 @@
 #include <stdio.h>
 
 #include "rows.h"
+#include "settings.h"
 
 struct options {
 	bool once, json, listening, help, version, no_color;
 	bool info;               /* --once: ask for tcp_info */
 	bool lean;               /* no tcp_info (no rates), no peers */
+	bool no_config;          /* --no-config */
+	char *config;            /* --config FILE, or NULL; must be freed */
+	unsigned given;          /* SETTING_* bits set on the command line */
 	bool delay_given;        /* --once: sample twice, delay apart */
 	enum group_mode group;
 	double delay;            /* seconds between dashboard refreshes */
@@ -23,5 +27,7 @@ struct options {
  * (the caller prints it and exits 2). opts->filter must be freed. */
 int options_parse(int argc, char **argv, struct options *opts, char *err, size_t errsize);
 void options_usage(FILE *out);
+/* Frees what options_parse allocated. */
+void options_free(struct options *opts);
 
 #endif

@@ -154,7 +154,7 @@ static void compute_columns(const struct screen_frame *f, const struct row_geome
 
 	for (c = 0; c < COL_COUNT; c++) {
 		want[c] = strlen(columns[c].header);
-		lay->col_shown[c] = !columns[c].needs_rates || f->rates;
+		lay->col_shown[c] = (!columns[c].needs_rates || f->rates) && !(f->hidden_columns & (1u << c));
 	}
 	/* Only the rows on screen are formatted. */
 	for (i = v->top; i < v->nvisible && i < v->top + (size_t)lay->list_rows; i++) {

@@ -24,6 +24,7 @@ struct screen_frame {
 	double delay;
 	bool paused, utf8;
 	bool rates;                  /* rates are measured: show IN/s and OUT/s */
+	unsigned hidden_columns;     /* bit c: column c is left out (settings) */
 	const char *notice;          /* degraded states; "" for none */
 	const struct pv_counts *counts;   /* of the live sockets, once per refresh */
 

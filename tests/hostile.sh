@@ -51,32 +51,19 @@ check "JSON holds no raw C1, bidi or zero-width character" \
 check "JSON escapes an RLO as \\u202e" grep -qF '"comm":"bi\u202ed\u2066i\u2069"' "$WORK/out.json"
 
 # --- the dashboard, in tmux ---
-tm() { tmux -L "pvhostile$$" "$@"; }
-screen() { tm capture-pane -p -t pv; }
-screen_has_fixed() { screen | grep -qF -- "$1"; }
-trap 'tm kill-server 2>/dev/null; cleanup' EXIT
-
-# dashboard LOCALE: a fresh dashboard in that locale.
-dashboard() {
-	tm kill-server 2>/dev/null
-	sleep 0.2
-	LC_ALL=$1 tm -u new-session -d -s pv -x 160 -y 40 "LC_ALL=$1 $PORTVIEW -d 0.5"
-	wait_for 5 screen_has_fixed 'portview '
-}
-
-dashboard C.UTF-8
+dashboard_start 160x40 "LC_ALL=C.UTF-8 $PORTVIEW -d 0.5"
 for i in "${!HOSTILE_NAMES[@]}"; do
 	check "dashboard (UTF-8) shows name $i as ${HOSTILE_SHOWN[$i]}" \
 		wait_for 3 screen_has_fixed "${HOSTILE_SHOWN[$i]}  pid $(pid_of "$i")"
 done
 check "no escape sequence from a name reaches the terminal" \
-	bash -c "! tmux -L pvhostile$$ capture-pane -e -p -t pv | grep -qF \$'\\e]0;'"
+	bash -c "! tmux -L $PV_TMUX-$PV_TMUX_N capture-pane -e -p -t pv | grep -qF \$'\\e]0;'"
 check "the screen was not cleared or retitled" screen_has_fixed 'portview '
 
-dashboard C
+dashboard_start 160x40 "LC_ALL=C $PORTVIEW -d 0.5"
 check "dashboard (C locale) escapes the CJK name bytewise" \
 	wait_for 3 screen_has_fixed "\\xe6\\x95\\xb0\\xe6\\x8d\\xae\\xe5\\xba\\x93  pid $(pid_of 6)"
 check "dashboard (C locale) escapes an RLO bytewise" screen_has_fixed 'bi\xe2\x80\xaed'
-check "dashboard (C locale) shows only ASCII" bash -c "! tmux -L pvhostile$$ capture-pane -p -t pv | LC_ALL=C grep -q \$'[\x80-\xff]'"
+check "dashboard (C locale) shows only ASCII" bash -c "! tmux -L $PV_TMUX-$PV_TMUX_N capture-pane -p -t pv | LC_ALL=C grep -q \$'[\x80-\xff]'"
 
 finish

@@ -50,6 +50,7 @@ WORK=$(mktemp -d)
 HELPER_PIDS=()
 cleanup() {
 	local p
+	tmux_cleanup
 	for p in "${HELPER_PIDS[@]}"; do kill "$p" 2>/dev/null; done
 	wait 2>/dev/null
 	rm -rf "$WORK"
@@ -132,4 +133,31 @@ start_hostile_helpers() {
 	for i in "${!HOSTILE_NAMES[@]}"; do
 		helper "hostile$i" name "${HOSTILE_NAMES[$i]}" listen tcp 127.0.0.1 $(($1 + i))
 	done
+}
+
+# ---- the dashboard under tmux ----
+# Each dashboard gets a tmux server of its own: reusing a socket right after
+# kill-server can reach the server that is still shutting down.
+PV_TMUX="pv${0##*/}$$"
+PV_TMUX=${PV_TMUX//./}
+PV_TMUX_N=0
+tm() { tmux -L "$PV_TMUX-$PV_TMUX_N" "$@"; }
+screen() { tm capture-pane -p -t pv; }
+screen_has() { screen | grep -qE -- "$1"; }
+screen_has_fixed() { screen | grep -qF -- "$1"; }
+screen_lacks() { ! screen | grep -qE -- "$1"; }
+
+# dashboard_start COLSxROWS SHELL-LINE: a fresh tmux server (UTF-8) running
+# the line in pane pv; waits until portview's header shows.
+dashboard_start() {
+	tm kill-server 2>/dev/null
+	PV_TMUX_N=$((PV_TMUX_N + 1))
+	tm -u new-session -d -s pv -x "${1%x*}" -y "${1#*x}" "$2"
+	wait_for 5 screen_has_fixed 'portview '
+}
+
+tmux_cleanup() {
+	local i
+	command -v tmux >/dev/null || return 0
+	for i in $(seq 0 "$PV_TMUX_N"); do tmux -L "$PV_TMUX-$i" kill-server 2>/dev/null; done
 }

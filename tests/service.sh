@@ -84,12 +84,7 @@ check "the pusher's peer advertises a zero window" \
 	'.sockets[] | select(.owners[0].pid == $pid) | .tcp_info.snd_wnd == 0 and (.flags | index("zerowindow") != null)' "$WORK/out.json"
 
 # --- the dashboard: stalled after 5 s, CLOSE_WAIT after 10 s ---
-tm() { tmux -L "pvservice$$" "$@"; }
-screen() { tm capture-pane -p -t pv; }
-screen_has() { screen | grep -qE -- "$1"; }
-trap 'tm kill-server 2>/dev/null; cleanup' EXIT
-tm new-session -d -s pv -x 200 -y 50 "$PORTVIEW -d 0.5"
-wait_for 5 screen_has '^portview '
+dashboard_start 200x50 "$PORTVIEW -d 0.5"
 check "the dashboard shows rates on the server's group line" wait_for 3 screen_has "srv  pid $SRV .* in [0-9.]+K/s out "
 check "the dashboard marks the saturated listener" screen_has '^! .*LISTEN +127\.0\.0\.1:6000'
 check "the header counts what is wrong" screen_has '! 1 saturated'
@@ -105,13 +100,10 @@ check "the detail pane tells how long it has been in CLOSE_WAIT" screen_has 'CLO
 check "the detail pane lists the flag" screen_has '!closewait'
 
 # --lean: no tcp_info, so no rate columns and no peers.
-tm kill-server 2>/dev/null
-sleep 0.2
-tm new-session -d -s pv -x 200 -y 50 "$PORTVIEW -d 0.5 --lean"
-wait_for 5 screen_has '^portview '
-check "--lean shows no rate columns" bash -c '! tmux -L "$1" capture-pane -p -t pv | grep -q "IN/s"' _ "pvservice$$"
+dashboard_start 200x50 "$PORTVIEW -d 0.5 --lean"
+check "--lean shows no rate columns" screen_lacks 'IN/s'
 check "--lean keeps the accept queue gauge" screen_has 'LISTEN +127\.0\.0\.1:6000 +\* +2/1 '
-check "--lean joins no peers" bash -c '! tmux -L "$1" capture-pane -p -t pv | grep -q " -> "' _ "pvservice$$"
+check "--lean joins no peers" screen_lacks ' -> '
 check "--once --lean joins no peers" bash -c '! "$1" --once --lean | grep -q " -> "' _ "$PORTVIEW"
 
 finish

@@ -1,0 +1,24 @@
+/* Where the settings file lives, and reading and replacing it. */
+#ifndef PV_SETTINGS_FILE_H
+#define PV_SETTINGS_FILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "settings.h"
+
+/* $XDG_CONFIG_HOME/portview/config, else ~/.config/portview/config; NULL
+ * when neither variable is set. Free the result. */
+char *settings_default_path(void);
+
+/* Reads path into s. A missing file is no error when missing_ok. Bad
+ * lines are skipped; each is described in problems ("FILE:LINE: ...",
+ * separated by "; ") for the caller to show. Returns 0, or -1 when the
+ * file could not be read (also described in problems). */
+int settings_load(const char *path, bool missing_ok, struct settings *s, char *problems, size_t size);
+
+/* Replaces path with s atomically (a temporary file in the same folder,
+ * then rename), creating its folder. Returns 0, or -1 with a message. */
+int settings_save(const char *path, const struct settings *s, char *err, size_t errsize);
+
+#endif

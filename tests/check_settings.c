@@ -1,0 +1,123 @@
+/* The settings file's format: every setting, every error with its line
+ * number, and writing then reading back. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "check_main.h"
+#include "columns.h"
+#include "settings.h"
+
+static char problems[2048];
+
+static void collect(unsigned line, const char *message, void *arg)
+{
+	size_t used = strlen(problems);
+
+	(void)arg;
+	snprintf(problems + used, sizeof(problems) - used, "%u: %s|", line, message);
+}
+
+static unsigned parse(struct settings *s, const char *text)
+{
+	problems[0] = '\0';
+	memset(s, 0, sizeof(*s));
+	s->delay = 1;
+	s->highlight = 3;
+	s->sort_column = -1;
+	return settings_parse(s, text, strlen(text), collect, NULL);
+}
+
+START_TEST(t_every_setting)
+{
+	struct settings s;
+
+	ck_assert_uint_eq(parse(&s, "# a comment\n\n  group = port  \nsort=IN/s\r\nreverse = yes\n"
+				    "delay = 2.5\nhighlight = 0\ncolour = no\ncolumns = STATE, REMOTE USER\nlean = on\n"), 0);
+	ck_assert_str_eq(problems, "");
+	ck_assert_int_eq(s.group, GROUP_PORT);
+	ck_assert_int_eq(s.sort_column, COL_RATE_IN);
+	ck_assert(s.reverse && !s.color && s.lean);
+	ck_assert(s.delay == 2.5 && s.highlight == 0);
+	/* PROTO, LOCAL and PROCESS always show; the rest as listed. */
+	ck_assert_uint_eq(s.hidden_columns, 1u << COL_RECVQ | 1u << COL_SENDQ | 1u << COL_RATE_IN | 1u << COL_RATE_OUT);
+	ck_assert_uint_eq(s.given, SETTING_GROUP | SETTING_SORT | SETTING_REVERSE | SETTING_DELAY |
+			  SETTING_HIGHLIGHT | SETTING_COLOR | SETTING_COLUMNS | SETTING_LEAN);
+	ck_assert_uint_eq(parse(&s, "sort = natural\ngroup = NONE\n"), 0);
+	ck_assert_int_eq(s.sort_column, -1);
+	ck_assert_int_eq(s.group, GROUP_NONE);
+	ck_assert_uint_eq(s.given, SETTING_GROUP | SETTING_SORT);
+}
+END_TEST
+
+START_TEST(t_every_error_names_its_line)
+{
+	struct settings s;
+
+	ck_assert_uint_eq(parse(&s, "group = port\nnonsense\ncolour: red\nwidth = 3\ngroup = tree\n"
+				    "sort = SPEED\nreverse = maybe\ndelay = 0\ndelay = abc\ndelay = 99999\n"
+				    "highlight = -1\ncolumns = PROTO BOGUS\nlean = \n= 3\n"), 13);
+	ck_assert_str_eq(problems,
+			 "2: expected 'name = value'|"
+			 "3: expected 'name = value'|"
+			 "4: unknown setting 'width'|"
+			 "5: group must be process, port or none, not 'tree'|"
+			 "6: sort must be natural or a column name, not 'SPEED'|"
+			 "7: reverse must be yes or no, not 'maybe'|"
+			 "8: delay wants seconds from 0.1 to 3600, not '0'|"
+			 "9: delay wants seconds from 0.1 to 3600, not 'abc'|"
+			 "10: delay wants seconds from 0.1 to 3600, not '99999'|"
+			 "11: highlight wants seconds from 0 to 3600, not '-1'|"
+			 "12: unknown column 'BOGUS'|"
+			 "13: lean must be yes or no, not ''|"
+			 "14: unknown setting ''|");
+	/* The good line stays; bad ones change nothing. */
+	ck_assert_int_eq(s.group, GROUP_PORT);
+	ck_assert(s.delay == 1 && s.highlight == 3 && !s.reverse);
+	ck_assert_uint_eq(s.given, SETTING_GROUP);
+}
+END_TEST
+
+START_TEST(t_not_text)
+{
+	struct settings s;
+	char big[3000];
+	static const char nul[] = "group = port\0junk\ndelay = 2\n";
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	ck_assert_uint_eq(parse(&s, big), 1);
+	ck_assert_str_eq(problems, "1: not a setting: too long, or not text|");
+	problems[0] = '\0';
+	ck_assert_uint_eq(settings_parse(&s, nul, sizeof(nul) - 1, collect, NULL), 1);
+	ck_assert(s.delay == 2);
+	ck_assert_uint_eq(s.given & SETTING_GROUP, 0);
+}
+END_TEST
+
+START_TEST(t_written_settings_read_back)
+{
+	struct settings out = {
+		.group = GROUP_NONE, .sort_column = COL_RATE_OUT, .reverse = true, .delay = 0.5,
+		.highlight = 10, .color = false, .hidden_columns = 1u << COL_USER | 1u << COL_SENDQ,
+		.lean = true,
+	}, in;
+	struct strbuf text = { 0 };
+
+	settings_format(&out, &text);
+	ck_assert_uint_eq(parse(&in, strbuf_str(&text)), 0);
+	ck_assert_int_eq(in.group, out.group);
+	ck_assert_int_eq(in.sort_column, out.sort_column);
+	ck_assert(in.reverse && !in.color && in.lean);
+	ck_assert(in.delay == 0.5 && in.highlight == 10);
+	ck_assert_uint_eq(in.hidden_columns, out.hidden_columns);
+	strbuf_free(&text);
+}
+END_TEST
+
+CHECK_SUITE("settings",
+	t_every_setting,
+	t_every_error_names_its_line,
+	t_not_text,
+	t_written_settings_read_back)

@@ -1,0 +1,67 @@
+#!/bin/bash
+# The settings file: read at start from $XDG_CONFIG_HOME/portview/config or
+# --config FILE, overridden by the command line, a malformed one reported
+# with its line number and otherwise ignored, and written by W in the
+# dashboard, atomically.
+. "$TESTS_DIR/lib.sh"
+enter_netns "$@"
+require_tool tmux
+
+helper srv name srv listen tcp 127.0.0.1 8080
+export XDG_CONFIG_HOME="$WORK/xdg"
+CONFIG="$XDG_CONFIG_HOME/portview/config"
+mkdir -p "$XDG_CONFIG_HOME/portview"
+
+# --- read at start, for --once too ---
+printf '# mine\ngroup = port\ncolumns = STATE REMOTE\n' >"$CONFIG"
+"$PORTVIEW" --once >"$WORK/out" 2>"$WORK/err"
+check "the file's grouping applies" grep -qE '^tcp port 8080  srv' "$WORK/out"
+check "the file's columns apply" grep -qE '^  PROTO +STATE +LOCAL +REMOTE +PROCESS$' "$WORK/out"
+check "a good file says nothing" [ ! -s "$WORK/err" ]
+"$PORTVIEW" --once -g process >"$WORK/out"
+check "the command line wins over the file" grep -qE "^srv  pid $(helper_pid srv)" "$WORK/out"
+"$PORTVIEW" --once --no-config >"$WORK/out"
+check "--no-config reads no file" grep -qE '^  PROTO +STATE +LOCAL +REMOTE +RECV-Q +SEND-Q +USER +PROCESS$' "$WORK/out"
+printf 'group = none\n' >"$WORK/other"
+"$PORTVIEW" --once --config "$WORK/other" >"$WORK/out"
+check "--config FILE reads that file" grep -qE '^tcp +LISTEN +127\.0\.0\.1:8080' "$WORK/out"
+
+# --- malformed: reported with line numbers, the rest applies, never fatal ---
+printf 'group = port\nwidth = 3\ndelay = fast\n' >"$CONFIG"
+"$PORTVIEW" --once >"$WORK/out" 2>"$WORK/err"
+check "a malformed file is not fatal" [ $? -eq 0 ]
+check "the bad lines are named" grep -qF "$CONFIG:2: unknown setting 'width'; $CONFIG:3: delay wants seconds" "$WORK/err"
+check "the good lines still apply" grep -qE '^tcp port 8080' "$WORK/out"
+"$PORTVIEW" --once --config "$WORK/missing" >"$WORK/out" 2>"$WORK/err"
+check "a missing --config file is reported, not fatal" \
+	bash -c '[ $? -eq 0 ] && grep -q "missing: No such file" "$1"' _ "$WORK/err"
+printf 'group = \e]0;pwned\a\n' >"$CONFIG"
+"$PORTVIEW" --once >/dev/null 2>"$WORK/err"
+check "a hostile value is shown escaped" grep -qF '\x1b]0;pwned\x07' "$WORK/err"
+
+# --- the dashboard: W writes what is in force; the next start reads it ---
+rm -f "$CONFIG"
+start_dashboard() { dashboard_start 140x30 "XDG_CONFIG_HOME=$XDG_CONFIG_HOME $PORTVIEW -d 0.5"; }
+start_dashboard
+tm send-keys -t pv g; sleep 0.3
+tm send-keys -t pv s; sleep 0.3
+tm send-keys -t pv W; sleep 0.5
+check "W says where it wrote" screen_has "settings written to $CONFIG"
+check "the file holds the grouping in force" grep -qx 'group = port' "$CONFIG"
+check "the file holds the sort in force" grep -qx 'sort = PROCESS' "$CONFIG"
+check "no temporary file is left" [ "$(ls "$XDG_CONFIG_HOME/portview")" = config ]
+tm send-keys -t pv q; sleep 0.3
+start_dashboard
+check "the next start groups as written" screen_has 'group port +sort PROCESS'
+printf 'group = port\nbogus = 1\n' >"$CONFIG"
+start_dashboard
+check "a malformed file is reported on the status line" screen_has "settings: .*config:2: unknown setting 'bogus' \(ignored\)"
+check "and the rest of it applies" screen_has 'group port'
+chmod 0500 "$XDG_CONFIG_HOME/portview"
+tm send-keys -t pv W; sleep 0.5
+if [ "$(id -u)" -ne 0 ]; then
+	check "a file that cannot be written is reported" screen_has 'cannot write'
+fi
+chmod 0700 "$XDG_CONFIG_HOME/portview"
+
+finish
