@@ -97,6 +97,11 @@ static size_t fmt_sendq(const struct pv_snapshot *s, const struct pv_socket *k, 
 	return sb->len - before;
 }
 
+bool column_always_shown(int c)
+{
+	return c == COL_PROTO || c == COL_LOCAL || c == COL_PROCESS;
+}
+
 size_t column_format_rate(struct strbuf *sb, double bytes_per_second)
 {
 	static const char units[] = "KMGT";

@@ -42,6 +42,10 @@ size_t column_format_owners(const struct pv_snapshot *s, const struct pv_socket 
  * display width. */
 size_t column_format_user(struct strbuf *sb, const char *user, uint32_t uid, bool utf8);
 
+/* PROTO (which carries the tree's indentation), LOCAL and PROCESS can
+ * never be hidden. */
+bool column_always_shown(int c);
+
 /* Writes bytes a second as "0", "512", "1.5K", "38M"; returns the width. */
 size_t column_format_rate(struct strbuf *sb, double bytes_per_second);
 

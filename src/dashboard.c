@@ -34,7 +34,7 @@
 #include "view_state.h"
 #include "xalloc.h"
 
-enum mode { MODE_LIST, MODE_FILTER, MODE_DELAY, MODE_HELP, MODE_DETAIL, MODE_KILL, MODE_KILL_CONFIRM };
+enum mode { MODE_LIST, MODE_FILTER, MODE_DELAY, MODE_HELP, MODE_DETAIL, MODE_KILL, MODE_KILL_CONFIRM, MODE_COLUMNS };
 
 enum { STATUS_SECONDS = 4 };
 
@@ -58,7 +58,8 @@ struct dash {
 	bool paused, utf8;
 	bool lean;                   /* --lean: no tcp_info, no peers */
 	bool color;
-	unsigned hidden_columns;     /* from the settings */
+	unsigned hidden_columns;     /* from the settings and the chooser */
+	int column_choice;           /* the chooser's cursor */
 	const char *settings_path;   /* where W writes */
 	char host[256];
 	char notice[512];
@@ -421,6 +422,7 @@ static void dash_action(struct dash *d, enum key_action a)
 	case ACT_QUIT: d->quit = true; break;
 	case ACT_HELP: d->mode = MODE_HELP; d->dirty |= EFFECT_REDRAW; break;
 	case ACT_WRITE_SETTINGS: dash_write_settings(d); break;
+	case ACT_COLUMNS: d->mode = MODE_COLUMNS; d->dirty |= EFFECT_REDRAW; break;
 	case ACT_UP: d->dirty |= view_move(v, -1); break;
 	case ACT_DOWN: d->dirty |= view_move(v, 1); break;
 	case ACT_PAGE_UP: d->dirty |= view_move(v, -(long)page); break;
@@ -581,6 +583,26 @@ static void dash_key_kill(struct dash *d, wint_t ch, bool is_key)
 	d->dirty |= EFFECT_REDRAW;
 }
 
+/* The column chooser: Up/Down move, Space or Enter shows or hides the
+ * column, Esc (or C, q) closes. */
+static void dash_key_columns(struct dash *d, wint_t ch, bool is_key)
+{
+	if (is_key && ch == KEY_UP && d->column_choice > 0)
+		d->column_choice--;
+	else if (is_key && ch == KEY_DOWN && d->column_choice + 1 < COL_COUNT)
+		d->column_choice++;
+	else if ((!is_key && (ch == ' ' || ch == '\r' || ch == '\n')) || (is_key && ch == KEY_ENTER)) {
+		if (column_always_shown(d->column_choice))
+			dash_status(d, false, "%s always shows", columns[d->column_choice].header);
+		else
+			d->hidden_columns ^= 1u << d->column_choice;
+	} else if (!is_key && ch == 3)
+		d->quit = true;
+	else if (!is_key && (ch == 27 || ch == 'C' || ch == 'q'))
+		d->mode = MODE_LIST;
+	d->dirty |= EFFECT_REDRAW;
+}
+
 static void dash_key_detail(struct dash *d, wint_t ch, bool is_key)
 {
 	if (is_key && ch == KEY_DOWN)
@@ -648,6 +670,9 @@ static void dash_key(struct dash *d, wint_t ch, bool is_key)
 	case MODE_DETAIL:
 		dash_key_detail(d, ch, is_key);
 		return;
+	case MODE_COLUMNS:
+		dash_key_columns(d, ch, is_key);
+		return;
 	case MODE_HELP:
 		d->mode = MODE_LIST;
 		d->dirty |= EFFECT_REDRAW;
@@ -686,6 +711,7 @@ static void dash_draw(struct dash *d)
 		.notice = d->notice, .counts = &d->counts, .status = now < d->status_until ? d->status : "",
 		.status_is_error = d->status_is_error, .prompt_error = d->prompt_error,
 		.kill_choice = d->kill_choice, .kill_confirm = d->mode == MODE_KILL_CONFIRM,
+		.column_choice = d->column_choice,
 	};
 
 	if (d->mode == MODE_FILTER || d->mode == MODE_DELAY) {
@@ -694,6 +720,8 @@ static void dash_draw(struct dash *d)
 	}
 	if (d->mode == MODE_HELP)
 		f.overlay = OVERLAY_HELP;
+	if (d->mode == MODE_COLUMNS)
+		f.overlay = OVERLAY_COLUMNS;
 	if (d->mode == MODE_DETAIL && view_current(&d->view)) {
 		detail_describe(dash_snap(d), &d->view.rows, d->view.visible[d->view.cursor], d->utf8, &detail);
 		f.overlay = OVERLAY_DETAIL;

@@ -475,6 +475,25 @@ static void draw_kill(const struct screen_frame *f)
 	mvaddnstr(top + 4, left + 2, "Left/Right choose, Enter next, Esc cancel", width - 4);
 }
 
+/* The column chooser: every column with its state, the cursor on one. */
+static void draw_columns(const struct screen_frame *f)
+{
+	int width = COLS - 4 > 50 ? 50 : COLS - 4, height = COL_COUNT + 4;
+	int left = (COLS - width) / 2, top = (LINES - height) / 2 > 0 ? (LINES - height) / 2 : 0;
+	int c;
+
+	draw_box(top, left, height, width, " columns ");
+	for (c = 0; c < COL_COUNT; c++) {
+		bool shown = !(f->hidden_columns & (1u << c));
+
+		attrset(c == f->column_choice ? A_REVERSE | A_BOLD : A_NORMAL);
+		mvprintw(top + 1 + c, left + 2, "[%c] %-8s%s", shown ? 'x' : ' ', columns[c].header,
+			 column_always_shown(c) ? " (always)" : columns[c].needs_rates && !f->rates ? " (not with --lean)" : "");
+	}
+	attrset(A_DIM);
+	mvaddnstr(top + height - 2, left + 2, "Up/Down choose, Space show/hide, Esc close", width - 4);
+}
+
 int screen_list_rows(const struct screen_frame *f)
 {
 	int header = f->notice[0] ? 3 : 2;
@@ -523,6 +542,8 @@ void screen_draw(const struct screen_frame *f, struct screen_layout *lay)
 	draw_bottom(f);
 	if (f->overlay == OVERLAY_DETAIL)
 		draw_detail(f);
+	else if (f->overlay == OVERLAY_COLUMNS)
+		draw_columns(f);
 	else if (f->overlay == OVERLAY_KILL)
 		draw_kill(f);
 	attrset(A_NORMAL);

@@ -12,7 +12,7 @@
 #include "tracker.h"
 #include "view_state.h"
 
-enum screen_overlay { OVERLAY_NONE, OVERLAY_HELP, OVERLAY_DETAIL, OVERLAY_KILL };
+enum screen_overlay { OVERLAY_NONE, OVERLAY_HELP, OVERLAY_DETAIL, OVERLAY_KILL, OVERLAY_COLUMNS };
 
 /* Everything one frame shows. */
 struct screen_frame {
@@ -38,6 +38,7 @@ struct screen_frame {
 	const char *overlay_text;    /* details: "label\tvalue\n" lines; kill: the question */
 	size_t overlay_scroll;
 	int kill_choice;             /* index into screen_signal_names */
+	int column_choice;           /* the column chooser's cursor: a column id */
 	bool kill_confirm;
 };
 

@@ -66,12 +66,15 @@ static int column_by_name(const char *v, size_t len)
  * carries the tree's indentation), LOCAL and PROCESS always show. */
 static int parse_columns(const char *v, size_t len, unsigned *hidden, char *err, size_t errsize)
 {
-	unsigned shown = 1u << COL_PROTO | 1u << COL_LOCAL | 1u << COL_PROCESS;
+	unsigned shown = 0;
 	size_t i = 0;
+	int c;
 
+	for (c = 0; c < COL_COUNT; c++)
+		if (column_always_shown(c))
+			shown |= 1u << c;
 	while (i < len) {
 		size_t start;
-		int c;
 
 		while (i < len && (v[i] == ' ' || v[i] == ',' || v[i] == '\t'))
 			i++;

@@ -50,9 +50,23 @@ check "W says where it wrote" screen_has "settings written to $CONFIG"
 check "the file holds the grouping in force" grep -qx 'group = port' "$CONFIG"
 check "the file holds the sort in force" grep -qx 'sort = PROCESS' "$CONFIG"
 check "no temporary file is left" [ "$(ls "$XDG_CONFIG_HOME/portview")" = config ]
+# The column chooser: C opens it, Space hides the column under the cursor.
+tm send-keys -t pv C; sleep 0.3
+check "C opens the column chooser" screen_has '\[x\] PROTO +\(always\)'
+tm send-keys -t pv Space; sleep 0.3
+check "PROTO cannot be hidden" screen_has 'PROTO always shows'
+for i in 1 2 3 4 5 6 7 8; do tm send-keys -t pv Down; done
+tm send-keys -t pv Space; sleep 0.3
+check "Space hides USER" screen_has '\[ \] USER'
+tm send-keys -t pv Escape; sleep 0.3
+check "the list has no USER column any more" screen_lacks 'OUT/s +USER +PROCESS'
+check "the other columns stay" screen_has 'PROTO +STATE +LOCAL +REMOTE +RECV-Q +SEND-Q +IN/s +OUT/s +PROCESS'
+tm send-keys -t pv W; sleep 0.5
+check "W keeps the chosen columns" grep -qx 'columns = PROTO STATE LOCAL REMOTE RECV-Q SEND-Q IN/s OUT/s PROCESS' "$CONFIG"
 tm send-keys -t pv q; sleep 0.3
 start_dashboard
 check "the next start groups as written" screen_has 'group port +sort PROCESS'
+check "the next start shows the columns as written" screen_lacks 'OUT/s +USER'
 printf 'group = port\nbogus = 1\n' >"$CONFIG"
 start_dashboard
 check "a malformed file is reported on the status line" screen_has "settings: .*config:2: unknown setting 'bogus' \(ignored\)"
