@@ -185,14 +185,14 @@ int main(int argc, char **argv)
 	user_filter = filter_parse(opts.filter, &ferr);
 	if (!user_filter) {
 		fprintf(stderr, "portview: bad filter at column %zu: %s\n", ferr.pos + 1, ferr.msg);
-		options_free(&opts);
-		return EXIT_USAGE;
+		status = EXIT_USAGE;
+		goto out;
 	}
 	if (opts.json && !opts.once) {
 		fprintf(stderr, "portview: --json goes with --once\n");
 		filter_free(user_filter);
-		options_free(&opts);
-		return EXIT_USAGE;
+		status = EXIT_USAGE;
+		goto out;
 	}
 	if (opts.listening && opts.once) {
 		struct pv_filter *listeners = filter_parse("state:listening", &ferr);
@@ -229,6 +229,7 @@ int main(int argc, char **argv)
 		status = dashboard_run(&d);
 	}
 	filter_free(filter);
+out:
 	free(settings_path);
 	options_free(&opts);
 	return status;
