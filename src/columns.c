@@ -27,7 +27,15 @@ static size_t fmt_proto(const struct pv_snapshot *s, const struct pv_socket *k, 
 	(void)s; (void)utf8;
 	if (k->proto == IPPROTO_TCP)
 		return put(sb, k->family == AF_INET6 ? "tcp6" : "tcp");
-	return put(sb, k->family == AF_INET6 ? "udp6" : "udp");
+	if (k->proto == IPPROTO_UDP)
+		return put(sb, k->family == AF_INET6 ? "udp6" : "udp");
+	/* ss's names: u_str, u_dgr, u_seq. */
+	switch (k->sock_type) {
+	case SOCK_STREAM: return put(sb, "u_str");
+	case SOCK_DGRAM: return put(sb, "u_dgr");
+	case SOCK_SEQPACKET: return put(sb, "u_seq");
+	default: return put(sb, "unix");
+	}
 }
 
 static size_t fmt_state(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
@@ -37,12 +45,24 @@ static size_t fmt_state(const struct pv_snapshot *s, const struct pv_socket *k, 
 	return put(sb, state_short_name(k->proto, k->state));
 }
 
+size_t column_format_unix_name(struct strbuf *sb, const struct pv_socket *k, bool utf8)
+{
+	if (!k->path_len)
+		return put(sb, "*");
+	/* An abstract name's leading NUL reads as '@', as ss and lsof show it. */
+	if (k->path[0] == '\0')
+		return put(sb, "@") + sanitize_append(sb, k->path + 1, k->path_len - 1U, utf8);
+	return sanitize_append(sb, k->path, k->path_len, utf8);
+}
+
 static size_t fmt_local(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
 			struct strbuf *sb)
 {
 	char buf[PV_ENDPOINT_STRLEN];
 
-	(void)s; (void)utf8;
+	(void)s;
+	if (socket_is_unix(k))
+		return column_format_unix_name(sb, k, utf8);
 	return put(sb, endpoint_format(&k->local, buf, sizeof(buf)));
 }
 
@@ -51,7 +71,10 @@ static size_t fmt_remote(const struct pv_snapshot *s, const struct pv_socket *k,
 {
 	char buf[PV_ENDPOINT_STRLEN];
 
-	(void)s; (void)utf8;
+	/* A UNIX client's other end is known by the name its server bound. */
+	if (socket_is_unix(k))
+		return k->has_peer && k->peer < s->nsocks ? column_format_unix_name(sb, &s->socks[k->peer], utf8)
+							  : put(sb, "*");
 	if (k->remote.port == 0 && addr_is_wildcard(&k->remote.addr))
 		return put(sb, "*");
 	return put(sb, endpoint_format(&k->remote, buf, sizeof(buf)));
@@ -65,12 +88,7 @@ static size_t fmt_u32(struct strbuf *sb, uint32_t v)
 	return sb->len - before;
 }
 
-static bool is_tcp_listener(const struct pv_socket *k)
-{
-	return k->proto == IPPROTO_TCP && socket_is_listener(k);
-}
-
-/* A TCP listener's receive queue is its accept queue, shown against the
+/* A TCP or UNIX listener's receive queue is its accept queue, shown against the
  * backlog ("12/128"); its send queue holds nothing, so that cell counts
  * the handshakes under way instead ("syn 3"). */
 static size_t fmt_recvq(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
@@ -79,7 +97,7 @@ static size_t fmt_recvq(const struct pv_snapshot *s, const struct pv_socket *k, 
 	size_t before = sb->len;
 
 	(void)s; (void)utf8;
-	if (!is_tcp_listener(k))
+	if (!socket_has_accept_queue(k))
 		return fmt_u32(sb, k->rqueue);
 	strbuf_printf(sb, "%u/%u", k->rqueue, k->wqueue);
 	return sb->len - before;
@@ -91,8 +109,11 @@ static size_t fmt_sendq(const struct pv_snapshot *s, const struct pv_socket *k, 
 	size_t before = sb->len;
 
 	(void)s; (void)utf8;
-	if (!is_tcp_listener(k))
+	if (!socket_has_accept_queue(k))
 		return fmt_u32(sb, k->wqueue);
+	/* UNIX connections have no handshake to wait for. */
+	if (socket_is_unix(k))
+		return put(sb, "-");
 	strbuf_printf(sb, "syn %u", k->syn_recv);
 	return sb->len - before;
 }
@@ -202,8 +223,12 @@ size_t column_format_owners(const struct pv_snapshot *s, const struct pv_socket 
 	p = &s->socks[k->peer];
 	if (p->owner_count == 0 && p->owner_status != PV_OWNER_HIDDEN)
 		return width;
-	width += put(sb, k->accepted ? " <- " : p->accepted ? " -> " : " <-> ");
-	return width + format_owner_list(s, p, utf8, sb);
+	width += put(sb, k->accepted ? " <- " : p->accepted || socket_is_listener(p) ? " -> " : " <-> ");
+	width += format_owner_list(s, p, utf8, sb);
+	/* A UNIX client still in the listener's accept queue. */
+	if (socket_is_listener(p))
+		width += put(sb, " (queued)");
+	return width;
 }
 
 static const char *plural(uint32_t n, const char *one, const char *many)
@@ -261,20 +286,34 @@ void column_format_group(const struct pv_snapshot *s, const struct pv_group *g, 
 	case GK_PORT: {
 		const struct pv_socket *l = &s->socks[g->first_socket];
 
-		strbuf_printf(sb, "%s port %u  ", g->proto == IPPROTO_TCP ? "tcp" : "udp", g->port);
+		if (g->proto == PV_PROTO_UNIX) {
+			strbuf_puts(sb, "unix ");
+			column_format_unix_name(sb, l, utf8);
+			strbuf_puts(sb, "  ");
+		} else {
+			strbuf_printf(sb, "%s port %u  ", proto_name(g->proto), g->port);
+		}
 		column_format_owners(s, l, utf8, sb);
 		strbuf_puts(sb, "  ");
 		group_counts(sb, g);
 		if (g->proto == IPPROTO_TCP)
 			strbuf_printf(sb, "  accept %u/%u  syn %u", g->accept_queue, g->backlog, g->syn_recv);
+		else if (g->proto == PV_PROTO_UNIX && g->backlog)
+			strbuf_printf(sb, "  accept %u/%u", g->accept_queue, g->backlog);
 		group_traffic(sb, g);
 		break;
 	}
 	case GK_REMOTE: {
 		char buf[PV_ENDPOINT_STRLEN];
 
-		strbuf_printf(sb, "remote %s  %u %s", endpoint_format(&g->remote, buf, sizeof(buf)),
-			      g->connections, plural(g->connections, "socket", "sockets"));
+		if (g->proto != PV_PROTO_UNIX)
+			strbuf_printf(sb, "remote %s", endpoint_format(&g->remote, buf, sizeof(buf)));
+		else if (g->named != UINT32_MAX) {
+			strbuf_puts(sb, "remote unix ");
+			column_format_unix_name(sb, &s->socks[g->named], utf8);
+		} else
+			strbuf_puts(sb, "unix, unnamed");
+		strbuf_printf(sb, "  %u %s", g->connections, plural(g->connections, "socket", "sockets"));
 		group_traffic(sb, g);
 		break;
 	}

@@ -38,6 +38,10 @@ extern const struct column columns[COL_COUNT];
 size_t column_format_owners(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
 			    struct strbuf *sb);
 
+/* Writes a UNIX socket's name sanitised, an abstract one as "@name", an
+ * unnamed socket as "*"; returns the display width. */
+size_t column_format_unix_name(struct strbuf *sb, const struct pv_socket *k, bool utf8);
+
 /* Writes a user name (sanitised), or the uid when it has none; returns the
  * display width. */
 size_t column_format_user(struct strbuf *sb, const char *user, uint32_t uid, bool utf8);

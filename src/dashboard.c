@@ -398,6 +398,7 @@ static void dash_write_settings(struct dash *d)
 		.group = d->view.group, .sort_column = d->view.order.column,
 		.reverse = d->view.order.reverse, .delay = d->delay, .highlight = d->highlight,
 		.color = d->color, .hidden_columns = d->hidden_columns, .lean = d->lean,
+		.unix_sockets = d->view.show_unix,
 	};
 	char err[300];
 
@@ -446,6 +447,7 @@ static void dash_action(struct dash *d, enum key_action a)
 	case ACT_TOGGLE_UDP: d->dirty |= view_toggle(v, TOGGLE_UDP); break;
 	case ACT_TOGGLE_V4: d->dirty |= view_toggle(v, TOGGLE_V4); break;
 	case ACT_TOGGLE_V6: d->dirty |= view_toggle(v, TOGGLE_V6); break;
+	case ACT_TOGGLE_UNIX: d->dirty |= view_toggle_unix(v); break;
 	case ACT_SORT: d->dirty |= view_cycle_sort(v); break;
 	case ACT_REVERSE: d->dirty |= view_reverse_sort(v); break;
 	case ACT_GROUP: d->dirty |= view_cycle_group(v); break;
@@ -903,6 +905,7 @@ int dashboard_run(const struct dashboard_options *opts)
 	d.timer_fd = d.signal_fd = d.done_fd = -1;
 	collect_hostname(d.host, sizeof(d.host));
 	view_init(&d.view, opts->group);
+	d.view.show_unix = opts->unix_sockets;
 	view_set_filter(&d.view, opts->filter, &ferr);
 	if (opts->sort_column >= 0) {
 		view_sort_by(&d.view, opts->sort_column);

@@ -154,14 +154,13 @@ static void describe_health(const struct pv_snapshot *s, const struct pv_socket 
 	strbuf_putc(out, '\n');
 }
 
-static void describe_socket(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
-			    struct strbuf *out)
+/* The first lines for an IP socket: its endpoints. */
+static void describe_inet(const struct pv_socket *k, struct strbuf *out)
 {
 	char a[PV_ENDPOINT_STRLEN], b[PV_ENDPOINT_STRLEN];
-	uint32_t i;
 
 	line_begin(out, "");
-	strbuf_printf(out, "%s%s %s %s %s  %s%s\n", k->proto == IPPROTO_TCP ? "tcp" : "udp",
+	strbuf_printf(out, "%s%s %s %s %s  %s%s\n", proto_name(k->proto),
 		      k->family == AF_INET6 ? "6" : "", endpoint_format(&k->local, a, sizeof(a)),
 		      socket_is_listener(k) ? "listening" : "<->",
 		      socket_is_listener(k) ? "" : endpoint_format(&k->remote, b, sizeof(b)),
@@ -171,14 +170,56 @@ static void describe_socket(const struct pv_snapshot *s, const struct pv_socket 
 		      k->v6only == 0 ? "  (dual-stack: IPv4 too)" : k->v6only == 1 ? "  (IPv6 only)" : "");
 	line_begin(out, "remote");
 	strbuf_printf(out, "%s\n", endpoint_format(&k->remote, a, sizeof(a)));
+}
+
+/* The first lines for a UNIX socket: its type, name and other end. */
+static void describe_unix(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
+			  struct strbuf *out)
+{
+	line_begin(out, "");
+	strbuf_printf(out, "unix %s ", unix_type_name(k->sock_type));
+	column_format_unix_name(out, k, utf8);
+	strbuf_printf(out, "  %s%s\n", state_name(k->proto, k->state), k->gone ? "  (closed)" : "");
+	line_begin(out, "name");
+	if (!k->path_len)
+		strbuf_puts(out, "none (unnamed)\n");
+	else {
+		column_format_unix_name(out, k, utf8);
+		strbuf_puts(out, k->path[0] == '\0' ? "  (abstract)\n" : "\n");
+	}
+	line_begin(out, "other end");
+	if (k->peer_inode && k->has_peer && k->peer < s->nsocks) {
+		strbuf_printf(out, "inode %u, ", k->peer_inode);
+		column_format_unix_name(out, &s->socks[k->peer], utf8);
+		strbuf_putc(out, '\n');
+	} else if (k->peer_inode) {
+		strbuf_printf(out, "inode %u\n", k->peer_inode);
+	} else {
+		strbuf_puts(out, "none\n");
+	}
+}
+
+static void describe_socket(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
+			    struct strbuf *out)
+{
+	uint32_t i;
+
+	if (socket_is_unix(k))
+		describe_unix(s, k, utf8, out);
+	else
+		describe_inet(k, out);
 	if (k->has_peer && k->peer < s->nsocks) {
 		line_begin(out, "peer");
-		strbuf_puts(out, k->accepted ? "client " : s->socks[k->peer].accepted ? "server " : "");
+		strbuf_puts(out, k->accepted ? "client " : s->socks[k->peer].accepted ||
+						 socket_is_listener(&s->socks[k->peer]) ? "server " : "");
 		column_format_owners(s, &s->socks[k->peer], utf8, out);
 		strbuf_puts(out, " (the other end, on this host)\n");
 	}
 	line_begin(out, "queues");
-	if (socket_is_listener(k) && k->proto == IPPROTO_TCP)
+	if (socket_has_accept_queue(k) && socket_is_unix(k))
+		strbuf_printf(out, "accept queue %u of backlog %u%s\n", k->rqueue, k->wqueue,
+			      relations_queue_full(k) ? " (FULL: connections wait or fail)" : "");
+	else if (socket_has_accept_queue(k))
 		strbuf_printf(out, "accept queue %u of backlog %u%s, %u handshakes under way\n", k->rqueue,
 			      k->wqueue, relations_queue_full(k) ? " (FULL: connections are refused or delayed)" : "",
 			      k->syn_recv);
@@ -194,7 +235,9 @@ static void describe_socket(const struct pv_snapshot *s, const struct pv_socket 
 		sanitize_append(out, k->user, strlen(k->user), utf8);
 		strbuf_putc(out, ')');
 	}
-	if (k->ifindex)
+	if (socket_is_unix(k))
+		strbuf_putc(out, '\n');
+	else if (k->ifindex)
 		strbuf_printf(out, "  interface %u\n", k->ifindex);
 	else
 		strbuf_puts(out, "  interface any\n");

@@ -10,6 +10,8 @@
 #include <libmnl/libmnl.h>
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
+#include <sys/socket.h>
 
 #include "diag_parse.h"
 #include "filter.h"
@@ -37,6 +39,7 @@ static const struct diag_kind diag_kinds[] = {
 	{ AF_INET6, IPPROTO_TCP, PV_DUMP_TCP6 },
 	{ AF_INET, IPPROTO_UDP, PV_DUMP_UDP4 },
 	{ AF_INET6, IPPROTO_UDP, PV_DUMP_UDP6 },
+	{ AF_UNIX, PV_PROTO_UNIX, PV_DUMP_UNIX },
 };
 
 static int diag_socket_open(struct diag_conn *c, char *err, size_t errsize)
@@ -78,12 +81,16 @@ void diag_close(struct diag_conn *c)
 	free(c);
 }
 
+/* Older headers lack the uid attribute (Linux 5.3); older kernels ignore it. */
+#ifndef UDIAG_SHOW_UID
+#define UDIAG_SHOW_UID 0x00000040
+#endif
+
 static int diag_send(struct diag_conn *c, const struct diag_kind *k, uint32_t states,
 		     bool want_info)
 {
 	char req_buf[MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct inet_diag_req_v2))];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req_buf);
-	struct inet_diag_req_v2 *req;
 
 	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
@@ -91,12 +98,22 @@ static int diag_send(struct diag_conn *c, const struct diag_kind *k, uint32_t st
 	if (++c->seq == 0)
 		c->seq = 1;
 	nlh->nlmsg_seq = c->seq;
-	req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
-	req->sdiag_family = k->family;
-	req->sdiag_protocol = k->proto;
-	req->idiag_states = states;
-	if (want_info && k->proto == IPPROTO_TCP)
-		req->idiag_ext = 1u << (INET_DIAG_INFO - 1);
+	if (k->family == AF_UNIX) {
+		struct unix_diag_req *ureq = mnl_nlmsg_put_extra_header(nlh, sizeof(*ureq));
+
+		ureq->sdiag_family = AF_UNIX;
+		ureq->udiag_states = states;
+		ureq->udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID |
+				   UDIAG_SHOW_ICONS;
+	} else {
+		struct inet_diag_req_v2 *req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+
+		req->sdiag_family = k->family;
+		req->sdiag_protocol = k->proto;
+		req->idiag_states = states;
+		if (want_info && k->proto == IPPROTO_TCP)
+			req->idiag_ext = 1u << (INET_DIAG_INFO - 1);
+	}
 	return mnl_socket_sendto(c->nl, nlh, nlh->nlmsg_len) < 0 ? -1 : 0;
 }
 
@@ -105,7 +122,7 @@ static int diag_send(struct diag_conn *c, const struct diag_kind *k, uint32_t st
 static int diag_dump_one(struct diag_conn *c, const struct diag_kind *k, uint32_t states,
 			 bool want_info, struct pv_snapshot *snap, bool *midway)
 {
-	struct diag_parse_ctx ctx = { .snap = snap, .proto = k->proto };
+	struct diag_parse_ctx ctx = { .snap = snap, .proto = k->proto, .family = k->family };
 	int ret;
 
 	*midway = false;

@@ -10,12 +10,38 @@
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
 #include <linux/tcp.h>
+#include <linux/unix_diag.h>
+#include <sys/socket.h>
 
 #include "addr.h"
+#include "states.h"
+
+/* Room for the attributes of either reply: inet_diag's or unix_diag's. */
+enum { DIAG_ATTR_MAX = INET_DIAG_MAX > UNIX_DIAG_MAX ? INET_DIAG_MAX : UNIX_DIAG_MAX };
 
 struct diag_attrs {
-	const struct nlattr *tb[INET_DIAG_MAX + 1];
+	const struct nlattr *tb[DIAG_ATTR_MAX + 1];
+	bool unix_reply;         /* a unix_diag reply: UNIX_DIAG_* types */
 };
+
+/* False for an attribute of a known type whose payload cannot be what the
+ * kernel sends: it is ignored, as if absent. */
+static bool diag_attr_well_formed(const struct nlattr *attr, int type, bool unix_reply)
+{
+	if (!unix_reply)
+		return type != INET_DIAG_SKV6ONLY || mnl_attr_validate(attr, MNL_TYPE_U8) == 0;
+	switch (type) {
+	case UNIX_DIAG_PEER:
+	case UNIX_DIAG_UID:
+		return mnl_attr_validate(attr, MNL_TYPE_U32) == 0;
+	case UNIX_DIAG_RQLEN:
+		return mnl_attr_validate2(attr, MNL_TYPE_UNSPEC, sizeof(struct unix_diag_rqlen)) == 0;
+	case UNIX_DIAG_ICONS:
+		return mnl_attr_get_payload_len(attr) % sizeof(uint32_t) == 0;
+	default:
+		return true;
+	}
+}
 
 static int diag_attr_cb(const struct nlattr *attr, void *data)
 {
@@ -23,17 +49,10 @@ static int diag_attr_cb(const struct nlattr *attr, void *data)
 	int type = mnl_attr_get_type(attr);
 
 	/* Attributes newer than our headers are skipped, not errors. */
-	if (mnl_attr_type_valid(attr, INET_DIAG_MAX) < 0)
+	if (mnl_attr_type_valid(attr, a->unix_reply ? UNIX_DIAG_MAX : INET_DIAG_MAX) < 0)
 		return MNL_CB_OK;
-	switch (type) {
-	case INET_DIAG_SKV6ONLY:
-		if (mnl_attr_validate(attr, MNL_TYPE_U8) < 0)
-			return MNL_CB_OK;
-		break;
-	default:
-		break;
-	}
-	a->tb[type] = attr;
+	if (diag_attr_well_formed(attr, type, a->unix_reply))
+		a->tb[type] = attr;
 	return MNL_CB_OK;
 }
 
@@ -62,6 +81,84 @@ static void diag_copy_tcp_info(struct pv_tcp_details *d, const struct nlattr *at
 	d->snd_wnd = ti.tcpi_snd_wnd;
 }
 
+/* A UNIX socket's name: a path ends in a NUL the kernel counts, an
+ * abstract name starts with one and may hold any byte, NULs included. */
+static void unix_copy_name(struct pv_socket *rec, const struct nlattr *attr, struct arena *arena)
+{
+	const char *name = mnl_attr_get_payload(attr);
+	size_t len = mnl_attr_get_payload_len(attr);
+
+	if (len > 0 && name[0] != '\0')
+		len = strnlen(name, len);
+	/* sun_path holds at most 108 bytes; a longer name is a lie. */
+	if (len == 0 || len > 108)
+		return;
+	rec->path = arena_strndup(arena, name, len);
+	rec->path_len = (uint16_t)len;
+}
+
+/* A listener's pending connections, as the inodes of their clients. */
+static void unix_copy_queue(struct pv_snapshot *snap, uint32_t listener_inode, const struct nlattr *attr)
+{
+	uint32_t n = (uint32_t)(mnl_attr_get_payload_len(attr) / sizeof(uint32_t));
+	struct pv_unix_queue *q;
+
+	if (n == 0)
+		return;
+	q = arena_alloc(&snap->arena, sizeof(*q) + n * sizeof(uint32_t));
+	q->listener_inode = listener_inode;
+	q->count = n;
+	memcpy(q->clients, mnl_attr_get_payload(attr), n * sizeof(uint32_t));
+	q->next = snap->unix_queues;
+	snap->unix_queues = q;
+}
+
+static int unix_data_cb(const struct nlmsghdr *nlh, struct diag_parse_ctx *ctx)
+{
+	const struct unix_diag_msg *m;
+	struct diag_attrs attrs;
+	struct pv_socket rec;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*m)) {
+		ctx->malformed++;
+		return MNL_CB_OK;
+	}
+	m = mnl_nlmsg_get_payload(nlh);
+	if (m->udiag_family != AF_UNIX) {
+		ctx->malformed++;
+		return MNL_CB_OK;
+	}
+	memset(&attrs, 0, sizeof(attrs));
+	attrs.unix_reply = true;
+	mnl_attr_parse(nlh, sizeof(*m), diag_attr_cb, &attrs);
+
+	memset(&rec, 0, sizeof(rec));
+	rec.family = AF_UNIX;
+	rec.proto = PV_PROTO_UNIX;
+	rec.sock_type = m->udiag_type;
+	rec.state = m->udiag_state;
+	rec.v6only = -1;
+	rec.inode = m->udiag_ino;
+	rec.cookie = (uint64_t)m->udiag_cookie[0] | ((uint64_t)m->udiag_cookie[1] << 32);
+	if (attrs.tb[UNIX_DIAG_NAME])
+		unix_copy_name(&rec, attrs.tb[UNIX_DIAG_NAME], &ctx->snap->arena);
+	if (attrs.tb[UNIX_DIAG_PEER])
+		rec.peer_inode = mnl_attr_get_u32(attrs.tb[UNIX_DIAG_PEER]);
+	if (attrs.tb[UNIX_DIAG_ICONS] && rec.state == PV_STATE_LISTEN)
+		unix_copy_queue(ctx->snap, rec.inode, attrs.tb[UNIX_DIAG_ICONS]);
+	if (attrs.tb[UNIX_DIAG_RQLEN]) {
+		struct unix_diag_rqlen q;
+
+		memcpy(&q, mnl_attr_get_payload(attrs.tb[UNIX_DIAG_RQLEN]), sizeof(q));
+		rec.rqueue = q.udiag_rqueue;
+		rec.wqueue = q.udiag_wqueue;
+	}
+	/* Without the uid (kernels before 5.3) the owner's uid stands in. */
+	rec.uid = attrs.tb[UNIX_DIAG_UID] ? mnl_attr_get_u32(attrs.tb[UNIX_DIAG_UID]) : UINT32_MAX;
+	snapshot_append_socket(ctx->snap, &rec);
+	return MNL_CB_OK;
+}
+
 static int diag_data_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct diag_parse_ctx *ctx = data;
@@ -69,6 +166,8 @@ static int diag_data_cb(const struct nlmsghdr *nlh, void *data)
 	struct diag_attrs attrs;
 	struct pv_socket rec;
 
+	if (nlh->nlmsg_type == SOCK_DIAG_BY_FAMILY && ctx->family == AF_UNIX)
+		return unix_data_cb(nlh, ctx);
 	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
 	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*m)) {
 		ctx->malformed++;

@@ -19,7 +19,7 @@
 enum filter_kind {
 	FK_AND, FK_OR, FK_NOT,
 	FK_PORT, FK_ADDR, FK_PROC, FK_PID, FK_USER,
-	FK_STATE, FK_PROTO, FK_FAMILY, FK_LISTENING, FK_FLAG,
+	FK_STATE, FK_PROTO, FK_FAMILY, FK_LISTENING, FK_FLAG, FK_PATH,
 };
 
 enum filter_side { SIDE_ANY, SIDE_LOCAL, SIDE_REMOTE };
@@ -255,8 +255,10 @@ static void term_proto(struct parser *p, int n, const char *v, size_t len, size_
 		node->lo = IPPROTO_TCP;
 	else if (len == 3 && strncasecmp(v, "udp", 3) == 0)
 		node->lo = IPPROTO_UDP;
+	else if (len == 4 && strncasecmp(v, "unix", 4) == 0)
+		node->lo = PV_PROTO_UNIX;
 	else
-		parser_fail(p, at, "unknown protocol '%.*s' (tcp or udp)", (int)len, v);
+		parser_fail(p, at, "unknown protocol '%.*s' (tcp, udp or unix)", (int)len, v);
 }
 
 static void term_pid(struct parser *p, int n, const char *v, size_t len, size_t at)
@@ -313,6 +315,7 @@ static const struct keyword keywords[] = {
 	{ "state", FK_STATE, SIDE_ANY, term_state },
 	{ "proto", FK_PROTO, SIDE_ANY, term_proto },
 	{ "flag", FK_FLAG, SIDE_ANY, term_flag },
+	{ "path", FK_PATH, SIDE_ANY, term_text },
 };
 
 struct bare_word {
@@ -323,6 +326,7 @@ struct bare_word {
 
 static const struct bare_word bare_words[] = {
 	{ "tcp", FK_PROTO, IPPROTO_TCP }, { "udp", FK_PROTO, IPPROTO_UDP },
+	{ "unix", FK_PROTO, PV_PROTO_UNIX },
 	{ "4", FK_FAMILY, AF_INET }, { "ipv4", FK_FAMILY, AF_INET }, { "inet", FK_FAMILY, AF_INET },
 	{ "6", FK_FAMILY, AF_INET6 }, { "ipv6", FK_FAMILY, AF_INET6 }, { "inet6", FK_FAMILY, AF_INET6 },
 };
@@ -596,6 +600,38 @@ static bool any_owner_matches(const struct filter_node *n, const struct pv_snaps
 	return false;
 }
 
+static bool bytes_contain(const char *hay, size_t len, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	if (n == 0)
+		return true;
+	for (size_t i = 0; i + n <= len; i++)
+		if (memcmp(hay + i, needle, n) == 0)
+			return true;
+	return false;
+}
+
+/* A UNIX socket's name, or for an unnamed client the name of the socket
+ * it is connected to: "path:docker.sock" finds the daemon and its clients.
+ * Abstract names match as they are shown, with a leading '@'. */
+static bool path_matches(const struct filter_node *n, const struct pv_snapshot *s,
+			 const struct pv_socket *k)
+{
+	const struct pv_socket *named = k;
+
+	if (!socket_is_unix(k))
+		return false;
+	if (!k->path_len && k->has_peer && k->peer < s->nsocks)
+		named = &s->socks[k->peer];
+	if (!named->path_len)
+		return false;
+	if (named->path[0] == '\0')
+		return n->text[0] == '@' ? bytes_contain(named->path + 1, named->path_len - 1U, n->text + 1)
+					 : bytes_contain(named->path + 1, named->path_len - 1U, n->text);
+	return bytes_contain(named->path, named->path_len, n->text);
+}
+
 static bool node_match(const struct pv_filter *f, int idx, const struct pv_snapshot *s,
 		       const struct pv_socket *k)
 {
@@ -609,11 +645,16 @@ static bool node_match(const struct pv_filter *f, int idx, const struct pv_snaps
 	case FK_NOT:
 		return !node_match(f, n->a, s, k);
 	case FK_PORT:
-		return (n->side != SIDE_REMOTE && port_in(k->local.port, n)) ||
-		       (n->side != SIDE_LOCAL && port_in(k->remote.port, n));
+		/* UNIX sockets have no ports, not port 0. */
+		return !socket_is_unix(k) &&
+		       ((n->side != SIDE_REMOTE && port_in(k->local.port, n)) ||
+			(n->side != SIDE_LOCAL && port_in(k->remote.port, n)));
 	case FK_ADDR:
-		return (n->side != SIDE_REMOTE && addr_in_prefix(&k->local.addr, &n->addr, n->prefix)) ||
-		       (n->side != SIDE_LOCAL && addr_in_prefix(&k->remote.addr, &n->addr, n->prefix));
+		return !socket_is_unix(k) &&
+		       ((n->side != SIDE_REMOTE && addr_in_prefix(&k->local.addr, &n->addr, n->prefix)) ||
+			(n->side != SIDE_LOCAL && addr_in_prefix(&k->remote.addr, &n->addr, n->prefix)));
+	case FK_PATH:
+		return path_matches(n, s, k);
 	case FK_PROC:
 	case FK_PID:
 		return any_owner_matches(n, s, k);
@@ -644,41 +685,67 @@ bool filter_match(const struct pv_filter *f, const struct pv_snapshot *s,
 
 /* ---- kernel mask ---- */
 
+/* The kinds of socket the kernel dumps apart, each given MASK_STATES bits
+ * of a kernel mask: states 1..11 are all a dump can return (see
+ * PV_STATES_ALL), so five kinds fit in 64 bits. */
+enum { MASK_STATES = 12, MASK_KINDS = 5, MASK_UNIX_KIND = 4 };
+
+static const struct mask_kind {
+	uint8_t family, proto;
+} mask_kinds[MASK_KINDS] = {
+	{ AF_INET, IPPROTO_TCP }, { AF_INET6, IPPROTO_TCP },
+	{ AF_INET, IPPROTO_UDP }, { AF_INET6, IPPROTO_UDP },
+	{ AF_UNIX, PV_PROTO_UNIX },
+};
+
+static unsigned mask_kind_of(uint8_t family, uint8_t proto)
+{
+	if (proto == PV_PROTO_UNIX)
+		return MASK_UNIX_KIND;
+	return (family == AF_INET6 ? 1u : 0u) + (proto == IPPROTO_UDP ? 2u : 0u);
+}
+
 unsigned filter_mask_bit(uint8_t family, uint8_t proto, uint8_t state)
 {
-	return (family == AF_INET6 ? 32u : 0u) + (proto == IPPROTO_UDP ? 16u : 0u) + (state & 15u);
+	return mask_kind_of(family, proto) * MASK_STATES + (state < MASK_STATES ? state : 0u);
 }
 
 uint32_t filter_mask_states(uint64_t mask, uint8_t family, uint8_t proto)
 {
-	return (uint32_t)(mask >> filter_mask_bit(family, proto, 0)) & 0xffffu;
+	return (uint32_t)(mask >> filter_mask_bit(family, proto, 0)) & FILTER_MASK_ALL_STATES;
+}
+
+uint64_t filter_mask_unix(void)
+{
+	return (uint64_t)FILTER_MASK_ALL_STATES << (MASK_UNIX_KIND * MASK_STATES);
 }
 
 /* The mask of every bit whose (family, proto, state) satisfies pred. */
 static uint64_t mask_where(const struct filter_node *n)
 {
-	static const uint8_t families[] = { AF_INET, AF_INET6 };
-	static const uint8_t protos[] = { IPPROTO_TCP, IPPROTO_UDP };
 	uint64_t m = 0;
-	size_t fi, pi;
+	size_t ki;
 	uint8_t st;
 
-	for (fi = 0; fi < 2; fi++) {
-		for (pi = 0; pi < 2; pi++) {
-			for (st = 0; st < 16; st++) {
-				bool ok;
+	for (ki = 0; ki < MASK_KINDS; ki++) {
+		const struct mask_kind *mk = &mask_kinds[ki];
 
-				switch (n->kind) {
-				case FK_STATE: ok = (n->lo >> st) & 1u; break;
-				case FK_PROTO: ok = protos[pi] == n->lo; break;
-				case FK_FAMILY: ok = families[fi] == n->lo; break;
-				default: /* FK_LISTENING */
-					ok = protos[pi] == IPPROTO_TCP ? st == PV_STATE_LISTEN : st == PV_STATE_CLOSE;
-					break;
-				}
-				if (ok)
-					m |= 1ull << filter_mask_bit(families[fi], protos[pi], st);
+		for (st = 0; st < MASK_STATES; st++) {
+			bool ok;
+
+			switch (n->kind) {
+			case FK_STATE: ok = (n->lo >> st) & 1u; break;
+			case FK_PROTO: ok = mk->proto == n->lo; break;
+			case FK_FAMILY: ok = mk->family == n->lo; break;
+			case FK_PATH: ok = mk->proto == PV_PROTO_UNIX; break;
+			default: /* FK_LISTENING */
+				ok = mk->proto == IPPROTO_TCP ? st == PV_STATE_LISTEN
+				   : mk->proto == IPPROTO_UDP ? st == PV_STATE_CLOSE
+				   : st == PV_STATE_LISTEN || st == PV_STATE_CLOSE || st == PV_STATE_ESTABLISHED;
+				break;
 			}
+			if (ok)
+				m |= 1ull << filter_mask_bit(mk->family, mk->proto, st);
 		}
 	}
 	return m;
@@ -715,6 +782,7 @@ static uint64_t node_mask(const struct pv_filter *f, int idx, bool *exact)
 		*exact = true;
 		return mask_where(n);
 	case FK_LISTENING:
+	case FK_PATH:
 		*exact = false;
 		return mask_where(n);
 	default:
@@ -730,4 +798,17 @@ uint64_t filter_kernel_mask(const struct pv_filter *f)
 	if (!f || f->root < 0)
 		return ~0ull;
 	return node_mask(f, f->root, &exact);
+}
+
+bool filter_names_unix(const struct pv_filter *f)
+{
+	int i;
+
+	if (!f)
+		return false;
+	for (i = 0; i < f->count; i++)
+		if ((f->nodes[i].kind == FK_PROTO && f->nodes[i].lo == PV_PROTO_UNIX) ||
+		    f->nodes[i].kind == FK_PATH)
+			return true;
+	return false;
 }

@@ -1,8 +1,9 @@
 /* The filter language shared by --once and the dashboard.
  *
  *   port:N[-M] lport: rport:   proc:TEXT   pid:N   user:NAME|UID
- *   state:NAME[,NAME...]  proto:tcp|udp  tcp udp  4 6 ipv4 ipv6
- *   addr:ADDR[/PREFIX] laddr: raddr:   a bare word (port, address, process)
+ *   state:NAME[,NAME...]  proto:tcp|udp|unix  tcp udp unix  4 6 ipv4 ipv6
+ *   addr:ADDR[/PREFIX] laddr: raddr:   path:TEXT (UNIX socket names)
+ *   flag:NAME   a bare word (port, address, process)
  *   !X or not X, X Y or X and Y, X | Y or X or Y, ( ... )
  *
  * The model evaluates it per socket; its coarse part (family, protocol,
@@ -41,9 +42,17 @@ struct pv_filter *filter_and(const struct pv_filter *a, const struct pv_filter *
  * socket of that kind could match. Sockets outside it never match, so the
  * collector need not ask for them. */
 uint64_t filter_kernel_mask(const struct pv_filter *f);
-/* Bit position for family (AF_INET/AF_INET6), proto (IPPROTO_TCP/UDP) and
- * state (0..15) within a kernel mask. */
+/* Bit position for family (AF_INET/AF_INET6/AF_UNIX), proto
+ * (IPPROTO_TCP/UDP, PV_PROTO_UNIX) and state (1..11; others share bit 0)
+ * within a kernel mask. */
 unsigned filter_mask_bit(uint8_t family, uint8_t proto, uint8_t state);
+/* The bits of UNIX sockets in a kernel mask. */
+uint64_t filter_mask_unix(void);
+/* True when f names UNIX sockets (proto:unix, unix, path:): such a filter
+ * asks for them even where they are not shown by default. */
+bool filter_names_unix(const struct pv_filter *f);
+/* Every state bit a kernel mask holds for one kind of socket (0..11). */
+#define FILTER_MASK_ALL_STATES 0xfffu
 /* The states (a 1 << state mask) of family and proto present in mask. */
 uint32_t filter_mask_states(uint64_t mask, uint8_t family, uint8_t proto);
 

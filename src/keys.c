@@ -45,6 +45,7 @@ const struct key_binding key_bindings[] = {
 	{ 'u', "u", ACT_TOGGLE_UDP, KEYS_FILTER, "UDP only" },
 	{ '4', "4", ACT_TOGGLE_V4, KEYS_FILTER, "IPv4 only" },
 	{ '6', "6", ACT_TOGGLE_V6, KEYS_FILTER, "IPv6 only" },
+	{ 'x', "x", ACT_TOGGLE_UNIX, KEYS_FILTER, "show or hide UNIX domain sockets" },
 
 	{ 'k', "k", ACT_KILL, KEYS_ACTIONS, "send a signal to the owning process" },
 	{ 'W', "W", ACT_WRITE_SETTINGS, KEYS_ACTIONS, "write the settings (grouping, sort, interval...) to the config file" },

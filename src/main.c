@@ -43,6 +43,10 @@ static int main_collect(struct collector *collector, const struct options *opts,
 			const struct pv_filter *filter, struct pv_snapshot *snap, char *err, size_t errsize)
 {
 	uint64_t mask = filter_kernel_mask(filter);
+	/* UNIX sockets are many and rarely what is asked about: only with -x
+	 * or a filter that names them. */
+	if (!opts->unix_sockets && !filter_names_unix(filter))
+		mask &= ~filter_mask_unix();
 	unsigned what = (opts->lean ? 0 : COLLECT_PEERS) | (opts->info ? COLLECT_TCP_INFO : 0);
 	struct pv_snapshot first;
 	struct health *health;
@@ -88,6 +92,7 @@ static void main_settings(struct options *opts, struct settings *s, char **path,
 	s->highlight = opts->highlight;
 	s->color = !opts->no_color;
 	s->lean = opts->lean;
+	s->unix_sockets = opts->unix_sockets;
 	problems[0] = '\0';
 	*path = NULL;
 	if (opts->no_config)
@@ -106,11 +111,14 @@ static void main_settings(struct options *opts, struct settings *s, char **path,
 		s->color = false;
 	if (opts->given & SETTING_LEAN)
 		s->lean = true;
+	if (opts->given & SETTING_UNIX)
+		s->unix_sockets = true;
 	opts->group = s->group;
 	opts->delay = s->delay;
 	opts->highlight = s->highlight;
 	opts->no_color = !s->color;
 	opts->lean = s->lean;
+	opts->unix_sockets = s->unix_sockets;
 }
 
 static int main_once(const struct options *opts, const struct pv_filter *filter, unsigned hidden_columns)
@@ -221,6 +229,7 @@ int main(int argc, char **argv)
 			.group = opts.group, .delay = opts.delay, .highlight = opts.highlight,
 			.color = !opts.no_color && !(no_color && *no_color),
 			.filter = opts.filter, .listening = opts.listening, .lean = opts.lean,
+			.unix_sockets = opts.unix_sockets,
 			.sort_column = settings.sort_column, .reverse = settings.reverse,
 			.hidden_columns = settings.hidden_columns, .settings_path = settings_path,
 			.settings_problem = problems,

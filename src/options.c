@@ -36,6 +36,8 @@ static const struct option_doc option_docs[] = {
 	  "                             --once, look twice that far apart for rates and flags" },
 	{ { "highlight", required_argument, NULL, OPT_HIGHLIGHT }, 0, "SECONDS",
 	  "how long new, changed and closed sockets stay marked (default 3, 0 off)" },
+	{ { "unix", no_argument, NULL, 'x' }, 'x', NULL,
+	  "UNIX domain sockets too, with their paths and peers" },
 	{ { "lean", no_argument, NULL, OPT_LEAN }, 0, NULL,
 	  "the cheapest refresh: no tcp_info (no rates) and no peers" },
 	{ { "no-color", no_argument, NULL, OPT_NO_COLOR }, 0, NULL,
@@ -76,8 +78,9 @@ void options_usage(FILE *out)
 	}
 	fputs("\nFILTER words (juxtaposition is AND; '|' or 'or' is OR; '!' or 'not' negates):\n"
 	      "  port:N[-M] lport: rport:   addr:ADDR[/PREFIX] laddr: raddr:\n"
-	      "  proc:TEXT  pid:N  user:NAME|UID  state:NAME[,NAME]  proto:tcp|udp\n"
-	      "  tcp udp 4 6   a bare number is a port, an address an address,\n"
+	      "  proc:TEXT  pid:N  user:NAME|UID  state:NAME[,NAME]  proto:tcp|udp|unix\n"
+	      "  path:TEXT  flag:stalled|retrans|zerowindow|closewait|saturated\n"
+	      "  tcp udp unix 4 6   a bare number is a port, an address an address,\n"
 	      "  any other word a process name; ( ) group.\n"
 	      "Example: portview --once 'port:5432 | proc:nginx' !state:time-wait\n", out);
 }
@@ -130,6 +133,7 @@ int options_parse(int argc, char **argv, struct options *opts, char *err, size_t
 		case 'j': opts->json = true; break;
 		case 'l': opts->listening = true; break;
 		case 'i': opts->info = true; break;
+		case 'x': opts->unix_sockets = true; opts->given |= SETTING_UNIX; break;
 		case 'h': opts->help = true; break;
 		case 'V': opts->version = true; break;
 		case 'g': {

@@ -13,6 +13,7 @@ struct options {
 	bool once, json, listening, help, version, no_color;
 	bool info;               /* --once: ask for tcp_info */
 	bool lean;               /* no tcp_info (no rates), no peers */
+	bool unix_sockets;       /* -x: UNIX domain sockets too */
 	bool no_config;          /* --no-config */
 	char *config;            /* --config FILE, or NULL; must be freed */
 	unsigned given;          /* SETTING_* bits set on the command line */

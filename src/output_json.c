@@ -82,10 +82,11 @@ static void json_derived(struct json_writer *w, const struct pv_snapshot *s, con
 {
 	unsigned bit;
 
-	if (k->proto == IPPROTO_TCP && socket_is_listener(k)) {
+	if (socket_has_accept_queue(k)) {
 		json_member_uint(w, "accept_queue", k->rqueue);
 		json_member_uint(w, "backlog", k->wqueue);
-		json_member_uint(w, "syn_recv", k->syn_recv);
+		if (k->proto == IPPROTO_TCP)
+			json_member_uint(w, "syn_recv", k->syn_recv);
 	}
 	if (k->has_peer && k->peer < s->nsocks) {
 		const struct pv_socket *p = &s->socks[k->peer];
@@ -93,7 +94,7 @@ static void json_derived(struct json_writer *w, const struct pv_snapshot *s, con
 		json_key(w, "peer");
 		json_begin_object(w);
 		json_member_uint(w, "cookie", p->cookie);
-		json_member_string(w, "side", k->accepted ? "client" : p->accepted ? "server" : "unknown");
+		json_member_string(w, "side", k->accepted ? "client" : p->accepted || socket_is_listener(p) ? "server" : "unknown");
 		json_owners(w, s, p);
 		json_end_object(w);
 	}
@@ -111,18 +112,43 @@ static void json_derived(struct json_writer *w, const struct pv_snapshot *s, con
 		json_member_uint(w, "state_seconds", (uint64_t)(s->monotonic_taken - k->state_since));
 }
 
+/* A UNIX socket's own fields: its type, its name with the exact bytes
+ * (an abstract name without its leading NUL, flagged) and its peer. */
+static void json_unix(struct json_writer *w, const struct pv_socket *k)
+{
+	bool abstract = k->path_len && k->path[0] == '\0';
+
+	json_member_string(w, "type", unix_type_name(k->sock_type));
+	json_key(w, "path");
+	if (!k->path_len)
+		json_null(w);
+	else if (abstract)
+		json_string_len(w, k->path + 1, k->path_len - 1U);
+	else
+		json_string_len(w, k->path, k->path_len);
+	json_member_bool(w, "abstract", abstract);
+	json_member_uint(w, "peer_inode", k->peer_inode);
+}
+
 static void json_socket(struct json_writer *w, const struct pv_snapshot *s, const struct pv_socket *k)
 {
 	json_begin_object(w);
-	json_member_string(w, "proto", k->proto == IPPROTO_TCP ? "tcp" : "udp");
-	json_member_string(w, "family", k->family == AF_INET6 ? "inet6" : "inet");
-	json_member_string(w, "state", state_name(k->proto, k->state));
-	json_endpoint(w, "local", &k->local);
-	json_endpoint(w, "remote", &k->remote);
+	json_member_string(w, "proto", proto_name(k->proto));
+	if (socket_is_unix(k)) {
+		json_member_string(w, "family", "unix");
+		json_member_string(w, "state", state_name(k->proto, k->state));
+		json_unix(w, k);
+	} else {
+		json_member_string(w, "family", k->family == AF_INET6 ? "inet6" : "inet");
+		json_member_string(w, "state", state_name(k->proto, k->state));
+		json_endpoint(w, "local", &k->local);
+		json_endpoint(w, "remote", &k->remote);
+	}
 	json_member_bool(w, "listening", socket_is_listener(k));
 	if (k->v6only >= 0)
 		json_member_bool(w, "v6only", k->v6only);
-	json_member_uint(w, "interface", k->ifindex);
+	if (!socket_is_unix(k))
+		json_member_uint(w, "interface", k->ifindex);
 	json_member_uint(w, "inode", k->inode);
 	json_member_uint(w, "cookie", k->cookie);
 	json_member_uint(w, "uid", k->uid);
@@ -164,7 +190,7 @@ static void json_notices(struct json_writer *w, const struct pv_snapshot *s)
 {
 	static const struct { unsigned bit; const char *name; } dumps[] = {
 		{ PV_DUMP_TCP4, "tcp4" }, { PV_DUMP_TCP6, "tcp6" },
-		{ PV_DUMP_UDP4, "udp4" }, { PV_DUMP_UDP6, "udp6" },
+		{ PV_DUMP_UDP4, "udp4" }, { PV_DUMP_UDP6, "udp6" }, { PV_DUMP_UNIX, "unix" },
 	};
 	size_t i;
 

@@ -230,7 +230,8 @@ static void cache_index_holders(struct owner_cache *c)
 			n++;
 		}
 	}
-	qsort(all, n, sizeof(*all), holding_cmp);
+	if (n)
+		qsort(all, n, sizeof(*all), holding_cmp);
 	u64map_free(&c->by_inode);
 	u64map_init(&c->by_inode, n);
 	c->holders = xreallocarray(c->holders, 2 * n + 1, sizeof(*c->holders));

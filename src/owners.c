@@ -165,6 +165,10 @@ void owners_settle(struct pv_snapshot *snap, struct users *users, unsigned unrea
 			k->owner_status = PV_OWNER_HIDDEN;
 		else
 			k->owner_status = PV_OWNER_NONE;
+		/* A UNIX socket from a kernel that does not report its uid
+		 * (before 5.3) takes its first owner's. */
+		if (k->uid == UINT32_MAX && socket_is_unix(k) && k->owner_count)
+			k->uid = snap->procs[snap->owner_refs[k->owner_first]].uid;
 		k->user = users_name(users, k->uid);
 	}
 	for (i = 0; i < snap->nprocs; i++)
@@ -301,7 +305,9 @@ void owners_walk_finish(struct owners_walk *w, struct pv_snapshot *snap, struct 
 		j++;
 	}
 	npairs = j;
-	qsort(pairs, npairs, sizeof(*pairs), owners_pair_cmp);
+	/* No pairs may mean no array at all, which qsort must not be given. */
+	if (npairs)
+		qsort(pairs, npairs, sizeof(*pairs), owners_pair_cmp);
 	snap->owner_refs = xreallocarray(snap->owner_refs, npairs ? npairs : 1, sizeof(*snap->owner_refs));
 	snap->nrefs = 0;
 	for (i = 0; i < npairs; i++) {

@@ -16,8 +16,8 @@ bool relations_queue_full(const struct pv_socket *l)
 	/* For a listener the kernel reports the accept queue as the receive
 	 * queue and the backlog as the send queue; it refuses new connections
 	 * once the queue is past the backlog, so at the backlog it is full. */
-	return l->proto == IPPROTO_TCP && l->state == PV_STATE_LISTEN && l->wqueue > 0 &&
-	       l->rqueue >= l->wqueue;
+	return (l->proto == IPPROTO_TCP || l->proto == PV_PROTO_UNIX) && l->state == PV_STATE_LISTEN &&
+	       l->wqueue > 0 && l->rqueue >= l->wqueue;
 }
 
 static uint64_t mix64(uint64_t k)
@@ -60,7 +60,7 @@ static bool endpoint_equal(const struct pv_endpoint *a, const struct pv_endpoint
 /* A socket that can have a peer: connected, not a listener, not closed. */
 static bool has_two_ends(const struct pv_socket *k)
 {
-	return !k->gone && !socket_is_listener(k) && k->remote.port != 0 &&
+	return !k->gone && !socket_is_unix(k) && !socket_is_listener(k) && k->remote.port != 0 &&
 	       k->state != PV_STATE_TIME_WAIT && k->state != PV_STATE_SYN_RECV;
 }
 
@@ -89,7 +89,6 @@ static void find_peers(struct pv_snapshot *s)
 		struct pv_socket *k = &s->socks[i];
 		const uint32_t *other;
 
-		k->has_peer = false;
 		if (i + U64MAP_PREFETCH_AHEAD < s->nsocks && back[i + U64MAP_PREFETCH_AHEAD])
 			u64map_prefetch(&by_pair, back[i + U64MAP_PREFETCH_AHEAD]);
 		if (!back[i])
@@ -106,6 +105,62 @@ static void find_peers(struct pv_snapshot *s)
 	}
 	u64map_free(&by_pair);
 	free(back);
+}
+
+/* UNIX sockets name their other end by inode: each end of a connection
+ * (and of a socketpair) reports the other's. The server's end of an
+ * accepted connection carries the name of the listener it came from;
+ * the client's end is usually unnamed. */
+static void find_unix_peers(struct pv_snapshot *s)
+{
+	struct u64map by_inode, listener_names;
+	size_t i;
+
+	u64map_init(&by_inode, 64);
+	u64map_init(&listener_names, 16);
+	for (i = 0; i < s->nsocks; i++) {
+		const struct pv_socket *k = &s->socks[i];
+
+		if (k->gone || !socket_is_unix(k))
+			continue;
+		u64map_put(&by_inode, k->inode, (uint32_t)i, NULL);
+		if (k->state == PV_STATE_LISTEN && k->path_len)
+			u64map_put(&listener_names, socket_name_hash(k), (uint32_t)i, NULL);
+	}
+	for (i = 0; i < s->nsocks; i++) {
+		struct pv_socket *k = &s->socks[i];
+		const uint32_t *other, *listener;
+
+		if (k->gone || !socket_is_unix(k))
+			continue;
+		if (k->path_len && k->state != PV_STATE_LISTEN) {
+			listener = u64map_get(&listener_names, socket_name_hash(k));
+			k->accepted = listener && socket_same_name(&s->socks[*listener], k);
+		}
+		if (!k->peer_inode)
+			continue;
+		other = u64map_get(&by_inode, k->peer_inode);
+		if (!other || *other == i)
+			continue;
+		k->has_peer = true;
+		k->peer = *other;
+	}
+	/* A client whose connection waits in a listener's queue has no
+	 * socket at the other end yet: the listener stands for it. */
+	for (const struct pv_unix_queue *q = s->unix_queues; q; q = q->next) {
+		const uint32_t *listener = u64map_get(&by_inode, q->listener_inode);
+
+		for (uint32_t c = 0; listener && c < q->count; c++) {
+			const uint32_t *client = u64map_get(&by_inode, q->clients[c]);
+
+			if (client && !s->socks[*client].has_peer) {
+				s->socks[*client].has_peer = true;
+				s->socks[*client].peer = *listener;
+			}
+		}
+	}
+	u64map_free(&by_inode);
+	u64map_free(&listener_names);
 }
 
 /* Each SYN_RECV request counts against the listener it came to: same
@@ -127,10 +182,10 @@ static void count_syn_recv(struct pv_snapshot *s)
 
 		k->syn_recv = 0;
 		k->flags &= (uint8_t)~PV_FLAG_SATURATED;
+		if (!k->gone && relations_queue_full(k))
+			k->flags |= PV_FLAG_SATURATED;
 		if (k->gone || k->proto != IPPROTO_TCP || k->state != PV_STATE_LISTEN)
 			continue;
-		if (relations_queue_full(k))
-			k->flags |= PV_FLAG_SATURATED;
 		head = u64map_put(&first_listener, (uint64_t)k->local.port + 1, (uint32_t)i, &inserted);
 		next[i] = inserted ? UINT32_MAX : *head;
 		*head = (uint32_t)i;
@@ -139,7 +194,6 @@ static void count_syn_recv(struct pv_snapshot *s)
 		const struct pv_socket *r = &s->socks[i];
 		const uint32_t *head;
 
-		s->socks[i].accepted = false;
 		if (r->gone || r->proto != IPPROTO_TCP || socket_is_listener(r))
 			continue;
 		head = u64map_get(&first_listener, (uint64_t)r->local.port + 1);
@@ -163,10 +217,13 @@ void relations_compute(struct pv_snapshot *s, bool peers)
 {
 	size_t i;
 
-	if (peers)
+	for (i = 0; i < s->nsocks; i++) {
+		s->socks[i].has_peer = false;
+		s->socks[i].accepted = false;
+	}
+	if (peers) {
 		find_peers(s);
-	else
-		for (i = 0; i < s->nsocks; i++)
-			s->socks[i].has_peer = false;
+		find_unix_peers(s);
+	}
 	count_syn_recv(s);
 }

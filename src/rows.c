@@ -8,6 +8,7 @@
 
 #include "addr.h"
 #include "columns.h"
+#include "states.h"
 #include "u64map.h"
 #include "xalloc.h"
 
@@ -86,11 +87,28 @@ static int cmp_endpoint(const struct pv_endpoint *a, const struct pv_endpoint *b
 	return cmp_u32(a->port, b->port);
 }
 
-/* Natural order: protocol, local port, local address, family, remote. */
+/* UNIX socket names, byte by byte; a name before its extensions. */
+static int cmp_name(const struct pv_socket *a, const struct pv_socket *b)
+{
+	size_t n = a->path_len < b->path_len ? a->path_len : b->path_len;
+	int c = n ? memcmp(a->path, b->path, n) : 0;
+
+	return c ? (c < 0 ? -1 : 1) : cmp_u32(a->path_len, b->path_len);
+}
+
+/* TCP, then UDP, then UNIX. */
+static uint32_t proto_rank(uint8_t proto)
+{
+	return proto == 6 ? 0 : proto == 17 ? 1 : 2;
+}
+
+/* Natural order: protocol, local port, local address, family, remote;
+ * UNIX sockets by name. */
 static int cmp_natural(const struct pv_socket *a, const struct pv_socket *b)
 {
-	int c = cmp_u32(a->proto, b->proto);
+	int c = cmp_u32(proto_rank(a->proto), proto_rank(b->proto));
 
+	if (!c && socket_is_unix(a)) c = cmp_name(a, b);
 	if (!c) c = cmp_u32(a->local.port, b->local.port);
 	if (!c) c = cmp_endpoint(&a->local, &b->local);
 	if (!c) c = cmp_u32(a->family, b->family);
@@ -118,9 +136,9 @@ static int cmp_column(const struct pv_snapshot *s, int column, const struct pv_s
 	int32_t pa, pb;
 
 	switch (column) {
-	case COL_PROTO: return cmp_u32(a->proto, b->proto) ? cmp_u32(a->proto, b->proto) : cmp_u32(a->family, b->family);
+	case COL_PROTO: return cmp_u32(proto_rank(a->proto), proto_rank(b->proto)) ? cmp_u32(proto_rank(a->proto), proto_rank(b->proto)) : cmp_u32(a->family, b->family);
 	case COL_STATE: return cmp_u32(a->state, b->state);
-	case COL_LOCAL: return cmp_endpoint(&a->local, &b->local);
+	case COL_LOCAL: return socket_is_unix(a) && socket_is_unix(b) ? cmp_name(a, b) : cmp_endpoint(&a->local, &b->local);
 	case COL_REMOTE: return cmp_endpoint(&a->remote, &b->remote);
 	case COL_RECVQ: return -cmp_u32(a->rqueue, b->rqueue);
 	case COL_SENDQ: return -cmp_u32(a->wqueue, b->wqueue);
@@ -168,18 +186,30 @@ static uint32_t addr_prefix32(const struct pv_addr *a)
 	return (uint32_t)a->bytes[0] << 24 | (uint32_t)a->bytes[1] << 16 | (uint32_t)a->bytes[2] << 8 | a->bytes[3];
 }
 
-/* k1: protocol (UDP after TCP), local port, local address family and its
- * first four bytes. k2, which only counts once the whole local addresses
- * are equal: socket family, remote family, the remote address's first four
- * bytes and, for IPv4 where those are the whole address, the remote port.
- * Equal keys fall back to cmp_natural. */
+/* k1: protocol rank (TCP, UDP, UNIX), local port, local address family
+ * and its first four bytes; for UNIX sockets the first bytes of the name.
+ * k2, which only counts once the whole local addresses are equal: socket
+ * family, remote family, the remote address's first four bytes and, for
+ * IPv4 where those are the whole address, the remote port. Equal keys
+ * fall back to cmp_natural. */
 static struct natural_key natural_key_of(const struct pv_socket *k)
 {
 	struct natural_key key;
 	bool remote_v4 = k->remote.addr.family == 2;
 
-	key.k1 = (uint64_t)(k->proto != 6) << 63 | (uint64_t)k->local.port << 47 |
-		 (uint64_t)(k->local.addr.family != 2) << 46 | (uint64_t)addr_prefix32(&k->local.addr) << 14;
+	if (socket_is_unix(k)) {
+		unsigned char head[8] = { 0 };
+		uint64_t word;
+
+		if (k->path_len)
+			memcpy(head, k->path, k->path_len < 8 ? k->path_len : 8);
+		memcpy(&word, head, sizeof(word));
+		key.k1 = (uint64_t)2 << 62 | __builtin_bswap64(word) >> 2;
+		key.k2 = 0;
+		return key;
+	}
+	key.k1 = (uint64_t)proto_rank(k->proto) << 62 | (uint64_t)k->local.port << 46 |
+		 (uint64_t)(k->local.addr.family != 2) << 45 | (uint64_t)addr_prefix32(&k->local.addr) << 13;
 	key.k2 = (uint64_t)(k->family != 2) << 63 | (uint64_t)!remote_v4 << 62 |
 		 (uint64_t)addr_prefix32(&k->remote.addr) << 30 |
 		 (remote_v4 ? (uint64_t)k->remote.port << 14 : 0);
@@ -246,9 +276,18 @@ static int cmp_group(const struct sort_ctx *ctx, const struct pv_group *a, const
 	case GK_PORT:
 		c = cmp_u32(a->proto, b->proto);
 		if (!c) c = cmp_u32(a->port, b->port);
+		if (!c && a->proto == PV_PROTO_UNIX)
+			c = cmp_name(&s->socks[a->first_socket], &s->socks[b->first_socket]);
 		break;
 	case GK_REMOTE:
-		c = cmp_endpoint(&a->remote, &b->remote);
+		/* IP endpoints, then UNIX names, unnamed last. */
+		c = cmp_u32(a->proto == PV_PROTO_UNIX, b->proto == PV_PROTO_UNIX);
+		if (!c && a->proto != PV_PROTO_UNIX)
+			c = cmp_endpoint(&a->remote, &b->remote);
+		else if (!c)
+			c = cmp_u32(a->named == UINT32_MAX, b->named == UINT32_MAX);
+		if (!c && a->proto == PV_PROTO_UNIX && a->named != UINT32_MAX)
+			c = cmp_name(&s->socks[a->named], &s->socks[b->named]);
 		break;
 	case GK_NOPROC:
 		break;
@@ -350,9 +389,28 @@ static uint64_t port_key(uint8_t proto, uint16_t port)
 	return ((uint64_t)proto << 16 | port) + 1;
 }
 
-/* Attaches each selected TCP connection to the selected listener it was
- * accepted from: same family and local port, a listener address that is the wildcard
- * or the same, and, when require_shared_owner is set, a shared owner (or no
+/* What a listener listens on, as a key below 2^48: the protocol and port,
+ * or a UNIX socket's name, hashed (bit 46 keeps names apart from ports;
+ * callers compare names where a collision would matter). */
+static uint64_t listen_key(const struct pv_socket *k)
+{
+	if (socket_is_unix(k))
+		return (socket_name_hash(k) & ((1ull << 45) - 1)) | (1ull << 46);
+	return port_key(k->proto, k->local.port);
+}
+
+/* True when connection c can have come from listener l. */
+static bool listener_accepts(const struct pv_socket *l, const struct pv_socket *c)
+{
+	if (socket_is_unix(c))
+		return socket_is_unix(l) && l->state == PV_STATE_LISTEN && socket_same_name(l, c);
+	/* An accepted socket has its listener's family. */
+	return l->family == c->family && addr_is_wildcard_or_equal(&l->local.addr, &c->local.addr);
+}
+
+/* Attaches each selected TCP or UNIX connection to the selected listener
+ * it was accepted from: same family and local port, a listener address
+ * that is the wildcard or the same (UNIX: the same name), and, when require_shared_owner is set, a shared owner (or no
  * owner at all, as in TIME_WAIT). */
 static void builder_find_parents(struct builder *b, bool require_shared_owner)
 {
@@ -373,7 +431,7 @@ static void builder_find_parents(struct builder *b, bool require_shared_owner)
 		b->parent[k] = -1;
 		if (!socket_is_listener(l))
 			continue;
-		head = u64map_put(&first_listener, port_key(l->proto, l->local.port), k, &inserted);
+		head = u64map_put(&first_listener, listen_key(l), k, &inserted);
 		next_listener[k] = inserted ? UINT32_MAX : *head;
 		*head = k;
 	}
@@ -381,15 +439,13 @@ static void builder_find_parents(struct builder *b, bool require_shared_owner)
 		uint32_t k = r->selected[i], *head;
 		const struct pv_socket *c = &s->socks[k];
 
-		if (socket_is_listener(c) || c->proto != IPPROTO_TCP)
+		if (socket_is_listener(c) || c->proto == IPPROTO_UDP || (socket_is_unix(c) && !c->path_len))
 			continue;
-		head = u64map_get(&first_listener, port_key(c->proto, c->local.port));
+		head = u64map_get(&first_listener, listen_key(c));
 		for (uint32_t l = head ? *head : UINT32_MAX; l != UINT32_MAX; l = next_listener[l]) {
 			const struct pv_socket *ls = &s->socks[l];
 
-			/* An accepted socket has its listener's family. */
-			if (ls->family != c->family ||
-			    !addr_is_wildcard_or_equal(&ls->local.addr, &c->local.addr))
+			if (!listener_accepts(ls, c))
 				continue;
 			if (require_shared_owner && c->owner_count && !owners_intersect(s, c, ls))
 				continue;
@@ -443,19 +499,65 @@ static uint64_t endpoint_hash(const struct pv_endpoint *e)
 	return (h ^ e->port) * 1099511628211ULL;
 }
 
-/* Remote endpoints do not fit a 64-bit key: hash them and step past the
- * rare collision by comparing the stored endpoint. */
+/* The socket whose name stands for the far end of UNIX socket k: the one
+ * it is connected to, when that has a name. UINT32_MAX when none does. */
+static uint32_t unix_far_name(const struct pv_snapshot *s, const struct pv_socket *k)
+{
+	if (k->has_peer && k->peer < s->nsocks && s->socks[k->peer].path_len)
+		return k->peer;
+	return UINT32_MAX;
+}
+
+static bool remote_group_is(const struct pv_snapshot *s, const struct pv_group *g, const struct pv_socket *k,
+			    uint32_t named)
+{
+	if ((g->proto == PV_PROTO_UNIX) != socket_is_unix(k))
+		return false;
+	if (!socket_is_unix(k))
+		return cmp_endpoint(&g->remote, &k->remote) == 0;
+	if (g->named == UINT32_MAX || named == UINT32_MAX)
+		return g->named == named;
+	return socket_same_name(&s->socks[g->named], &s->socks[named]);
+}
+
+/* Connections grouped by what they talk to: the remote endpoint, or for
+ * UNIX sockets the name of the other end (unnamed ends share a group).
+ * Neither fits a 64-bit key: hash them and step past the rare collision
+ * by comparing what the group stands for. */
 static uint32_t builder_remote_group(struct builder *b, struct u64map *index, const struct pv_socket *k,
 				    uint32_t sock)
 {
-	struct pv_group g = { .kind = GK_REMOTE, .proc = -1, .remote = k->remote, .first_socket = sock };
-	uint64_t key = endpoint_hash(&k->remote) | 1;
+	struct pv_group g = { .kind = GK_REMOTE, .proc = -1, .proto = k->proto, .remote = k->remote,
+			      .first_socket = sock, .named = UINT32_MAX };
+	uint64_t key;
+
+	if (socket_is_unix(k)) {
+		g.named = unix_far_name(b->s, k);
+		key = g.named == UINT32_MAX ? 1 : socket_name_hash(&b->s->socks[g.named]);
+	} else {
+		key = endpoint_hash(&k->remote) | 1;
+	}
+	for (;; key += 2) {
+		uint32_t *slot = u64map_get(index, key);
+
+		if (!slot || remote_group_is(b->s, &b->out->groups[*slot], k, g.named))
+			return builder_group(b, &g, index, key);
+	}
+}
+
+/* A listening port's group; UNIX names share a group only when equal,
+ * so a rare collision of their hashes steps to the next key. */
+static uint32_t builder_port_group(struct builder *b, struct u64map *index, const struct pv_group *g)
+{
+	const struct pv_socket *l = &b->s->socks[g->first_socket];
+	uint64_t key = group_key(GK_PORT, listen_key(l));
 
 	for (;; key += 2) {
 		uint32_t *slot = u64map_get(index, key);
 
-		if (!slot || cmp_endpoint(&b->out->groups[*slot].remote, &k->remote) == 0)
-			return builder_group(b, &g, index, key);
+		if (!slot || !socket_is_unix(l) ||
+		    socket_same_name(&b->s->socks[b->out->groups[*slot].first_socket], l))
+			return builder_group(b, g, index, key);
 	}
 }
 
@@ -557,7 +659,7 @@ void rows_build(struct pv_rows *out, const struct pv_snapshot *s, const struct p
 			struct pv_group pg = { .kind = GK_PORT, .proc = -1, .proto = sk->proto,
 					       .port = sk->local.port, .first_socket = k };
 
-			g = builder_group(&b, &pg, &index, group_key(GK_PORT, port_key(sk->proto, sk->local.port)));
+			g = builder_port_group(&b, &index, &pg);
 		} else if (mode == GROUP_PORT) {
 			g = builder_remote_group(&b, &index, sk, k);
 		} else {
@@ -578,7 +680,7 @@ void rows_build(struct pv_rows *out, const struct pv_snapshot *s, const struct p
 			continue;
 		}
 		g->listeners++;
-		if (sk->proto == IPPROTO_TCP) {
+		if (socket_has_accept_queue(sk)) {
 			g->accept_queue += sk->rqueue;
 			g->backlog += sk->wqueue;
 			g->syn_recv += sk->syn_recv;
@@ -643,9 +745,14 @@ void rows_key(const struct pv_rows *r, const struct pv_snapshot *s, size_t i, st
 		out->a = g->uid;
 		break;
 	case GK_PORT:
-		out->a = port_key(g->proto, g->port);
+		out->a = listen_key(&s->socks[g->first_socket]);
 		break;
 	case GK_REMOTE:
+		if (g->proto == PV_PROTO_UNIX) {
+			out->a = 1ull << 63;
+			out->b = g->named == UINT32_MAX ? 0 : socket_name_hash(&s->socks[g->named]);
+			break;
+		}
 		out->a = (uint64_t)g->remote.addr.family << 16 | g->remote.port;
 		memcpy(out->addr, g->remote.addr.bytes, sizeof(out->addr));
 		break;

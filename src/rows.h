@@ -25,9 +25,11 @@ struct pv_group {
 	enum group_kind kind;
 	int32_t proc;                /* GK_PROCESS: process index */
 	uint32_t uid;                /* GK_HIDDEN */
-	uint8_t proto;               /* GK_PORT */
+	uint8_t proto;               /* GK_PORT; GK_REMOTE: PV_PROTO_UNIX for UNIX names */
 	uint16_t port;               /* GK_PORT */
-	struct pv_endpoint remote;   /* GK_REMOTE */
+	struct pv_endpoint remote;   /* GK_REMOTE, IP: the remote endpoint */
+	uint32_t named;              /* GK_REMOTE, UNIX: the socket whose name the group
+				      * shows, or UINT32_MAX for unnamed ends */
 	uint32_t listeners, connections;
 	uint32_t accept_queue, backlog;   /* summed over the group's TCP listeners */
 	uint32_t syn_recv;           /* summed over the group's TCP listeners */

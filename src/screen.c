@@ -118,6 +118,8 @@ static void draw_header(const struct screen_frame *f)
 	strbuf_printf(&sb, "   group %s   sort %s%s", group_mode_name(v->group),
 		      v->order.column < 0 ? "natural" : columns[v->order.column].header,
 		      v->order.reverse ? " (reversed)" : "");
+	if (v->show_unix)
+		strbuf_puts(&sb, "   [+unix]");
 	if (c->hidden)
 		strbuf_printf(&sb, "   owners of %zu sockets hidden", c->hidden);
 	fill_line(1, A_NORMAL);
@@ -243,7 +245,7 @@ static bool row_is_flagged(const struct screen_frame *f, const struct pv_row *r)
  * past 90%. */
 static attr_t queue_attr(const struct pv_socket *k)
 {
-	if (k->proto != IPPROTO_TCP || !socket_is_listener(k) || k->wqueue == 0)
+	if (!socket_has_accept_queue(k) || k->wqueue == 0)
 		return 0;
 	if ((uint64_t)k->rqueue * 10 > (uint64_t)k->wqueue * 9)
 		return use_color ? color_attr(PAIR_ERROR) | A_BOLD : A_BOLD | A_UNDERLINE;

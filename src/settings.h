@@ -11,6 +11,7 @@
  *   color = no
  *   columns = STATE REMOTE USER      (PROTO, LOCAL, PROCESS always show)
  *   lean = no
+ *   unix = yes                       (UNIX domain sockets shown)
  */
 #ifndef PV_SETTINGS_H
 #define PV_SETTINGS_H
@@ -25,7 +26,7 @@
 enum {
 	SETTING_GROUP = 1u << 0, SETTING_SORT = 1u << 1, SETTING_REVERSE = 1u << 2,
 	SETTING_DELAY = 1u << 3, SETTING_HIGHLIGHT = 1u << 4, SETTING_COLOR = 1u << 5,
-	SETTING_COLUMNS = 1u << 6, SETTING_LEAN = 1u << 7,
+	SETTING_COLUMNS = 1u << 6, SETTING_LEAN = 1u << 7, SETTING_UNIX = 1u << 8,
 };
 
 struct settings {
@@ -37,6 +38,7 @@ struct settings {
 	bool color;
 	unsigned hidden_columns;     /* bit c: column c is not shown */
 	bool lean;
+	bool unix_sockets;           /* show UNIX domain sockets */
 };
 
 /* Called for each line that is wrong; the line is skipped, the rest read. */

@@ -165,13 +165,14 @@ const char *snapshot_dump_name(unsigned bit)
 	case PV_DUMP_TCP6: return "TCP over IPv6";
 	case PV_DUMP_UDP4: return "UDP over IPv4";
 	case PV_DUMP_UDP6: return "UDP over IPv6";
+	case PV_DUMP_UNIX: return "UNIX domain sockets";
 	default: return "an unknown protocol";
 	}
 }
 
 void snapshot_notices(const struct pv_snapshot *s, size_t hidden, snapshot_notice_fn emit, void *arg)
 {
-	static const unsigned dumps[] = { PV_DUMP_TCP4, PV_DUMP_TCP6, PV_DUMP_UDP4, PV_DUMP_UDP6 };
+	static const unsigned dumps[] = { PV_DUMP_TCP4, PV_DUMP_TCP6, PV_DUMP_UDP4, PV_DUMP_UDP6, PV_DUMP_UNIX };
 	char msg[200];
 	size_t i;
 
@@ -224,4 +225,18 @@ void snapshot_count(const struct pv_snapshot *s, const uint32_t *which, size_t n
 		}
 	}
 	free(seen);
+}
+
+uint64_t socket_name_hash(const struct pv_socket *k)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < k->path_len; i++)
+		h = (h ^ (unsigned char)k->path[i]) * 1099511628211ULL;
+	return h | 1;
+}
+
+bool socket_same_name(const struct pv_socket *a, const struct pv_socket *b)
+{
+	return a->path_len == b->path_len && (a->path_len == 0 || memcmp(a->path, b->path, a->path_len) == 0);
 }

@@ -52,13 +52,23 @@ enum {
 };
 
 
+/* UNIX domain sockets have family AF_UNIX and this protocol number, one no
+ * IP protocol uses here (254 is for experiments), so that a zeroed record
+ * is never mistaken for a UNIX socket. */
+#define PV_PROTO_UNIX 254
+
 struct pv_socket {
-	uint8_t family;          /* the socket's own family: AF_INET or AF_INET6 */
-	uint8_t proto;           /* IPPROTO_TCP or IPPROTO_UDP */
+	uint8_t family;          /* the socket's own family: AF_INET, AF_INET6 or AF_UNIX */
+	uint8_t proto;           /* IPPROTO_TCP, IPPROTO_UDP or PV_PROTO_UNIX */
 	uint8_t state;           /* kernel state number, see states.h */
+	uint8_t sock_type;       /* UNIX: SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET */
 	int8_t v6only;           /* 1, 0, or -1 when the kernel did not say */
 	struct pv_endpoint local, remote;
 	uint32_t ifindex, inode, uid;
+	uint32_t peer_inode;     /* UNIX: the inode of the other end, 0 when none */
+	uint16_t path_len;       /* UNIX: bytes of path; 0 for an unnamed socket */
+	const char *path;        /* UNIX: the bound name, raw bytes in the arena; an
+				  * abstract name starts with a NUL byte */
 	uint64_t cookie;
 	uint32_t rqueue, wqueue;
 	const char *user;        /* name for uid, or NULL; owned by the users cache */
@@ -97,6 +107,16 @@ enum {
 	PV_DUMP_TCP6 = 1u << 1,
 	PV_DUMP_UDP4 = 1u << 2,
 	PV_DUMP_UDP6 = 1u << 3,
+	PV_DUMP_UNIX = 1u << 4,
+};
+
+/* The clients waiting in one UNIX listener's accept queue, by inode: the
+ * kernel lists the sockets that are not accepted yet only this way. */
+struct pv_unix_queue {
+	struct pv_unix_queue *next;
+	uint32_t listener_inode;
+	uint32_t count;
+	uint32_t clients[];
 };
 
 struct pv_snapshot {
@@ -108,6 +128,7 @@ struct pv_snapshot {
 	size_t nrefs;
 	struct u64map by_cookie; /* cookie -> socket index, for dedupe */
 	struct arena arena;
+	struct pv_unix_queue *unix_queues;   /* in the arena */
 	struct timespec taken;   /* wall clock when collection started */
 	double monotonic_taken;  /* the same on the monotonic clock, seconds; 0 unknown */
 	double boot_time;        /* wall-clock seconds at boot, 0 when unknown */
@@ -177,14 +198,37 @@ size_t snapshot_find_prev(const struct pv_snapshot *prev, size_t guess, uint64_t
 const struct pv_process *snapshot_owner(const struct pv_snapshot *s,
 					const struct pv_socket *k, uint32_t i);
 
-/* Listeners are TCP LISTEN sockets and unconnected UDP sockets. Inline:
- * it sits in sort comparators. */
+/* Listeners are TCP and UNIX LISTEN sockets, unconnected UDP sockets and
+ * UNIX datagram sockets bound to a name that are not connected themselves
+ * (a syslog socket: the kernel calls it ESTABLISHED once a client has
+ * connected to it). Inline: it sits in sort comparators. */
 static inline bool socket_is_listener(const struct pv_socket *k)
 {
-	/* 6 is IPPROTO_TCP, 10 LISTEN and 7 CLOSE (unconnected UDP). */
+	/* 6 is IPPROTO_TCP, 10 LISTEN and 7 CLOSE (unconnected); 2 SOCK_DGRAM. */
 	if (k->proto == 6)
 		return k->state == 10;
+	if (k->proto == PV_PROTO_UNIX)
+		return k->state == 10 || (k->sock_type == 2 && k->path_len > 0 && k->peer_inode == 0);
 	return k->state == 7 && k->remote.port == 0;
+}
+
+/* True for a socket with an accept queue: a TCP or UNIX LISTEN socket,
+ * whose receive queue is the connections waiting to be accepted and whose
+ * send queue is the backlog. */
+static inline bool socket_has_accept_queue(const struct pv_socket *k)
+{
+	return (k->proto == 6 || k->proto == PV_PROTO_UNIX) && k->state == 10;
+}
+
+/* A hash of a UNIX socket's name, never 0; equal names, equal hashes. */
+uint64_t socket_name_hash(const struct pv_socket *k);
+/* True when UNIX sockets a and b have the same name. */
+bool socket_same_name(const struct pv_socket *a, const struct pv_socket *b);
+
+/* True for a UNIX domain socket. */
+static inline bool socket_is_unix(const struct pv_socket *k)
+{
+	return k->proto == PV_PROTO_UNIX;
 }
 
 #endif

@@ -6,6 +6,8 @@
 #include <strings.h>
 #include <netinet/in.h>
 
+#include "snapshot.h"
+
 struct state_entry {
 	const char *name;        /* the kernel's name */
 	const char *short_name;  /* ss-style column label */
@@ -28,7 +30,7 @@ static const struct state_entry state_table[PV_STATE_MAX + 1] = {
 
 const char *state_name(uint8_t proto, uint8_t state)
 {
-	if (proto == IPPROTO_UDP && state == PV_STATE_CLOSE)
+	if (proto != IPPROTO_TCP && state == PV_STATE_CLOSE)
 		return "UNCONN";
 	if (state > PV_STATE_MAX)
 		return "UNKNOWN";
@@ -37,7 +39,7 @@ const char *state_name(uint8_t proto, uint8_t state)
 
 const char *state_short_name(uint8_t proto, uint8_t state)
 {
-	if (proto == IPPROTO_UDP && state == PV_STATE_CLOSE)
+	if (proto != IPPROTO_TCP && state == PV_STATE_CLOSE)
 		return "UNCONN";
 	if (state > PV_STATE_MAX)
 		return "UNKNOWN";
@@ -77,4 +79,24 @@ uint32_t state_parse(const char *name, size_t len)
 		if (state_name_equal(name, len, aliases[i].alias))
 			return aliases[i].mask;
 	return 0;
+}
+
+const char *proto_name(uint8_t proto)
+{
+	switch (proto) {
+	case IPPROTO_TCP: return "tcp";
+	case IPPROTO_UDP: return "udp";
+	case PV_PROTO_UNIX: return "unix";
+	default: return "unknown";
+	}
+}
+
+const char *unix_type_name(uint8_t sock_type)
+{
+	switch (sock_type) {
+	case 1: return "stream";      /* SOCK_STREAM */
+	case 2: return "dgram";       /* SOCK_DGRAM */
+	case 5: return "seqpacket";   /* SOCK_SEQPACKET */
+	default: return "unknown";
+	}
 }

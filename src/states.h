@@ -26,12 +26,17 @@ enum pv_state {
 #define PV_STATES_ALL 0x0ffeu
 
 /* The kernel's name of state for proto (an IPPROTO_*): "LISTEN",
- * "TIME_WAIT"; an unconnected UDP socket is "UNCONN". Never NULL. */
+ * "TIME_WAIT"; an unconnected UDP or UNIX socket is "UNCONN". Never NULL. */
 const char *state_name(uint8_t proto, uint8_t state);
 /* A short column label ("ESTAB", "TIME-WAIT"), as ss prints them. */
 const char *state_short_name(uint8_t proto, uint8_t state);
 /* Parses a state name, case-insensitive, '-' or '_' alike, kernel or short
  * form, plus "unconn". Returns a state bit mask, 0 when unknown. */
 uint32_t state_parse(const char *name, size_t len);
+
+/* "tcp", "udp" or "unix" for IPPROTO_TCP, IPPROTO_UDP or PV_PROTO_UNIX. */
+const char *proto_name(uint8_t proto);
+/* "stream", "dgram" or "seqpacket" for a UNIX socket's type. */
+const char *unix_type_name(uint8_t sock_type);
 
 #endif

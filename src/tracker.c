@@ -50,6 +50,7 @@ static void tombstone_free(struct tombstone *tb)
 		free((char *)tb->owners[i].cmdline);
 	}
 	free(tb->owners);
+	free((char *)tb->rec.path);
 }
 
 void tracker_free(struct tracker *t)
@@ -79,6 +80,8 @@ static void tracker_bury(struct tracker *t, const struct pv_snapshot *prev, cons
 	tb = &t->tombs[t->ntombs++];
 	tb->rec = *k;
 	tb->rec.gone = true;
+	/* A UNIX socket's name lives in prev's arena, which goes first. */
+	tb->rec.path = k->path_len ? xstrndup(k->path, k->path_len) : NULL;
 	tb->gone_at = now;
 	tb->nowners = k->owner_count;
 	tb->owners = xcalloc(k->owner_count ? k->owner_count : 1, sizeof(*tb->owners));
@@ -117,6 +120,8 @@ static void tracker_resurrect(struct pv_snapshot *s, struct u64map *by_pid, cons
 	uint32_t i;
 
 	rec.has_peer = false;      /* an index into a snapshot that is gone */
+	if (rec.path_len)
+		rec.path = arena_strndup(&s->arena, tb->rec.path, rec.path_len);
 
 	rec.owner_first = (uint32_t)s->nrefs;
 	rec.owner_count = tb->nowners;

@@ -51,24 +51,29 @@ void view_free(struct view_state *v)
 	memset(v, 0, sizeof(*v));
 }
 
-/* Rebuilds the applied filter from the user's filter and the toggles. */
+static struct pv_filter *view_and_text(struct pv_filter *f, const char *text)
+{
+	struct filter_error err;
+	struct pv_filter *t = filter_parse(text, &err), *both = filter_and(f, t);
+
+	filter_free(t);
+	filter_free(f);
+	return both;
+}
+
+/* Rebuilds the applied filter from the user's filter and the toggles.
+ * Hidden UNIX sockets are a term of it too: the kernel mask then leaves
+ * them out, and rows from an older snapshot lose them at once. */
 static void view_compose_filter(struct view_state *v)
 {
 	struct pv_filter *f = filter_and(v->user_filter, NULL);
 	size_t i;
 
-	for (i = 0; i < TOGGLE_COUNT; i++) {
-		struct filter_error err;
-		struct pv_filter *t, *both;
-
-		if (!(v->toggles & toggle_defs[i].bit))
-			continue;
-		t = filter_parse(toggle_defs[i].filter, &err);
-		both = filter_and(f, t);
-		filter_free(t);
-		filter_free(f);
-		f = both;
-	}
+	for (i = 0; i < TOGGLE_COUNT; i++)
+		if (v->toggles & toggle_defs[i].bit)
+			f = view_and_text(f, toggle_defs[i].filter);
+	if (!v->show_unix && !filter_names_unix(v->user_filter))
+		f = view_and_text(f, "!unix");
 	filter_free(v->filter);
 	v->filter = f;
 }
@@ -107,6 +112,14 @@ unsigned view_toggle(struct view_state *v, unsigned toggle)
 		if (toggle_defs[i].bit == toggle && !(v->toggles & toggle))
 			v->toggles &= ~toggle_defs[i].opposite;
 	v->toggles ^= toggle;
+	return view_filter_changed(v, old);
+}
+
+unsigned view_toggle_unix(struct view_state *v)
+{
+	uint64_t old = view_kernel_mask(v);
+
+	v->show_unix = !v->show_unix;
 	return view_filter_changed(v, old);
 }
 

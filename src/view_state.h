@@ -37,6 +37,7 @@ struct view_state {
 	char *filter_text;           /* as the user typed it */
 	struct pv_filter *user_filter;
 	unsigned toggles;
+	bool show_unix;              /* x: UNIX domain sockets too */
 	struct pv_filter *filter;    /* user filter AND toggles: what is applied */
 	enum group_mode group;
 	struct rows_order order;
@@ -66,6 +67,9 @@ void view_free(struct view_state *v);
 int view_set_filter(struct view_state *v, const char *text, struct filter_error *err);
 /* Flips a quick toggle (switching off its opposite); returns the effects. */
 unsigned view_toggle(struct view_state *v, unsigned toggle);
+/* Shows or hides UNIX domain sockets (a filter naming them shows them
+ * anyway); returns the effects. */
+unsigned view_toggle_unix(struct view_state *v);
 /* Writes the active toggles as "[listening] [tcp]" ("" for none). */
 void view_describe_toggles(const struct view_state *v, struct strbuf *sb);
 /* The kernel mask the collector should dump with. */

@@ -130,7 +130,55 @@ START_TEST(t_fit_drops_least_important_first)
 }
 END_TEST
 
+START_TEST(t_unix_cells)
+{
+	size_t w;
+	struct strbuf sb = { 0 };
+	struct pv_rows rows = { 0 };
+
+	snapshot_free(&snap);
+	fixture_unix_snapshot(&snap);
+	ck_assert_str_eq(cell(COL_PROTO, 0, &w), "u_str");
+	ck_assert_str_eq(cell(COL_PROTO, 3, &w), "u_seq");
+	ck_assert_str_eq(cell(COL_PROTO, 4, &w), "u_dgr");
+	ck_assert_str_eq(cell(COL_LOCAL, 0, &w), "/run/app.sock");
+	/* An abstract name reads with '@'; its escape cannot reach the terminal. */
+	ck_assert_str_eq(cell(COL_LOCAL, 3, &w), "@bus\\x1b");
+	ck_assert_uint_eq(w, 8);
+	ck_assert_str_eq(cell(COL_LOCAL, 2, &w), "*");
+	ck_assert_str_eq(cell(COL_REMOTE, 2, &w), "/run/app.sock");    /* the server's name */
+	ck_assert_str_eq(cell(COL_REMOTE, 1, &w), "*");
+	ck_assert_str_eq(cell(COL_REMOTE, 5, &w), "/dev/log");
+	ck_assert_str_eq(cell(COL_STATE, 0, &w), "LISTEN");
+	ck_assert_str_eq(cell(COL_RECVQ, 0, &w), "4/4");
+	ck_assert_str_eq(cell(COL_SENDQ, 0, &w), "-");
+	ck_assert_str_eq(cell(COL_PROCESS, 2, &w), "cli 400 -> appd 300");
+	ck_assert_str_eq(cell(COL_PROCESS, 1, &w), "appd 300 <- cli 400");
+	ck_assert_str_eq(cell(COL_PROCESS, 6, &w), "cli 400 <-> appd 300");
+	rows_build(&rows, &snap, NULL, GROUP_PORT, (struct rows_order){ .column = -1 });
+	column_format_group(&snap, &rows.groups[rows.rows[0].index], true, &sb);
+	ck_assert_str_eq(strbuf_str(&sb), "tcp port 80  appd 300  1 listening, 0 connections  accept 3/511  syn 0");
+	for (size_t i = 0; i < rows.nrows; i++) {
+		const struct pv_group *g = &rows.groups[rows.rows[i].index];
+
+		if (rows.rows[i].kind != ROW_GROUP)
+			continue;
+		strbuf_reset(&sb);
+		column_format_group(&snap, g, true, &sb);
+		if (g->kind == GK_PORT && g->first_socket == 0)
+			ck_assert_str_eq(strbuf_str(&sb), "unix /run/app.sock  appd 300  1 listening, 1 connection  accept 4/4  ! 1 flagged");
+		if (g->kind == GK_REMOTE && g->named == 1)
+			ck_assert_str_eq(strbuf_str(&sb), "remote unix /run/app.sock  1 socket");
+		if (g->kind == GK_REMOTE && g->named == UINT32_MAX)
+			ck_assert_str_eq(strbuf_str(&sb), "unix, unnamed  2 sockets");
+	}
+	rows_free(&rows);
+	strbuf_free(&sb);
+}
+END_TEST
+
 CHECK_SUITE_WITH_FIXTURE("columns", setup, teardown,
+	t_unix_cells,
 	t_cells,
 	t_owner_names_sanitised,
 	t_group_lines,

@@ -9,6 +9,8 @@
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
 #include <linux/tcp.h>
+#include <linux/unix_diag.h>
+#include <sys/socket.h>
 
 #include "check_main.h"
 #include "diag_parse.h"
@@ -32,17 +34,25 @@ static void setup(void)
 
 static void teardown(void) { snapshot_free(&snap); }
 
-/* Appends one inet_diag_msg reply and returns it for attributes. */
-static struct nlmsghdr *put_sock(uint8_t family, uint8_t state, const char *src, uint16_t sport,
-				 const char *dst, uint16_t dport, uint32_t inode, uint64_t cookie)
+/* Starts one reply message of a dump at the end of buf. */
+static struct nlmsghdr *put_reply(void)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf + used);
-	struct inet_diag_msg *m;
 
 	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
 	nlh->nlmsg_flags = NLM_F_MULTI;
 	nlh->nlmsg_seq = SEQ;
 	nlh->nlmsg_pid = PORTID;
+	return nlh;
+}
+
+/* Appends one inet_diag_msg reply and returns it for attributes. */
+static struct nlmsghdr *put_sock(uint8_t family, uint8_t state, const char *src, uint16_t sport,
+				 const char *dst, uint16_t dport, uint32_t inode, uint64_t cookie)
+{
+	struct nlmsghdr *nlh = put_reply();
+	struct inet_diag_msg *m;
+
 	m = mnl_nlmsg_put_extra_header(nlh, sizeof(*m));
 	m->idiag_family = family;
 	m->idiag_state = state;
@@ -338,7 +348,108 @@ START_TEST(t_udp_has_no_tcp_info)
 }
 END_TEST
 
+/* Appends one unix_diag_msg reply and returns it for attributes. */
+static struct nlmsghdr *put_unix(uint8_t type, uint8_t state, uint32_t inode, uint64_t cookie)
+{
+	struct nlmsghdr *nlh = put_reply();
+	struct unix_diag_msg *m;
+
+	m = mnl_nlmsg_put_extra_header(nlh, sizeof(*m));
+	m->udiag_family = AF_UNIX;
+	m->udiag_type = type;
+	m->udiag_state = state;
+	m->udiag_ino = inode;
+	m->udiag_cookie[0] = (uint32_t)cookie;
+	m->udiag_cookie[1] = (uint32_t)(cookie >> 32);
+	return nlh;
+}
+
+/* A path name arrives with its NUL, an abstract one starts with NUL and
+ * may hold anything; peer, queues and uid come as attributes; a name
+ * longer than sun_path and a short queue attribute are ignored. */
+START_TEST(t_unix)
+{
+	struct nlmsghdr *nlh;
+	struct unix_diag_rqlen q = { .udiag_rqueue = 2, .udiag_wqueue = 64 };
+	static const char abstract[] = { '\0', 'b', 'u', 's', '\x1b', '\0', 'x' };
+	char huge[200];
+
+	ctx.proto = PV_PROTO_UNIX;
+	ctx.family = AF_UNIX;
+	static const uint32_t waiting[] = { 90, 91 };
+
+	nlh = put_unix(SOCK_STREAM, PV_STATE_LISTEN, 70, 700);
+	mnl_attr_put(nlh, UNIX_DIAG_NAME, sizeof("/run/app.sock"), "/run/app.sock");
+	mnl_attr_put(nlh, UNIX_DIAG_ICONS, sizeof(waiting), waiting);
+	mnl_attr_put(nlh, UNIX_DIAG_RQLEN, sizeof(q), &q);
+	mnl_attr_put_u32(nlh, UNIX_DIAG_UID, 33);
+	commit(nlh);
+	nlh = put_unix(SOCK_SEQPACKET, PV_STATE_ESTABLISHED, 71, 701);
+	mnl_attr_put(nlh, UNIX_DIAG_NAME, sizeof(abstract), abstract);
+	mnl_attr_put_u32(nlh, UNIX_DIAG_PEER, 72);
+	mnl_attr_put_u16(nlh, UNIX_DIAG_RQLEN, 5);
+	mnl_attr_put(nlh, UNIX_DIAG_ICONS, 6, "abcdef");    /* not whole inodes; not a listener */
+	commit(nlh);
+	memset(huge, 'a', sizeof(huge));
+	nlh = put_unix(SOCK_DGRAM, PV_STATE_CLOSE, 72, 702);
+	mnl_attr_put(nlh, UNIX_DIAG_NAME, sizeof(huge), huge);
+	mnl_attr_put_u8(nlh, UNIX_DIAG_PEER, 1);
+	commit(nlh);
+	put_done(0);
+
+	ck_assert_int_eq(run(), 0);
+	ck_assert_uint_eq(snap.nsocks, 3);
+	ck_assert_uint_eq(snap.socks[0].proto, PV_PROTO_UNIX);
+	ck_assert_uint_eq(snap.socks[0].family, AF_UNIX);
+	ck_assert_uint_eq(snap.socks[0].sock_type, SOCK_STREAM);
+	ck_assert_uint_eq(snap.socks[0].path_len, 13);
+	ck_assert(memcmp(snap.socks[0].path, "/run/app.sock", 13) == 0);
+	ck_assert_uint_eq(snap.socks[0].rqueue, 2);
+	ck_assert_uint_eq(snap.socks[0].wqueue, 64);
+	ck_assert_uint_eq(snap.socks[0].uid, 33);
+	ck_assert_uint_eq(snap.socks[0].inode, 70);
+	ck_assert_uint_eq(snap.socks[0].cookie, 700);
+	ck_assert(socket_is_listener(&snap.socks[0]));
+	ck_assert_uint_eq(snap.socks[1].path_len, sizeof(abstract));
+	ck_assert(memcmp(snap.socks[1].path, abstract, sizeof(abstract)) == 0);
+	ck_assert_uint_eq(snap.socks[1].peer_inode, 72);
+	ck_assert_uint_eq(snap.socks[1].rqueue, 0);       /* the short RQLEN is ignored */
+	ck_assert_uint_eq(snap.socks[1].uid, UINT32_MAX); /* not reported */
+	ck_assert_uint_eq(snap.socks[2].path_len, 0);     /* longer than sun_path: a lie */
+	ck_assert_uint_eq(snap.socks[2].peer_inode, 0);   /* a u8 is not a peer inode */
+	/* The listener's waiting clients, and nothing from the others. */
+	ck_assert_ptr_nonnull(snap.unix_queues);
+	ck_assert_ptr_null(snap.unix_queues->next);
+	ck_assert_uint_eq(snap.unix_queues->listener_inode, 70);
+	ck_assert_uint_eq(snap.unix_queues->count, 2);
+	ck_assert_uint_eq(snap.unix_queues->clients[1], 91);
+}
+END_TEST
+
+/* A message too short for unix_diag_msg, or of another family, is skipped. */
+START_TEST(t_unix_malformed)
+{
+	struct nlmsghdr *nlh = put_reply();
+	struct unix_diag_msg *m;
+
+	ctx.proto = PV_PROTO_UNIX;
+	ctx.family = AF_UNIX;
+	mnl_nlmsg_put_extra_header(nlh, 4);
+	commit(nlh);
+	nlh = put_unix(SOCK_STREAM, PV_STATE_LISTEN, 80, 800);
+	m = mnl_nlmsg_get_payload(nlh);
+	m->udiag_family = AF_INET;
+	commit(nlh);
+	put_done(0);
+	ck_assert_int_eq(run(), 0);
+	ck_assert_uint_eq(snap.nsocks, 0);
+	ck_assert_uint_eq(ctx.malformed, 2);
+}
+END_TEST
+
 CHECK_SUITE_WITH_FIXTURE("diag_parse", setup, teardown,
+	t_unix,
+	t_unix_malformed,
 	t_normal_dump,
 	t_multi_part,
 	t_duplicates_dropped,

@@ -247,8 +247,8 @@ START_TEST(t_kernel_mask)
 	ck_assert_uint_eq(mask_of("!(tcp port:80)"), ~0ull);
 
 	m = mask_of("tcp");
-	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_TCP), 0xffff);
-	ck_assert_uint_eq(STATES(m, AF_INET6, IPPROTO_TCP), 0xffff);
+	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_TCP), FILTER_MASK_ALL_STATES);
+	ck_assert_uint_eq(STATES(m, AF_INET6, IPPROTO_TCP), FILTER_MASK_ALL_STATES);
 	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_UDP), 0);
 	ck_assert_uint_eq(STATES(m, AF_INET6, IPPROTO_UDP), 0);
 
@@ -261,20 +261,33 @@ START_TEST(t_kernel_mask)
 	ck_assert_uint_eq(STATES(m, AF_INET6, IPPROTO_UDP), 1u << PV_STATE_CLOSE);
 
 	m = mask_of("6 udp");
-	ck_assert_uint_eq(STATES(m, AF_INET6, IPPROTO_UDP), 0xffff);
+	ck_assert_uint_eq(STATES(m, AF_INET6, IPPROTO_UDP), FILTER_MASK_ALL_STATES);
 	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_UDP), 0);
 	ck_assert_uint_eq(STATES(m, AF_INET6, IPPROTO_TCP), 0);
 
 	m = mask_of("!tcp");
 	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_TCP), 0);
-	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_UDP), 0xffff);
+	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_UDP), FILTER_MASK_ALL_STATES);
 
 	m = mask_of("!state:time-wait tcp");
-	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_TCP), 0xffff & ~(1u << PV_STATE_TIME_WAIT));
+	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_TCP), FILTER_MASK_ALL_STATES & ~(1u << PV_STATE_TIME_WAIT));
 
 	m = mask_of("state:listen | udp");
 	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_TCP), 1u << PV_STATE_LISTEN);
-	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_UDP), 0xffff);
+	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_UDP), FILTER_MASK_ALL_STATES);
+	ck_assert_uint_eq(STATES(m, AF_UNIX, PV_PROTO_UNIX), 1u << PV_STATE_LISTEN);
+
+	/* UNIX sockets have their own bits, apart from every IP kind. */
+	m = mask_of("unix");
+	ck_assert_uint_eq(m, filter_mask_unix());
+	ck_assert_uint_eq(STATES(m, AF_UNIX, PV_PROTO_UNIX), FILTER_MASK_ALL_STATES);
+	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_TCP), 0);
+	ck_assert_uint_eq(STATES(m, AF_INET6, IPPROTO_UDP), 0);
+	ck_assert_uint_eq(mask_of("proto:unix state:listen"), 1ull << filter_mask_bit(AF_UNIX, PV_PROTO_UNIX, PV_STATE_LISTEN));
+	ck_assert_uint_eq(mask_of("path:docker") & ~filter_mask_unix(), 0);
+	ck_assert_uint_eq(mask_of("!unix") & filter_mask_unix(), 0);
+	ck_assert_uint_eq(STATES(mask_of("!unix"), AF_INET6, IPPROTO_TCP), FILTER_MASK_ALL_STATES);
+	ck_assert_uint_eq(mask_of("tcp") & filter_mask_unix(), 0);
 }
 END_TEST
 
@@ -327,7 +340,61 @@ START_TEST(t_and_combines)
 }
 END_TEST
 
+/* UNIX sockets: their own protocol word, names by path (a client by the
+ * name of what it is connected to), no ports or addresses. */
+START_TEST(t_unix)
+{
+	static const char *const filters[] = {
+		"unix", "!unix", "path:app", "state:listening", "tcp | path:log", "!path:app", "port:80",
+	};
+	struct filter_error err;
+	struct pv_filter *f;
+	size_t i, k;
+
+	snapshot_free(&snap);
+	fixture_unix_snapshot(&snap);
+	ck_sel("unix", 0xff);
+	ck_sel("proto:unix", 0xff);
+	ck_sel("!unix", B(8));
+	ck_sel("path:app", B(0) | B(1) | B(2));
+	ck_sel("path:/dev/log", B(4) | B(5));
+	ck_sel("path:@bus", B(3));
+	ck_sel("path:bus", B(3));
+	ck_sel("path:nothing", 0);
+	ck_sel("port:0-65535", B(8));
+	ck_sel("addr:0.0.0.0/0", B(8));
+	ck_sel("state:listening", B(0) | B(3) | B(4) | B(8));
+	ck_sel("flag:saturated", B(0));
+	ck_sel("proc:cli unix", B(2) | B(5) | B(6));
+	for (i = 0; i < sizeof(filters) / sizeof(filters[0]); i++) {
+		uint64_t m = mask_of(filters[i]);
+		unsigned chosen = sel(filters[i]);
+
+		for (k = 0; k < snap.nsocks; k++) {
+			const struct pv_socket *s = &snap.socks[k];
+
+			ck_assert_msg(((m >> filter_mask_bit(s->family, s->proto, s->state)) & 1) || !(chosen & B(k)),
+				      "'%s' matches socket %zu but the kernel mask excludes it", filters[i], k);
+		}
+	}
+	f = filter_parse("port:80 | path:x", &err);
+	ck_assert(filter_names_unix(f));
+	filter_free(f);
+	f = filter_parse("proto:unix", &err);
+	ck_assert(filter_names_unix(f));
+	filter_free(f);
+	f = filter_parse("tcp port:80 proc:unix", &err);
+	ck_assert(!filter_names_unix(f));
+	filter_free(f);
+	ck_assert(!filter_names_unix(NULL));
+	f = filter_parse("proto:sctp", &err);
+	ck_assert(f == NULL);
+	ck_assert(strstr(err.msg, "unix") != NULL);
+}
+END_TEST
+
 CHECK_SUITE_WITH_FIXTURE("filter", setup, teardown,
+	t_unix,
 	t_flags,
 	t_ports,
 	t_processes_and_users,

@@ -271,7 +271,71 @@ START_TEST(t_flag_names_and_summary)
 }
 END_TEST
 
+/* UNIX ends find each other by inode; the end named like a listener is
+ * the server's; a full UNIX accept queue saturates its listener. */
+START_TEST(t_unix_peers)
+{
+	struct pv_snapshot s;
+
+	fixture_unix_snapshot(&s);
+	ck_assert(s.socks[2].has_peer && s.socks[2].peer == 1);
+	ck_assert(s.socks[1].has_peer && s.socks[1].peer == 2);
+	ck_assert(s.socks[1].accepted);
+	ck_assert(!s.socks[2].accepted);
+	ck_assert(s.socks[5].has_peer && s.socks[5].peer == 4);
+	ck_assert(!s.socks[4].has_peer);
+	ck_assert(s.socks[6].peer == 7 && s.socks[7].peer == 6);
+	ck_assert(!s.socks[6].accepted && !s.socks[7].accepted);
+	ck_assert(!s.socks[0].has_peer);
+	ck_assert(s.socks[0].flags & PV_FLAG_SATURATED);
+	ck_assert(!(s.socks[3].flags & PV_FLAG_SATURATED));   /* 4 of 16 */
+	ck_assert(socket_is_listener(&s.socks[4]));            /* a datagram receiver */
+	ck_assert(!socket_is_listener(&s.socks[5]));
+	/* Without peers asked for, nothing is joined. */
+	relations_compute(&s, false);
+	ck_assert(!s.socks[2].has_peer && !s.socks[1].accepted);
+	snapshot_free(&s);
+}
+END_TEST
+
+/* A client whose connection is still in a UNIX listener's queue has no
+ * socket at the other end in the dump; the listener's list of waiting
+ * clients joins it to the listener. */
+START_TEST(t_unix_queued_client)
+{
+	struct pv_snapshot s;
+	struct pv_socket k;
+	struct pv_unix_queue *q;
+
+	fixture_unix_snapshot(&s);
+	k = s.socks[2];
+	k.inode = 7100;
+	k.cookie = 9100;
+	k.peer_inode = 7999;           /* the not yet accepted end: not dumped */
+	k.owner_count = 0;
+	snapshot_add_socket(&s, &k);
+	q = arena_alloc(&s.arena, sizeof(*q) + 2 * sizeof(uint32_t));
+	q->listener_inode = 7000;
+	q->count = 2;
+	q->clients[0] = 7100;
+	q->clients[1] = 7555;          /* gone meanwhile */
+	q->next = NULL;
+	s.unix_queues = q;
+	relations_compute(&s, true);
+	ck_assert(s.socks[9].has_peer);
+	ck_assert_uint_eq(s.socks[9].peer, 0);
+	ck_assert(!s.socks[9].accepted);
+	/* A client with a real peer keeps it. */
+	q->clients[1] = 7002;
+	relations_compute(&s, true);
+	ck_assert_uint_eq(s.socks[2].peer, 1);
+	snapshot_free(&s);
+}
+END_TEST
+
 CHECK_SUITE("health",
+	t_unix_peers,
+	t_unix_queued_client,
 	t_rate_of_a_counter,
 	t_rates_follow_cookies,
 	t_udp_and_no_info_have_no_rate,

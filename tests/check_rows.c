@@ -35,8 +35,21 @@ static const char *render(void)
 			case GK_PROCESS: n += (size_t)snprintf(buf + n, sizeof(buf) - n, "G%d ", snap.procs[g->proc].pid); break;
 			case GK_HIDDEN: n += (size_t)snprintf(buf + n, sizeof(buf) - n, "Ghidden%u ", g->uid); break;
 			case GK_NOPROC: n += (size_t)snprintf(buf + n, sizeof(buf) - n, "Gnone "); break;
-			case GK_PORT: n += (size_t)snprintf(buf + n, sizeof(buf) - n, "G%s%u ", g->proto == IPPROTO_TCP ? "tcp" : "udp", g->port); break;
-			case GK_REMOTE: n += (size_t)snprintf(buf + n, sizeof(buf) - n, "Gto%u ", g->remote.port); break;
+			case GK_PORT:
+				if (g->proto == PV_PROTO_UNIX)
+					n += (size_t)snprintf(buf + n, sizeof(buf) - n, "Gunix%s ",
+							      snap.socks[g->first_socket].path + (snap.socks[g->first_socket].path[0] == '\0'));
+				else
+					n += (size_t)snprintf(buf + n, sizeof(buf) - n, "G%s%u ", g->proto == IPPROTO_TCP ? "tcp" : "udp", g->port);
+				break;
+			case GK_REMOTE:
+				if (g->proto != PV_PROTO_UNIX)
+					n += (size_t)snprintf(buf + n, sizeof(buf) - n, "Gto%u ", g->remote.port);
+				else if (g->named == UINT32_MAX)
+					n += (size_t)snprintf(buf + n, sizeof(buf) - n, "Gunnamed ");
+				else
+					n += (size_t)snprintf(buf + n, sizeof(buf) - n, "Gto%s ", snap.socks[g->named].path);
+				break;
 			}
 		} else {
 			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%u:%u ", r->depth, r->index);
@@ -179,8 +192,44 @@ END_TEST
 /* The natural order is sorted by integer keys; the full comparison is
  * reached when sorting by PROCESS ties (no socket has an owner). Both must
  * agree, including IPv6 addresses that share their first bytes. */
+/* UNIX listeners group by name with the connections they accepted;
+ * clients group by the name they are connected to; socketpairs and other
+ * unnamed ends share one group. */
+START_TEST(t_unix_groups)
+{
+	snapshot_free(&snap);
+	fixture_unix_snapshot(&snap);
+	build("", GROUP_PORT);
+	/* Names in byte order: abstract ones (a leading NUL) first. */
+	ck_assert_str_eq(render(), "Gtcp80 1:8 Gunixbus\x1b 1:3 Gunix/dev/log 1:4 Gunix/run/app.sock 1:0 2:1 "
+				   "Gto/dev/log 1:5 Gto/run/app.sock 1:2 Gunnamed 1:6 1:7");
+	ck_assert_uint_eq(group_of_row(6)->listeners, 1);
+	ck_assert_uint_eq(group_of_row(6)->connections, 1);
+	ck_assert_uint_eq(group_of_row(6)->accept_queue, 4);
+	ck_assert_uint_eq(group_of_row(6)->backlog, 4);
+	ck_assert_uint_eq(group_of_row(6)->flagged, 1);     /* the queue is full */
+	build("", GROUP_PROCESS);
+	ck_assert_str_eq(render(), "G300 1:8 1:3 1:0 2:1 1:7 G1 1:4 G400 1:2 1:5 1:6");
+	/* Every row keeps its identity: no two keys alike. */
+	build("", GROUP_PORT);
+	for (size_t i = 0; i < rows.nrows; i++) {
+		struct row_key a, b;
+
+		rows_key(&rows, &snap, i, &a);
+		for (size_t j = i + 1; j < rows.nrows; j++) {
+			rows_key(&rows, &snap, j, &b);
+			ck_assert_msg(!row_key_equal(&a, &b), "rows %zu and %zu share a key", i, j);
+		}
+	}
+}
+END_TEST
+
 START_TEST(t_keyed_order_matches_full_comparison)
 {
+	static const char *const names[] = {
+		"/run/app.sock", "/run/app.sock2", "/run/apq", "\0abstract", "\0abstract\0x", "/", "",
+		"/run/app.sockets/a",
+	};
 	static const char *const addrs[] = {
 		"10.0.0.1", "10.0.0.2", "0.0.0.0", "2001:db8::1", "2001:db8::2", "2001:db8:1::1", "::",
 		"::ffff:10.0.0.1",
@@ -206,6 +255,20 @@ START_TEST(t_keyed_order_matches_full_comparison)
 		addr_parse(addrs[(seed >> 8) % 8], strlen(addrs[(seed >> 8) % 8]), &k.remote.addr, &prefix);
 		k.remote.port = (uint16_t)((seed >> 12) % 5);
 		k.cookie = i + 1;
+		/* A fifth are UNIX sockets: names share long prefixes, hold NULs. */
+		if ((seed >> 20) % 5 == 0) {
+			const char *name = names[(seed >> 23) % 8];
+			size_t len = name[0] ? strlen(name) : (name == names[6] ? 0 : 1 + strlen(name + 1));
+
+			if (name == names[4])
+				len = 11;
+			memset(&k.local, 0, sizeof(k.local));
+			memset(&k.remote, 0, sizeof(k.remote));
+			k.family = AF_UNIX;
+			k.proto = PV_PROTO_UNIX;
+			k.path_len = (uint16_t)len;
+			k.path = len ? arena_strndup(&rnd.arena, name, len) : NULL;
+		}
 		snapshot_add_socket(&rnd, &k);
 	}
 	rows_build(&keyed, &rnd, NULL, GROUP_NONE, (struct rows_order){ .column = -1 });
@@ -267,4 +330,5 @@ CHECK_SUITE_WITH_FIXTURE("rows", setup, teardown,
 	t_group_mode_names,
 	t_sorted_by_column,
 	t_row_keys,
+	t_unix_groups,
 	t_keyed_order_matches_full_comparison)

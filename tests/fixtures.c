@@ -110,6 +110,55 @@ void fixture_snapshot(struct pv_snapshot *s)
 	relations_compute(s, true);
 }
 
+static void fx_unix(struct pv_snapshot *s, uint8_t type, uint8_t state, const char *name, size_t len,
+		    int peer, uint32_t proc)
+{
+	struct pv_socket k;
+	uint32_t owner = proc;
+
+	memset(&k, 0, sizeof(k));
+	k.family = AF_UNIX;
+	k.proto = PV_PROTO_UNIX;
+	k.sock_type = type;
+	k.state = state;
+	k.v6only = -1;
+	k.inode = (uint32_t)(7000 + s->nsocks);
+	k.cookie = 9000 + s->nsocks;
+	k.peer_inode = peer >= 0 ? (uint32_t)(7000 + peer) : 0;
+	k.owner_status = PV_OWNER_OK;
+	if (len) {
+		k.path = arena_strndup(&s->arena, name, len);
+		k.path_len = (uint16_t)len;
+	}
+	if (state == PV_STATE_LISTEN) {
+		k.rqueue = 4;
+		k.wqueue = type == SOCK_STREAM ? 4 : 16;
+	}
+	snapshot_add_socket(s, &k);
+	fx_owners(s, s->nsocks - 1, 1, &owner);
+}
+
+void fixture_unix_snapshot(struct pv_snapshot *s)
+{
+	static const uint32_t appd[] = { FXU_APPD };
+
+	snapshot_init(s);
+	fx_process(s, 300, 100, 0, "root", "appd", "appd --socket /run/app.sock");
+	fx_process(s, 400, 200, 1000, "alice", "cli", "cli status");
+	fx_process(s, 1, 1, 0, "root", "journal", "journal");
+	fx_unix(s, SOCK_STREAM, PV_STATE_LISTEN, "/run/app.sock", 13, -1, FXU_APPD);
+	fx_unix(s, SOCK_STREAM, PV_STATE_ESTABLISHED, "/run/app.sock", 13, 2, FXU_APPD);
+	fx_unix(s, SOCK_STREAM, PV_STATE_ESTABLISHED, NULL, 0, 1, FXU_CLI);
+	fx_unix(s, SOCK_SEQPACKET, PV_STATE_LISTEN, "\0bus\x1b", 5, -1, FXU_APPD);
+	fx_unix(s, SOCK_DGRAM, PV_STATE_ESTABLISHED, "/dev/log", 8, -1, FXU_JOURNAL);
+	fx_unix(s, SOCK_DGRAM, PV_STATE_ESTABLISHED, NULL, 0, 4, FXU_CLI);
+	fx_unix(s, SOCK_STREAM, PV_STATE_ESTABLISHED, NULL, 0, 7, FXU_CLI);
+	fx_unix(s, SOCK_STREAM, PV_STATE_ESTABLISHED, NULL, 0, 6, FXU_APPD);
+	fx_add(s, AF_INET, IPPROTO_TCP, PV_STATE_LISTEN, "0.0.0.0", 80, "0.0.0.0", 0, 0, "root", PV_OWNER_OK);
+	fx_owners(s, 8, 1, appd);
+	relations_compute(s, true);
+}
+
 /* Copies the sockets keep[] marks (all when keep is NULL), except skip. */
 static void fixture_copy_some(const struct pv_snapshot *src, struct pv_snapshot *dst, size_t skip,
 			      const bool *keep)

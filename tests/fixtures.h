@@ -22,6 +22,22 @@ enum { FX_NGINX, FX_NGINX_WORKER, FX_PSQL, FX_POSTGRES, FX_PROCS };
  * Sockets are added in this order. */
 void fixture_snapshot(struct pv_snapshot *s);
 
+/* Process indices in the UNIX fixture. */
+enum { FXU_APPD, FXU_CLI, FXU_JOURNAL };
+
+/* Fills s with UNIX sockets (inodes 7000 + index) and one TCP listener:
+ *  0 u_str LISTEN /run/app.sock, accept queue 4 of 4 (full)  appd(300)
+ *  1 u_str ESTAB  /run/app.sock, accepted; peer 2            appd(300)
+ *  2 u_str ESTAB  unnamed; peer 1                            cli(400)
+ *  3 u_seq LISTEN abstract "bus" ESC (@bus\x1b)              appd(300)
+ *  4 u_dgr ESTAB  /dev/log, no peer: a receiver              journal(1)
+ *  5 u_dgr ESTAB  unnamed; peer 4                            cli(400)
+ *  6 u_str ESTAB  unnamed; peer 7 (a socketpair)             cli(400)
+ *  7 u_str ESTAB  unnamed; peer 6                            appd(300)
+ *  8 tcp   LISTEN 0.0.0.0:80                                 appd(300)
+ * with relations computed. */
+void fixture_unix_snapshot(struct pv_snapshot *s);
+
 /* Makes dst a copy of src without socket skip (SIZE_MAX keeps all).
  * Strings are shared with src, which must outlive dst. */
 void fixture_copy_without(const struct pv_snapshot *src, struct pv_snapshot *dst, size_t skip);

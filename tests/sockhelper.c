@@ -9,6 +9,7 @@
  *     connect ADDR PORT         a TCP connection to ADDR PORT
  *     noaccept                  leave connections in the accept queue
  *     fork                      fork a child holding every socket too
+ *     childname NAME            the name the child of a later fork takes
  *     pad ARG                   ignored: makes the command line long
  *     udpmany N                 N UDP sockets on 127.0.0.1, ephemeral ports,
  *                               not reported one by one
@@ -17,6 +18,14 @@
  *     stream RATE               keep writing RATE bytes a second on the last socket
  *     drain                     read and discard what accepted connections receive
  *     close                     close the last socket (its peer goes to CLOSE_WAIT)
+ *     ulisten stream|seqpacket PATH [BACKLOG]
+ *                               a UNIX listener; a PATH starting with '@' is
+ *                               abstract, and \e in it stands for ESC
+ *     udgram PATH               a bound, unconnected UNIX datagram socket
+ *     uconnect stream|seqpacket|dgram PATH
+ *                               a UNIX socket connected to PATH
+ *     upair                     a UNIX stream socketpair; with fork after it,
+ *                               the child keeps one end and the parent the other
  *
  * It prints one line per socket ("sock tcp 127.0.0.1 8080 <inode>"), then
  * "ready PID [CHILDPID]", then accepts connections on its listeners until
@@ -29,6 +38,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +46,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -112,6 +123,51 @@ static void hold(int fd)
 		held[nheld++] = fd;
 }
 
+/* A UNIX address for name: '@' makes it abstract; "\e" stands for ESC so
+ * tests can name a socket with an escape sequence. */
+static socklen_t make_unix_addr(const char *name, struct sockaddr_un *sun)
+{
+	size_t n = 0;
+
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	if (name[0] == '@') {
+		sun->sun_path[n++] = '\0';
+		name++;
+	}
+	for (; *name && n < sizeof(sun->sun_path) - 1; name++) {
+		if (name[0] == '\\' && name[1] == 'e') {
+			sun->sun_path[n++] = '\x1b';
+			name++;
+		} else {
+			sun->sun_path[n++] = *name;
+		}
+	}
+	/* An abstract name is exactly its bytes; a path ends in a NUL. */
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + (sun->sun_path[0] ? 1 : 0));
+}
+
+static int unix_type(const char *kind)
+{
+	if (!strcmp(kind, "stream"))
+		return SOCK_STREAM;
+	if (!strcmp(kind, "seqpacket"))
+		return SOCK_SEQPACKET;
+	if (!strcmp(kind, "dgram"))
+		return SOCK_DGRAM;
+	fprintf(stderr, "sockhelper: bad UNIX socket type %s\n", kind);
+	exit(2);
+}
+
+static void report_unix(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		die("fstat");
+	printf("sock unix %lu\n", (unsigned long)st.st_ino);
+}
+
 /* Opens n UDP sockets and keeps them open until exit: enough sockets to
  * make the dashboard's next refresh need memory. */
 static void open_many_udp(int n)
@@ -162,6 +218,8 @@ static void accept_pending(int lfd)
 int main(int argc, char **argv)
 {
 	int i, accepting = 1, draining = 0, stream_fd = -1, first_accepted;
+	int pair_fds[2] = { -1, -1 };
+	const char *child_name = NULL;
 	long stream_rate = 0, next_send_ms;
 	pid_t child = 0;
 
@@ -201,6 +259,51 @@ int main(int argc, char **argv)
 				die("connect");
 			hold(fd);
 			report(fd, tcp ? "tcp" : "udp");
+		} else if ((!strcmp(a, "ulisten") || !strcmp(a, "udgram")) && i + 1 < argc) {
+			int listening = !strcmp(a, "ulisten");
+			int type = listening ? unix_type(argv[++i]) : SOCK_DGRAM;
+			struct sockaddr_un sun;
+			socklen_t len;
+			int fd, backlog = 16;
+
+			if (i + 1 >= argc)
+				break;
+			len = make_unix_addr(argv[++i], &sun);
+			fd = socket(AF_UNIX, type, 0);
+			if (fd < 0 || bind(fd, (struct sockaddr *)&sun, len) < 0)
+				die("bind unix");
+			if (i + 1 < argc && argv[i + 1][0] >= '0' && argv[i + 1][0] <= '9')
+				backlog = atoi(argv[++i]);
+			if (listening) {
+				if (listen(fd, backlog) < 0)
+					die("listen unix");
+				listeners[nlisteners++] = fd;
+			} else {
+				hold(fd);
+			}
+			report_unix(fd);
+		} else if (!strcmp(a, "uconnect") && i + 2 < argc) {
+			int type = unix_type(argv[i + 1]);
+			struct sockaddr_un sun;
+			socklen_t len = make_unix_addr(argv[i + 2], &sun);
+			int fd = socket(AF_UNIX, type, 0);
+
+			i += 2;
+			if (fd < 0 || connect(fd, (struct sockaddr *)&sun, len) < 0)
+				die("connect unix");
+			hold(fd);
+			report_unix(fd);
+		} else if (!strcmp(a, "upair")) {
+			int sv[2];
+
+			if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
+				die("socketpair");
+			pair_fds[0] = sv[0];
+			pair_fds[1] = sv[1];
+			report_unix(sv[0]);
+			report_unix(sv[1]);
+		} else if (!strcmp(a, "childname") && i + 1 < argc) {
+			child_name = argv[++i];
 		} else if (!strcmp(a, "pad") && i + 1 < argc) {
 			i++;
 		} else if (!strcmp(a, "send") && i + 1 < argc && nheld) {
@@ -220,9 +323,17 @@ int main(int argc, char **argv)
 			child = fork();
 			if (child < 0)
 				die("fork");
+			/* Of a socketpair, each side keeps its own end. */
+			if (pair_fds[0] >= 0) {
+				close(pair_fds[child == 0 ? 0 : 1]);
+				hold(pair_fds[child == 0 ? 1 : 0]);
+				pair_fds[0] = pair_fds[1] = -1;
+			}
 			if (child == 0) {
 				/* The child holds the same sockets and waits for its parent. */
 				prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
+				if (child_name)
+					prctl(PR_SET_NAME, child_name, 0, 0, 0);
 				for (;;)
 					pause();
 			}
@@ -230,6 +341,11 @@ int main(int argc, char **argv)
 			fprintf(stderr, "sockhelper: bad action '%s'\n", a);
 			return 2;
 		}
+	}
+	/* A socketpair no fork split: this process keeps both ends. */
+	if (pair_fds[0] >= 0) {
+		hold(pair_fds[0]);
+		hold(pair_fds[1]);
 	}
 	if (child)
 		printf("ready %d %d\n", (int)getpid(), (int)child);

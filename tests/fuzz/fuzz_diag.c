@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "diag_parse.h"
 
@@ -23,7 +24,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	snapshot_init(&snap);
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.snap = &snap;
+	/* The first byte picks the dump: TCP, UDP, or UNIX (its own parser). */
 	ctx.proto = size && (data[0] & 1) ? IPPROTO_UDP : IPPROTO_TCP;
+	ctx.family = AF_INET;
+	if (size && (data[0] & 2)) {
+		ctx.proto = PV_PROTO_UNIX;
+		ctx.family = AF_UNIX;
+	}
 	/* Sequence and port 0: libmnl then checks neither, so the fuzzer
 	 * reaches the message parsing itself. */
 	diag_parse_buffer(buf, size, 0, 0, &ctx);
