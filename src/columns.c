@@ -10,6 +10,7 @@
 #include "addr.h"
 #include "rows.h"
 #include "sanitize.h"
+#include "services.h"
 #include "states.h"
 
 /* Owners listed by pid before the rest is summarised as "+N". */
@@ -45,6 +46,63 @@ static size_t fmt_state(const struct pv_snapshot *s, const struct pv_socket *k, 
 	return put(sb, state_short_name(k->proto, k->state));
 }
 
+static size_t fmt_u32(struct strbuf *sb, uint32_t v)
+{
+	size_t before = sb->len;
+
+	strbuf_printf(sb, "%u", v);
+	return sb->len - before;
+}
+
+static const struct column_names *names_in_use;
+
+void columns_use_names(const struct column_names *names)
+{
+	names_in_use = names;
+}
+
+const struct column_names *columns_names(void)
+{
+	return names_in_use;
+}
+
+const char *column_service_name(uint8_t proto, uint16_t port)
+{
+	if (!names_in_use || !names_in_use->services || port == 0)
+		return NULL;
+	return services_name(names_in_use->services, proto, port);
+}
+
+const char *column_host_name(const struct pv_addr *a)
+{
+	if (!names_in_use || !names_in_use->host || addr_is_wildcard(a))
+		return NULL;
+	return names_in_use->host(names_in_use->ctx, a);
+}
+
+size_t column_format_endpoint(struct strbuf *sb, const struct pv_endpoint *e, uint8_t proto, bool utf8)
+{
+	char buf[PV_ENDPOINT_STRLEN];
+	const char *host, *service;
+	size_t width;
+
+	if (!names_in_use)
+		return put(sb, endpoint_format(e, buf, sizeof(buf)));
+	host = column_host_name(&e->addr);
+	service = column_service_name(proto, e->port);
+	/* Names come from DNS and /etc/services: untrusted text. */
+	if (host)
+		width = sanitize_append(sb, host, strlen(host), utf8);
+	else if (e->addr.family == AF_INET6)
+		width = put(sb, "[") + put(sb, addr_format(&e->addr, buf, sizeof(buf))) + put(sb, "]");
+	else
+		width = put(sb, addr_format(&e->addr, buf, sizeof(buf)));
+	width += put(sb, ":");
+	if (service)
+		return width + sanitize_append(sb, service, strlen(service), utf8);
+	return width + fmt_u32(sb, e->port);
+}
+
 size_t column_format_unix_name(struct strbuf *sb, const struct pv_socket *k, bool utf8)
 {
 	if (!k->path_len)
@@ -58,34 +116,22 @@ size_t column_format_unix_name(struct strbuf *sb, const struct pv_socket *k, boo
 static size_t fmt_local(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
 			struct strbuf *sb)
 {
-	char buf[PV_ENDPOINT_STRLEN];
-
 	(void)s;
 	if (socket_is_unix(k))
 		return column_format_unix_name(sb, k, utf8);
-	return put(sb, endpoint_format(&k->local, buf, sizeof(buf)));
+	return column_format_endpoint(sb, &k->local, k->proto, utf8);
 }
 
 static size_t fmt_remote(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
 			 struct strbuf *sb)
 {
-	char buf[PV_ENDPOINT_STRLEN];
-
 	/* A UNIX client's other end is known by the name its server bound. */
 	if (socket_is_unix(k))
 		return k->has_peer && k->peer < s->nsocks ? column_format_unix_name(sb, &s->socks[k->peer], utf8)
 							  : put(sb, "*");
 	if (k->remote.port == 0 && addr_is_wildcard(&k->remote.addr))
 		return put(sb, "*");
-	return put(sb, endpoint_format(&k->remote, buf, sizeof(buf)));
-}
-
-static size_t fmt_u32(struct strbuf *sb, uint32_t v)
-{
-	size_t before = sb->len;
-
-	strbuf_printf(sb, "%u", v);
-	return sb->len - before;
+	return column_format_endpoint(sb, &k->remote, k->proto, utf8);
 }
 
 /* A TCP or UNIX listener's receive queue is its accept queue, shown against the
@@ -291,7 +337,15 @@ void column_format_group(const struct pv_snapshot *s, const struct pv_group *g, 
 			column_format_unix_name(sb, l, utf8);
 			strbuf_puts(sb, "  ");
 		} else {
-			strbuf_printf(sb, "%s port %u  ", proto_name(g->proto), g->port);
+			const char *service = column_service_name(g->proto, g->port);
+
+			strbuf_printf(sb, "%s port %u", proto_name(g->proto), g->port);
+			if (service) {
+				strbuf_puts(sb, " (");
+				sanitize_append(sb, service, strlen(service), utf8);
+				strbuf_putc(sb, ')');
+			}
+			strbuf_puts(sb, "  ");
 		}
 		column_format_owners(s, l, utf8, sb);
 		strbuf_puts(sb, "  ");
@@ -304,11 +358,10 @@ void column_format_group(const struct pv_snapshot *s, const struct pv_group *g, 
 		break;
 	}
 	case GK_REMOTE: {
-		char buf[PV_ENDPOINT_STRLEN];
-
-		if (g->proto != PV_PROTO_UNIX)
-			strbuf_printf(sb, "remote %s", endpoint_format(&g->remote, buf, sizeof(buf)));
-		else if (g->named != UINT32_MAX) {
+		if (g->proto != PV_PROTO_UNIX) {
+			strbuf_puts(sb, "remote ");
+			column_format_endpoint(sb, &g->remote, g->proto, utf8);
+		} else if (g->named != UINT32_MAX) {
 			strbuf_puts(sb, "remote unix ");
 			column_format_unix_name(sb, &s->socks[g->named], utf8);
 		} else

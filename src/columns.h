@@ -38,6 +38,29 @@ extern const struct column columns[COL_COUNT];
 size_t column_format_owners(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
 			    struct strbuf *sb);
 
+/* Names instead of numbers in LOCAL, REMOTE and group lines: service
+ * names for ports and host names for addresses (-r, the n key). */
+struct services;
+struct column_names {
+	const struct services *services;   /* port names; NULL: numbers */
+	/* The host name of a, or NULL for the address; NULL: addresses. */
+	const char *(*host)(void *ctx, const struct pv_addr *a);
+	void *ctx;
+};
+
+/* Makes the formatters use names (NULL: numbers again); names must stay
+ * valid while in use. Text output, the dashboard and JSON share it. */
+void columns_use_names(const struct column_names *names);
+/* The names in use, or NULL. */
+const struct column_names *columns_names(void);
+/* The service name of port for proto, or NULL (numbers, or none known). */
+const char *column_service_name(uint8_t proto, uint16_t port);
+/* The host name of a, or NULL (numbers, a wildcard, or not known). */
+const char *column_host_name(const struct pv_addr *a);
+/* Writes an endpoint, with names when in use: "db.example:postgresql",
+ * "[2001:db8::1]:443"; names sanitised. Returns the display width. */
+size_t column_format_endpoint(struct strbuf *sb, const struct pv_endpoint *e, uint8_t proto, bool utf8);
+
 /* Writes a UNIX socket's name sanitised, an abstract one as "@name", an
  * unnamed socket as "*"; returns the display width. */
 size_t column_format_unix_name(struct strbuf *sb, const struct pv_socket *k, bool utf8);

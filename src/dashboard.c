@@ -26,6 +26,7 @@
 #include "detail.h"
 #include "health.h"
 #include "keys.h"
+#include "names.h"
 #include "procinfo.h"
 #include "sanitize.h"
 #include "screen.h"
@@ -85,6 +86,11 @@ struct dash {
 	pthread_t worker;
 	bool collecting, again;      /* again: a rescan was asked for meanwhile */
 	int done_fd;                 /* eventfd the worker signals */
+
+	/* Names (n, -r): looked up in the background; names_fd says an
+	 * answer came, so the screen is drawn again with it. */
+	struct names *names;
+	int names_fd;
 	uint64_t worker_mask;
 	int worker_status;
 	char worker_err[256];
@@ -391,6 +397,19 @@ static void dash_enter(struct dash *d)
 	d->dirty |= EFFECT_REDRAW;
 }
 
+/* n: names or numbers. The resolver keeps its cache only while names are
+ * on; turning them off stops every lookup. */
+static void dash_toggle_names(struct dash *d)
+{
+	if (d->names) {
+		names_close(d->names);
+		d->names = NULL;
+	} else {
+		d->names = names_open(d->names_fd);
+	}
+	d->dirty |= EFFECT_REDRAW;
+}
+
 /* W: the settings in force now, written where they are read from. */
 static void dash_write_settings(struct dash *d)
 {
@@ -398,7 +417,7 @@ static void dash_write_settings(struct dash *d)
 		.group = d->view.group, .sort_column = d->view.order.column,
 		.reverse = d->view.order.reverse, .delay = d->delay, .highlight = d->highlight,
 		.color = d->color, .hidden_columns = d->hidden_columns, .lean = d->lean,
-		.unix_sockets = d->view.show_unix,
+		.unix_sockets = d->view.show_unix, .resolve = d->names != NULL,
 	};
 	char err[300];
 
@@ -448,6 +467,7 @@ static void dash_action(struct dash *d, enum key_action a)
 	case ACT_TOGGLE_V4: d->dirty |= view_toggle(v, TOGGLE_V4); break;
 	case ACT_TOGGLE_V6: d->dirty |= view_toggle(v, TOGGLE_V6); break;
 	case ACT_TOGGLE_UNIX: d->dirty |= view_toggle_unix(v); break;
+	case ACT_TOGGLE_NAMES: dash_toggle_names(d); break;
 	case ACT_SORT: d->dirty |= view_cycle_sort(v); break;
 	case ACT_REVERSE: d->dirty |= view_reverse_sort(v); break;
 	case ACT_GROUP: d->dirty |= view_cycle_group(v); break;
@@ -800,7 +820,8 @@ static int dash_open_fds(struct dash *d)
 	d->signal_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	d->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	d->done_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (d->signal_fd < 0 || d->timer_fd < 0 || d->done_fd < 0)
+	d->names_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (d->signal_fd < 0 || d->timer_fd < 0 || d->done_fd < 0 || d->names_fd < 0)
 		return -1;
 	dash_arm_timer(d);
 	return 0;
@@ -821,11 +842,12 @@ static void dash_loop(struct dash *d)
 	unsigned empty_reads = 0, keys_read;
 
 	while (!d->quit) {
-		struct pollfd fds[4] = {
+		struct pollfd fds[5] = {
 			{ .fd = STDIN_FILENO, .events = POLLIN },
 			{ .fd = d->timer_fd, .events = POLLIN },
 			{ .fd = d->signal_fd, .events = POLLIN },
 			{ .fd = d->done_fd, .events = POLLIN },
+			{ .fd = d->names_fd, .events = POLLIN },
 		};
 		wint_t ch;
 		int r, n;
@@ -838,7 +860,7 @@ static void dash_loop(struct dash *d)
 			dash_draw(d);
 		d->dirty = EFFECT_NONE;
 
-		n = poll(fds, 4, dash_poll_timeout(d));
+		n = poll(fds, 5, dash_poll_timeout(d));
 		if (n < 0 && errno != EINTR)
 			break;
 		if (n <= 0) {
@@ -853,6 +875,12 @@ static void dash_loop(struct dash *d)
 		}
 		if (n > 0 && (fds[3].revents & POLLIN))
 			dash_collect_done(d);
+		if (n > 0 && (fds[4].revents & POLLIN)) {
+			uint64_t answers;
+
+			if (read(d->names_fd, &answers, sizeof(answers)) > 0)
+				d->dirty |= EFFECT_REDRAW;
+		}
 		if (n > 0 && (fds[1].revents & POLLIN)) {
 			uint64_t expirations;
 
@@ -902,7 +930,7 @@ int dashboard_run(const struct dashboard_options *opts)
 	d.hidden_columns = opts->hidden_columns;
 	d.settings_path = opts->settings_path;
 	d.utf8 = sanitize_locale_is_utf8();
-	d.timer_fd = d.signal_fd = d.done_fd = -1;
+	d.timer_fd = d.signal_fd = d.done_fd = d.names_fd = -1;
 	collect_hostname(d.host, sizeof(d.host));
 	view_init(&d.view, opts->group);
 	d.view.show_unix = opts->unix_sockets;
@@ -931,6 +959,8 @@ int dashboard_run(const struct dashboard_options *opts)
 		status = EXIT_FAILURE;
 		goto out;
 	}
+	if (opts->resolve)
+		d.names = names_open(d.names_fd);
 	dash_collect_now(&d);
 	if (!d.have_snapshot) {
 		fprintf(stderr, "portview: %s\n", d.status);
@@ -964,5 +994,9 @@ out:
 		close(d.signal_fd);
 	if (d.done_fd >= 0)
 		close(d.done_fd);
+	/* The resolver stops writing to names_fd before it is closed. */
+	names_close(d.names);
+	if (d.names_fd >= 0)
+		close(d.names_fd);
 	return status;
 }

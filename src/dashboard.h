@@ -17,6 +17,7 @@ struct dashboard_options {
 	bool listening;              /* -l: start with the listeners toggle on */
 	bool lean;                   /* --lean: no tcp_info, no peers */
 	bool unix_sockets;           /* -x: UNIX domain sockets shown */
+	bool resolve;                /* -r: names instead of numbers */
 	int sort_column;             /* from the settings: a column, or -1 */
 	bool reverse;
 	unsigned hidden_columns;     /* bit c: column c is not shown */

@@ -254,7 +254,9 @@ static int diag_error_cb(const struct nlmsghdr *nlh, void *data)
 /* The length of the leading run of well-formed messages in buf. libmnl's
  * own check compares lengths as int, so a length of 0x80000000 or more
  * passes it, and one of 0xfffffffd or more is aligned to 0 and loops
- * forever: messages are checked here first, with unsigned arithmetic. */
+ * forever: messages are checked here first, with unsigned arithmetic.
+ * A message must fit with its padding: libmnl reads attributes up to the
+ * aligned end, which the kernel always sends. */
 static size_t diag_valid_prefix(const unsigned char *buf, size_t len)
 {
 	size_t off = 0;
@@ -264,10 +266,10 @@ static size_t diag_valid_prefix(const unsigned char *buf, size_t len)
 		size_t step;
 
 		memcpy(&h, buf + off, sizeof(h));
-		if (h.nlmsg_len < sizeof(h) || h.nlmsg_len > len - off)
+		step = ((size_t)h.nlmsg_len + 3u) & ~(size_t)3u;
+		if (h.nlmsg_len < sizeof(h) || step > len - off)
 			break;
-		step = MNL_ALIGN(h.nlmsg_len);
-		off += step < len - off ? step : len - off;
+		off += step;
 	}
 	return off;
 }

@@ -36,6 +36,7 @@ const struct key_binding key_bindings[] = {
 	{ 'd', "d", ACT_DELAY, KEYS_VIEW, "set the refresh interval" },
 	{ 'i', "i", ACT_DETAIL, KEYS_VIEW, "details of the selected row" },
 	{ 'C', "C", ACT_COLUMNS, KEYS_VIEW, "choose the columns shown (W keeps the choice)" },
+	{ 'n', "n", ACT_TOGGLE_NAMES, KEYS_VIEW, "names or numbers: services and hosts (reverse DNS)" },
 
 	{ '/', "/", ACT_FILTER, KEYS_FILTER, "filter as you type (Enter keeps, Esc restores)" },
 	{ 'c', "c", ACT_CLEAR_FILTER, KEYS_FILTER, "clear the filter and the toggles" },

@@ -12,6 +12,7 @@
 #include "dashboard.h"
 #include "filter.h"
 #include "health.h"
+#include "names.h"
 #include "options.h"
 #include "output.h"
 #include "rows.h"
@@ -20,7 +21,7 @@
 #include "snapshot.h"
 #include "xalloc.h"
 
-enum { EXIT_USAGE = 2 };
+enum { EXIT_USAGE = 2, MAIN_RESOLVE_WAIT_MS = 2000 };
 
 static void main_print_notice(const char *message, void *arg)
 {
@@ -93,6 +94,7 @@ static void main_settings(struct options *opts, struct settings *s, char **path,
 	s->color = !opts->no_color;
 	s->lean = opts->lean;
 	s->unix_sockets = opts->unix_sockets;
+	s->resolve = opts->resolve;
 	problems[0] = '\0';
 	*path = NULL;
 	if (opts->no_config)
@@ -113,12 +115,15 @@ static void main_settings(struct options *opts, struct settings *s, char **path,
 		s->lean = true;
 	if (opts->given & SETTING_UNIX)
 		s->unix_sockets = true;
+	if (opts->given & SETTING_RESOLVE)
+		s->resolve = true;
 	opts->group = s->group;
 	opts->delay = s->delay;
 	opts->highlight = s->highlight;
 	opts->no_color = !s->color;
 	opts->lean = s->lean;
 	opts->unix_sockets = s->unix_sockets;
+	opts->resolve = s->resolve;
 }
 
 static int main_once(const struct options *opts, const struct pv_filter *filter, unsigned hidden_columns)
@@ -127,6 +132,7 @@ static int main_once(const struct options *opts, const struct pv_filter *filter,
 	struct collector *collector = collector_open(false, err, sizeof(err));
 	struct pv_snapshot snap;
 	struct pv_rows rows = { 0 };
+	struct names *names = NULL;
 	struct output_meta meta = {
 		.host = host, .filter = opts->filter, .group = opts->group,
 		.utf8 = sanitize_locale_is_utf8(), .rates = opts->delay_given,
@@ -148,6 +154,12 @@ static int main_once(const struct options *opts, const struct pv_filter *filter,
 		goto out;
 	}
 	rows_build(&rows, &snap, filter, opts->group, (struct rows_order){ .column = -1 });
+	/* Names are worth a short wait, never a long one: what DNS has not
+	 * answered by then stays numeric. */
+	if (opts->resolve) {
+		names = names_open(-1);
+		names_prefetch(names, &snap, &rows, MAIN_RESOLVE_WAIT_MS);
+	}
 	if (opts->json)
 		output_json(stdout, &snap, &rows, &meta);
 	else
@@ -158,6 +170,7 @@ static int main_once(const struct options *opts, const struct pv_filter *filter,
 		status = EXIT_FAILURE;
 	}
 out:
+	names_close(names);
 	rows_free(&rows);
 	snapshot_free(&snap);
 	collector_close(collector);
@@ -229,7 +242,7 @@ int main(int argc, char **argv)
 			.group = opts.group, .delay = opts.delay, .highlight = opts.highlight,
 			.color = !opts.no_color && !(no_color && *no_color),
 			.filter = opts.filter, .listening = opts.listening, .lean = opts.lean,
-			.unix_sockets = opts.unix_sockets,
+			.unix_sockets = opts.unix_sockets, .resolve = opts.resolve,
 			.sort_column = settings.sort_column, .reverse = settings.reverse,
 			.hidden_columns = settings.hidden_columns, .settings_path = settings_path,
 			.settings_problem = problems,

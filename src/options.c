@@ -38,6 +38,8 @@ static const struct option_doc option_docs[] = {
 	  "how long new, changed and closed sockets stay marked (default 3, 0 off)" },
 	{ { "unix", no_argument, NULL, 'x' }, 'x', NULL,
 	  "UNIX domain sockets too, with their paths and peers" },
+	{ { "resolve", no_argument, NULL, 'r' }, 'r', NULL,
+	  "names: services from /etc/services, hosts by reverse DNS" },
 	{ { "lean", no_argument, NULL, OPT_LEAN }, 0, NULL,
 	  "the cheapest refresh: no tcp_info (no rates) and no peers" },
 	{ { "no-color", no_argument, NULL, OPT_NO_COLOR }, 0, NULL,
@@ -134,6 +136,7 @@ int options_parse(int argc, char **argv, struct options *opts, char *err, size_t
 		case 'l': opts->listening = true; break;
 		case 'i': opts->info = true; break;
 		case 'x': opts->unix_sockets = true; opts->given |= SETTING_UNIX; break;
+		case 'r': opts->resolve = true; opts->given |= SETTING_RESOLVE; break;
 		case 'h': opts->help = true; break;
 		case 'V': opts->version = true; break;
 		case 'g': {

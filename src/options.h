@@ -14,6 +14,7 @@ struct options {
 	bool info;               /* --once: ask for tcp_info */
 	bool lean;               /* no tcp_info (no rates), no peers */
 	bool unix_sockets;       /* -x: UNIX domain sockets too */
+	bool resolve;            /* -r: service and host names */
 	bool no_config;          /* --no-config */
 	char *config;            /* --config FILE, or NULL; must be freed */
 	unsigned given;          /* SETTING_* bits set on the command line */

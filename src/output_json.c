@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "addr.h"
+#include "columns.h"
 #include "health.h"
 #include "json.h"
 #include "states.h"
@@ -22,14 +23,21 @@ void output_format_time(const struct pv_snapshot *s, char *buf, size_t size)
 	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static void json_endpoint(struct json_writer *w, const char *key, const struct pv_endpoint *e)
+/* An endpoint; with names in use (-r), its host and service names too,
+ * where known. */
+static void json_endpoint(struct json_writer *w, const char *key, const struct pv_endpoint *e, uint8_t proto)
 {
 	char buf[PV_ADDR_STRLEN];
+	const char *host = column_host_name(&e->addr), *service = column_service_name(proto, e->port);
 
 	json_key(w, key);
 	json_begin_object(w);
 	json_member_string(w, "addr", addr_format(&e->addr, buf, sizeof(buf)));
 	json_member_uint(w, "port", e->port);
+	if (host)
+		json_member_string(w, "host", host);
+	if (service)
+		json_member_string(w, "service", service);
 	json_end_object(w);
 }
 
@@ -141,8 +149,8 @@ static void json_socket(struct json_writer *w, const struct pv_snapshot *s, cons
 	} else {
 		json_member_string(w, "family", k->family == AF_INET6 ? "inet6" : "inet");
 		json_member_string(w, "state", state_name(k->proto, k->state));
-		json_endpoint(w, "local", &k->local);
-		json_endpoint(w, "remote", &k->remote);
+		json_endpoint(w, "local", &k->local, k->proto);
+		json_endpoint(w, "remote", &k->remote, k->proto);
 	}
 	json_member_bool(w, "listening", socket_is_listener(k));
 	if (k->v6only >= 0)

@@ -120,6 +120,8 @@ static void draw_header(const struct screen_frame *f)
 		      v->order.reverse ? " (reversed)" : "");
 	if (v->show_unix)
 		strbuf_puts(&sb, "   [+unix]");
+	if (columns_names())
+		strbuf_puts(&sb, "   [names]");
 	if (c->hidden)
 		strbuf_printf(&sb, "   owners of %zu sockets hidden", c->hidden);
 	fill_line(1, A_NORMAL);

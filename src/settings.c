@@ -141,6 +141,9 @@ static int settings_apply(struct settings *s, const struct setting_line *l, char
 	} else if (word_is(l->key, l->key_len, "unix")) {
 		ok = parse_bool(v, n, &s->unix_sockets);
 		bit = SETTING_UNIX;
+	} else if (word_is(l->key, l->key_len, "resolve")) {
+		ok = parse_bool(v, n, &s->resolve);
+		bit = SETTING_RESOLVE;
 	} else if (word_is(l->key, l->key_len, "delay")) {
 		if (parse_seconds(v, n, 0.1, &s->delay) < 0) {
 			snprintf(err, errsize, "delay wants seconds from 0.1 to 3600, not '%.*s'", (int)n, v);
@@ -245,4 +248,5 @@ void settings_format(const struct settings *s, struct strbuf *out)
 	strbuf_putc(out, '\n');
 	strbuf_printf(out, "lean = %s\n", s->lean ? "yes" : "no");
 	strbuf_printf(out, "unix = %s\n", s->unix_sockets ? "yes" : "no");
+	strbuf_printf(out, "resolve = %s\n", s->resolve ? "yes" : "no");
 }

@@ -12,6 +12,7 @@
  *   columns = STATE REMOTE USER      (PROTO, LOCAL, PROCESS always show)
  *   lean = no
  *   unix = yes                       (UNIX domain sockets shown)
+ *   resolve = yes                    (service and host names)
  */
 #ifndef PV_SETTINGS_H
 #define PV_SETTINGS_H
@@ -27,6 +28,7 @@ enum {
 	SETTING_GROUP = 1u << 0, SETTING_SORT = 1u << 1, SETTING_REVERSE = 1u << 2,
 	SETTING_DELAY = 1u << 3, SETTING_HIGHLIGHT = 1u << 4, SETTING_COLOR = 1u << 5,
 	SETTING_COLUMNS = 1u << 6, SETTING_LEAN = 1u << 7, SETTING_UNIX = 1u << 8,
+	SETTING_RESOLVE = 1u << 9,
 };
 
 struct settings {
@@ -39,6 +41,7 @@ struct settings {
 	unsigned hidden_columns;     /* bit c: column c is not shown */
 	bool lean;
 	bool unix_sockets;           /* show UNIX domain sockets */
+	bool resolve;                /* names instead of numbers */
 };
 
 /* Called for each line that is wrong; the line is skipped, the rest read. */

@@ -447,7 +447,31 @@ START_TEST(t_unix_malformed)
 }
 END_TEST
 
+/* A last message whose length is not a multiple of four, in a buffer that
+ * ends there: libmnl would read its attributes up to the aligned end,
+ * past the buffer. Found by fuzzing; the message is refused instead. */
+START_TEST(t_unaligned_end)
+{
+	static char exact[64];
+	struct nlmsghdr *nlh;
+	size_t len;
+
+	ctx.proto = PV_PROTO_UNIX;
+	ctx.family = AF_UNIX;
+	nlh = put_unix(SOCK_STREAM, PV_STATE_LISTEN, 70, 700);
+	mnl_attr_put(nlh, UNIX_DIAG_NAME, 8, "/run/x\0");
+	len = nlh->nlmsg_len - 2;      /* the name's attribute now ends past the message */
+	nlh->nlmsg_len = (uint32_t)len;
+	ck_assert_uint_le(len, sizeof(exact));
+	memcpy(exact, buf, len);
+	ck_assert_int_eq(diag_parse_buffer(exact, len, SEQ, PORTID, &ctx), -1);
+	ck_assert_int_eq(errno, EBADMSG);
+	ck_assert_uint_eq(snap.nsocks, 0);
+}
+END_TEST
+
 CHECK_SUITE_WITH_FIXTURE("diag_parse", setup, teardown,
+	t_unaligned_end,
 	t_unix,
 	t_unix_malformed,
 	t_normal_dump,

@@ -34,16 +34,17 @@ START_TEST(t_every_setting)
 	struct settings s;
 
 	ck_assert_uint_eq(parse(&s, "# a comment\n\n  group = port  \nsort=IN/s\r\nreverse = yes\n"
-				    "delay = 2.5\nhighlight = 0\ncolour = no\ncolumns = STATE, REMOTE USER\nlean = on\nunix = yes\n"), 0);
+				    "delay = 2.5\nhighlight = 0\ncolour = no\ncolumns = STATE, REMOTE USER\nlean = on\nunix = yes\nresolve = yes\n"), 0);
 	ck_assert_str_eq(problems, "");
 	ck_assert_int_eq(s.group, GROUP_PORT);
 	ck_assert_int_eq(s.sort_column, COL_RATE_IN);
-	ck_assert(s.reverse && !s.color && s.lean && s.unix_sockets);
+	ck_assert(s.reverse && !s.color && s.lean && s.unix_sockets && s.resolve);
 	ck_assert(s.delay == 2.5 && s.highlight == 0);
 	/* PROTO, LOCAL and PROCESS always show; the rest as listed. */
 	ck_assert_uint_eq(s.hidden_columns, 1u << COL_RECVQ | 1u << COL_SENDQ | 1u << COL_RATE_IN | 1u << COL_RATE_OUT);
 	ck_assert_uint_eq(s.given, SETTING_GROUP | SETTING_SORT | SETTING_REVERSE | SETTING_DELAY |
-			  SETTING_HIGHLIGHT | SETTING_COLOR | SETTING_COLUMNS | SETTING_LEAN | SETTING_UNIX);
+			  SETTING_HIGHLIGHT | SETTING_COLOR | SETTING_COLUMNS | SETTING_LEAN | SETTING_UNIX |
+			  SETTING_RESOLVE);
 	ck_assert_uint_eq(parse(&s, "sort = natural\ngroup = NONE\n"), 0);
 	ck_assert_int_eq(s.sort_column, -1);
 	ck_assert_int_eq(s.group, GROUP_NONE);
@@ -101,7 +102,7 @@ START_TEST(t_written_settings_read_back)
 	struct settings out = {
 		.group = GROUP_NONE, .sort_column = COL_RATE_OUT, .reverse = true, .delay = 0.5,
 		.highlight = 10, .color = false, .hidden_columns = 1u << COL_USER | 1u << COL_SENDQ,
-		.lean = true, .unix_sockets = true,
+		.lean = true, .unix_sockets = true, .resolve = true,
 	}, in;
 	struct strbuf text = { 0 };
 
@@ -109,7 +110,7 @@ START_TEST(t_written_settings_read_back)
 	ck_assert_uint_eq(parse(&in, strbuf_str(&text)), 0);
 	ck_assert_int_eq(in.group, out.group);
 	ck_assert_int_eq(in.sort_column, out.sort_column);
-	ck_assert(in.reverse && !in.color && in.lean && in.unix_sockets);
+	ck_assert(in.reverse && !in.color && in.lean && in.unix_sockets && in.resolve);
 	ck_assert(in.delay == 0.5 && in.highlight == 10);
 	ck_assert_uint_eq(in.hidden_columns, out.hidden_columns);
 	strbuf_free(&text);
