@@ -352,6 +352,8 @@ void column_format_group(const struct pv_snapshot *s, const struct pv_group *g, 
 		group_counts(sb, g);
 		if (g->proto == IPPROTO_TCP)
 			strbuf_printf(sb, "  accept %u/%u  syn %u", g->accept_queue, g->backlog, g->syn_recv);
+		if (g->time_wait)
+			strbuf_printf(sb, "  time-wait %u", g->time_wait);
 		else if (g->proto == PV_PROTO_UNIX && g->backlog)
 			strbuf_printf(sb, "  accept %u/%u", g->accept_queue, g->backlog);
 		group_traffic(sb, g);

@@ -220,9 +220,10 @@ static void describe_socket(const struct pv_snapshot *s, const struct pv_socket 
 		strbuf_printf(out, "accept queue %u of backlog %u%s\n", k->rqueue, k->wqueue,
 			      relations_queue_full(k) ? " (FULL: connections wait or fail)" : "");
 	else if (socket_has_accept_queue(k))
-		strbuf_printf(out, "accept queue %u of backlog %u%s, %u handshakes under way\n", k->rqueue,
-			      k->wqueue, relations_queue_full(k) ? " (FULL: connections are refused or delayed)" : "",
-			      k->syn_recv);
+		strbuf_printf(out, "accept queue %u of backlog %u%s, %u handshakes under way, %u closed "
+			      "connections in TIME_WAIT\n", k->rqueue, k->wqueue,
+			      relations_queue_full(k) ? " (FULL: connections are refused or delayed)" : "",
+			      k->syn_recv, k->time_wait);
 	else if (k->proto == IPPROTO_TCP)
 		strbuf_printf(out, "recv %u B unread, send %u B unacknowledged\n", k->rqueue, k->wqueue);
 	else

@@ -286,7 +286,7 @@ static void term_flag(struct parser *p, int n, const char *v, size_t len, size_t
 	unsigned bit = health_flag_parse(v, len);
 
 	if (!bit)
-		parser_fail(p, at, "unknown flag '%.*s' (try stalled, retrans, zerowindow, closewait, saturated)",
+		parser_fail(p, at, "unknown flag '%.*s' (try stalled, retrans, zerowindow, closewait, saturated, timewait)",
 			    (int)len, v);
 	p->f->nodes[n].lo = bit;
 }

@@ -31,7 +31,7 @@ struct health {
 };
 
 static const char *const flag_names[PV_FLAG_COUNT] = {
-	"saturated", "stalled", "retrans", "zerowindow", "closewait",
+	"saturated", "stalled", "retrans", "zerowindow", "closewait", "timewait",
 };
 
 const char *health_flag_name(unsigned flag_bit)

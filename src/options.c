@@ -81,7 +81,7 @@ void options_usage(FILE *out)
 	fputs("\nFILTER words (juxtaposition is AND; '|' or 'or' is OR; '!' or 'not' negates):\n"
 	      "  port:N[-M] lport: rport:   addr:ADDR[/PREFIX] laddr: raddr:\n"
 	      "  proc:TEXT  pid:N  user:NAME|UID  state:NAME[,NAME]  proto:tcp|udp|unix\n"
-	      "  path:TEXT  flag:stalled|retrans|zerowindow|closewait|saturated\n"
+	      "  path:TEXT  flag:stalled|retrans|zerowindow|closewait|saturated|timewait\n"
 	      "  tcp udp unix 4 6   a bare number is a port, an address an address,\n"
 	      "  any other word a process name; ( ) group.\n"
 	      "Example: portview --once 'port:5432 | proc:nginx' !state:time-wait\n", out);

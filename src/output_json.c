@@ -93,8 +93,10 @@ static void json_derived(struct json_writer *w, const struct pv_snapshot *s, con
 	if (socket_has_accept_queue(k)) {
 		json_member_uint(w, "accept_queue", k->rqueue);
 		json_member_uint(w, "backlog", k->wqueue);
-		if (k->proto == IPPROTO_TCP)
+		if (k->proto == IPPROTO_TCP) {
 			json_member_uint(w, "syn_recv", k->syn_recv);
+			json_member_uint(w, "time_wait", k->time_wait);
+		}
 	}
 	if (k->has_peer && k->peer < s->nsocks) {
 		const struct pv_socket *p = &s->socks[k->peer];

@@ -181,7 +181,8 @@ static void count_syn_recv(struct pv_snapshot *s)
 		int inserted;
 
 		k->syn_recv = 0;
-		k->flags &= (uint8_t)~PV_FLAG_SATURATED;
+		k->time_wait = 0;
+		k->flags &= (uint8_t)~(PV_FLAG_SATURATED | PV_FLAG_TIME_WAIT);
 		if (!k->gone && relations_queue_full(k))
 			k->flags |= PV_FLAG_SATURATED;
 		if (k->gone || k->proto != IPPROTO_TCP || k->state != PV_STATE_LISTEN)
@@ -205,12 +206,76 @@ static void count_syn_recv(struct pv_snapshot *s)
 					l->syn_recv++;
 				else
 					s->socks[i].accepted = true;
+				if (r->state == PV_STATE_TIME_WAIT)
+					l->time_wait++;
 				break;
 			}
 		}
 	}
 	u64map_free(&first_listener);
 	free(next);
+}
+
+/* TIME_WAIT piles up where one side closes connection after connection:
+ * on a server's port (it closes first), or towards one remote endpoint
+ * (a client that does). Each pile of RELATIONS_TIME_WAIT_MANY or more is
+ * flagged on its sockets and, for a server's port, on the listener. */
+static void flag_time_wait_piles(struct pv_snapshot *s)
+{
+	struct u64map per_remote;
+	size_t i;
+
+	u64map_init(&per_remote, 64);
+	for (i = 0; i < s->nsocks; i++) {
+		const struct pv_socket *k = &s->socks[i];
+		uint32_t *n;
+		int inserted;
+
+		if (k->gone || k->proto != IPPROTO_TCP || k->state != PV_STATE_TIME_WAIT || k->accepted)
+			continue;
+		n = u64map_put(&per_remote, pair_key(IPPROTO_TCP, &k->remote, &k->remote), 0, &inserted);
+		(*n)++;
+	}
+	/* Server-side piles were counted on their listeners. */
+	for (i = 0; i < s->nsocks; i++) {
+		struct pv_socket *k = &s->socks[i];
+		const uint32_t *n;
+
+		if (k->gone || k->proto != IPPROTO_TCP)
+			continue;
+		if (k->state == PV_STATE_LISTEN && k->time_wait >= RELATIONS_TIME_WAIT_MANY)
+			k->flags |= PV_FLAG_TIME_WAIT;
+		if (k->state != PV_STATE_TIME_WAIT || k->accepted)
+			continue;
+		n = u64map_get(&per_remote, pair_key(IPPROTO_TCP, &k->remote, &k->remote));
+		if (n && *n >= RELATIONS_TIME_WAIT_MANY)
+			k->flags |= PV_FLAG_TIME_WAIT;
+	}
+	u64map_free(&per_remote);
+}
+
+/* A server's TIME_WAIT sockets share their listener's verdict: each is
+ * flagged when a flagged listener has its local port. */
+static void flag_server_time_wait(struct pv_snapshot *s)
+{
+	struct u64map flagged_ports;
+	size_t i;
+
+	u64map_init(&flagged_ports, 16);
+	for (i = 0; i < s->nsocks; i++) {
+		const struct pv_socket *l = &s->socks[i];
+
+		if (!l->gone && l->state == PV_STATE_LISTEN && (l->flags & PV_FLAG_TIME_WAIT))
+			u64map_put(&flagged_ports, (uint64_t)l->local.port + 1, 1, NULL);
+	}
+	for (i = 0; flagged_ports.count && i < s->nsocks; i++) {
+		struct pv_socket *k = &s->socks[i];
+
+		if (!k->gone && k->proto == IPPROTO_TCP && k->state == PV_STATE_TIME_WAIT && k->accepted &&
+		    u64map_get(&flagged_ports, (uint64_t)k->local.port + 1))
+			k->flags |= PV_FLAG_TIME_WAIT;
+	}
+	u64map_free(&flagged_ports);
 }
 
 void relations_compute(struct pv_snapshot *s, bool peers)
@@ -226,4 +291,6 @@ void relations_compute(struct pv_snapshot *s, bool peers)
 		find_unix_peers(s);
 	}
 	count_syn_recv(s);
+	flag_time_wait_piles(s);
+	flag_server_time_wait(s);
 }

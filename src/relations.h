@@ -7,8 +7,13 @@
 
 #include "snapshot.h"
 
-/* Fills syn_recv, accepted and PV_FLAG_SATURATED for every socket of s
- * (other flags are left as they are), and with peers has_peer and peer. */
+/* TIME_WAIT sockets of one server port, or towards one remote endpoint,
+ * that make a pile worth flagging. */
+enum { RELATIONS_TIME_WAIT_MANY = 500 };
+
+/* Fills syn_recv, time_wait, accepted, PV_FLAG_SATURATED and
+ * PV_FLAG_TIME_WAIT for every socket of s (other flags are left as they
+ * are), and with peers has_peer and peer. */
 void relations_compute(struct pv_snapshot *s, bool peers);
 
 /* True when the listener's accept queue is full: the kernel then drops or

@@ -684,6 +684,7 @@ void rows_build(struct pv_rows *out, const struct pv_snapshot *s, const struct p
 			g->accept_queue += sk->rqueue;
 			g->backlog += sk->wqueue;
 			g->syn_recv += sk->syn_recv;
+			g->time_wait += sk->time_wait;
 		}
 		for (uint32_t c = child_head[top[i].sock]; c != UINT32_MAX; c = child_next[c]) {
 			g->connections++;

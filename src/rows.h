@@ -33,6 +33,7 @@ struct pv_group {
 	uint32_t listeners, connections;
 	uint32_t accept_queue, backlog;   /* summed over the group's TCP listeners */
 	uint32_t syn_recv;           /* summed over the group's TCP listeners */
+	uint32_t time_wait;          /* the same: their ports' TIME_WAIT connections */
 	uint32_t flagged;            /* sockets with a PV_FLAG_* */
 	bool has_rate;               /* some socket's rates were measured */
 	double rate_in, rate_out;    /* bytes a second, summed */

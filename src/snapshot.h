@@ -48,7 +48,8 @@ enum {
 	PV_FLAG_RETRANS = 1u << 2,     /* retransmitting now or lately */
 	PV_FLAG_ZERO_WINDOW = 1u << 3, /* the peer advertises no room */
 	PV_FLAG_CLOSE_WAIT = 1u << 4,  /* CLOSE_WAIT for long: the owner forgot to close */
-	PV_FLAG_COUNT = 5,
+	PV_FLAG_TIME_WAIT = 1u << 5,   /* one of many TIME_WAIT on one port (relations.h) */
+	PV_FLAG_COUNT = 6,
 };
 
 
@@ -82,6 +83,7 @@ struct pv_socket {
 	bool accepted;           /* a TCP connection a listener of this host accepted */
 	uint32_t peer;           /* the other end of a local connection */
 	uint32_t syn_recv;       /* listeners: handshakes not yet complete */
+	uint32_t time_wait;      /* TCP listeners: connections of the port in TIME_WAIT */
 	uint8_t flags;           /* PV_FLAG_*, from relations.h and health.h */
 	/* Derived from earlier snapshots (health.h); zero when not. */
 	bool has_rate, has_state_since;

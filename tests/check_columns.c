@@ -76,7 +76,7 @@ START_TEST(t_group_lines)
 	rows_build(&rows, &snap, NULL, GROUP_PORT, (struct rows_order){ .column = -1 });
 	strbuf_reset(&sb);
 	column_format_group(&snap, &rows.groups[rows.rows[0].index], true, &sb);
-	ck_assert_str_eq(strbuf_str(&sb), "tcp port 80  nginx 101,100  2 listening, 3 connections  accept 6/1022  syn 0");
+	ck_assert_str_eq(strbuf_str(&sb), "tcp port 80  nginx 101,100  2 listening, 3 connections  accept 6/1022  syn 0  time-wait 1");
 	rows_free(&rows);
 	strbuf_free(&sb);
 }

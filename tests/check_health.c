@@ -333,7 +333,66 @@ START_TEST(t_unix_queued_client)
 }
 END_TEST
 
+/* Adds n TIME_WAIT copies of socket like, numbered from first. */
+static void add_time_wait(struct pv_snapshot *s, const struct pv_socket *like, unsigned n, unsigned first,
+			  bool vary_local)
+{
+	for (unsigned i = 0; i < n; i++) {
+		struct pv_socket k = *like;
+
+		k.state = PV_STATE_TIME_WAIT;
+		k.inode = 0;
+		k.owner_count = 0;
+		k.cookie = (vary_local ? 200000 : 100000) + first + i;
+		if (vary_local)
+			k.local.port = (uint16_t)(20000 + first + i);
+		else
+			k.remote.port = (uint16_t)(20000 + first + i);
+		snapshot_add_socket(s, &k);
+	}
+}
+
+/* Many TIME_WAIT on a server's port flag the listener and the pile; many
+ * towards one remote endpoint flag that pile; fewer flag nothing. */
+START_TEST(t_time_wait_piles)
+{
+	struct pv_snapshot s;
+	struct pv_socket server_side, client_side;
+	size_t i, flagged = 0;
+
+	fixture_snapshot(&s);
+	server_side = s.socks[2];          /* 10.0.0.5:80 <- 10.0.0.17 */
+	client_side = s.socks[10];         /* 10.0.0.5:40100 -> 93.184.216.34:443 */
+	add_time_wait(&s, &server_side, RELATIONS_TIME_WAIT_MANY - 2, 0, false);
+	add_time_wait(&s, &client_side, RELATIONS_TIME_WAIT_MANY - 1, 0, true);
+	relations_compute(&s, true);
+	/* 498 new plus socket 4 on port 80: one short of a pile. */
+	ck_assert_uint_eq(s.socks[0].time_wait, RELATIONS_TIME_WAIT_MANY - 1);
+	for (i = 0; i < s.nsocks; i++)
+		flagged += (s.socks[i].flags & PV_FLAG_TIME_WAIT) != 0;
+	ck_assert_uint_eq(flagged, 0);
+
+	add_time_wait(&s, &server_side, 1, 1000, false);
+	add_time_wait(&s, &client_side, 1, 1000, true);
+	relations_compute(&s, true);
+	ck_assert_uint_eq(s.socks[0].time_wait, RELATIONS_TIME_WAIT_MANY);
+	ck_assert(s.socks[0].flags & PV_FLAG_TIME_WAIT);
+	ck_assert(!(s.socks[5].flags & PV_FLAG_TIME_WAIT));     /* another port */
+	ck_assert(s.socks[4].flags & PV_FLAG_TIME_WAIT);        /* the older one on port 80 */
+	flagged = 0;
+	for (i = 0; i < s.nsocks; i++)
+		flagged += (s.socks[i].flags & PV_FLAG_TIME_WAIT) != 0;
+	/* Both piles and the IPv4 listener of port 80 (the IPv6 one is
+	 * another family's). */
+	ck_assert_uint_eq(flagged, 2 * RELATIONS_TIME_WAIT_MANY + 1);
+	ck_assert_str_eq(health_flag_name(PV_FLAG_TIME_WAIT), "timewait");
+	ck_assert_uint_eq(health_flag_parse("timewait", 8), PV_FLAG_TIME_WAIT);
+	snapshot_free(&s);
+}
+END_TEST
+
 CHECK_SUITE("health",
+	t_time_wait_piles,
 	t_unix_peers,
 	t_unix_queued_client,
 	t_rate_of_a_counter,

@@ -83,6 +83,21 @@ check "the pusher's peer advertises a zero window" \
 	jq_true --argjson pid "$PUSHER" \
 	'.sockets[] | select(.owners[0].pid == $pid) | .tcp_info.snd_wnd == 0 and (.flags | index("zerowindow") != null)' "$WORK/out.json"
 
+# --- a pile of TIME_WAIT: a client that opens and closes 520 connections ---
+helper twsrv name twsrv listen tcp 127.0.0.1 7100 1024 drainclose
+helper twcli name twcli tcpmany 520 127.0.0.1 7100 closeall
+tw_count() { [ "$("$PORTVIEW" --once --group=none state:time-wait rport:7100 | grep -c TIME-WAIT)" -ge "$1" ]; }
+check "the client's closes leave 520 connections in TIME_WAIT" wait_for 10 tw_count 520
+json 'port:7100' >/dev/null
+check "the pile towards one endpoint is flagged timewait" \
+	jq_true '[.sockets[] | select(.state == "TIME_WAIT") | .flags | index("timewait") != null] | (length == 520 and all)' "$WORK/out.json"
+check "the listener is not: its side closed nothing first" \
+	jq_true '.sockets[] | select(.state == "LISTEN") | .time_wait == 0 and .flags == []' "$WORK/out.json"
+check "flag:timewait selects the pile" \
+	bash -c '[ "$("$1" --once --group=none flag:timewait | grep -c TIME-WAIT)" -eq 520 ]' _ "$PORTVIEW"
+"$PORTVIEW" --once >"$WORK/text"
+check "the text summary counts it" grep -qE '520 timewait' "$WORK/text"
+
 # --- the dashboard: stalled after 5 s, CLOSE_WAIT after 10 s ---
 dashboard_start 200x50 "$PORTVIEW -d 0.5"
 check "the dashboard shows rates on the server's group line" wait_for 3 screen_has "srv  pid $SRV .* in [0-9.]+K/s out "

@@ -16,7 +16,11 @@
  *     send N                    write up to N bytes on the last socket without
  *                               blocking; prints "sent BYTES"
  *     stream RATE               keep writing RATE bytes a second on the last socket
- *     drain                     read and discard what accepted connections receive
+ *     drain                     read and discard what accepted connections receive;
+ *                               one its peer closed stays open (CLOSE_WAIT)
+ *     drainclose                the same, but close each one its peer has closed
+ *     tcpmany N ADDR PORT       N TCP connections to ADDR PORT, not reported one by one
+ *     closeall                  close every socket held so far
  *     close                     close the last socket (its peer goes to CLOSE_WAIT)
  *     ulisten stream|seqpacket PATH [BACKLOG]
  *                               a UNIX listener; a PATH starting with '@' is
@@ -207,6 +211,20 @@ static long send_some(int fd, long n)
 	return sent;
 }
 
+/* Closes fd and forgets it. */
+static void drop_held(int fd)
+{
+	int i;
+
+	for (i = 0; i < nheld; i++) {
+		if (held[i] == fd) {
+			held[i] = held[--nheld];
+			break;
+		}
+	}
+	close(fd);
+}
+
 static void accept_pending(int lfd)
 {
 	int c = accept(lfd, NULL, NULL);
@@ -218,7 +236,9 @@ static void accept_pending(int lfd)
 int main(int argc, char **argv)
 {
 	int i, accepting = 1, draining = 0, stream_fd = -1, first_accepted;
-	int pair_fds[2] = { -1, -1 };
+	int pair_fds[2] = { -1, -1 }, close_at_eof = 0;
+	/* Connections whose peer closed and that stay open: not polled again. */
+	static unsigned char at_eof[65536];
 	const char *child_name = NULL;
 	long stream_rate = 0, next_send_ms;
 	pid_t child = 0;
@@ -313,8 +333,27 @@ int main(int argc, char **argv)
 			stream_rate = atol(argv[++i]);
 		} else if (!strcmp(a, "drain")) {
 			draining = 1;
+		} else if (!strcmp(a, "drainclose")) {
+			draining = 1;
+			close_at_eof = 1;
 		} else if (!strcmp(a, "close") && nheld) {
 			close(held[--nheld]);
+		} else if (!strcmp(a, "tcpmany") && i + 3 < argc) {
+			struct sockaddr_storage ss;
+			socklen_t len = make_addr(argv[i + 2], argv[i + 3], &ss);
+			int n = atoi(argv[i + 1]);
+
+			i += 3;
+			while (n-- > 0) {
+				int fd = socket(ss.ss_family, SOCK_STREAM, 0);
+
+				if (fd < 0 || connect(fd, (struct sockaddr *)&ss, len) < 0)
+					die("connect");
+				hold(fd);
+			}
+		} else if (!strcmp(a, "closeall")) {
+			while (nheld)
+				close(held[--nheld]);
 		} else if (!strcmp(a, "udpmany") && i + 1 < argc) {
 			open_many_udp(atoi(argv[++i]));
 		} else if (!strcmp(a, "noaccept")) {
@@ -367,6 +406,8 @@ int main(int argc, char **argv)
 		}
 		nlisten = n;
 		for (j = first_accepted; draining && j < nheld; j++) {
+			if (held[j] < (int)sizeof(at_eof) && at_eof[held[j]])
+				continue;
 			pfd[n].fd = held[j];
 			pfd[n++].events = POLLIN;
 		}
@@ -388,8 +429,14 @@ int main(int argc, char **argv)
 		for (j = nlisten; j < n; j++) {
 			static char sink[65536];
 
-			if (pfd[j].revents & POLLIN)
-				(void)!read(pfd[j].fd, sink, sizeof(sink));
+			if (!(pfd[j].revents & (POLLIN | POLLHUP)) || read(pfd[j].fd, sink, sizeof(sink)) != 0)
+				continue;
+			/* End of stream: close, so the peer's close completes,
+			 * or leave it in CLOSE_WAIT. */
+			if (close_at_eof)
+				drop_held(pfd[j].fd);
+			else if (pfd[j].fd < (int)sizeof(at_eof))
+				at_eof[pfd[j].fd] = 1;
 		}
 		if (stream_fd >= 0 && now_ms() >= next_send_ms) {
 			send_some(stream_fd, stream_rate / 10);
