@@ -91,6 +91,7 @@ struct dash {
 	 * answer came, so the screen is drawn again with it. */
 	struct names *names;
 	int names_fd;
+	struct spark_history *sparks;   /* each group's rate over the last refreshes */
 	uint64_t worker_mask;
 	int worker_status;
 	char worker_err[256];
@@ -183,6 +184,27 @@ static bool dash_sorted_by_rate(const struct dash *d)
 }
 
 /* Folds the freshly collected spare snapshot in: changes, then rows. */
+/* One point of each group's sparkline: what it moved, in and out. */
+static void dash_record_traffic(struct dash *d)
+{
+	const struct pv_rows *r = &d->view.rows;
+
+	spark_begin(d->sparks);
+	for (size_t i = 0; i < r->nrows; i++) {
+		const struct pv_group *g;
+		struct row_key key;
+
+		if (r->rows[i].kind != ROW_GROUP)
+			continue;
+		g = &r->groups[r->rows[i].index];
+		if (!g->has_rate)
+			continue;
+		rows_key(r, &d->snaps[d->cur], i, &key);
+		spark_record(d->sparks, row_key_hash(&key), g->rate_in + g->rate_out);
+	}
+	spark_end(d->sparks);
+}
+
 static void dash_collected(struct dash *d)
 {
 	int next = dash_next_slot(d);
@@ -208,6 +230,7 @@ static void dash_collected(struct dash *d)
 		view_rebuild(&d->view, s);
 	d->cur = next;
 	d->have_snapshot = true;
+	dash_record_traffic(d);
 	dash_build_notice(d, s);
 	d->dirty |= EFFECT_REDRAW;
 }
@@ -730,7 +753,8 @@ static void dash_draw(struct dash *d)
 		.view = &d->view, .snap = dash_snap(d), .tracker = d->tracker, .now = now,
 		.host = d->host, .delay = d->delay, .paused = d->paused, .utf8 = d->utf8, .rates = !d->lean,
 		.hidden_columns = d->hidden_columns,
-		.notice = d->notice, .counts = &d->counts, .status = now < d->status_until ? d->status : "",
+		.notice = d->notice, .counts = &d->counts, .sparks = d->lean ? NULL : d->sparks,
+		.status = now < d->status_until ? d->status : "",
 		.status_is_error = d->status_is_error, .prompt_error = d->prompt_error,
 		.kill_choice = d->kill_choice, .kill_confirm = d->mode == MODE_KILL_CONFIRM,
 		.column_choice = d->column_choice,
@@ -944,6 +968,7 @@ int dashboard_run(const struct dashboard_options *opts)
 		view_toggle(&d.view, TOGGLE_LISTEN);
 	d.tracker = tracker_new();
 	d.health = health_new();
+	d.sparks = spark_new();
 	snapshot_init(&d.snaps[0]);
 	snapshot_init(&d.snaps[1]);
 
@@ -998,5 +1023,6 @@ out:
 	names_close(d.names);
 	if (d.names_fd >= 0)
 		close(d.names_fd);
+	spark_free(d.sparks);
 	return status;
 }

@@ -762,6 +762,18 @@ void rows_key(const struct pv_rows *r, const struct pv_snapshot *s, size_t i, st
 	}
 }
 
+uint64_t row_key_hash(const struct row_key *k)
+{
+	uint64_t h = 1469598103934665603ULL;
+	const uint64_t words[] = { (uint64_t)k->kind << 8 | k->group_kind, k->a, k->b };
+
+	for (size_t i = 0; i < 3; i++)
+		h = (h ^ words[i]) * 1099511628211ULL ^ (h >> 29);
+	for (size_t i = 0; i < sizeof(k->addr); i++)
+		h = (h ^ k->addr[i]) * 1099511628211ULL;
+	return h;
+}
+
 bool row_key_equal(const struct row_key *a, const struct row_key *b)
 {
 	return a->kind == b->kind && a->group_kind == b->group_kind && a->a == b->a &&

@@ -92,6 +92,8 @@ int32_t rows_primary_owner(const struct pv_snapshot *s, const struct pv_socket *
 /* The identity of row i. */
 void rows_key(const struct pv_rows *r, const struct pv_snapshot *s, size_t i, struct row_key *out);
 bool row_key_equal(const struct row_key *a, const struct row_key *b);
+/* A 64-bit digest of a row's identity: equal keys, equal digests. */
+uint64_t row_key_hash(const struct row_key *k);
 
 /* Parses a grouping name ("process", "port", "none"); -1 when unknown. */
 int group_mode_parse(const char *name);

@@ -12,6 +12,7 @@
 #include "keys.h"
 #include "rows.h"
 #include "sanitize.h"
+#include "sparkline.h"
 #include "states.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -290,6 +291,18 @@ static void draw_row(const struct screen_frame *f, const struct row_geometry *g,
 	x += 2;
 	if (r->kind == ROW_GROUP) {
 		column_format_group(f->snap, &v->rows.groups[r->index], f->utf8, &cell);
+		/* The group's throughput over the last refreshes. */
+		if (f->sparks && v->rows.groups[r->index].has_rate) {
+			struct row_key key;
+			struct strbuf line = { 0 };
+
+			rows_key(&v->rows, f->snap, ri, &key);
+			if (spark_format(f->sparks, row_key_hash(&key), f->utf8, &line) > 0) {
+				strbuf_puts(&cell, "  ");
+				strbuf_append(&cell, line.data, line.len);
+			}
+			strbuf_free(&line);
+		}
 		put_fitted(y, x, cell.data, cell.len, COLS > x ? (size_t)(COLS - x) : 0);
 		strbuf_free(&cell);
 		return;

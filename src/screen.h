@@ -9,6 +9,7 @@
 
 #include "columns.h"
 #include "snapshot.h"
+#include "sparkline.h"
 #include "tracker.h"
 #include "view_state.h"
 
@@ -27,6 +28,7 @@ struct screen_frame {
 	unsigned hidden_columns;     /* bit c: column c is left out (settings) */
 	const char *notice;          /* degraded states; "" for none */
 	const struct pv_counts *counts;   /* of the live sockets, once per refresh */
+	const struct spark_history *sparks;   /* group rates over time, or NULL */
 
 	const char *prompt_label;    /* non-NULL: the bottom line is a prompt */
 	const char *prompt_text;

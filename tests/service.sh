@@ -101,6 +101,9 @@ check "the text summary counts it" grep -qE '520 timewait' "$WORK/text"
 # --- the dashboard: stalled after 5 s, CLOSE_WAIT after 10 s ---
 dashboard_start 200x50 "$PORTVIEW -d 0.5"
 check "the dashboard shows rates on the server's group line" wait_for 3 screen_has "srv  pid $SRV .* in [0-9.]+K/s out "
+# Block characters, matched byte by byte whatever the test's locale.
+spark_on_srv() { screen | grep "srv  pid $SRV" | grep -qE '(▁|▂|▃|▄|▅|▆|▇|█){4}'; }
+check "the group line grows a sparkline of its throughput" wait_for 4 spark_on_srv
 check "the dashboard marks the saturated listener" screen_has '^! .*LISTEN +127\.0\.0\.1:6000'
 check "the header counts what is wrong" screen_has '! 1 saturated'
 check "a connection whose peer stopped reading is stalled within 7 s" wait_for 7 screen_has 'stalled'
@@ -117,6 +120,7 @@ check "the detail pane lists the flag" screen_has '!closewait'
 # --lean: no tcp_info, so no rate columns and no peers.
 dashboard_start 200x50 "$PORTVIEW -d 0.5 --lean"
 check "--lean shows no rate columns" screen_lacks 'IN/s'
+check "--lean draws no sparklines" bash -c '! tmux -L "$1" capture-pane -p -t pv | grep -qE "(▁|▂|▃|▄|▅|▆|▇|█)"' _ "$PV_TMUX-$PV_TMUX_N"
 check "--lean keeps the accept queue gauge" screen_has 'LISTEN +127\.0\.0\.1:6000 +\* +2/1 '
 check "--lean joins no peers" screen_lacks ' -> '
 check "--once --lean joins no peers" bash -c '! "$1" --once --lean | grep -q " -> "' _ "$PORTVIEW"
