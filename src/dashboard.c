@@ -480,6 +480,7 @@ static void dash_action(struct dash *d, enum key_action a)
 	case ACT_COLLAPSE_ALL: d->dirty |= view_set_all_expanded(v, false); break;
 	case ACT_FILTER: dash_open_prompt(d, MODE_FILTER, v->filter_text); d->dirty |= EFFECT_REDRAW; break;
 	case ACT_CLEAR_FILTER:
+		d->status[0] = '\0';
 		v->toggles = 0;
 		d->dirty |= (unsigned)view_set_filter(v, "", &err) | EFFECT_RESCAN;
 		break;
@@ -643,7 +644,7 @@ static void dash_key_columns(struct dash *d, wint_t ch, bool is_key)
 			d->hidden_columns ^= 1u << d->column_choice;
 	} else if (!is_key && ch == 3)
 		d->quit = true;
-	else if (!is_key && (ch == 27 || ch == 'C' || ch == 'q'))
+	else if (!is_key && (ch == 27 || ch == 'C' || ch == 'c' || ch == 'q'))
 		d->mode = MODE_LIST;
 	d->dirty |= EFFECT_REDRAW;
 }
@@ -729,11 +730,6 @@ static void dash_key(struct dash *d, wint_t ch, bool is_key)
 	}
 	if (is_key && ch == KEY_MOUSE) {
 		dash_mouse(d);
-		return;
-	}
-	if (!is_key && ch == 27) {
-		d->status[0] = '\0';
-		d->dirty |= EFFECT_REDRAW;
 		return;
 	}
 	/* A wide character is never mistaken for a function key's code. */

@@ -63,6 +63,20 @@ check "the list has no USER column any more" screen_lacks 'OUT/s +USER +PROCESS'
 check "the other columns stay" screen_has 'PROTO +STATE +LOCAL +REMOTE +RECV-Q +SEND-Q +IN/s +OUT/s +PROCESS'
 tm send-keys -t pv W; sleep 0.5
 check "W keeps the chosen columns" grep -qx 'columns = PROTO STATE LOCAL REMOTE RECV-Q SEND-Q IN/s OUT/s PROCESS' "$CONFIG"
+# c opens the chooser too, and closes it; Esc in the list clears a filter.
+tm send-keys -t pv c; sleep 0.3
+check "c opens the column chooser" screen_has '\[ \] USER'
+tm send-keys -t pv c; sleep 0.3
+check "c closes it" screen_lacks '\[ \] USER'
+tm send-keys -t pv / ; sleep 0.2
+tm send-keys -t pv -l 'port:1'; sleep 0.2
+tm send-keys -t pv Enter; sleep 0.5
+check "a filter is shown in the header" screen_has 'filter port:1 '
+tm send-keys -t pv Escape; sleep 0.5
+check "Esc clears it" screen_has 'filter none'
+tm send-keys -t pv x; sleep 0.3
+tm send-keys -t pv W; sleep 0.5
+check "W keeps UNIX sockets shown" grep -qx 'unix = yes' "$CONFIG"
 tm send-keys -t pv q; sleep 0.3
 start_dashboard
 check "the next start groups as written" screen_has 'group port +sort PROCESS'
