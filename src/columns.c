@@ -399,6 +399,52 @@ size_t columns_fit(const size_t *want, size_t gap, size_t avail, bool *shown)
 	}
 }
 
+/* tcp_info columns: "-" for sockets without it (UDP, UNIX, listeners). */
+static size_t fmt_rtt(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8, struct strbuf *sb)
+{
+	size_t before = sb->len;
+
+	(void)s; (void)utf8;
+	if (!k->tcp.has_info || socket_is_listener(k))
+		return put(sb, "-");
+	strbuf_printf(sb, k->tcp.rtt_us < 10000 ? "%.1fms" : "%.0fms", k->tcp.rtt_us / 1000.0);
+	return sb->len - before;
+}
+
+static size_t fmt_retrans(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8, struct strbuf *sb)
+{
+	(void)s; (void)utf8;
+	if (!k->tcp.has_info || socket_is_listener(k))
+		return put(sb, "-");
+	return fmt_u32(sb, k->tcp.total_retrans);
+}
+
+static size_t fmt_cwnd(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8, struct strbuf *sb)
+{
+	(void)s; (void)utf8;
+	if (!k->tcp.has_info || socket_is_listener(k))
+		return put(sb, "-");
+	return fmt_u32(sb, k->tcp.snd_cwnd);
+}
+
+static size_t fmt_delivery(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8, struct strbuf *sb)
+{
+	(void)s; (void)utf8;
+	if (!k->tcp.has_info || socket_is_listener(k))
+		return put(sb, "-");
+	return column_format_rate(sb, (double)k->tcp.delivery_rate);
+}
+
+unsigned columns_hidden_by_default(void)
+{
+	unsigned mask = 0;
+
+	for (int c = 0; c < COL_COUNT; c++)
+		if (columns[c].hidden_by_default)
+			mask |= 1u << c;
+	return mask;
+}
+
 const struct column columns[COL_COUNT] = {
 	[COL_PROTO] = { "PROTO", false, 3, fmt_proto },
 	[COL_STATE] = { "STATE", false, 2, fmt_state },
@@ -408,6 +454,10 @@ const struct column columns[COL_COUNT] = {
 	[COL_SENDQ] = { "SEND-Q", true, 6, fmt_sendq },
 	[COL_RATE_IN] = { "IN/s", true, 7, fmt_rate_in, true },
 	[COL_RATE_OUT] = { "OUT/s", true, 7, fmt_rate_out, true },
+	[COL_RTT] = { "RTT", true, 8, fmt_rtt, false, true, true },
+	[COL_RETRANS] = { "RETRANS", true, 8, fmt_retrans, false, true, true },
+	[COL_CWND] = { "CWND", true, 8, fmt_cwnd, false, true, true },
+	[COL_DELIVERY] = { "DELIV/s", true, 8, fmt_delivery, false, true, true },
 	[COL_USER] = { "USER", false, 4, fmt_user },
 	[COL_PROCESS] = { "PROCESS", false, 0, column_format_owners },
 };

@@ -13,7 +13,8 @@
 
 enum column_id {
 	COL_PROTO, COL_STATE, COL_LOCAL, COL_REMOTE, COL_RECVQ, COL_SENDQ,
-	COL_RATE_IN, COL_RATE_OUT, COL_USER, COL_PROCESS, COL_COUNT,
+	COL_RATE_IN, COL_RATE_OUT, COL_RTT, COL_RETRANS, COL_CWND, COL_DELIVERY,
+	COL_USER, COL_PROCESS, COL_COUNT,
 };
 
 /* Writes the cell of k into sb; returns its display width. */
@@ -26,7 +27,12 @@ struct column {
 	unsigned priority;       /* lower survives longer on narrow screens */
 	column_formatter format;
 	bool needs_rates;        /* shown only where rates were measured */
+	bool needs_info;         /* shown only where tcp_info was asked for */
+	bool hidden_by_default;  /* shown once chosen (c) or listed in the settings */
 };
+
+/* The columns hidden until chosen, as a bit set of column ids. */
+unsigned columns_hidden_by_default(void);
 
 extern const struct column columns[COL_COUNT];
 

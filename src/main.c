@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "collect.h"
+#include "columns.h"
 #include "dashboard.h"
 #include "filter.h"
 #include "health.h"
@@ -87,6 +88,7 @@ static int main_collect(struct collector *collector, const struct options *opts,
 static void main_settings(struct options *opts, struct settings *s, char **path, char *problems, size_t size)
 {
 	memset(s, 0, sizeof(*s));
+	s->hidden_columns = columns_hidden_by_default();
 	s->group = opts->group;
 	s->sort_column = -1;
 	s->delay = opts->delay;
@@ -136,6 +138,7 @@ static int main_once(const struct options *opts, const struct pv_filter *filter,
 	struct output_meta meta = {
 		.host = host, .filter = opts->filter, .group = opts->group,
 		.utf8 = sanitize_locale_is_utf8(), .rates = opts->delay_given,
+		.info = opts->delay_given || opts->info,
 		.hidden_columns = hidden_columns,
 	};
 	int status = EXIT_SUCCESS;

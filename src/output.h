@@ -15,6 +15,7 @@ struct output_meta {
 	enum group_mode group;
 	bool utf8;               /* the terminal's locale takes UTF-8 */
 	bool rates;              /* rates and flags were measured (two looks) */
+	bool info;               /* tcp_info was asked for (--info, -d) */
 	unsigned hidden_columns; /* bit c: column c is left out (settings) */
 };
 

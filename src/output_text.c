@@ -28,11 +28,13 @@ static void text_pad_to(struct strbuf *sb, size_t want, size_t have)
 	text_pad(sb, want > have ? want - have : 0);
 }
 
-/* Rate columns appear only when two looks measured rates (--once -d);
- * the settings file may leave columns out. */
+/* Rate columns appear only when two looks measured rates (--once -d),
+ * tcp_info columns only with it; the settings file may leave columns out
+ * or choose the ones hidden by default. */
 static bool text_column_shown(int c, const struct output_meta *meta)
 {
-	return (!columns[c].needs_rates || meta->rates) && !(meta->hidden_columns & (1u << c));
+	return (!columns[c].needs_rates || meta->rates) && (!columns[c].needs_info || meta->info) &&
+	       !(meta->hidden_columns & (1u << c));
 }
 
 /* Writes one socket line (or the header when k is NULL) padded to widths. */

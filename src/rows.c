@@ -144,6 +144,10 @@ static int cmp_column(const struct pv_snapshot *s, int column, const struct pv_s
 	case COL_SENDQ: return -cmp_u32(a->wqueue, b->wqueue);
 	case COL_RATE_IN: return -cmp_double(a->has_rate ? a->rate_in : -1, b->has_rate ? b->rate_in : -1);
 	case COL_RATE_OUT: return -cmp_double(a->has_rate ? a->rate_out : -1, b->has_rate ? b->rate_out : -1);
+	case COL_RTT: return -cmp_u32(a->tcp.has_info ? a->tcp.rtt_us : 0, b->tcp.has_info ? b->tcp.rtt_us : 0);
+	case COL_RETRANS: return -cmp_u32(a->tcp.total_retrans, b->tcp.total_retrans);
+	case COL_CWND: return -cmp_u32(a->tcp.snd_cwnd, b->tcp.snd_cwnd);
+	case COL_DELIVERY: return a->tcp.delivery_rate > b->tcp.delivery_rate ? -1 : a->tcp.delivery_rate < b->tcp.delivery_rate;
 	case COL_USER: return cmp_text(a->user, b->user) ? cmp_text(a->user, b->user) : cmp_u32(a->uid, b->uid);
 	case COL_PROCESS:
 		pa = rows_primary_owner(s, a);

@@ -159,7 +159,9 @@ static void compute_columns(const struct screen_frame *f, const struct row_geome
 
 	for (c = 0; c < COL_COUNT; c++) {
 		want[c] = strlen(columns[c].header);
-		lay->col_shown[c] = (!columns[c].needs_rates || f->rates) && !(f->hidden_columns & (1u << c));
+		/* The dashboard asks for tcp_info exactly when it measures rates. */
+		lay->col_shown[c] = (!(columns[c].needs_rates || columns[c].needs_info) || f->rates) &&
+				    !(f->hidden_columns & (1u << c));
 	}
 	/* Only the rows on screen are formatted. */
 	for (i = v->top; i < v->nvisible && i < v->top + (size_t)lay->list_rows; i++) {
@@ -505,7 +507,8 @@ static void draw_columns(const struct screen_frame *f)
 
 		attrset(c == f->column_choice ? A_REVERSE | A_BOLD : A_NORMAL);
 		mvprintw(top + 1 + c, left + 2, "[%c] %-8s%s", shown ? 'x' : ' ', columns[c].header,
-			 column_always_shown(c) ? " (always)" : columns[c].needs_rates && !f->rates ? " (not with --lean)" : "");
+			 column_always_shown(c) ? " (always)" :
+			 (columns[c].needs_rates || columns[c].needs_info) && !f->rates ? " (not with --lean)" : "");
 	}
 	attrset(A_DIM);
 	mvaddnstr(top + height - 2, left + 2, "Up/Down choose, Space show/hide, Esc close", width - 4);

@@ -53,6 +53,32 @@ START_TEST(t_cells)
 }
 END_TEST
 
+/* The tcp_info columns, and "-" where there is none. */
+START_TEST(t_tcp_info_cells)
+{
+	size_t w;
+
+	snap.socks[2].tcp.has_info = true;
+	snap.socks[2].tcp.rtt_us = 1234;
+	snap.socks[2].tcp.total_retrans = 7;
+	snap.socks[2].tcp.snd_cwnd = 10;
+	snap.socks[2].tcp.delivery_rate = 3 * 1024 * 1024;
+	ck_assert_str_eq(cell(COL_RTT, 2, &w), "1.2ms");
+	snap.socks[2].tcp.rtt_us = 45600;
+	ck_assert_str_eq(cell(COL_RTT, 2, &w), "46ms");
+	ck_assert_str_eq(cell(COL_RETRANS, 2, &w), "7");
+	ck_assert_str_eq(cell(COL_CWND, 2, &w), "10");
+	ck_assert_str_eq(cell(COL_DELIVERY, 2, &w), "3.0M");
+	ck_assert_str_eq(cell(COL_RTT, 3, &w), "-");        /* no tcp_info asked for */
+	snap.socks[0].tcp.has_info = true;
+	ck_assert_str_eq(cell(COL_RTT, 0, &w), "-");        /* a listener has no RTT */
+	ck_assert(columns[COL_RTT].hidden_by_default && columns[COL_RTT].needs_info);
+	ck_assert(!columns[COL_USER].hidden_by_default);
+	ck_assert_uint_eq(columns_hidden_by_default(),
+			  1u << COL_RTT | 1u << COL_RETRANS | 1u << COL_CWND | 1u << COL_DELIVERY);
+}
+END_TEST
+
 START_TEST(t_owner_names_sanitised)
 {
 	size_t w;
@@ -91,39 +117,48 @@ static int shown_count(const bool *shown)
 	return n;
 }
 
+/* Every column but those hidden until chosen (the tcp_info ones). */
+static void default_columns(bool *shown)
+{
+	for (int c = 0; c < COL_COUNT; c++)
+		shown[c] = !columns[c].hidden_by_default;
+}
+
 START_TEST(t_fit_drops_least_important_first)
 {
-	/* PROTO STATE LOCAL REMOTE RECV-Q SEND-Q IN/s OUT/s USER PROCESS */
-	const size_t want[COL_COUNT] = { 5, 10, 21, 21, 6, 6, 5, 5, 8, 15 };
+	const size_t want[COL_COUNT] = {
+		[COL_PROTO] = 5, [COL_STATE] = 10, [COL_LOCAL] = 21, [COL_REMOTE] = 21, [COL_RECVQ] = 6,
+		[COL_SENDQ] = 6, [COL_RATE_IN] = 5, [COL_RATE_OUT] = 5, [COL_USER] = 8, [COL_PROCESS] = 15,
+	};
 	bool shown[COL_COUNT];
 	size_t w;
 
-	memset(shown, 1, sizeof(shown));
+	default_columns(shown);
 	w = columns_fit(want, 2, 120, shown);
-	ck_assert_int_eq(shown_count(shown), COL_COUNT);
+	ck_assert_int_eq(shown_count(shown), COL_COUNT - 4);
 	ck_assert_uint_eq(w, 102 + 18);
 
 	/* 120 cells wanted: the rates, the queues, then USER, go. */
-	memset(shown, 1, sizeof(shown));
+	default_columns(shown);
 	w = columns_fit(want, 2, 80, shown);
 	ck_assert(!shown[COL_RATE_IN] && !shown[COL_RATE_OUT]);
 	ck_assert(!shown[COL_SENDQ] && !shown[COL_RECVQ] && !shown[COL_USER]);
 	ck_assert(shown[COL_PROTO] && shown[COL_STATE] && shown[COL_REMOTE]);
 	ck_assert_uint_eq(w, 80);
 
-	memset(shown, 1, sizeof(shown));
+	default_columns(shown);
 	w = columns_fit(want, 2, 62, shown);
 	ck_assert(!shown[COL_PROTO] && !shown[COL_STATE] && shown[COL_REMOTE]);
 	ck_assert_uint_eq(w, 61);
 
-	memset(shown, 1, sizeof(shown));
+	default_columns(shown);
 	w = columns_fit(want, 2, 40, shown);
 	ck_assert(shown[COL_LOCAL] && shown[COL_PROCESS]);
 	ck_assert_int_eq(shown_count(shown), 2);
 	ck_assert_uint_le(w, 40);
 
 	/* Too narrow even for the essentials: they stay, the caller cuts. */
-	memset(shown, 1, sizeof(shown));
+	default_columns(shown);
 	w = columns_fit(want, 2, 20, shown);
 	ck_assert_int_eq(shown_count(shown), 2);
 	ck_assert_uint_eq(w, 38);
@@ -179,6 +214,7 @@ END_TEST
 
 CHECK_SUITE_WITH_FIXTURE("columns", setup, teardown,
 	t_unix_cells,
+	t_tcp_info_cells,
 	t_cells,
 	t_owner_names_sanitised,
 	t_group_lines,

@@ -41,7 +41,8 @@ START_TEST(t_every_setting)
 	ck_assert(s.reverse && !s.color && s.lean && s.unix_sockets && s.resolve);
 	ck_assert(s.delay == 2.5 && s.highlight == 0);
 	/* PROTO, LOCAL and PROCESS always show; the rest as listed. */
-	ck_assert_uint_eq(s.hidden_columns, 1u << COL_RECVQ | 1u << COL_SENDQ | 1u << COL_RATE_IN | 1u << COL_RATE_OUT);
+	ck_assert_uint_eq(s.hidden_columns, 1u << COL_RECVQ | 1u << COL_SENDQ | 1u << COL_RATE_IN | 1u << COL_RATE_OUT |
+			  columns_hidden_by_default());
 	ck_assert_uint_eq(s.given, SETTING_GROUP | SETTING_SORT | SETTING_REVERSE | SETTING_DELAY |
 			  SETTING_HIGHLIGHT | SETTING_COLOR | SETTING_COLUMNS | SETTING_LEAN | SETTING_UNIX |
 			  SETTING_RESOLVE);

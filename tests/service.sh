@@ -62,6 +62,14 @@ check "the receiver's bytes_received is the same" \
 	jq_true --argjson p "$CLIENT_PORT" --argjson n "$SENT" \
 	'.sockets[] | select(.remote.port == $p) | .tcp_info.bytes_received == $n' "$WORK/out.json"
 check "without --info there is no tcp_info" bash -c '! "$1" --once --json | grep -q tcp_info' _ "$PORTVIEW"
+# The tcp_info columns, chosen in a settings file, show with --info only.
+printf 'columns = PROTO STATE LOCAL RTT RETRANS CWND DELIV/s PROCESS\n' >"$WORK/columns.conf"
+"$PORTVIEW" --once -i --config "$WORK/columns.conf" port:5432 >"$WORK/info-text"
+check "chosen tcp_info columns head the listing" grep -qE '^ +PROTO +STATE +LOCAL +RTT +RETRANS +CWND +DELIV/s +PROCESS$' "$WORK/info-text"
+check "a connection shows its RTT and window" \
+	grep -qE "ESTAB +127\.0\.0\.1:$CLIENT_PORT +[0-9.]+ms +[0-9]+ +[0-9]+ +[0-9.]+[KMG]? +client $CLIENT" "$WORK/info-text"
+check "without --info those columns stay out" \
+	bash -c '! "$1" --once --config "$2" port:5432 | grep -q RTT' _ "$PORTVIEW" "$WORK/columns.conf"
 
 # --- a rate from a steady 400,000 B/s stream, over two looks 2 s apart ---
 json -d 2 port:5432 >/dev/null

@@ -55,7 +55,7 @@ tm send-keys -t pv C; sleep 0.3
 check "C opens the column chooser" screen_has '\[x\] PROTO +\(always\)'
 tm send-keys -t pv Space; sleep 0.3
 check "PROTO cannot be hidden" screen_has 'PROTO always shows'
-for i in 1 2 3 4 5 6 7 8; do tm send-keys -t pv Down; done
+for i in $(seq 12); do tm send-keys -t pv Down; done
 tm send-keys -t pv Space; sleep 0.3
 check "Space hides USER" screen_has '\[ \] USER'
 tm send-keys -t pv Escape; sleep 0.3
