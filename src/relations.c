@@ -167,9 +167,16 @@ static void find_unix_peers(struct pv_snapshot *s)
  * local port and family, a listener address that is the wildcard or the
  * same; a connection with such a listener was accepted by it (the server
  * side of the pair). Listeners of a port are chained, so a SYN flood costs
- * one short walk per request. */
-static void count_syn_recv(struct pv_snapshot *s)
+ * one short walk per request. The first pass also clears what the other
+ * steps derive, and counts what decides whether they are needed: a
+ * refresh of tens of thousands of sockets pays for every pass. */
+struct census {
+	size_t unix_sockets, time_wait;
+};
+
+static struct census count_syn_recv(struct pv_snapshot *s)
 {
+	struct census census = { 0, 0 };
 	struct u64map first_listener;
 	uint32_t *next = xmalloc((s->nsocks ? s->nsocks : 1) * sizeof(uint32_t));
 	size_t i;
@@ -182,7 +189,11 @@ static void count_syn_recv(struct pv_snapshot *s)
 
 		k->syn_recv = 0;
 		k->time_wait = 0;
+		k->has_peer = false;
+		k->accepted = false;
 		k->flags &= (uint8_t)~(PV_FLAG_SATURATED | PV_FLAG_TIME_WAIT);
+		census.unix_sockets += socket_is_unix(k);
+		census.time_wait += k->state == PV_STATE_TIME_WAIT && k->proto == IPPROTO_TCP;
 		if (!k->gone && relations_queue_full(k))
 			k->flags |= PV_FLAG_SATURATED;
 		if (k->gone || k->proto != IPPROTO_TCP || k->state != PV_STATE_LISTEN)
@@ -214,6 +225,7 @@ static void count_syn_recv(struct pv_snapshot *s)
 	}
 	u64map_free(&first_listener);
 	free(next);
+	return census;
 }
 
 /* TIME_WAIT piles up where one side closes connection after connection:
@@ -280,17 +292,15 @@ static void flag_server_time_wait(struct pv_snapshot *s)
 
 void relations_compute(struct pv_snapshot *s, bool peers)
 {
-	size_t i;
+	struct census census = count_syn_recv(s);
 
-	for (i = 0; i < s->nsocks; i++) {
-		s->socks[i].has_peer = false;
-		s->socks[i].accepted = false;
-	}
 	if (peers) {
 		find_peers(s);
-		find_unix_peers(s);
+		if (census.unix_sockets)
+			find_unix_peers(s);
 	}
-	count_syn_recv(s);
-	flag_time_wait_piles(s);
-	flag_server_time_wait(s);
+	if (census.time_wait >= RELATIONS_TIME_WAIT_MANY) {
+		flag_time_wait_piles(s);
+		flag_server_time_wait(s);
+	}
 }

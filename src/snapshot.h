@@ -58,6 +58,8 @@ enum {
  * is never mistaken for a UNIX socket. */
 #define PV_PROTO_UNIX 254
 
+/* Laid out without holes: a refresh walks tens of thousands of these
+ * several times, so every byte is paid for in cache misses. */
 struct pv_socket {
 	uint8_t family;          /* the socket's own family: AF_INET, AF_INET6 or AF_UNIX */
 	uint8_t proto;           /* IPPROTO_TCP, IPPROTO_UDP or PV_PROTO_UNIX */
@@ -65,28 +67,28 @@ struct pv_socket {
 	uint8_t sock_type;       /* UNIX: SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET */
 	int8_t v6only;           /* 1, 0, or -1 when the kernel did not say */
 	struct pv_endpoint local, remote;
+	uint16_t path_len;       /* UNIX: bytes of path; 0 for an unnamed socket */
 	uint32_t ifindex, inode, uid;
 	uint32_t peer_inode;     /* UNIX: the inode of the other end, 0 when none */
-	uint16_t path_len;       /* UNIX: bytes of path; 0 for an unnamed socket */
 	const char *path;        /* UNIX: the bound name, raw bytes in the arena; an
 				  * abstract name starts with a NUL byte */
 	uint64_t cookie;
 	uint32_t rqueue, wqueue;
 	const char *user;        /* name for uid, or NULL; owned by the users cache */
-	uint8_t owner_status;    /* enum pv_owner_status */
-	bool gone;               /* closed: a tombstone kept for display */
 	uint32_t owner_first;    /* index into snapshot owner_refs */
 	uint32_t owner_count;
-	struct pv_tcp_details tcp;
+	uint8_t owner_status;    /* enum pv_owner_status */
+	bool gone;               /* closed: a tombstone kept for display */
 	/* Derived from the whole snapshot (relations.h); zero when not. */
 	bool has_peer;
-	bool accepted;           /* a TCP connection a listener of this host accepted */
-	uint32_t peer;           /* the other end of a local connection */
-	uint32_t syn_recv;       /* listeners: handshakes not yet complete */
-	uint32_t time_wait;      /* TCP listeners: connections of the port in TIME_WAIT */
+	bool accepted;           /* a connection a listener of this host accepted */
 	uint8_t flags;           /* PV_FLAG_*, from relations.h and health.h */
 	/* Derived from earlier snapshots (health.h); zero when not. */
 	bool has_rate, has_state_since;
+	uint32_t peer;           /* the other end of a local connection */
+	uint32_t syn_recv;       /* listeners: handshakes not yet complete */
+	uint32_t time_wait;      /* TCP listeners: connections of the port in TIME_WAIT */
+	struct pv_tcp_details tcp;
 	double rate_in, rate_out;    /* bytes a second received and acknowledged */
 	double state_since;          /* monotonic time it entered its state */
 };
