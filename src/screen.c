@@ -494,19 +494,22 @@ static void draw_kill(const struct screen_frame *f)
 	mvaddnstr(top + 4, left + 2, "Left/Right choose, Enter next, Esc cancel", width - 4);
 }
 
-/* The column chooser: every column with its state, the cursor on one. */
+/* The column chooser: every column with its state, the cursor on one. A
+ * terminal too short for all of them shows the part around the cursor. */
 static void draw_columns(const struct screen_frame *f)
 {
-	int width = COLS - 4 > 50 ? 50 : COLS - 4, height = COL_COUNT + 4;
+	int width = COLS - 4 > 50 ? 50 : COLS - 4, height = COL_COUNT + 4 < LINES ? COL_COUNT + 4 : LINES;
 	int left = (COLS - width) / 2, top = (LINES - height) / 2 > 0 ? (LINES - height) / 2 : 0;
+	int rows = height - 4 > 1 ? height - 4 : 1;
+	int first = f->column_choice >= rows ? f->column_choice - rows + 1 : 0;
 	int c;
 
 	draw_box(top, left, height, width, " columns ");
-	for (c = 0; c < COL_COUNT; c++) {
+	for (c = first; c < COL_COUNT && c < first + rows; c++) {
 		bool shown = !(f->hidden_columns & (1u << c));
 
 		attrset(c == f->column_choice ? A_REVERSE | A_BOLD : A_NORMAL);
-		mvprintw(top + 1 + c, left + 2, "[%c] %-8s%s", shown ? 'x' : ' ', columns[c].header,
+		mvprintw(top + 1 + c - first, left + 2, "[%c] %-8s%s", shown ? 'x' : ' ', columns[c].header,
 			 column_always_shown(c) ? " (always)" :
 			 (columns[c].needs_rates || columns[c].needs_info) && !f->rates ? " (not with --lean)" : "");
 	}

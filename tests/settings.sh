@@ -92,4 +92,14 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 chmod 0700 "$XDG_CONFIG_HOME/portview"
 
+# A terminal too short for every column: the chooser shows the part
+# around the cursor, its last line still visible.
+dashboard_start 60x12 "$PORTVIEW --no-config -d 2"
+tm send-keys -t pv c; sleep 0.3
+check "a short chooser starts at the top" screen_has '\[x\] PROTO'
+for i in $(seq 13); do tm send-keys -t pv Down; done; sleep 0.5
+check "a short chooser scrolls to the cursor" screen_has '\[x\] PROCESS +\(always\)'
+check "and keeps its help line" screen_has_fixed 'Esc close'
+tm send-keys -t pv Escape q
+
 finish
