@@ -400,12 +400,17 @@ size_t columns_fit(const size_t *want, size_t gap, size_t avail, bool *shown)
 }
 
 /* tcp_info columns: "-" for sockets without it (UDP, UNIX, listeners). */
+static bool lacks_tcp_info(const struct pv_socket *k)
+{
+	return !k->tcp.has_info || socket_is_listener(k);
+}
+
 static size_t fmt_rtt(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8, struct strbuf *sb)
 {
 	size_t before = sb->len;
 
 	(void)s; (void)utf8;
-	if (!k->tcp.has_info || socket_is_listener(k))
+	if (lacks_tcp_info(k))
 		return put(sb, "-");
 	strbuf_printf(sb, k->tcp.rtt_us < 10000 ? "%.1fms" : "%.0fms", k->tcp.rtt_us / 1000.0);
 	return sb->len - before;
@@ -414,7 +419,7 @@ static size_t fmt_rtt(const struct pv_snapshot *s, const struct pv_socket *k, bo
 static size_t fmt_retrans(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8, struct strbuf *sb)
 {
 	(void)s; (void)utf8;
-	if (!k->tcp.has_info || socket_is_listener(k))
+	if (lacks_tcp_info(k))
 		return put(sb, "-");
 	return fmt_u32(sb, k->tcp.total_retrans);
 }
@@ -422,7 +427,7 @@ static size_t fmt_retrans(const struct pv_snapshot *s, const struct pv_socket *k
 static size_t fmt_cwnd(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8, struct strbuf *sb)
 {
 	(void)s; (void)utf8;
-	if (!k->tcp.has_info || socket_is_listener(k))
+	if (lacks_tcp_info(k))
 		return put(sb, "-");
 	return fmt_u32(sb, k->tcp.snd_cwnd);
 }
@@ -430,7 +435,7 @@ static size_t fmt_cwnd(const struct pv_snapshot *s, const struct pv_socket *k, b
 static size_t fmt_delivery(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8, struct strbuf *sb)
 {
 	(void)s; (void)utf8;
-	if (!k->tcp.has_info || socket_is_listener(k))
+	if (lacks_tcp_info(k))
 		return put(sb, "-");
 	return column_format_rate(sb, (double)k->tcp.delivery_rate);
 }

@@ -600,16 +600,10 @@ static bool any_owner_matches(const struct filter_node *n, const struct pv_snaps
 	return false;
 }
 
+/* Names may hold NUL bytes (abstract ones do): search by length. */
 static bool bytes_contain(const char *hay, size_t len, const char *needle)
 {
-	size_t n = strlen(needle);
-
-	if (n == 0)
-		return true;
-	for (size_t i = 0; i + n <= len; i++)
-		if (memcmp(hay + i, needle, n) == 0)
-			return true;
-	return false;
+	return memmem(hay, len, needle, strlen(needle)) != NULL;
 }
 
 /* A UNIX socket's name, or for an unnamed client the name of the socket
@@ -626,10 +620,10 @@ static bool path_matches(const struct filter_node *n, const struct pv_snapshot *
 		named = &s->socks[k->peer];
 	if (!named->path_len)
 		return false;
-	if (named->path[0] == '\0')
-		return n->text[0] == '@' ? bytes_contain(named->path + 1, named->path_len - 1U, n->text + 1)
-					 : bytes_contain(named->path + 1, named->path_len - 1U, n->text);
-	return bytes_contain(named->path, named->path_len, n->text);
+	if (named->path[0] != '\0')
+		return bytes_contain(named->path, named->path_len, n->text);
+	/* Abstract: the name after its NUL, asked for with or without '@'. */
+	return bytes_contain(named->path + 1, named->path_len - 1U, n->text + (n->text[0] == '@'));
 }
 
 static bool node_match(const struct pv_filter *f, int idx, const struct pv_snapshot *s,

@@ -228,65 +228,52 @@ static struct census count_syn_recv(struct pv_snapshot *s)
 	return census;
 }
 
+/* The port a listener serves, with its family: a key for the server's
+ * TIME_WAIT sockets of that port. */
+static uint64_t server_port_key(const struct pv_socket *k)
+{
+	return ((uint64_t)k->family << 16 | k->local.port) + 1;
+}
+
 /* TIME_WAIT piles up where one side closes connection after connection:
- * on a server's port (it closes first), or towards one remote endpoint
- * (a client that does). Each pile of RELATIONS_TIME_WAIT_MANY or more is
- * flagged on its sockets and, for a server's port, on the listener. */
+ * on a server's port (it closes first; count_syn_recv counted those on
+ * the listeners), or towards one remote endpoint (a client that does).
+ * Each pile of RELATIONS_TIME_WAIT_MANY or more is flagged on its
+ * sockets and, for a server's port, on the listener. */
 static void flag_time_wait_piles(struct pv_snapshot *s)
 {
-	struct u64map per_remote;
+	struct u64map per_remote, flagged_ports;
 	size_t i;
 
 	u64map_init(&per_remote, 64);
+	u64map_init(&flagged_ports, 16);
 	for (i = 0; i < s->nsocks; i++) {
-		const struct pv_socket *k = &s->socks[i];
-		uint32_t *n;
+		struct pv_socket *k = &s->socks[i];
 		int inserted;
 
-		if (k->gone || k->proto != IPPROTO_TCP || k->state != PV_STATE_TIME_WAIT || k->accepted)
+		if (k->gone || k->proto != IPPROTO_TCP)
 			continue;
-		n = u64map_put(&per_remote, pair_key(IPPROTO_TCP, &k->remote, &k->remote), 0, &inserted);
-		(*n)++;
+		if (k->state == PV_STATE_LISTEN && k->time_wait >= RELATIONS_TIME_WAIT_MANY) {
+			k->flags |= PV_FLAG_TIME_WAIT;
+			u64map_put(&flagged_ports, server_port_key(k), 1, NULL);
+		}
+		if (k->state == PV_STATE_TIME_WAIT && !k->accepted)
+			(*u64map_put(&per_remote, pair_key(IPPROTO_TCP, &k->remote, &k->remote), 0, &inserted))++;
 	}
-	/* Server-side piles were counted on their listeners. */
 	for (i = 0; i < s->nsocks; i++) {
 		struct pv_socket *k = &s->socks[i];
 		const uint32_t *n;
 
-		if (k->gone || k->proto != IPPROTO_TCP)
+		if (k->gone || k->proto != IPPROTO_TCP || k->state != PV_STATE_TIME_WAIT)
 			continue;
-		if (k->state == PV_STATE_LISTEN && k->time_wait >= RELATIONS_TIME_WAIT_MANY)
-			k->flags |= PV_FLAG_TIME_WAIT;
-		if (k->state != PV_STATE_TIME_WAIT || k->accepted)
-			continue;
-		n = u64map_get(&per_remote, pair_key(IPPROTO_TCP, &k->remote, &k->remote));
-		if (n && *n >= RELATIONS_TIME_WAIT_MANY)
+		if (k->accepted)
+			n = u64map_get(&flagged_ports, server_port_key(k));
+		else
+			n = u64map_get(&per_remote, pair_key(IPPROTO_TCP, &k->remote, &k->remote));
+		if (n && (k->accepted || *n >= RELATIONS_TIME_WAIT_MANY))
 			k->flags |= PV_FLAG_TIME_WAIT;
 	}
 	u64map_free(&per_remote);
-}
-
-/* A server's TIME_WAIT sockets share their listener's verdict: each is
- * flagged when a flagged listener has its local port. */
-static void flag_server_time_wait(struct pv_snapshot *s)
-{
-	struct u64map flagged_ports;
-	size_t i;
-
-	u64map_init(&flagged_ports, 16);
-	for (i = 0; i < s->nsocks; i++) {
-		const struct pv_socket *l = &s->socks[i];
-
-		if (!l->gone && l->state == PV_STATE_LISTEN && (l->flags & PV_FLAG_TIME_WAIT))
-			u64map_put(&flagged_ports, (uint64_t)l->local.port + 1, 1, NULL);
-	}
-	for (i = 0; flagged_ports.count && i < s->nsocks; i++) {
-		struct pv_socket *k = &s->socks[i];
-
-		if (!k->gone && k->proto == IPPROTO_TCP && k->state == PV_STATE_TIME_WAIT && k->accepted &&
-		    u64map_get(&flagged_ports, (uint64_t)k->local.port + 1))
-			k->flags |= PV_FLAG_TIME_WAIT;
-	}
 	u64map_free(&flagged_ports);
 }
 
@@ -299,8 +286,6 @@ void relations_compute(struct pv_snapshot *s, bool peers)
 		if (census.unix_sockets)
 			find_unix_peers(s);
 	}
-	if (census.time_wait >= RELATIONS_TIME_WAIT_MANY) {
+	if (census.time_wait >= RELATIONS_TIME_WAIT_MANY)
 		flag_time_wait_piles(s);
-		flag_server_time_wait(s);
-	}
 }

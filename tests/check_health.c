@@ -374,7 +374,10 @@ START_TEST(t_time_wait_piles)
 
 	add_time_wait(&s, &server_side, 1, 1000, false);
 	add_time_wait(&s, &client_side, 1, 1000, true);
+	add_time_wait(&s, &s.socks[3], 1, 2000, false);   /* port 80 too, but IPv6's listener */
 	relations_compute(&s, true);
+	ck_assert(!(s.socks[s.nsocks - 1].flags & PV_FLAG_TIME_WAIT));
+	ck_assert_uint_eq(s.socks[1].time_wait, 1);
 	ck_assert_uint_eq(s.socks[0].time_wait, RELATIONS_TIME_WAIT_MANY);
 	ck_assert(s.socks[0].flags & PV_FLAG_TIME_WAIT);
 	ck_assert(!(s.socks[5].flags & PV_FLAG_TIME_WAIT));     /* another port */

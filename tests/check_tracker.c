@@ -109,6 +109,32 @@ START_TEST(t_tombstone_outlives_its_process)
 }
 END_TEST
 
+/* A closed UNIX socket keeps its name, NUL bytes and all, after the
+ * snapshot that held it is freed (names live in a snapshot's arena). */
+START_TEST(t_unix_tombstone_keeps_its_name)
+{
+	struct pv_snapshot unix_first, empty, later;
+	const struct pv_socket *tomb;
+	uint64_t cookie;
+
+	fixture_unix_snapshot(&unix_first);
+	cookie = unix_first.socks[3].cookie;       /* the abstract "\0bus\x1b" */
+	tracker_update(t, NULL, &unix_first, 0, 5);
+	snapshot_init(&empty);
+	tracker_update(t, &unix_first, &empty, 1, 5);
+	snapshot_free(&unix_first);
+	snapshot_init(&later);
+	tracker_update(t, &empty, &later, 2, 5);
+	snapshot_free(&empty);
+	tomb = find(&later, cookie);
+	ck_assert_ptr_nonnull(tomb);
+	ck_assert(tomb->gone);
+	ck_assert_uint_eq(tomb->path_len, 5);
+	ck_assert(memcmp(tomb->path, "\0bus\x1b", 5) == 0);
+	snapshot_free(&later);
+}
+END_TEST
+
 START_TEST(t_highlight_zero_keeps_nothing)
 {
 	struct pv_snapshot empty;
@@ -177,6 +203,7 @@ CHECK_SUITE_WITH_FIXTURE("tracker", setup, teardown,
 	t_reordered_dump_matches_by_cookie,
 	t_first_snapshot_marks_nothing,
 	t_new_changed_gone,
+	t_unix_tombstone_keeps_its_name,
 	t_tombstone_outlives_its_process,
 	t_highlight_zero_keeps_nothing,
 	t_kernel_mask_changes_are_not_events)
