@@ -11,11 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include "check_main.h"
 #include "owners.h"
 #include "procinfo.h"
+#include "users.h"
 
 static char root[64];
 
@@ -223,7 +225,40 @@ START_TEST(t_missing_root)
 }
 END_TEST
 
+/* A UNIX socket from a kernel that does not report its uid (before 5.3)
+ * takes its first owner's; one that does keeps its own. */
+START_TEST(t_unix_uid_from_owner)
+{
+	struct pv_snapshot s;
+	struct users *users = users_new();
+	struct pv_socket k = { .family = AF_UNIX, .proto = PV_PROTO_UNIX, .state = 10, .inode = 1,
+			       .cookie = 1, .uid = UINT32_MAX };
+	uint32_t p;
+
+	snapshot_init(&s);
+	p = snapshot_add_process(&s);
+	s.procs[p].pid = 42;
+	s.procs[p].uid = 33;
+	s.procs[p].comm = "srv";
+	s.procs[p].cmdline = "";
+	s.owner_refs = malloc(sizeof(uint32_t));
+	s.owner_refs[0] = p;
+	s.nrefs = 1;
+	k.owner_count = 1;
+	snapshot_add_socket(&s, &k);
+	k.cookie = 2;
+	k.uid = 7;
+	snapshot_add_socket(&s, &k);
+	owners_settle(&s, users, 0, false);
+	ck_assert_uint_eq(s.socks[0].uid, 33);
+	ck_assert_uint_eq(s.socks[1].uid, 7);
+	snapshot_free(&s);
+	users_free(users);
+}
+END_TEST
+
 CHECK_SUITE_WITH_FIXTURE("procfs", setup, teardown,
+	t_unix_uid_from_owner,
 	t_walk_of_an_odd_tree,
 	t_process_files_that_fail,
 	t_missing_root)
