@@ -205,7 +205,7 @@ void fixture_copy_listeners(const struct pv_snapshot *src, struct pv_snapshot *d
 
 		keep[i] = socket_is_listener(k);
 		if (keep[i])
-			mask |= 1ull << filter_mask_bit(k->family, k->proto, k->state);
+			mask |= 1ull << kind_mask_bit(k->family, k->proto, k->state);
 	}
 	fixture_copy_some(src, dst, SIZE_MAX, keep);
 	dst->kernel_mask = mask;

@@ -42,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			const struct pv_socket *k = &snap.socks[i];
 
 			if (filter_match(f, &snap, k) &&
-			    !((mask >> filter_mask_bit(k->family, k->proto, k->state)) & 1))
+			    !((mask >> kind_mask_bit(k->family, k->proto, k->state)) & 1))
 				abort();
 		}
 		filter_free(f);

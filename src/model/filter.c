@@ -13,6 +13,7 @@
 
 #include "addr.h"
 #include "health.h"
+#include "kinds.h"
 #include "states.h"
 #include "xalloc.h"
 
@@ -679,41 +680,6 @@ bool filter_match(const struct pv_filter *f, const struct pv_snapshot *s,
 
 /* ---- kernel mask ---- */
 
-/* The kinds of socket the kernel dumps apart, each given MASK_STATES bits
- * of a kernel mask: states 1..11 are all a dump can return (see
- * PV_STATES_ALL), so five kinds fit in 64 bits. */
-enum { MASK_STATES = 12, MASK_KINDS = 5, MASK_UNIX_KIND = 4 };
-
-static const struct mask_kind {
-	uint8_t family, proto;
-} mask_kinds[MASK_KINDS] = {
-	{ AF_INET, IPPROTO_TCP }, { AF_INET6, IPPROTO_TCP },
-	{ AF_INET, IPPROTO_UDP }, { AF_INET6, IPPROTO_UDP },
-	{ AF_UNIX, PV_PROTO_UNIX },
-};
-
-static unsigned mask_kind_of(uint8_t family, uint8_t proto)
-{
-	if (proto == PV_PROTO_UNIX)
-		return MASK_UNIX_KIND;
-	return (family == AF_INET6 ? 1u : 0u) + (proto == IPPROTO_UDP ? 2u : 0u);
-}
-
-unsigned filter_mask_bit(uint8_t family, uint8_t proto, uint8_t state)
-{
-	return mask_kind_of(family, proto) * MASK_STATES + (state < MASK_STATES ? state : 0u);
-}
-
-uint32_t filter_mask_states(uint64_t mask, uint8_t family, uint8_t proto)
-{
-	return (uint32_t)(mask >> filter_mask_bit(family, proto, 0)) & FILTER_MASK_ALL_STATES;
-}
-
-uint64_t filter_mask_unix(void)
-{
-	return (uint64_t)FILTER_MASK_ALL_STATES << (MASK_UNIX_KIND * MASK_STATES);
-}
-
 /* The mask of every bit whose (family, proto, state) satisfies pred. */
 static uint64_t mask_where(const struct filter_node *n)
 {
@@ -721,10 +687,10 @@ static uint64_t mask_where(const struct filter_node *n)
 	size_t ki;
 	uint8_t st;
 
-	for (ki = 0; ki < MASK_KINDS; ki++) {
-		const struct mask_kind *mk = &mask_kinds[ki];
+	for (ki = 0; ki < SOCKET_KIND_COUNT; ki++) {
+		const struct socket_kind *mk = &socket_kinds[ki];
 
-		for (st = 0; st < MASK_STATES; st++) {
+		for (st = 0; st < KIND_MASK_STATES; st++) {
 			bool ok;
 
 			switch (n->kind) {
@@ -739,7 +705,7 @@ static uint64_t mask_where(const struct filter_node *n)
 				break;
 			}
 			if (ok)
-				m |= 1ull << filter_mask_bit(mk->family, mk->proto, st);
+				m |= 1ull << kind_mask_bit(mk->family, mk->proto, st);
 		}
 	}
 	return m;

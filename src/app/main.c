@@ -8,78 +8,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "collect.h"
 #include "columns.h"
-#include "dashboard.h"
 #include "filter.h"
-#include "health.h"
-#include "names.h"
+#include "modes.h"
 #include "options.h"
-#include "output.h"
-#include "rows.h"
 #include "sanitize.h"
 #include "settings_file.h"
-#include "snapshot.h"
 #include "xalloc.h"
 
-enum { EXIT_USAGE = 2, MAIN_RESOLVE_WAIT_MS = 2000 };
-
-static void main_print_notice(const char *message, void *arg)
-{
-	(void)arg;
-	fprintf(stderr, "portview: %s\n", message);
-}
-
-/* Reports, on stderr, what the listing could not show. */
-static void main_report_gaps(const struct pv_snapshot *s, const struct pv_rows *r)
-{
-	struct pv_counts c;
-
-	snapshot_count(s, r->selected, r->nselected, &c);
-	snapshot_notices(s, c.hidden, main_print_notice, NULL);
-}
-
-/* One collection, or with -d two, delay apart, so that rates, stalls and
- * retransmissions can be told (both with tcp_info). */
-static int main_collect(struct collector *collector, const struct options *opts,
-			const struct pv_filter *filter, struct pv_snapshot *snap, char *err, size_t errsize)
-{
-	uint64_t mask = filter_kernel_mask(filter);
-	/* UNIX sockets are many and rarely what is asked about: only with -x
-	 * or a filter that names them. */
-	if (!opts->unix_sockets && !filter_names_unix(filter))
-		mask &= ~filter_mask_unix();
-	unsigned what = (opts->lean ? 0 : COLLECT_PEERS) | (opts->info ? COLLECT_TCP_INFO : 0);
-	struct pv_snapshot first;
-	struct health *health;
-	struct timespec pause;
-	int ret;
-
-	health = health_new();
-	if (!opts->delay_given) {
-		/* One look still tells a zero window or a retransmission now. */
-		ret = collector_run(collector, mask, what, snap, err, errsize);
-		if (ret == 0)
-			health_update(health, NULL, snap, snap->monotonic_taken);
-		health_free(health);
-		return ret;
-	}
-	snapshot_init(&first);
-	ret = collector_run(collector, mask, what | COLLECT_TCP_INFO, &first, err, errsize);
-	if (ret == 0) {
-		health_update(health, NULL, &first, first.monotonic_taken);
-		pause.tv_sec = (time_t)opts->delay;
-		pause.tv_nsec = (long)((opts->delay - (double)pause.tv_sec) * 1e9);
-		while (nanosleep(&pause, &pause) < 0 && errno == EINTR)
-			;
-		ret = collector_run(collector, mask, what | COLLECT_TCP_INFO, snap, err, errsize);
-	}
-	if (ret == 0)
-		health_update(health, &first, snap, snap->monotonic_taken);
-	snapshot_free(&first);
-	health_free(health);
-	return ret;
-}
+enum { EXIT_USAGE = 2 };
 
 /* Fills s from the settings file (unless --no-config) and lets what the
  * file sets stand where the command line is silent; s then holds every
@@ -126,58 +63,6 @@ static void main_settings(struct options *opts, struct settings *s, char **path,
 	opts->lean = s->lean;
 	opts->unix_sockets = s->unix_sockets;
 	opts->resolve = s->resolve;
-}
-
-static int main_once(const struct options *opts, const struct pv_filter *filter, unsigned hidden_columns)
-{
-	char err[256], host[256];
-	struct collector *collector = collector_open(false, err, sizeof(err));
-	struct pv_snapshot snap;
-	struct pv_rows rows = { 0 };
-	struct names *names = NULL;
-	struct output_meta meta = {
-		.host = host, .filter = opts->filter, .group = opts->group,
-		.utf8 = sanitize_locale_is_utf8(), .rates = opts->delay_given,
-		.info = opts->delay_given || opts->info,
-		.hidden_columns = hidden_columns,
-	};
-	int status = EXIT_SUCCESS;
-
-	if (!collector) {
-		fprintf(stderr, "portview: %s\n", err);
-		return EXIT_FAILURE;
-	}
-	collect_hostname(host, sizeof(host));
-	/* Large writes: a listing of many thousand sockets is megabytes. */
-	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
-	snapshot_init(&snap);
-	if (main_collect(collector, opts, filter, &snap, err, sizeof(err)) < 0) {
-		fprintf(stderr, "portview: %s\n", err);
-		status = EXIT_FAILURE;
-		goto out;
-	}
-	rows_build(&rows, &snap, filter, opts->group, (struct rows_order){ .column = -1 });
-	/* Names are worth a short wait, never a long one: what DNS has not
-	 * answered by then stays numeric. */
-	if (opts->resolve) {
-		names = names_open(-1);
-		names_prefetch(names, &snap, &rows, MAIN_RESOLVE_WAIT_MS);
-	}
-	if (opts->json)
-		output_json(stdout, &snap, &rows, &meta);
-	else
-		output_text(stdout, &snap, &rows, &meta);
-	main_report_gaps(&snap, &rows);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		perror("portview: writing output");
-		status = EXIT_FAILURE;
-	}
-out:
-	names_close(names);
-	rows_free(&rows);
-	snapshot_free(&snap);
-	collector_close(collector);
-	return status;
 }
 
 int main(int argc, char **argv)
@@ -235,7 +120,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "portview: settings: %s (ignored)\n", strbuf_str(&clean));
 			strbuf_free(&clean);
 		}
-		status = main_once(&opts, filter, settings.hidden_columns);
+		status = mode_once(&opts, filter, settings.hidden_columns);
 	} else if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "portview: the dashboard needs a terminal; use --once for text or --once --json\n");
 		status = EXIT_USAGE;
@@ -247,11 +132,10 @@ int main(int argc, char **argv)
 			.filter = opts.filter, .listening = opts.listening, .lean = opts.lean,
 			.unix_sockets = opts.unix_sockets, .resolve = opts.resolve,
 			.sort_column = settings.sort_column, .reverse = settings.reverse,
-			.hidden_columns = settings.hidden_columns, .settings_path = settings_path,
-			.settings_problem = problems,
+			.hidden_columns = settings.hidden_columns, .settings_problem = problems,
 		};
 
-		status = dashboard_run(&d);
+		status = mode_dashboard(&d, settings_path);
 	}
 	filter_free(filter);
 out:

@@ -38,22 +38,11 @@ bool filter_match(const struct pv_filter *f, const struct pv_snapshot *s,
 /* Combines a and b with AND into a new filter; either may be NULL. */
 struct pv_filter *filter_and(const struct pv_filter *a, const struct pv_filter *b);
 
-/* The kernel mask: bit filter_mask_bit(family, proto, state) is set when a
+/* The kernel mask: bit kind_mask_bit(family, proto, state) (kinds.h) is set when a
  * socket of that kind could match. Sockets outside it never match, so the
  * collector need not ask for them. */
 uint64_t filter_kernel_mask(const struct pv_filter *f);
-/* Bit position for family (AF_INET/AF_INET6/AF_UNIX), proto
- * (IPPROTO_TCP/UDP, PV_PROTO_UNIX) and state (1..11; others share bit 0)
- * within a kernel mask. */
-unsigned filter_mask_bit(uint8_t family, uint8_t proto, uint8_t state);
-/* The bits of UNIX sockets in a kernel mask. */
-uint64_t filter_mask_unix(void);
 /* True when f names UNIX sockets (proto:unix, unix, path:): such a filter
  * asks for them even where they are not shown by default. */
 bool filter_names_unix(const struct pv_filter *f);
-/* Every state bit a kernel mask holds for one kind of socket (0..11). */
-#define FILTER_MASK_ALL_STATES 0xfffu
-/* The states (a 1 << state mask) of family and proto present in mask. */
-uint32_t filter_mask_states(uint64_t mask, uint8_t family, uint8_t proto);
-
 #endif

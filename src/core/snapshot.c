@@ -158,28 +158,15 @@ bool snapshot_same_rows(const struct pv_snapshot *a, const struct pv_snapshot *b
 	return memcmp(a->owner_refs, b->owner_refs, a->nrefs * sizeof(*a->owner_refs)) == 0;
 }
 
-const char *snapshot_dump_name(unsigned bit)
-{
-	switch (bit) {
-	case PV_DUMP_TCP4: return "TCP over IPv4";
-	case PV_DUMP_TCP6: return "TCP over IPv6";
-	case PV_DUMP_UDP4: return "UDP over IPv4";
-	case PV_DUMP_UDP6: return "UDP over IPv6";
-	case PV_DUMP_UNIX: return "UNIX domain sockets";
-	default: return "an unknown protocol";
-	}
-}
-
 void snapshot_notices(const struct pv_snapshot *s, size_t hidden, snapshot_notice_fn emit, void *arg)
 {
-	static const unsigned dumps[] = { PV_DUMP_TCP4, PV_DUMP_TCP6, PV_DUMP_UDP4, PV_DUMP_UDP6, PV_DUMP_UNIX };
 	char msg[200];
 	size_t i;
 
-	for (i = 0; i < sizeof(dumps) / sizeof(dumps[0]); i++) {
-		if (!(s->unavailable & dumps[i]))
+	for (i = 0; i < SOCKET_KIND_COUNT; i++) {
+		if (!(s->unavailable & socket_kinds[i].dump_bit))
 			continue;
-		snprintf(msg, sizeof(msg), "%s: not available on this kernel", snapshot_dump_name(dumps[i]));
+		snprintf(msg, sizeof(msg), "%s: not available on this kernel", socket_kinds[i].description);
 		emit(msg, arg);
 	}
 	if (s->incomplete)

@@ -37,6 +37,7 @@ void view_init(struct view_state *v, enum group_mode group)
 	v->group = group;
 	v->order.column = -1;
 	v->filter_text = xstrdup("");
+	v->sparks = spark_new();
 }
 
 void view_free(struct view_state *v)
@@ -48,6 +49,7 @@ void view_free(struct view_state *v)
 	free(v->visible);
 	free(v->row_flags);
 	rows_free(&v->rows);
+	spark_free(v->sparks);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -241,6 +243,45 @@ void view_retarget(struct view_state *v, const struct pv_snapshot *snap)
 	v->snap = snap;
 	/* Same sockets, new rates and flags: the group lines' sums follow. */
 	rows_update_traffic(&v->rows, snap);
+}
+
+/* Rates change every refresh, so rows sorted by them are always rebuilt. */
+static bool view_sorted_by_rate(const struct view_state *v)
+{
+	return v->order.column == COL_RATE_IN || v->order.column == COL_RATE_OUT;
+}
+
+/* One point of each group's sparkline: what it moved, in and out. */
+static void view_record_traffic(struct view_state *v)
+{
+	const struct pv_rows *r = &v->rows;
+
+	spark_begin(v->sparks);
+	for (size_t i = 0; i < r->nrows; i++) {
+		const struct pv_group *g;
+		struct row_key key;
+
+		if (r->rows[i].kind != ROW_GROUP)
+			continue;
+		g = &r->groups[r->rows[i].index];
+		if (!g->has_rate)
+			continue;
+		rows_key(r, v->snap, i, &key);
+		spark_record(v->sparks, row_key_hash(&key), g->rate_in + g->rate_out);
+	}
+	spark_end(v->sparks);
+}
+
+void view_refresh(struct view_state *v, const struct pv_model *m)
+{
+	/* An unchanged host keeps its rows: sorting tens of thousands of
+	 * sockets every second is most of an idle dashboard's cost. */
+	if (v->snap && m->same_rows && !view_sorted_by_rate(v))
+		view_retarget(v, m->snap);
+	else
+		view_rebuild(v, m->snap);
+	if (m->rates)
+		view_record_traffic(v);
 }
 
 unsigned view_move_to(struct view_state *v, size_t index)

@@ -11,7 +11,6 @@
 #include "diag.h"
 #include "owner_cache.h"
 #include "owners.h"
-#include "relations.h"
 #include "users.h"
 #include "xalloc.h"
 
@@ -66,7 +65,7 @@ void collector_close(struct collector *c)
 	free(c);
 }
 
-int collector_run(struct collector *c, uint64_t kernel_mask, unsigned what, struct pv_snapshot *snap,
+int collector_run(struct collector *c, uint64_t kernel_mask, bool tcp_info, struct pv_snapshot *snap,
 		  char *err, size_t errsize)
 {
 	struct owners_stats stats;
@@ -83,7 +82,7 @@ int collector_run(struct collector *c, uint64_t kernel_mask, unsigned what, stru
 	 * threads while this one dumps. */
 	if (!c->cache)
 		walk = owners_walk_start("/proc");
-	if (diag_collect(c->diag, kernel_mask, (what & COLLECT_TCP_INFO) != 0, snap, err, errsize) < 0) {
+	if (diag_collect(c->diag, kernel_mask, tcp_info, snap, err, errsize) < 0) {
 		if (walk)
 			owners_walk_finish(walk, snap, c->users, &stats);
 		return -1;
@@ -96,7 +95,6 @@ int collector_run(struct collector *c, uint64_t kernel_mask, unsigned what, stru
 	} else {
 		snap->incomplete = true;   /* /proc could not be read */
 	}
-	relations_compute(snap, (what & COLLECT_PEERS) != 0);
 	return 0;
 }
 

@@ -234,7 +234,7 @@ static uint64_t mask_of(const char *text)
 	return m;
 }
 
-#define STATES(m, fam, proto) filter_mask_states(m, fam, proto)
+#define STATES(m, fam, proto) kind_mask_states(m, fam, proto)
 
 START_TEST(t_kernel_mask)
 {
@@ -247,8 +247,8 @@ START_TEST(t_kernel_mask)
 	ck_assert_uint_eq(mask_of("!(tcp port:80)"), ~0ull);
 
 	m = mask_of("tcp");
-	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_TCP), FILTER_MASK_ALL_STATES);
-	ck_assert_uint_eq(STATES(m, AF_INET6, IPPROTO_TCP), FILTER_MASK_ALL_STATES);
+	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_TCP), KIND_MASK_ALL_STATES);
+	ck_assert_uint_eq(STATES(m, AF_INET6, IPPROTO_TCP), KIND_MASK_ALL_STATES);
 	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_UDP), 0);
 	ck_assert_uint_eq(STATES(m, AF_INET6, IPPROTO_UDP), 0);
 
@@ -261,33 +261,33 @@ START_TEST(t_kernel_mask)
 	ck_assert_uint_eq(STATES(m, AF_INET6, IPPROTO_UDP), 1u << PV_STATE_CLOSE);
 
 	m = mask_of("6 udp");
-	ck_assert_uint_eq(STATES(m, AF_INET6, IPPROTO_UDP), FILTER_MASK_ALL_STATES);
+	ck_assert_uint_eq(STATES(m, AF_INET6, IPPROTO_UDP), KIND_MASK_ALL_STATES);
 	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_UDP), 0);
 	ck_assert_uint_eq(STATES(m, AF_INET6, IPPROTO_TCP), 0);
 
 	m = mask_of("!tcp");
 	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_TCP), 0);
-	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_UDP), FILTER_MASK_ALL_STATES);
+	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_UDP), KIND_MASK_ALL_STATES);
 
 	m = mask_of("!state:time-wait tcp");
-	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_TCP), FILTER_MASK_ALL_STATES & ~(1u << PV_STATE_TIME_WAIT));
+	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_TCP), KIND_MASK_ALL_STATES & ~(1u << PV_STATE_TIME_WAIT));
 
 	m = mask_of("state:listen | udp");
 	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_TCP), 1u << PV_STATE_LISTEN);
-	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_UDP), FILTER_MASK_ALL_STATES);
+	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_UDP), KIND_MASK_ALL_STATES);
 	ck_assert_uint_eq(STATES(m, AF_UNIX, PV_PROTO_UNIX), 1u << PV_STATE_LISTEN);
 
 	/* UNIX sockets have their own bits, apart from every IP kind. */
 	m = mask_of("unix");
-	ck_assert_uint_eq(m, filter_mask_unix());
-	ck_assert_uint_eq(STATES(m, AF_UNIX, PV_PROTO_UNIX), FILTER_MASK_ALL_STATES);
+	ck_assert_uint_eq(m, kind_mask_unix());
+	ck_assert_uint_eq(STATES(m, AF_UNIX, PV_PROTO_UNIX), KIND_MASK_ALL_STATES);
 	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_TCP), 0);
 	ck_assert_uint_eq(STATES(m, AF_INET6, IPPROTO_UDP), 0);
-	ck_assert_uint_eq(mask_of("proto:unix state:listen"), 1ull << filter_mask_bit(AF_UNIX, PV_PROTO_UNIX, PV_STATE_LISTEN));
-	ck_assert_uint_eq(mask_of("path:docker") & ~filter_mask_unix(), 0);
-	ck_assert_uint_eq(mask_of("!unix") & filter_mask_unix(), 0);
-	ck_assert_uint_eq(STATES(mask_of("!unix"), AF_INET6, IPPROTO_TCP), FILTER_MASK_ALL_STATES);
-	ck_assert_uint_eq(mask_of("tcp") & filter_mask_unix(), 0);
+	ck_assert_uint_eq(mask_of("proto:unix state:listen"), 1ull << kind_mask_bit(AF_UNIX, PV_PROTO_UNIX, PV_STATE_LISTEN));
+	ck_assert_uint_eq(mask_of("path:docker") & ~kind_mask_unix(), 0);
+	ck_assert_uint_eq(mask_of("!unix") & kind_mask_unix(), 0);
+	ck_assert_uint_eq(STATES(mask_of("!unix"), AF_INET6, IPPROTO_TCP), KIND_MASK_ALL_STATES);
+	ck_assert_uint_eq(mask_of("tcp") & kind_mask_unix(), 0);
 }
 END_TEST
 
@@ -307,7 +307,7 @@ START_TEST(t_kernel_mask_is_sound)
 
 		for (k = 0; k < snap.nsocks; k++) {
 			const struct pv_socket *s = &snap.socks[k];
-			bool asked = (m >> filter_mask_bit(s->family, s->proto, s->state)) & 1;
+			bool asked = (m >> kind_mask_bit(s->family, s->proto, s->state)) & 1;
 
 			ck_assert_msg(asked || !(chosen & B(k)),
 				      "'%s' matches socket %zu but the kernel mask excludes it", filters[i], k);
@@ -373,7 +373,7 @@ START_TEST(t_unix)
 		for (k = 0; k < snap.nsocks; k++) {
 			const struct pv_socket *s = &snap.socks[k];
 
-			ck_assert_msg(((m >> filter_mask_bit(s->family, s->proto, s->state)) & 1) || !(chosen & B(k)),
+			ck_assert_msg(((m >> kind_mask_bit(s->family, s->proto, s->state)) & 1) || !(chosen & B(k)),
 				      "'%s' matches socket %zu but the kernel mask excludes it", filters[i], k);
 		}
 	}

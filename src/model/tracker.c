@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "filter.h"
+#include "kinds.h"
 #include "u64map.h"
 #include "xalloc.h"
 
@@ -133,7 +133,7 @@ static void tracker_resurrect(struct pv_snapshot *s, struct u64map *by_pid, cons
 
 static bool tracker_asked(const struct pv_snapshot *s, const struct pv_socket *k)
 {
-	return (s->kernel_mask >> filter_mask_bit(k->family, k->proto, k->state)) & 1;
+	return (s->kernel_mask >> kind_mask_bit(k->family, k->proto, k->state)) & 1;
 }
 
 void tracker_update(struct tracker *t, const struct pv_snapshot *prev, struct pv_snapshot *cur,

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "arena.h"
+#include "kinds.h"
 #include "u64map.h"
 
 /* An address as shown: IPv4-mapped IPv6 addresses are stored as IPv4. */
@@ -105,15 +106,6 @@ struct pv_process {
 	uint32_t listen_count, conn_count;   /* filled by the caller that needs them */
 };
 
-/* Protocols the kernel could not dump, as a bit set of PV_DUMP_* below. */
-enum {
-	PV_DUMP_TCP4 = 1u << 0,
-	PV_DUMP_TCP6 = 1u << 1,
-	PV_DUMP_UDP4 = 1u << 2,
-	PV_DUMP_UDP6 = 1u << 3,
-	PV_DUMP_UNIX = 1u << 4,
-};
-
 /* The clients waiting in one UNIX listener's accept queue, by inode: the
  * kernel lists the sockets that are not accepted yet only this way. */
 struct pv_unix_queue {
@@ -176,8 +168,6 @@ struct pv_counts {
 void snapshot_count(const struct pv_snapshot *s, const uint32_t *which, size_t n,
 		    struct pv_counts *out);
 
-/* "UDP over IPv6" for a PV_DUMP_* bit. */
-const char *snapshot_dump_name(unsigned bit);
 
 /* Calls emit with one sentence for each thing s could not show: a protocol
  * the kernel cannot dump, an interrupted dump, and, when hidden (a count

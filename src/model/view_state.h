@@ -11,8 +11,10 @@
 #include <stdint.h>
 
 #include "filter.h"
+#include "model.h"
 #include "rows.h"
 #include "snapshot.h"
+#include "sparkline.h"
 #include "strbuf.h"
 
 /* Quick toggles; each has an opposite it switches off. */
@@ -55,6 +57,9 @@ struct view_state {
 	uint32_t *visible;           /* row indices, in order, that are not folded away */
 	size_t nvisible;
 	uint8_t *row_flags;          /* per row: VIEW_ROW_* */
+	/* Each group line's traffic over the last refreshes: a view's
+	 * history, since the groups are the view's. */
+	struct spark_history *sparks;
 };
 
 enum { VIEW_ROW_HAS_CHILDREN = 1, VIEW_ROW_EXPANDED = 2 };
@@ -82,6 +87,11 @@ void view_rebuild(struct view_state *v, const struct pv_snapshot *snap);
 /* Points the rows at snap, which snapshot_same_rows found equal to the
  * snapshot they were built from: no rebuild needed. */
 void view_retarget(struct view_state *v, const struct pv_snapshot *snap);
+
+/* Takes in a new refresh: rebuilds the rows (or, when the host's sockets
+ * are unchanged, keeps them and updates their sums) and records each
+ * group's traffic for its sparkline. m->snap must outlive the rows. */
+void view_refresh(struct view_state *v, const struct pv_model *m);
 
 /* Moves the cursor by delta rows (clamped); returns the effects. */
 unsigned view_move(struct view_state *v, long delta);

@@ -14,7 +14,7 @@
 #include <sys/socket.h>
 
 #include "diag_parse.h"
-#include "filter.h"
+#include "kinds.h"
 #include "states.h"
 #include "xalloc.h"
 
@@ -27,19 +27,6 @@ struct diag_conn {
 	uint32_t portid;
 	uint32_t seq;
 	char *buf;
-};
-
-struct diag_kind {
-	uint8_t family, proto;
-	unsigned bit;
-};
-
-static const struct diag_kind diag_kinds[] = {
-	{ AF_INET, IPPROTO_TCP, PV_DUMP_TCP4 },
-	{ AF_INET6, IPPROTO_TCP, PV_DUMP_TCP6 },
-	{ AF_INET, IPPROTO_UDP, PV_DUMP_UDP4 },
-	{ AF_INET6, IPPROTO_UDP, PV_DUMP_UDP6 },
-	{ AF_UNIX, PV_PROTO_UNIX, PV_DUMP_UNIX },
 };
 
 static int diag_socket_open(struct diag_conn *c, char *err, size_t errsize)
@@ -86,7 +73,7 @@ void diag_close(struct diag_conn *c)
 #define UDIAG_SHOW_UID 0x00000040
 #endif
 
-static int diag_send(struct diag_conn *c, const struct diag_kind *k, uint32_t states,
+static int diag_send(struct diag_conn *c, const struct socket_kind *k, uint32_t states,
 		     bool want_info)
 {
 	char req_buf[MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct inet_diag_req_v2))];
@@ -119,7 +106,7 @@ static int diag_send(struct diag_conn *c, const struct diag_kind *k, uint32_t st
 
 /* Runs one dump to its end. Returns 0, or -1 with errno; *midway is set when
  * the failure left unread messages behind in the socket. */
-static int diag_dump_one(struct diag_conn *c, const struct diag_kind *k, uint32_t states,
+static int diag_dump_one(struct diag_conn *c, const struct socket_kind *k, uint32_t states,
 			 bool want_info, struct pv_snapshot *snap, bool *midway)
 {
 	struct diag_parse_ctx ctx = { .snap = snap, .proto = k->proto, .family = k->family };
@@ -167,9 +154,9 @@ int diag_collect(struct diag_conn *c, uint64_t kernel_mask, bool want_info,
 	unsigned failed = 0, attempted = 0;
 	int last_errno = 0;
 
-	for (i = 0; i < sizeof(diag_kinds) / sizeof(diag_kinds[0]); i++) {
-		const struct diag_kind *k = &diag_kinds[i];
-		uint32_t states = filter_mask_states(kernel_mask, k->family, k->proto) & PV_STATES_ALL;
+	for (i = 0; i < SOCKET_KIND_COUNT; i++) {
+		const struct socket_kind *k = &socket_kinds[i];
+		uint32_t states = kind_mask_states(kernel_mask, k->family, k->proto) & PV_STATES_ALL;
 		int tries;
 
 		if (!states)
@@ -186,7 +173,7 @@ int diag_collect(struct diag_conn *c, uint64_t kernel_mask, bool want_info,
 			if (midway && diag_reset(c, err, errsize) < 0)
 				return -1;
 			if (last_errno == ENOENT || last_errno == EOPNOTSUPP) {
-				snap->unavailable |= k->bit;
+				snap->unavailable |= k->dump_bit;
 				break;
 			}
 			/* An interrupted dump is worth another try; dedupe by

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "columns.h"
+#include "kill_signals.h"
 #include "snapshot.h"
 #include "sparkline.h"
 #include "tracker.h"
@@ -39,7 +40,7 @@ struct screen_frame {
 	enum screen_overlay overlay;
 	const char *overlay_text;    /* details: "label\tvalue\n" lines; kill: the question */
 	size_t overlay_scroll;
-	int kill_choice;             /* index into screen_signal_names */
+	int kill_choice;             /* index into kill_signals */
 	int column_choice;           /* the column chooser's cursor: a column id */
 	bool kill_confirm;
 };
@@ -53,8 +54,6 @@ struct screen_layout {
 	bool too_small;
 };
 
-extern const char *const screen_signal_names[];
-enum { SCREEN_SIGNAL_COUNT = 4 };
 
 /* Sets up colour pairs when color is wanted and the terminal has them. */
 void screen_init(bool color);

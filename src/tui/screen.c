@@ -21,7 +21,6 @@ enum { MIN_COLS = 40, MIN_LINES = 10, COL_GAP = 2, PROCESS_MIN = 12 };
 
 enum color_pair { PAIR_NEW = 1, PAIR_GONE, PAIR_CHANGED, PAIR_ERROR, PAIR_NOTICE, PAIR_GROUP, PAIR_BAR };
 
-const char *const screen_signal_names[SCREEN_SIGNAL_COUNT] = { "TERM", "KILL", "HUP", "INT" };
 
 static bool use_color;
 
@@ -485,10 +484,10 @@ static void draw_kill(const struct screen_frame *f)
 		mvaddstr(top + 3, x, "y: send it     any other key: cancel");
 		return;
 	}
-	for (i = 0; i < SCREEN_SIGNAL_COUNT; i++) {
+	for (i = 0; i < KILL_SIGNAL_COUNT; i++) {
 		attrset(i == f->kill_choice ? A_REVERSE | A_BOLD : A_NORMAL);
-		mvprintw(top + 3, x, " SIG%s ", screen_signal_names[i]);
-		x += (int)strlen(screen_signal_names[i]) + 6;
+		mvprintw(top + 3, x, " SIG%s ", kill_signals[i].name);
+		x += (int)strlen(kill_signals[i].name) + 6;
 	}
 	attrset(A_DIM);
 	mvaddnstr(top + 4, left + 2, "Left/Right choose, Enter next, Esc cancel", width - 4);

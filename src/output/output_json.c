@@ -198,17 +198,13 @@ static int cmp_pid(const void *a, const void *b, void *arg)
 
 static void json_notices(struct json_writer *w, const struct pv_snapshot *s)
 {
-	static const struct { unsigned bit; const char *name; } dumps[] = {
-		{ PV_DUMP_TCP4, "tcp4" }, { PV_DUMP_TCP6, "tcp6" },
-		{ PV_DUMP_UDP4, "udp4" }, { PV_DUMP_UDP6, "udp6" }, { PV_DUMP_UNIX, "unix" },
-	};
 	size_t i;
 
 	json_key(w, "unavailable");
 	json_begin_array(w);
-	for (i = 0; i < sizeof(dumps) / sizeof(dumps[0]); i++)
-		if (s->unavailable & dumps[i].bit)
-			json_string(w, dumps[i].name);
+	for (i = 0; i < SOCKET_KIND_COUNT; i++)
+		if (s->unavailable & socket_kinds[i].dump_bit)
+			json_string(w, socket_kinds[i].json_name);
 	json_end_array(w);
 	json_member_bool(w, "incomplete", s->incomplete);
 	json_member_uint(w, "unreadable_processes", s->hidden_procs);

@@ -1,0 +1,132 @@
+#include "config.h"
+
+#include <errno.h>
+#include <malloc.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
+
+#include "collect.h"
+#include "modes.h"
+#include "names.h"
+#include "procinfo.h"
+#include "refresh.h"
+#include "settings_file.h"
+
+/* What the dashboard asks of the layers above the view. */
+struct dashboard_app {
+	struct refresh *refresh;
+	struct names *names;         /* NULL while names are off */
+	int names_fd;                /* the resolver's answers, for the loop */
+	const char *settings_path;
+};
+
+static const struct pv_model *app_refresh_now(void *ctx, uint64_t mask, char *err, size_t errsize)
+{
+	struct dashboard_app *a = ctx;
+
+	return refresh_now(a->refresh, mask, err, errsize);
+}
+
+static void app_refresh_start(void *ctx, uint64_t mask)
+{
+	struct dashboard_app *a = ctx;
+
+	refresh_start(a->refresh, mask);
+}
+
+static const struct pv_model *app_refresh_finish(void *ctx, bool *again, char *err, size_t errsize)
+{
+	struct dashboard_app *a = ctx;
+
+	return refresh_finish(a->refresh, again, err, errsize);
+}
+
+static void app_names_enable(void *ctx, bool on)
+{
+	struct dashboard_app *a = ctx;
+
+	if (on && !a->names)
+		a->names = names_open(a->names_fd);
+	if (!on && a->names) {
+		names_close(a->names);
+		a->names = NULL;
+	}
+}
+
+static int app_settings_save(void *ctx, const struct settings *s, char *msg, size_t msgsize)
+{
+	struct dashboard_app *a = ctx;
+
+	if (!a->settings_path) {
+		snprintf(msg, msgsize, "no settings file: set HOME or XDG_CONFIG_HOME, or use --config FILE");
+		return -1;
+	}
+	if (settings_save(a->settings_path, s, msg, msgsize) < 0)
+		return -1;
+	snprintf(msg, msgsize, "%s", a->settings_path);
+	return 0;
+}
+
+static int app_signal_process(void *ctx, int pid, unsigned long long start_time, int sig)
+{
+	unsigned long long start;
+
+	(void)ctx;
+	if (procinfo_start_time(pid, &start) < 0 || start != start_time) {
+		errno = ESRCH;
+		return -1;
+	}
+	return kill(pid, sig);
+}
+
+enum { APP_MMAP_THRESHOLD = 256 * 1024 };
+
+int mode_dashboard(struct dashboard_options *d, const char *settings_path)
+{
+	struct refresh_options ro = {
+		.incremental = true, .tcp_info = !d->lean, .peers = !d->lean,
+		.track = true, .highlight = d->highlight,
+	};
+	struct dashboard_app app = { .settings_path = settings_path };
+	struct dashboard_host host = {
+		.ctx = &app,
+		.refresh_now = app_refresh_now, .refresh_start = app_refresh_start,
+		.refresh_finish = app_refresh_finish,
+		.names_enable = app_names_enable, .settings_save = app_settings_save,
+		.signal_process = app_signal_process,
+	};
+	char err[256], host_name[256];
+	int status;
+
+	/* A dashboard runs for days. Every refresh frees and allocates arrays
+	 * sized by the socket count; glibc would raise its mmap threshold to
+	 * their size and then keep them in the heap, where churn fragments it
+	 * and RSS creeps up. A fixed threshold sends them to mmap, so freeing
+	 * one gives its memory back. */
+	mallopt(M_MMAP_THRESHOLD, APP_MMAP_THRESHOLD);
+	app.refresh = refresh_open(&ro, err, sizeof(err));
+	if (!app.refresh) {
+		fprintf(stderr, "portview: %s\n", err);
+		return EXIT_FAILURE;
+	}
+	app.names_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (app.names_fd < 0) {
+		fprintf(stderr, "portview: cannot make an eventfd: %s\n", strerror(errno));
+		refresh_close(app.refresh);
+		return EXIT_FAILURE;
+	}
+	host.refresh_fd = refresh_fd(app.refresh);
+	host.names_fd = app.names_fd;
+	collect_hostname(host_name, sizeof(host_name));
+	d->host_name = host_name;
+	status = dashboard_run(d, &host);
+	refresh_close(app.refresh);
+	/* The resolver stops writing to names_fd before it is closed. */
+	names_close(app.names);
+	close(app.names_fd);
+	return status;
+}

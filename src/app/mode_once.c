@@ -1,0 +1,116 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "collect.h"
+#include "kinds.h"
+#include "modes.h"
+#include "names.h"
+#include "output.h"
+#include "refresh.h"
+#include "rows.h"
+#include "sanitize.h"
+
+enum { ONCE_RESOLVE_WAIT_MS = 2000 };
+
+static void once_print_notice(const char *message, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, "portview: %s\n", message);
+}
+
+/* Reports, on stderr, what the listing could not show. */
+static void once_report_gaps(const struct pv_snapshot *s, const struct pv_rows *r)
+{
+	struct pv_counts c;
+
+	snapshot_count(s, r->selected, r->nselected, &c);
+	snapshot_notices(s, c.hidden, once_print_notice, NULL);
+}
+
+static void once_sleep(double seconds)
+{
+	struct timespec pause;
+
+	pause.tv_sec = (time_t)seconds;
+	pause.tv_nsec = (long)((seconds - (double)pause.tv_sec) * 1e9);
+	while (nanosleep(&pause, &pause) < 0 && errno == EINTR)
+		;
+}
+
+/* The kernel mask --once asks with: what the filter can match, and UNIX
+ * sockets (many, and rarely what is asked about) only with -x or a
+ * filter that names them. */
+static uint64_t once_kernel_mask(const struct options *opts, const struct pv_filter *filter)
+{
+	uint64_t mask = filter_kernel_mask(filter);
+
+	if (!opts->unix_sockets && !filter_names_unix(filter))
+		mask &= ~kind_mask_unix();
+	return mask;
+}
+
+int mode_once(const struct options *opts, const struct pv_filter *filter, unsigned hidden_columns)
+{
+	char err[256], host[256];
+	/* With -d, two looks delay apart tell rates, stalls and
+	 * retransmissions (both with tcp_info); one look still tells a zero
+	 * window or a retransmission now. */
+	struct refresh_options ro = {
+		.tcp_info = opts->delay_given || opts->info, .peers = !opts->lean,
+	};
+	struct refresh *refresh = refresh_open(&ro, err, sizeof(err));
+	const struct pv_model *m;
+	struct pv_rows rows = { 0 };
+	struct names *names = NULL;
+	uint64_t mask = once_kernel_mask(opts, filter);
+	struct output_meta meta = {
+		.host = host, .filter = opts->filter, .group = opts->group,
+		.utf8 = sanitize_locale_is_utf8(), .rates = opts->delay_given,
+		.info = opts->delay_given || opts->info,
+		.hidden_columns = hidden_columns,
+	};
+	int status = EXIT_SUCCESS;
+
+	if (!refresh) {
+		fprintf(stderr, "portview: %s\n", err);
+		return EXIT_FAILURE;
+	}
+	collect_hostname(host, sizeof(host));
+	/* Large writes: a listing of many thousand sockets is megabytes. */
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	m = refresh_now(refresh, mask, err, sizeof(err));
+	if (m && opts->delay_given) {
+		once_sleep(opts->delay);
+		m = refresh_now(refresh, mask, err, sizeof(err));
+	}
+	if (!m) {
+		fprintf(stderr, "portview: %s\n", err);
+		status = EXIT_FAILURE;
+		goto out;
+	}
+	rows_build(&rows, m->snap, filter, opts->group, (struct rows_order){ .column = -1 });
+	/* Names are worth a short wait, never a long one: what DNS has not
+	 * answered by then stays numeric. */
+	if (opts->resolve) {
+		names = names_open(-1);
+		names_prefetch(names, m->snap, &rows, ONCE_RESOLVE_WAIT_MS);
+	}
+	if (opts->json)
+		output_json(stdout, m->snap, &rows, &meta);
+	else
+		output_text(stdout, m->snap, &rows, &meta);
+	once_report_gaps(m->snap, &rows);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		perror("portview: writing output");
+		status = EXIT_FAILURE;
+	}
+out:
+	names_close(names);
+	rows_free(&rows);
+	refresh_close(refresh);
+	return status;
+}

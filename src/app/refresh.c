@@ -1,0 +1,220 @@
+#include "config.h"
+
+#include "refresh.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
+
+#include "collect.h"
+#include "health.h"
+#include "relations.h"
+#include "strbuf.h"
+#include "tracker.h"
+#include "xalloc.h"
+
+enum { REFRESH_NOTICE_MAX = 512 };
+
+struct refresh {
+	struct refresh_options opts;
+	struct collector *collector;
+	struct health *health;
+	struct tracker *tracker;     /* NULL unless opts.track */
+
+	/* The shown snapshot and the spare the next collection fills. */
+	struct pv_snapshot snaps[2];
+	int cur;
+	bool have_model;
+	struct pv_model model;
+	char notice[REFRESH_NOTICE_MAX];
+
+	/* The background collection: the worker touches only the spare
+	 * snapshot, the collector and the fields below until it signals
+	 * done_fd. */
+	pthread_t worker;
+	bool collecting, again;
+	int done_fd;
+	uint64_t worker_mask;
+	int worker_status;
+	char worker_err[256];
+};
+
+struct refresh *refresh_open(const struct refresh_options *opts, char *err, size_t errsize)
+{
+	struct refresh *r = xcalloc(1, sizeof(*r));
+
+	r->opts = *opts;
+	r->done_fd = -1;
+	snapshot_init(&r->snaps[0]);
+	snapshot_init(&r->snaps[1]);
+	r->collector = collector_open(opts->incremental, err, errsize);
+	if (!r->collector) {
+		refresh_close(r);
+		return NULL;
+	}
+	r->done_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (r->done_fd < 0) {
+		snprintf(err, errsize, "cannot make an eventfd: %s", strerror(errno));
+		refresh_close(r);
+		return NULL;
+	}
+	r->health = health_new();
+	if (opts->track)
+		r->tracker = tracker_new();
+	return r;
+}
+
+void refresh_close(struct refresh *r)
+{
+	if (!r)
+		return;
+	if (r->collecting)
+		pthread_join(r->worker, NULL);
+	collector_close(r->collector);
+	health_free(r->health);
+	tracker_free(r->tracker);
+	snapshot_free(&r->snaps[0]);
+	snapshot_free(&r->snaps[1]);
+	if (r->done_fd >= 0)
+		close(r->done_fd);
+	free(r);
+}
+
+static int refresh_spare(const struct refresh *r)
+{
+	return r->have_model ? 1 - r->cur : r->cur;
+}
+
+/* The part that may run on the worker: the dumps, the owners, and the
+ * relations between what they found, on the spare snapshot alone. */
+static void refresh_collect_spare(struct refresh *r)
+{
+	struct pv_snapshot *s = &r->snaps[refresh_spare(r)];
+
+	r->worker_err[0] = '\0';
+	r->worker_status = collector_run(r->collector, r->worker_mask, r->opts.tcp_info, s, r->worker_err,
+					 sizeof(r->worker_err));
+	if (r->worker_status == 0)
+		relations_compute(s, r->opts.peers);
+}
+
+static void refresh_prepare(struct refresh *r, uint64_t kernel_mask)
+{
+	snapshot_recycle(&r->snaps[refresh_spare(r)], r->have_model ? r->snaps[r->cur].nsocks : 0);
+	r->worker_mask = kernel_mask;
+}
+
+static void refresh_add_notice(const char *message, void *arg)
+{
+	struct strbuf *sb = arg;
+
+	strbuf_printf(sb, "%s%s", sb->len ? "; " : "", message);
+}
+
+/* The part that needs the model before: health and history, then the
+ * spare becomes the shown snapshot. Runs on the consumer's thread. */
+static const struct pv_model *refresh_fold(struct refresh *r, char *err, size_t errsize)
+{
+	int next = refresh_spare(r);
+	struct pv_snapshot *s = &r->snaps[next];
+	const struct pv_snapshot *prev = r->have_model ? &r->snaps[r->cur] : NULL;
+	struct strbuf sb = { 0 };
+
+	if (r->worker_status < 0) {
+		snprintf(err, errsize, "%s", r->worker_err);
+		return NULL;
+	}
+	health_update(r->health, prev, s, s->monotonic_taken);
+	if (r->tracker)
+		tracker_update(r->tracker, prev, s, s->monotonic_taken, r->opts.highlight);
+	r->model.same_rows = prev && snapshot_same_rows(prev, s);
+	r->model.rates = r->opts.tcp_info && prev != NULL;
+	r->cur = next;
+	r->have_model = true;
+	r->model.snap = s;
+	r->model.tracker = r->tracker;
+	r->model.serial++;
+	snapshot_count(s, NULL, 0, &r->model.counts);
+	snapshot_notices(s, r->model.counts.hidden, refresh_add_notice, &sb);
+	snprintf(r->notice, sizeof(r->notice), "%s", strbuf_str(&sb));
+	strbuf_free(&sb);
+	r->model.notice = r->notice;
+	return &r->model;
+}
+
+const struct pv_model *refresh_now(struct refresh *r, uint64_t kernel_mask, char *err, size_t errsize)
+{
+	if (r->collecting) {
+		pthread_join(r->worker, NULL);
+		r->collecting = false;
+	}
+	refresh_prepare(r, kernel_mask);
+	refresh_collect_spare(r);
+	return refresh_fold(r, err, errsize);
+}
+
+static void *refresh_worker(void *arg)
+{
+	struct refresh *r = arg;
+	sigset_t all;
+	uint64_t one = 1;
+
+	/* Signals belong to the consumer's thread: SIGWINCH must interrupt
+	 * the dashboard's poll(). Only this thread blocks them. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	refresh_collect_spare(r);
+	if (write(r->done_fd, &one, sizeof(one)) != sizeof(one))
+		r->worker_status = -1;
+	return NULL;
+}
+
+void refresh_start(struct refresh *r, uint64_t kernel_mask)
+{
+	uint64_t one = 1;
+
+	if (r->collecting) {
+		r->again = true;
+		return;
+	}
+	refresh_prepare(r, kernel_mask);
+	r->collecting = pthread_create(&r->worker, NULL, refresh_worker, r) == 0;
+	if (!r->collecting) {
+		/* No thread: collect here, and still say so on the fd. */
+		refresh_collect_spare(r);
+		if (write(r->done_fd, &one, sizeof(one)) != sizeof(one))
+			r->worker_status = -1;
+	}
+}
+
+int refresh_fd(const struct refresh *r)
+{
+	return r->done_fd;
+}
+
+const struct pv_model *refresh_finish(struct refresh *r, bool *again, char *err, size_t errsize)
+{
+	uint64_t n;
+
+	*again = false;
+	err[0] = '\0';
+	if (read(r->done_fd, &n, sizeof(n)) < 0)
+		return NULL;
+	if (r->collecting) {
+		pthread_join(r->worker, NULL);
+		r->collecting = false;
+	}
+	*again = r->again;
+	r->again = false;
+	return refresh_fold(r, err, errsize);
+}
+
+const struct pv_model *refresh_model(const struct refresh *r)
+{
+	return r->have_model ? &r->model : NULL;
+}

@@ -1,0 +1,32 @@
+/* One collection: the sock_diag dumps, then the owners from /proc. The
+ * refresh pipeline (app/refresh.h) is its one caller. */
+#ifndef PV_COLLECT_H
+#define PV_COLLECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "snapshot.h"
+
+struct collector;
+
+/* Returns NULL with a message in err when sock_diag cannot be used. An
+ * incremental collector remembers owners between runs (see owner_cache.h):
+ * for the dashboard, which refreshes the same host again and again. */
+struct collector *collector_open(bool incremental, char *err, size_t errsize);
+void collector_close(struct collector *c);
+
+/* Fills snap (initialised, empty) with the sockets kernel_mask allows
+ * and their owners, and with tcp_info the kernel's TCP details. How the
+ * sockets relate to each other is the pipeline's next step
+ * (relations.h), not collection's. Returns 0, or -1 with a message in err
+ * when no dump could be made; partial failures are flagged in the
+ * snapshot. */
+int collector_run(struct collector *c, uint64_t kernel_mask, bool tcp_info, struct pv_snapshot *snap,
+		  char *err, size_t errsize);
+
+/* The host name, or "?" when it cannot be had. */
+void collect_hostname(char *buf, size_t size);
+
+#endif

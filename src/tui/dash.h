@@ -1,0 +1,73 @@
+/* The dashboard's state, shared by its files: the loop (dashboard.c),
+ * the keys of each mode (dash_keys.c), the signal dialog (dash_kill.c)
+ * and the frame it draws (dash_draw.c). Internal to the view. */
+#ifndef PV_DASH_H
+#define PV_DASH_H
+
+#include <stdbool.h>
+#include <wchar.h>
+
+#include "dashboard.h"
+#include "kill_signals.h"
+#include "model.h"
+#include "prompt.h"
+#include "screen.h"
+#include "view_state.h"
+
+enum mode { MODE_LIST, MODE_FILTER, MODE_DELAY, MODE_HELP, MODE_DETAIL, MODE_KILL, MODE_KILL_CONFIRM, MODE_COLUMNS };
+
+struct kill_target {
+	int pid;
+	unsigned long long start_time;
+	char *label;                 /* "nginx (pid 100, user root)", sanitised */
+};
+
+struct dash {
+	const struct dashboard_host *host;
+	const struct pv_model *model;   /* the refresh shown; NULL before the first */
+	struct view_state view;
+	struct screen_layout layout;
+
+	double delay, highlight;
+	bool paused, utf8;
+	bool lean;                   /* --lean: no tcp_info, no peers */
+	bool color;
+	bool names;                  /* n: names instead of numbers */
+	unsigned hidden_columns;     /* from the settings and the chooser */
+	int column_choice;           /* the chooser's cursor */
+	const char *host_name;
+
+	enum mode mode;
+	struct prompt input;         /* the prompt's text */
+	char *filter_before;         /* restored by Esc */
+	char prompt_error[200];
+	char status[300];
+	bool status_is_error;
+	double status_until;
+	size_t detail_scroll;
+	int kill_choice;             /* index into kill_signals */
+	struct kill_target kill;
+
+	int timer_fd, signal_fd;
+	unsigned dirty;              /* EFFECT_* */
+	bool quit;
+};
+
+/* dashboard.c */
+double dash_now(void);
+void dash_status(struct dash *d, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void dash_arm_timer(struct dash *d);
+
+/* dash_keys.c: one key (or KEY_* code with is_key) in the current mode. */
+void dash_key(struct dash *d, wint_t ch, bool is_key);
+
+/* dash_kill.c. Picks the process a kill goes to: the group's, or the socket's primary
+ * owner. False when the row has none. */
+bool dash_kill_pick(struct dash *d);
+/* Keys of the signal dialog and its confirmation. */
+void dash_kill_key(struct dash *d, wint_t ch, bool is_key);
+
+/* dash_draw.c: draws the frame the state describes. */
+void dash_draw(struct dash *d);
+
+#endif

@@ -1,0 +1,60 @@
+#include "config.h"
+
+#include <string.h>
+#include <curses.h>
+
+#include "dash.h"
+#include "detail.h"
+#include "sanitize.h"
+
+void dash_draw(struct dash *d)
+{
+	struct strbuf detail = { 0 };
+	struct strbuf question = { 0 };
+	double now = dash_now();
+	const struct pv_model *m = d->model;
+	struct screen_frame f = {
+		.view = &d->view, .snap = m->snap, .tracker = m->tracker, .now = now,
+		.host = d->host_name, .delay = d->delay, .paused = d->paused, .utf8 = d->utf8, .rates = !d->lean,
+		.hidden_columns = d->hidden_columns,
+		.notice = m->notice, .counts = &m->counts, .sparks = d->lean ? NULL : d->view.sparks,
+		.status = now < d->status_until ? d->status : "",
+		.status_is_error = d->status_is_error, .prompt_error = d->prompt_error,
+		.kill_choice = d->kill_choice, .kill_confirm = d->mode == MODE_KILL_CONFIRM,
+		.column_choice = d->column_choice,
+	};
+
+	if (d->mode == MODE_FILTER || d->mode == MODE_DELAY) {
+		f.prompt_label = d->mode == MODE_FILTER ? "/" : "refresh every (seconds): ";
+		f.prompt_text = prompt_text(&d->input);
+	}
+	if (d->mode == MODE_HELP)
+		f.overlay = OVERLAY_HELP;
+	if (d->mode == MODE_COLUMNS)
+		f.overlay = OVERLAY_COLUMNS;
+	if (d->mode == MODE_DETAIL && view_current(&d->view)) {
+		detail_describe(m->snap, &d->view.rows, d->view.visible[d->view.cursor], d->utf8, &detail);
+		f.overlay = OVERLAY_DETAIL;
+		f.overlay_text = strbuf_str(&detail);
+		f.overlay_scroll = d->detail_scroll;
+	}
+	if (d->mode == MODE_KILL || d->mode == MODE_KILL_CONFIRM) {
+		if (d->mode == MODE_KILL)
+			strbuf_printf(&question, "to %s:", d->kill.label);
+		else
+			strbuf_printf(&question, "send SIG%s to %s?", kill_signals[d->kill_choice].name,
+				      d->kill.label);
+		f.overlay = OVERLAY_KILL;
+		f.overlay_text = strbuf_str(&question);
+	}
+	view_scroll_to_cursor(&d->view, (size_t)screen_list_rows(&f));
+	screen_draw(&f, &d->layout);
+	if (f.prompt_label) {
+		curs_set(1);
+		move(LINES - 1, (int)(strlen(f.prompt_label) + sanitize_fit(f.prompt_text, strlen(f.prompt_text),
+									      (size_t)COLS, &(size_t){ 0 })));
+	}
+	doupdate();
+	strbuf_free(&detail);
+	strbuf_free(&question);
+}

@@ -1,0 +1,319 @@
+#include "config.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <curses.h>
+
+#include "columns.h"
+#include "dash.h"
+#include "keys.h"
+#include "xalloc.h"
+
+/* ---- the list's actions ---- */
+
+static void dash_open_prompt(struct dash *d, enum mode mode, const char *initial)
+{
+	d->mode = mode;
+	prompt_begin(&d->input, initial);
+	d->prompt_error[0] = '\0';
+	free(d->filter_before);
+	d->filter_before = xstrdup(d->view.filter_text);
+	curs_set(1);
+	d->dirty |= EFFECT_REDRAW;
+}
+
+static void dash_close_prompt(struct dash *d)
+{
+	d->mode = MODE_LIST;
+	d->prompt_error[0] = '\0';
+	curs_set(0);
+}
+
+static void dash_enter(struct dash *d)
+{
+	const struct pv_row *r = view_current(&d->view);
+
+	if (!r)
+		return;
+	if (d->view.row_flags[d->view.visible[d->view.cursor]] & VIEW_ROW_HAS_CHILDREN &&
+	    r->kind == ROW_GROUP) {
+		d->dirty |= view_toggle_expand(&d->view);
+		return;
+	}
+	d->mode = MODE_DETAIL;
+	d->detail_scroll = 0;
+	d->dirty |= EFFECT_REDRAW;
+}
+
+/* n: names or numbers. The host keeps its cache only while names are on;
+ * turning them off stops every lookup. */
+static void dash_toggle_names(struct dash *d)
+{
+	d->names = !d->names;
+	d->host->names_enable(d->host->ctx, d->names);
+	d->dirty |= EFFECT_REDRAW;
+}
+
+/* W: the settings in force now, written where they are read from. */
+static void dash_write_settings(struct dash *d)
+{
+	struct settings s = {
+		.group = d->view.group, .sort_column = d->view.order.column,
+		.reverse = d->view.order.reverse, .delay = d->delay, .highlight = d->highlight,
+		.color = d->color, .hidden_columns = d->hidden_columns, .lean = d->lean,
+		.unix_sockets = d->view.show_unix, .resolve = d->names,
+	};
+	char msg[300];
+
+	if (d->host->settings_save(d->host->ctx, &s, msg, sizeof(msg)) < 0)
+		dash_status(d, true, "%s", msg);
+	else
+		dash_status(d, false, "settings written to %s", msg);
+}
+
+static void dash_action(struct dash *d, enum key_action a)
+{
+	struct view_state *v = &d->view;
+	size_t page = d->layout.list_rows > 1 ? (size_t)d->layout.list_rows - 1 : 1;
+	struct filter_error err;
+	char now[32];
+
+	switch (a) {
+	case ACT_NONE: break;
+	case ACT_QUIT: d->quit = true; break;
+	case ACT_HELP: d->mode = MODE_HELP; d->dirty |= EFFECT_REDRAW; break;
+	case ACT_WRITE_SETTINGS: dash_write_settings(d); break;
+	case ACT_COLUMNS: d->mode = MODE_COLUMNS; d->dirty |= EFFECT_REDRAW; break;
+	case ACT_UP: d->dirty |= view_move(v, -1); break;
+	case ACT_DOWN: d->dirty |= view_move(v, 1); break;
+	case ACT_PAGE_UP: d->dirty |= view_move(v, -(long)page); break;
+	case ACT_PAGE_DOWN: d->dirty |= view_move(v, (long)page); break;
+	case ACT_HOME: d->dirty |= view_move_to(v, 0); break;
+	case ACT_END: d->dirty |= view_move_to(v, SIZE_MAX); break;
+	case ACT_ENTER: dash_enter(d); break;
+	case ACT_TOGGLE: d->dirty |= view_toggle_expand(v); break;
+	case ACT_LEFT: d->dirty |= view_collapse_or_parent(v); break;
+	case ACT_RIGHT: d->dirty |= view_expand(v); break;
+	case ACT_EXPAND_ALL: d->dirty |= view_set_all_expanded(v, true); break;
+	case ACT_COLLAPSE_ALL: d->dirty |= view_set_all_expanded(v, false); break;
+	case ACT_FILTER: dash_open_prompt(d, MODE_FILTER, v->filter_text); break;
+	case ACT_CLEAR_FILTER:
+		d->status[0] = '\0';
+		v->toggles = 0;
+		d->dirty |= (unsigned)view_set_filter(v, "", &err) | EFFECT_RESCAN;
+		break;
+	case ACT_TOGGLE_LISTEN: d->dirty |= view_toggle(v, TOGGLE_LISTEN); break;
+	case ACT_TOGGLE_ESTAB: d->dirty |= view_toggle(v, TOGGLE_ESTAB); break;
+	case ACT_TOGGLE_TCP: d->dirty |= view_toggle(v, TOGGLE_TCP); break;
+	case ACT_TOGGLE_UDP: d->dirty |= view_toggle(v, TOGGLE_UDP); break;
+	case ACT_TOGGLE_V4: d->dirty |= view_toggle(v, TOGGLE_V4); break;
+	case ACT_TOGGLE_V6: d->dirty |= view_toggle(v, TOGGLE_V6); break;
+	case ACT_TOGGLE_UNIX: d->dirty |= view_toggle_unix(v); break;
+	case ACT_TOGGLE_NAMES: dash_toggle_names(d); break;
+	case ACT_SORT: d->dirty |= view_cycle_sort(v); break;
+	case ACT_REVERSE: d->dirty |= view_reverse_sort(v); break;
+	case ACT_GROUP: d->dirty |= view_cycle_group(v); break;
+	case ACT_PAUSE:
+		d->paused = !d->paused;
+		d->dirty |= EFFECT_REDRAW | (d->paused ? 0 : EFFECT_RESCAN);
+		break;
+	case ACT_REFRESH: d->dirty |= EFFECT_RESCAN; break;
+	case ACT_DELAY:
+		snprintf(now, sizeof(now), "%g", d->delay);
+		dash_open_prompt(d, MODE_DELAY, now);
+		break;
+	case ACT_DETAIL:
+		if (view_current(v)) {
+			d->mode = MODE_DETAIL;
+			d->detail_scroll = 0;
+			d->dirty |= EFFECT_REDRAW;
+		}
+		break;
+	case ACT_KILL:
+		if (!dash_kill_pick(d)) {
+			dash_status(d, true, "no process to signal on this row");
+			break;
+		}
+		d->mode = MODE_KILL;
+		d->kill_choice = 0;
+		d->dirty |= EFFECT_REDRAW;
+		break;
+	}
+}
+
+/* ---- keys per mode ---- */
+
+/* Applies the prompt's text as the filter on every keystroke; a malformed
+ * one is shown with its reason while the last valid one stays. */
+static void dash_filter_changed(struct dash *d)
+{
+	struct filter_error err;
+	int effect = view_set_filter(&d->view, prompt_text(&d->input), &err);
+
+	if (effect < 0) {
+		snprintf(d->prompt_error, sizeof(d->prompt_error), "column %zu: %s", err.pos + 1, err.msg);
+		d->dirty |= EFFECT_REDRAW;
+		return;
+	}
+	d->prompt_error[0] = '\0';
+	d->dirty |= (unsigned)effect;
+}
+
+static void dash_accept_delay(struct dash *d)
+{
+	const char *text = prompt_text(&d->input);
+	char *end;
+	double v = strtod(text, &end);
+
+	if (end == text || *end || !isfinite(v) || v < 0.1 || v > 3600) {
+		dash_status(d, true, "the interval must be 0.1 to 3600 seconds, not '%s'", text);
+		return;
+	}
+	d->delay = v;
+	dash_arm_timer(d);
+	dash_status(d, false, "refreshing every %.1f s", v);
+}
+
+static void dash_key_prompt(struct dash *d, wint_t ch, bool is_key)
+{
+	bool filter = d->mode == MODE_FILTER;
+	struct filter_error err;
+
+	switch (prompt_key(&d->input, ch, is_key)) {
+	case PROMPT_CANCEL:
+		if (filter) {
+			int effect = view_set_filter(&d->view, d->filter_before, &err);
+
+			d->dirty |= effect > 0 ? (unsigned)effect : 0;
+		}
+		dash_close_prompt(d);
+		break;
+	case PROMPT_ACCEPT:
+		if (!filter)
+			dash_accept_delay(d);
+		else if (d->prompt_error[0])
+			dash_status(d, true, "filter kept as '%s': %s", d->view.filter_text, d->prompt_error);
+		dash_close_prompt(d);
+		break;
+	case PROMPT_EDITED:
+		if (filter)
+			dash_filter_changed(d);
+		break;
+	case PROMPT_NONE:
+		break;
+	}
+	d->dirty |= EFFECT_REDRAW;
+}
+
+/* The column chooser: Up/Down move, Space or Enter shows or hides the
+ * column, Esc (or C, q) closes. */
+static void dash_key_columns(struct dash *d, wint_t ch, bool is_key)
+{
+	if (is_key && ch == KEY_UP && d->column_choice > 0)
+		d->column_choice--;
+	else if (is_key && ch == KEY_DOWN && d->column_choice + 1 < COL_COUNT)
+		d->column_choice++;
+	else if ((!is_key && (ch == ' ' || ch == '\r' || ch == '\n')) || (is_key && ch == KEY_ENTER)) {
+		if (column_always_shown(d->column_choice))
+			dash_status(d, false, "%s always shows", columns[d->column_choice].header);
+		else
+			d->hidden_columns ^= 1u << d->column_choice;
+	} else if (!is_key && ch == 3)
+		d->quit = true;
+	else if (!is_key && (ch == 27 || ch == 'C' || ch == 'c' || ch == 'q'))
+		d->mode = MODE_LIST;
+	d->dirty |= EFFECT_REDRAW;
+}
+
+static void dash_key_detail(struct dash *d, wint_t ch, bool is_key)
+{
+	if (is_key && ch == KEY_DOWN)
+		d->detail_scroll++;
+	else if (is_key && ch == KEY_UP && d->detail_scroll > 0)
+		d->detail_scroll--;
+	else if (!is_key && ch == 3)
+		d->quit = true;
+	else
+		d->mode = MODE_LIST;
+	d->dirty |= EFFECT_REDRAW;
+}
+
+static void dash_key_help(struct dash *d, wint_t ch, bool is_key)
+{
+	d->mode = MODE_LIST;
+	d->dirty |= EFFECT_REDRAW;
+	if (!is_key && ch == 3)
+		d->quit = true;
+}
+
+static void dash_mouse(struct dash *d)
+{
+	MEVENT ev;
+	const struct screen_layout *lay = &d->layout;
+
+	if (getmouse(&ev) != OK || lay->too_small)
+		return;
+	if (ev.bstate & BUTTON4_PRESSED) {
+		d->dirty |= view_move(&d->view, -3);
+		return;
+	}
+#ifdef BUTTON5_PRESSED
+	if (ev.bstate & BUTTON5_PRESSED) {
+		d->dirty |= view_move(&d->view, 3);
+		return;
+	}
+#endif
+	if (!(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)))
+		return;
+	if (ev.y == lay->header_y) {
+		for (int c = 0; c < COL_COUNT; c++)
+			if (lay->col_shown[c] && ev.x >= lay->col_x[c] && ev.x < lay->col_x[c] + lay->col_w[c])
+				d->dirty |= view_sort_by(&d->view, c);
+		return;
+	}
+	if (ev.y >= lay->list_top && ev.y < lay->list_top + lay->list_rows) {
+		size_t index = d->view.top + (size_t)(ev.y - lay->list_top);
+
+		if (index >= d->view.nvisible)
+			return;
+		d->dirty |= view_move_to(&d->view, index);
+		if (d->view.rows.rows[d->view.visible[index]].kind == ROW_GROUP)
+			d->dirty |= view_toggle_expand(&d->view);
+	}
+}
+
+static void dash_key_list(struct dash *d, wint_t ch, bool is_key)
+{
+	if (is_key && ch == KEY_MOUSE) {
+		dash_mouse(d);
+		return;
+	}
+	/* A wide character is never mistaken for a function key's code. */
+	if (!is_key && ch >= KEY_MIN)
+		return;
+	dash_action(d, keys_lookup((int)ch));
+}
+
+/* Each mode's key handler, by mode. */
+static void (*const mode_keys[])(struct dash *, wint_t, bool) = {
+	[MODE_LIST] = dash_key_list,
+	[MODE_FILTER] = dash_key_prompt,
+	[MODE_DELAY] = dash_key_prompt,
+	[MODE_HELP] = dash_key_help,
+	[MODE_DETAIL] = dash_key_detail,
+	[MODE_KILL] = dash_kill_key,
+	[MODE_KILL_CONFIRM] = dash_kill_key,
+	[MODE_COLUMNS] = dash_key_columns,
+};
+
+void dash_key(struct dash *d, wint_t ch, bool is_key)
+{
+	if (is_key && ch == KEY_RESIZE) {
+		d->dirty |= EFFECT_REDRAW;
+		return;
+	}
+	mode_keys[d->mode](d, ch, is_key);
+}

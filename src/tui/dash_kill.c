@@ -1,0 +1,86 @@
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <curses.h>
+
+#include "columns.h"
+#include "dash.h"
+#include "sanitize.h"
+#include "xalloc.h"
+
+const struct kill_signal kill_signals[KILL_SIGNAL_COUNT] = {
+	{ SIGTERM, "TERM" }, { SIGKILL, "KILL" }, { SIGHUP, "HUP" }, { SIGINT, "INT" },
+};
+
+bool dash_kill_pick(struct dash *d)
+{
+	const struct pv_row *r = view_current(&d->view);
+	const struct pv_snapshot *s = d->view.snap;
+	const struct pv_process *p = NULL;
+	struct strbuf sb = { 0 };
+
+	if (!r)
+		return false;
+	if (r->kind == ROW_GROUP && d->view.rows.groups[r->index].kind == GK_PROCESS) {
+		p = &s->procs[d->view.rows.groups[r->index].proc];
+	} else if (r->kind == ROW_SOCKET) {
+		int32_t o = rows_primary_owner(s, &s->socks[r->index]);
+
+		p = o >= 0 ? &s->procs[o] : NULL;
+	}
+	if (!p)
+		return false;
+	d->kill.pid = p->pid;
+	d->kill.start_time = p->start_time;
+	sanitize_append(&sb, p->comm, strlen(p->comm), d->utf8);
+	strbuf_printf(&sb, " (pid %d, user ", p->pid);
+	column_format_user(&sb, p->user, p->uid, d->utf8);
+	strbuf_putc(&sb, ')');
+	free(d->kill.label);
+	d->kill.label = xstrdup(strbuf_str(&sb));
+	strbuf_free(&sb);
+	return true;
+}
+
+/* The host checks that the pid still names the same process: pids are
+ * reused, and the wrong process must never be hit. */
+static void dash_kill_send(struct dash *d)
+{
+	const struct kill_signal *ks = &kill_signals[d->kill_choice];
+
+	if (d->host->signal_process(d->host->ctx, d->kill.pid, d->kill.start_time, ks->number) == 0)
+		dash_status(d, false, "sent SIG%s to %s", ks->name, d->kill.label);
+	else if (errno == ESRCH)
+		dash_status(d, true, "%s has exited; no signal sent", d->kill.label);
+	else
+		dash_status(d, true, "cannot send SIG%s to %s: %s", ks->name, d->kill.label, strerror(errno));
+	d->dirty |= EFFECT_RESCAN;
+}
+
+void dash_kill_key(struct dash *d, wint_t ch, bool is_key)
+{
+	if (d->mode == MODE_KILL_CONFIRM) {
+		if (!is_key && (ch == 'y' || ch == 'Y'))
+			dash_kill_send(d);
+		else
+			dash_status(d, false, "no signal sent");
+		d->mode = MODE_LIST;
+	} else if (is_key && ch == KEY_LEFT) {
+		d->kill_choice = (d->kill_choice + KILL_SIGNAL_COUNT - 1) % KILL_SIGNAL_COUNT;
+	} else if ((is_key && ch == KEY_RIGHT) || (!is_key && ch == '\t')) {
+		d->kill_choice = (d->kill_choice + 1) % KILL_SIGNAL_COUNT;
+	} else if ((!is_key && (ch == '\r' || ch == '\n')) || (is_key && ch == KEY_ENTER)) {
+		d->mode = MODE_KILL_CONFIRM;
+	} else if (!is_key && ch == 27) {
+		d->mode = MODE_LIST;
+	} else if (!is_key) {
+		/* A signal's first letter picks it. */
+		for (int i = 0; i < KILL_SIGNAL_COUNT; i++)
+			if ((int)(ch | 0x20) == (kill_signals[i].name[0] | 0x20))
+				d->kill_choice = i;
+	}
+	d->dirty |= EFFECT_REDRAW;
+}

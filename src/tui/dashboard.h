@@ -1,0 +1,59 @@
+/* The live dashboard: a poll() loop on the terminal, the refresh
+ * pipeline's fd, a timer and the terminating signals, wiring the view
+ * state and the screen. What it needs of layers above the view (the
+ * pipeline, names, the settings file, signalling a process) the
+ * application hands it as a table of functions, so the view includes
+ * nothing above the model. */
+#ifndef PV_DASHBOARD_H
+#define PV_DASHBOARD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+#include "rows.h"
+#include "settings.h"
+
+/* What the application provides; ctx is passed to each function. */
+struct dashboard_host {
+	void *ctx;
+	/* The refresh pipeline (app/refresh.h): a synchronous refresh, a
+	 * background one and its fd, and folding a finished one in. */
+	const struct pv_model *(*refresh_now)(void *ctx, uint64_t kernel_mask, char *err, size_t errsize);
+	void (*refresh_start)(void *ctx, uint64_t kernel_mask);
+	const struct pv_model *(*refresh_finish)(void *ctx, bool *again, char *err, size_t errsize);
+	int refresh_fd;
+	/* Names on or off; names_fd is readable when a name has arrived. */
+	void (*names_enable)(void *ctx, bool on);
+	int names_fd;
+	/* W: writes s where settings are read from. Returns 0 with where in
+	 * err's place, or -1 with a message. */
+	int (*settings_save)(void *ctx, const struct settings *s, char *msg, size_t msgsize);
+	/* k: sends sig to pid if it still started at start_time. Returns 0,
+	 * or -1 with errno (ESRCH: it has exited). */
+	int (*signal_process)(void *ctx, int pid, unsigned long long start_time, int sig);
+};
+
+struct dashboard_options {
+	enum group_mode group;
+	double delay;                /* seconds between refreshes */
+	double highlight;            /* seconds marks and closed sockets stay; 0: off */
+	bool color;
+	const char *filter;          /* the initial filter, already known to parse */
+	bool listening;              /* -l: start with the listeners toggle on */
+	bool lean;                   /* --lean: no tcp_info, no peers */
+	bool unix_sockets;           /* -x: UNIX domain sockets shown */
+	bool resolve;                /* -r: names instead of numbers */
+	int sort_column;             /* from the settings: a column, or -1 */
+	bool reverse;
+	unsigned hidden_columns;     /* bit c: column c is not shown */
+	const char *host_name;       /* for the header */
+	const char *settings_problem;/* what was wrong with the settings file, or "" */
+};
+
+/* Runs until the user quits or a terminating signal arrives. Returns the
+ * exit status. The terminal is restored on every path out. */
+int dashboard_run(const struct dashboard_options *opts, const struct dashboard_host *host);
+
+#endif
