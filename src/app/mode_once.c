@@ -44,34 +44,34 @@ static void once_sleep(double seconds)
 /* The kernel mask --once asks with: what the filter can match, and UNIX
  * sockets (many, and rarely what is asked about) only with -x or a
  * filter that names them. */
-static uint64_t once_kernel_mask(const struct options *opts, const struct pv_filter *filter)
+static uint64_t once_kernel_mask(const struct settings *s, const struct pv_filter *filter)
 {
 	uint64_t mask = filter_kernel_mask(filter);
 
-	if (!opts->unix_sockets && !filter_names_unix(filter))
+	if (!s->unix_sockets && !filter_names_unix(filter))
 		mask &= ~kind_mask_unix();
 	return mask;
 }
 
-int mode_once(const struct options *opts, const struct pv_filter *filter, unsigned hidden_columns)
+int mode_once(const struct settings *s, bool twice, const char *filter_text, const struct pv_filter *filter)
 {
 	char err[256], host[256];
 	/* With -d, two looks delay apart tell rates, stalls and
 	 * retransmissions (both with tcp_info); one look still tells a zero
 	 * window or a retransmission now. */
 	struct refresh_options ro = {
-		.tcp_info = opts->delay_given || opts->info, .peers = !opts->lean,
+		.tcp_info = twice || s->info, .peers = !s->lean,
 	};
 	struct refresh *refresh = refresh_open(&ro, err, sizeof(err));
 	const struct pv_model *m;
 	struct pv_rows rows = { 0 };
 	struct names *names = NULL;
-	uint64_t mask = once_kernel_mask(opts, filter);
+	uint64_t mask = once_kernel_mask(s, filter);
 	struct output_meta meta = {
-		.host = host, .filter = opts->filter, .group = opts->group,
-		.utf8 = sanitize_locale_is_utf8(), .rates = opts->delay_given,
-		.info = opts->delay_given || opts->info,
-		.hidden_columns = hidden_columns,
+		.host = host, .filter = filter_text, .group = s->group,
+		.utf8 = sanitize_locale_is_utf8(), .rates = twice,
+		.info = twice || s->info,
+		.hidden_columns = s->hidden_columns,
 	};
 	int status = EXIT_SUCCESS;
 
@@ -83,8 +83,8 @@ int mode_once(const struct options *opts, const struct pv_filter *filter, unsign
 	/* Large writes: a listing of many thousand sockets is megabytes. */
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	m = refresh_now(refresh, mask, err, sizeof(err));
-	if (m && opts->delay_given) {
-		once_sleep(opts->delay);
+	if (m && twice) {
+		once_sleep(s->delay);
 		m = refresh_now(refresh, mask, err, sizeof(err));
 	}
 	if (!m) {
@@ -92,14 +92,14 @@ int mode_once(const struct options *opts, const struct pv_filter *filter, unsign
 		status = EXIT_FAILURE;
 		goto out;
 	}
-	rows_build(&rows, m->snap, filter, opts->group, (struct rows_order){ .column = -1 });
+	rows_build(&rows, m->snap, filter, s->group, (struct rows_order){ .column = -1 });
 	/* Names are worth a short wait, never a long one: what DNS has not
 	 * answered by then stays numeric. */
-	if (opts->resolve) {
+	if (s->resolve) {
 		names = names_open(-1);
 		names_prefetch(names, m->snap, &rows, ONCE_RESOLVE_WAIT_MS);
 	}
-	if (opts->json)
+	if (s->json)
 		output_json(stdout, m->snap, &rows, &meta);
 	else
 		output_text(stdout, m->snap, &rows, &meta);

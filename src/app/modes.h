@@ -5,11 +5,12 @@
 
 #include "dashboard.h"
 #include "filter.h"
-#include "options.h"
+#include "settings.h"
 
-/* --once: one refresh (two, delay apart, with -d), printed as text or
- * JSON. Returns the exit status. */
-int mode_once(const struct options *opts, const struct pv_filter *filter, unsigned hidden_columns);
+/* --once: one refresh (with twice, two, s->delay apart), its rows as
+ * filter selects them, printed as text or JSON; filter_text is the
+ * filter as typed. Returns the exit status. */
+int mode_once(const struct settings *s, bool twice, const char *filter_text, const struct pv_filter *filter);
 
 /* The dashboard, with settings_path where W writes (NULL: nowhere).
  * Returns the exit status. */

@@ -10,22 +10,71 @@
 #include <strings.h>
 
 #include "columns.h"
+#include "xalloc.h"
 
-/* Longest line looked at: a settings line is short; anything longer is
- * not a setting. */
-enum { SETTINGS_LINE_MAX = 1024 };
+#define AT(field) offsetof(struct settings, field)
 
-struct setting_line {
-	const char *key, *value;
-	size_t key_len, value_len;
+/* The order is that of --help and of the written file. */
+const struct setting_def setting_defs[SET_COUNT] = {
+	[SET_ONCE] = { .long_name = "once", .type = SETTING_FLAG, .offset = AT(once), .option_sets = true,
+		.help = "print the sockets once as text and exit" },
+	[SET_JSON] = { .long_name = "json", .short_name = 'j', .type = SETTING_FLAG, .offset = AT(json),
+		.option_sets = true, .help = "with --once, print one JSON document (see FORMATS.md)" },
+	[SET_LISTENING] = { .long_name = "listening", .short_name = 'l', .type = SETTING_FLAG,
+		.offset = AT(listening), .option_sets = true,
+		.help = "only listeners: TCP LISTEN and unconnected UDP" },
+	[SET_GROUP] = { .key = "group", .long_name = "group", .short_name = 'g', .type = SETTING_GROUP_MODE,
+		.offset = AT(group), .default_value = "process", .arg = "MODE",
+		.help = "group by process (default), port or none" },
+	[SET_INFO] = { .long_name = "info", .short_name = 'i', .type = SETTING_FLAG, .offset = AT(info),
+		.option_sets = true, .help = "with --once, TCP details too (tcp_info: RTT, retransmits, bytes)" },
+	[SET_DELAY] = { .key = "delay", .long_name = "delay", .short_name = 'd', .type = SETTING_SECONDS,
+		.offset = AT(delay), .min = 0.1, .default_value = "1", .arg = "SECONDS",
+		.help = "dashboard refresh interval, decimals allowed (default 1); with\n"
+			"                             --once, look twice that far apart for rates and flags" },
+	[SET_HIGHLIGHT] = { .key = "highlight", .long_name = "highlight", .type = SETTING_SECONDS,
+		.offset = AT(highlight), .min = 0, .default_value = "3", .arg = "SECONDS",
+		.help = "how long new, changed and closed sockets stay marked (default 3, 0 off)" },
+	[SET_UNIX] = { .key = "unix", .long_name = "unix", .short_name = 'x', .type = SETTING_FLAG,
+		.offset = AT(unix_sockets), .option_sets = true,
+		.help = "UNIX domain sockets too, with their paths and peers" },
+	[SET_RESOLVE] = { .key = "resolve", .long_name = "resolve", .short_name = 'r', .type = SETTING_FLAG,
+		.offset = AT(resolve), .option_sets = true,
+		.help = "names: services from /etc/services, hosts by reverse DNS" },
+	[SET_LEAN] = { .key = "lean", .long_name = "lean", .type = SETTING_FLAG, .offset = AT(lean),
+		.option_sets = true, .help = "the cheapest refresh: no tcp_info (no rates) and no peers" },
+	[SET_COLOR] = { .key = "color", .key_alias = "colour", .long_name = "no-color", .type = SETTING_FLAG,
+		.offset = AT(color), .option_sets = false, .default_value = "yes",
+		.help = "no colours (also when NO_COLOR is set); marks stay" },
+	[SET_SORT] = { .key = "sort", .type = SETTING_SORT, .offset = AT(sort_column), .default_value = "natural" },
+	[SET_REVERSE] = { .key = "reverse", .type = SETTING_FLAG, .offset = AT(reverse) },
+	[SET_COLUMNS] = { .key = "columns", .type = SETTING_COLUMNS, .offset = AT(hidden_columns) },
+	[SET_CONFIG] = { .long_name = "config", .type = SETTING_PATH, .offset = AT(config), .arg = "FILE",
+		.help = "read settings from FILE (W in the dashboard writes there)" },
+	[SET_NO_CONFIG] = { .long_name = "no-config", .type = SETTING_FLAG, .offset = AT(no_config),
+		.option_sets = true, .help = "read no settings file" },
+	[SET_HELP] = { .long_name = "help", .short_name = 'h', .type = SETTING_FLAG, .offset = AT(help),
+		.option_sets = true, .help = "show this help and exit" },
+	[SET_VERSION] = { .long_name = "version", .short_name = 'V', .type = SETTING_FLAG, .offset = AT(version),
+		.option_sets = true, .help = "show the version and exit" },
 };
+
+static void *setting_field(struct settings *s, enum setting_id id)
+{
+	return (char *)s + setting_defs[id].offset;
+}
+
+static const void *setting_field_const(const struct settings *s, enum setting_id id)
+{
+	return (const char *)s + setting_defs[id].offset;
+}
 
 static bool word_is(const char *w, size_t len, const char *name)
 {
 	return strlen(name) == len && strncasecmp(w, name, len) == 0;
 }
 
-static int parse_bool(const char *v, size_t len, bool *out)
+static int parse_flag(const char *v, size_t len, bool *out)
 {
 	if (word_is(v, len, "yes") || word_is(v, len, "true") || word_is(v, len, "on") || word_is(v, len, "1"))
 		*out = true;
@@ -62,6 +111,33 @@ static int column_by_name(const char *v, size_t len)
 	return -1;
 }
 
+static int parse_group(const char *v, size_t len, enum group_mode *out)
+{
+	char buf[16];
+	int mode;
+
+	if (len >= sizeof(buf))
+		return -1;
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (char)tolower((unsigned char)v[i]);
+	buf[len] = '\0';
+	mode = group_mode_parse(buf);
+	if (mode < 0)
+		return -1;
+	*out = (enum group_mode)mode;
+	return 0;
+}
+
+static int parse_sort(const char *v, size_t len, int *out)
+{
+	int c = word_is(v, len, "natural") ? -1 : column_by_name(v, len);
+
+	if (c < 0 && !word_is(v, len, "natural"))
+		return -1;
+	*out = c;
+	return 0;
+}
+
 /* "PROTO STATE ..." or with commas: the columns to show. PROTO (which
  * carries the tree's indentation), LOCAL and PROCESS always show. */
 static int parse_columns(const char *v, size_t len, unsigned *hidden, char *err, size_t errsize)
@@ -94,82 +170,135 @@ static int parse_columns(const char *v, size_t len, unsigned *hidden, char *err,
 	return 0;
 }
 
-/* Applies one "key = value" line; returns 0 or -1 with a message. */
-static int settings_apply(struct settings *s, const struct setting_line *l, char *err, size_t errsize)
+int setting_parse(struct settings *s, enum setting_id id, const char *name, const char *v, size_t n,
+		  char *err, size_t errsize)
 {
-	const char *v = l->value;
-	size_t n = l->value_len;
-	unsigned bit;
+	const struct setting_def *def = &setting_defs[id];
+	void *field = setting_field(s, id);
 	int ok = 0;
 
-	if (word_is(l->key, l->key_len, "group")) {
-		char buf[16];
-		int mode = -1;
-
-		if (n < sizeof(buf)) {
-			size_t i;
-
-			for (i = 0; i < n; i++)
-				buf[i] = (char)tolower((unsigned char)v[i]);
-			buf[n] = '\0';
-			mode = group_mode_parse(buf);
-		}
-		if (mode < 0) {
-			snprintf(err, errsize, "group must be process, port or none, not '%.*s'", (int)n, v);
+	switch (def->type) {
+	case SETTING_FLAG:
+		if (parse_flag(v, n, field) < 0) {
+			snprintf(err, errsize, "%s wants yes or no, not '%.*s'", name, (int)n, v);
 			return -1;
 		}
-		s->group = (enum group_mode)mode;
-		bit = SETTING_GROUP;
-	} else if (word_is(l->key, l->key_len, "sort")) {
-		int c = word_is(v, n, "natural") ? -1 : column_by_name(v, n);
-
-		if (c < 0 && !word_is(v, n, "natural")) {
-			snprintf(err, errsize, "sort must be natural or a column name, not '%.*s'", (int)n, v);
+		break;
+	case SETTING_SECONDS:
+		if (parse_seconds(v, n, def->min, field) < 0) {
+			snprintf(err, errsize, "%s wants seconds from %g to 3600, not '%.*s'", name, def->min, (int)n, v);
 			return -1;
 		}
-		s->sort_column = c;
-		bit = SETTING_SORT;
-	} else if (word_is(l->key, l->key_len, "reverse")) {
-		ok = parse_bool(v, n, &s->reverse);
-		bit = SETTING_REVERSE;
-	} else if (word_is(l->key, l->key_len, "color") || word_is(l->key, l->key_len, "colour")) {
-		ok = parse_bool(v, n, &s->color);
-		bit = SETTING_COLOR;
-	} else if (word_is(l->key, l->key_len, "lean")) {
-		ok = parse_bool(v, n, &s->lean);
-		bit = SETTING_LEAN;
-	} else if (word_is(l->key, l->key_len, "unix")) {
-		ok = parse_bool(v, n, &s->unix_sockets);
-		bit = SETTING_UNIX;
-	} else if (word_is(l->key, l->key_len, "resolve")) {
-		ok = parse_bool(v, n, &s->resolve);
-		bit = SETTING_RESOLVE;
-	} else if (word_is(l->key, l->key_len, "delay")) {
-		if (parse_seconds(v, n, 0.1, &s->delay) < 0) {
-			snprintf(err, errsize, "delay wants seconds from 0.1 to 3600, not '%.*s'", (int)n, v);
+		break;
+	case SETTING_GROUP_MODE:
+		if (parse_group(v, n, field) < 0) {
+			snprintf(err, errsize, "%s wants process, port or none, not '%.*s'", name, (int)n, v);
 			return -1;
 		}
-		bit = SETTING_DELAY;
-	} else if (word_is(l->key, l->key_len, "highlight")) {
-		if (parse_seconds(v, n, 0, &s->highlight) < 0) {
-			snprintf(err, errsize, "highlight wants seconds from 0 to 3600, not '%.*s'", (int)n, v);
+		break;
+	case SETTING_SORT:
+		if (parse_sort(v, n, field) < 0) {
+			snprintf(err, errsize, "%s wants natural or a column name, not '%.*s'", name, (int)n, v);
 			return -1;
 		}
-		bit = SETTING_HIGHLIGHT;
-	} else if (word_is(l->key, l->key_len, "columns")) {
-		if (parse_columns(v, n, &s->hidden_columns, err, errsize) < 0)
+		break;
+	case SETTING_COLUMNS:
+		ok = parse_columns(v, n, field, err, errsize);
+		break;
+	case SETTING_PATH:
+		if (n == 0) {
+			snprintf(err, errsize, "%s needs a file name", name);
 			return -1;
-		bit = SETTING_COLUMNS;
-	} else {
-		snprintf(err, errsize, "unknown setting '%.*s'", (int)l->key_len, l->key);
-		return -1;
+		}
+		free(*(char **)field);
+		*(char **)field = xstrndup(v, n);
+		break;
 	}
-	if (ok < 0) {
-		snprintf(err, errsize, "%.*s must be yes or no, not '%.*s'", (int)l->key_len, l->key, (int)n, v);
+	if (ok < 0)
 		return -1;
-	}
-	s->given |= bit;
+	s->given |= SETTING_BIT(id);
 	return 0;
+}
+
+void setting_set_flag(struct settings *s, enum setting_id id)
+{
+	*(bool *)setting_field(s, id) = setting_defs[id].option_sets;
+	s->given |= SETTING_BIT(id);
+}
+
+void settings_defaults(struct settings *s)
+{
+	char err[160];
+
+	memset(s, 0, sizeof(*s));
+	s->sort_column = -1;
+	s->hidden_columns = columns_hidden_by_default();
+	for (int id = 0; id < SET_COUNT; id++) {
+		const char *v = setting_defs[id].default_value;
+
+		/* The table's own defaults always parse: check_settings says so. */
+		if (v)
+			setting_parse(s, (enum setting_id)id, "default", v, strlen(v), err, sizeof(err));
+	}
+	s->given = 0;
+}
+
+void settings_free(struct settings *s)
+{
+	free(s->config);
+	s->config = NULL;
+}
+
+/* The bytes a setting's value takes in struct settings. */
+static size_t setting_size(enum setting_type type)
+{
+	switch (type) {
+	case SETTING_FLAG: return sizeof(bool);
+	case SETTING_SECONDS: return sizeof(double);
+	case SETTING_GROUP_MODE: return sizeof(enum group_mode);
+	case SETTING_SORT: return sizeof(int);
+	case SETTING_COLUMNS: return sizeof(unsigned);
+	case SETTING_PATH: return sizeof(char *);
+	}
+	return 0;
+}
+
+void settings_merge(struct settings *s, const struct settings *from)
+{
+	for (int id = 0; id < SET_COUNT; id++) {
+		const struct setting_def *def = &setting_defs[id];
+
+		if (!(from->given & SETTING_BIT(id)))
+			continue;
+		if (def->type == SETTING_PATH) {
+			char **to = setting_field(s, (enum setting_id)id);
+			const char *const *src = setting_field_const(from, (enum setting_id)id);
+
+			free(*to);
+			*to = *src ? xstrdup(*src) : NULL;
+		} else {
+			memcpy(setting_field(s, (enum setting_id)id), setting_field_const(from, (enum setting_id)id),
+			       setting_size(def->type));
+		}
+		s->given |= SETTING_BIT(id);
+	}
+}
+
+/* ---- the settings file ---- */
+
+/* Longest line looked at: a settings line is short; anything longer is
+ * not a setting. */
+enum { SETTINGS_LINE_MAX = 1024 };
+
+static int setting_by_key(const char *key, size_t len)
+{
+	for (int id = 0; id < SET_COUNT; id++) {
+		const struct setting_def *def = &setting_defs[id];
+
+		if (def->key && (word_is(key, len, def->key) || (def->key_alias && word_is(key, len, def->key_alias))))
+			return id;
+	}
+	return -1;
 }
 
 static void trim(const char **p, size_t *len)
@@ -182,6 +311,33 @@ static void trim(const char **p, size_t *len)
 		(*len)--;
 }
 
+/* One "key = value" line (trimmed, not a comment). Returns 0 or -1 with a
+ * message. */
+static int settings_apply_line(struct settings *s, const char *line, size_t len, char *msg, size_t msgsize)
+{
+	const char *eq = memchr(line, '=', len), *value;
+	size_t key_len, value_len;
+	char name[32];
+	int id;
+
+	if (!eq) {
+		snprintf(msg, msgsize, "expected 'name = value'");
+		return -1;
+	}
+	value = eq + 1;
+	value_len = len - (size_t)(value - line);
+	key_len = (size_t)(eq - line);
+	trim(&line, &key_len);
+	trim(&value, &value_len);
+	id = setting_by_key(line, key_len);
+	if (id < 0) {
+		snprintf(msg, msgsize, "unknown setting '%.*s'", (int)key_len, line);
+		return -1;
+	}
+	snprintf(name, sizeof(name), "%.*s", (int)key_len, line);
+	return setting_parse(s, (enum setting_id)id, name, value, value_len, msg, msgsize);
+}
+
 unsigned settings_parse(struct settings *s, const char *text, size_t len, settings_error_fn err, void *arg)
 {
 	const char *p = text, *end = text + len;
@@ -190,34 +346,21 @@ unsigned settings_parse(struct settings *s, const char *text, size_t len, settin
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		const char *eq;
-		struct setting_line l;
+		const char *start = p;
+		size_t trimmed = n;
 		char msg[160];
 
 		line++;
-		l.key = p;
-		l.key_len = n;
 		p += n + (nl ? 1 : 0);
-		trim(&l.key, &l.key_len);
-		if (l.key_len == 0 || l.key[0] == '#')
+		trim(&start, &trimmed);
+		if (trimmed == 0 || start[0] == '#')
 			continue;
-		if (n > SETTINGS_LINE_MAX || memchr(l.key, '\0', l.key_len)) {
+		if (n > SETTINGS_LINE_MAX || memchr(start, '\0', trimmed)) {
 			err(line, "not a setting: too long, or not text", arg);
 			bad++;
 			continue;
 		}
-		eq = memchr(l.key, '=', l.key_len);
-		if (!eq) {
-			err(line, "expected 'name = value'", arg);
-			bad++;
-			continue;
-		}
-		l.value = eq + 1;
-		l.value_len = l.key_len - (size_t)(eq + 1 - l.key);
-		l.key_len = (size_t)(eq - l.key);
-		trim(&l.key, &l.key_len);
-		trim(&l.value, &l.value_len);
-		if (settings_apply(s, &l, msg, sizeof(msg)) < 0) {
+		if (settings_apply_line(s, start, trimmed, msg, sizeof(msg)) < 0) {
 			err(line, msg, arg);
 			bad++;
 		}
@@ -225,28 +368,52 @@ unsigned settings_parse(struct settings *s, const char *text, size_t len, settin
 	return bad;
 }
 
+static void setting_format_value(const struct settings *s, enum setting_id id, struct strbuf *out)
+{
+	const void *field = setting_field_const(s, id);
+
+	switch (setting_defs[id].type) {
+	case SETTING_FLAG:
+		strbuf_puts(out, *(const bool *)field ? "yes" : "no");
+		break;
+	case SETTING_SECONDS:
+		strbuf_printf(out, "%g", *(const double *)field);
+		break;
+	case SETTING_GROUP_MODE:
+		strbuf_puts(out, group_mode_name(*(const enum group_mode *)field));
+		break;
+	case SETTING_SORT: {
+		int c = *(const int *)field;
+
+		strbuf_puts(out, c < 0 ? "natural" : columns[c].header);
+		break;
+	}
+	case SETTING_COLUMNS:
+		for (int c = 0, first = 1; c < COL_COUNT; c++) {
+			if (*(const unsigned *)field & (1u << c))
+				continue;
+			strbuf_printf(out, "%s%s", first ? "" : " ", columns[c].header);
+			first = 0;
+		}
+		break;
+	case SETTING_PATH: {
+		const char *path = *(const char *const *)field;
+
+		strbuf_puts(out, path ? path : "");
+		break;
+	}
+	}
+}
+
 void settings_format(const struct settings *s, struct strbuf *out)
 {
-	int c;
-	bool first = true;
-
 	strbuf_puts(out, "# portview settings: written by the dashboard's W key, read at start.\n"
 		    "# Command-line options win over these. See portview(1), FILES.\n");
-	strbuf_printf(out, "group = %s\n", group_mode_name(s->group));
-	strbuf_printf(out, "sort = %s\n", s->sort_column < 0 ? "natural" : columns[s->sort_column].header);
-	strbuf_printf(out, "reverse = %s\n", s->reverse ? "yes" : "no");
-	strbuf_printf(out, "delay = %g\n", s->delay);
-	strbuf_printf(out, "highlight = %g\n", s->highlight);
-	strbuf_printf(out, "color = %s\n", s->color ? "yes" : "no");
-	strbuf_puts(out, "columns =");
-	for (c = 0; c < COL_COUNT; c++) {
-		if (s->hidden_columns & (1u << c))
+	for (int id = 0; id < SET_COUNT; id++) {
+		if (!setting_defs[id].key)
 			continue;
-		strbuf_printf(out, "%s%s", first ? " " : " ", columns[c].header);
-		first = false;
+		strbuf_printf(out, "%s = ", setting_defs[id].key);
+		setting_format_value(s, (enum setting_id)id, out);
+		strbuf_putc(out, '\n');
 	}
-	strbuf_putc(out, '\n');
-	strbuf_printf(out, "lean = %s\n", s->lean ? "yes" : "no");
-	strbuf_printf(out, "unix = %s\n", s->unix_sockets ? "yes" : "no");
-	strbuf_printf(out, "resolve = %s\n", s->resolve ? "yes" : "no");
 }

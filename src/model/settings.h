@@ -1,6 +1,9 @@
-/* Settings that persist between runs: the config file's format. Parsing
- * and writing text only; where the file lives and how it is replaced is
- * settings_file.c's business. Pure, so every error can be unit-tested.
+/* Every setting portview has, in one typed table: its name in the
+ * settings file, its command-line option, its type, default and help.
+ * The table drives the option parser and --help (app/options.c), the
+ * settings file's reader and writer (here and app/settings_file.c), the
+ * dashboard's W key, and the test that the man page documents every
+ * entry. Adding a setting is a field, an id and a row. Pure.
  *
  *   # portview settings
  *   group = port
@@ -19,30 +22,78 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "rows.h"
 #include "strbuf.h"
 
-/* SETTING_* bits: which settings a file (or the command line) gave. */
-enum {
-	SETTING_GROUP = 1u << 0, SETTING_SORT = 1u << 1, SETTING_REVERSE = 1u << 2,
-	SETTING_DELAY = 1u << 3, SETTING_HIGHLIGHT = 1u << 4, SETTING_COLOR = 1u << 5,
-	SETTING_COLUMNS = 1u << 6, SETTING_LEAN = 1u << 7, SETTING_UNIX = 1u << 8,
-	SETTING_RESOLVE = 1u << 9,
+/* Indices into setting_defs: the order of --help and of the file. */
+enum setting_id {
+	SET_ONCE, SET_JSON, SET_LISTENING, SET_GROUP, SET_INFO, SET_DELAY, SET_HIGHLIGHT,
+	SET_UNIX, SET_RESOLVE, SET_LEAN, SET_COLOR, SET_SORT, SET_REVERSE, SET_COLUMNS,
+	SET_CONFIG, SET_NO_CONFIG, SET_HELP, SET_VERSION,
+	SET_COUNT,
 };
 
+/* The bit of a setting in settings.given. */
+#define SETTING_BIT(id) (1u << (id))
+
 struct settings {
-	unsigned given;              /* SETTING_* bits present */
+	uint32_t given;              /* SETTING_BIT(id) of each setting given */
+	/* kept in the settings file */
 	enum group_mode group;
 	int sort_column;             /* a column id, or -1 for the natural order */
 	bool reverse;
-	double delay, highlight;
+	double delay, highlight;     /* seconds */
 	bool color;
 	unsigned hidden_columns;     /* bit c: column c is not shown */
-	bool lean;
+	bool lean;                   /* no tcp_info (no rates), no peers */
 	bool unix_sockets;           /* show UNIX domain sockets */
 	bool resolve;                /* names instead of numbers */
+	/* the command line's alone */
+	bool once, json, listening, info, no_config, help, version;
+	char *config;                /* --config FILE, or NULL; owned */
 };
+
+enum setting_type {
+	SETTING_FLAG,                /* an option without a value; yes/no in the file */
+	SETTING_SECONDS,             /* from min to 3600, decimals allowed */
+	SETTING_GROUP_MODE,          /* process, port or none */
+	SETTING_SORT,                /* natural or a column header */
+	SETTING_COLUMNS,             /* column headers: those shown */
+	SETTING_PATH,                /* a file name */
+};
+
+struct setting_def {
+	const char *key;             /* in the settings file; NULL: command line only */
+	const char *key_alias;       /* also read as key ("colour"), or NULL */
+	const char *long_name;       /* --long_name; NULL: settings file only */
+	char short_name;             /* -x, or 0 */
+	enum setting_type type;
+	size_t offset;               /* of the value in struct settings */
+	double min;                  /* SETTING_SECONDS: the least allowed */
+	bool option_sets;            /* SETTING_FLAG: the value the option gives */
+	const char *default_value;   /* as the file would say it; NULL: zero */
+	const char *arg;             /* the value's name in --help */
+	const char *help;            /* for --help; NULL: not listed there */
+};
+
+extern const struct setting_def setting_defs[SET_COUNT];
+
+/* Fills s with every default (and given 0). */
+void settings_defaults(struct settings *s);
+/* Frees what s owns (the config path). */
+void settings_free(struct settings *s);
+/* Copies into s every setting from sets whose bit is in from->given. */
+void settings_merge(struct settings *s, const struct settings *from);
+
+/* Parses text (len bytes) as the value of setting id into s and marks it
+ * given. Returns 0, or -1 with a one-line message in err, naming the
+ * setting as name ("--delay" or "delay") and quoting the value. */
+int setting_parse(struct settings *s, enum setting_id id, const char *name, const char *text, size_t len,
+		  char *err, size_t errsize);
+/* Applies a flag option: its option_sets value, marked given. */
+void setting_set_flag(struct settings *s, enum setting_id id);
 
 /* Called for each line that is wrong; the line is skipped, the rest read. */
 typedef void (*settings_error_fn)(unsigned line, const char *message, void *arg);
@@ -51,7 +102,7 @@ typedef void (*settings_error_fn)(unsigned line, const char *message, void *arg)
  * keeps what the text does not set. Returns the number of bad lines. */
 unsigned settings_parse(struct settings *s, const char *text, size_t len, settings_error_fn err, void *arg);
 
-/* Writes every setting of s as the file's text. */
+/* Writes every setting of s that has a key, as the file's text. */
 void settings_format(const struct settings *s, struct strbuf *out);
 
 #endif

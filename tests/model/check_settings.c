@@ -22,10 +22,7 @@ static void collect(unsigned line, const char *message, void *arg)
 static unsigned parse(struct settings *s, const char *text)
 {
 	problems[0] = '\0';
-	memset(s, 0, sizeof(*s));
-	s->delay = 1;
-	s->highlight = 3;
-	s->sort_column = -1;
+	settings_defaults(s);
 	return settings_parse(s, text, strlen(text), collect, NULL);
 }
 
@@ -43,13 +40,13 @@ START_TEST(t_every_setting)
 	/* PROTO, LOCAL and PROCESS always show; the rest as listed. */
 	ck_assert_uint_eq(s.hidden_columns, 1u << COL_RECVQ | 1u << COL_SENDQ | 1u << COL_RATE_IN | 1u << COL_RATE_OUT |
 			  columns_hidden_by_default());
-	ck_assert_uint_eq(s.given, SETTING_GROUP | SETTING_SORT | SETTING_REVERSE | SETTING_DELAY |
-			  SETTING_HIGHLIGHT | SETTING_COLOR | SETTING_COLUMNS | SETTING_LEAN | SETTING_UNIX |
-			  SETTING_RESOLVE);
+	for (int id = 0; id < SET_COUNT; id++)
+		ck_assert_msg(!(s.given & SETTING_BIT(id)) == !setting_defs[id].key, "%s given: %d",
+			      setting_defs[id].long_name, !!(s.given & SETTING_BIT(id)));
 	ck_assert_uint_eq(parse(&s, "sort = natural\ngroup = NONE\n"), 0);
 	ck_assert_int_eq(s.sort_column, -1);
 	ck_assert_int_eq(s.group, GROUP_NONE);
-	ck_assert_uint_eq(s.given, SETTING_GROUP | SETTING_SORT);
+	ck_assert_uint_eq(s.given, SETTING_BIT(SET_GROUP) | SETTING_BIT(SET_SORT));
 }
 END_TEST
 
@@ -64,20 +61,20 @@ START_TEST(t_every_error_names_its_line)
 			 "2: expected 'name = value'|"
 			 "3: expected 'name = value'|"
 			 "4: unknown setting 'width'|"
-			 "5: group must be process, port or none, not 'tree'|"
-			 "6: sort must be natural or a column name, not 'SPEED'|"
-			 "7: reverse must be yes or no, not 'maybe'|"
+			 "5: group wants process, port or none, not 'tree'|"
+			 "6: sort wants natural or a column name, not 'SPEED'|"
+			 "7: reverse wants yes or no, not 'maybe'|"
 			 "8: delay wants seconds from 0.1 to 3600, not '0'|"
 			 "9: delay wants seconds from 0.1 to 3600, not 'abc'|"
 			 "10: delay wants seconds from 0.1 to 3600, not '99999'|"
 			 "11: highlight wants seconds from 0 to 3600, not '-1'|"
 			 "12: unknown column 'BOGUS'|"
-			 "13: lean must be yes or no, not ''|"
+			 "13: lean wants yes or no, not ''|"
 			 "14: unknown setting ''|");
 	/* The good line stays; bad ones change nothing. */
 	ck_assert_int_eq(s.group, GROUP_PORT);
 	ck_assert(s.delay == 1 && s.highlight == 3 && !s.reverse);
-	ck_assert_uint_eq(s.given, SETTING_GROUP);
+	ck_assert_uint_eq(s.given, SETTING_BIT(SET_GROUP));
 }
 END_TEST
 
@@ -94,7 +91,7 @@ START_TEST(t_not_text)
 	problems[0] = '\0';
 	ck_assert_uint_eq(settings_parse(&s, nul, sizeof(nul) - 1, collect, NULL), 1);
 	ck_assert(s.delay == 2);
-	ck_assert_uint_eq(s.given & SETTING_GROUP, 0);
+	ck_assert_uint_eq(s.given & SETTING_BIT(SET_GROUP), 0);
 }
 END_TEST
 
@@ -118,7 +115,52 @@ START_TEST(t_written_settings_read_back)
 }
 END_TEST
 
+/* The defaults come from the table's rows and every one of them parses. */
+START_TEST(t_defaults_from_the_table)
+{
+	struct settings s;
+	char err[160];
+
+	settings_defaults(&s);
+	ck_assert(s.delay == 1 && s.highlight == 3 && s.color && !s.lean && !s.reverse);
+	ck_assert_int_eq(s.group, GROUP_PROCESS);
+	ck_assert_int_eq(s.sort_column, -1);
+	ck_assert_uint_eq(s.hidden_columns, columns_hidden_by_default());
+	ck_assert_uint_eq(s.given, 0);
+	for (int id = 0; id < SET_COUNT; id++) {
+		const char *v = setting_defs[id].default_value;
+
+		if (v)
+			ck_assert_msg(setting_parse(&s, (enum setting_id)id, "x", v, strlen(v), err, sizeof(err)) == 0,
+				      "default of %s: %s", setting_defs[id].key, err);
+	}
+}
+END_TEST
+
+/* Only what from gave is copied; the rest stays. */
+START_TEST(t_merge_takes_what_was_given)
+{
+	struct settings s, from;
+	char err[160];
+
+	settings_defaults(&s);
+	settings_defaults(&from);
+	from.highlight = 7;        /* not given: must not be copied */
+	ck_assert_int_eq(setting_parse(&from, SET_DELAY, "delay", "2.5", 3, err, sizeof(err)), 0);
+	ck_assert_int_eq(setting_parse(&from, SET_CONFIG, "--config", "/x", 2, err, sizeof(err)), 0);
+	setting_set_flag(&from, SET_COLOR);
+	settings_merge(&s, &from);
+	ck_assert(s.delay == 2.5 && s.highlight == 3 && !s.color);
+	ck_assert_str_eq(s.config, "/x");
+	ck_assert_uint_eq(s.given, SETTING_BIT(SET_DELAY) | SETTING_BIT(SET_CONFIG) | SETTING_BIT(SET_COLOR));
+	settings_free(&s);
+	settings_free(&from);
+}
+END_TEST
+
 CHECK_SUITE("settings",
+	t_defaults_from_the_table,
+	t_merge_takes_what_was_given,
 	t_every_setting,
 	t_every_error_names_its_line,
 	t_not_text,
