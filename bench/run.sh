@@ -11,10 +11,11 @@
 # held: 40,000 sockets), BENCH_PROCS (8), BENCH_LISTENERS (64),
 # BENCH_SMALL_PROCS (400) and BENCH_SMALL_CONNS (3000) for the many-small-
 # processes farm, BENCH_RUNS (5), BENCH_DASH_SECONDS (30; 0 skips the
-# dashboard), BENCH_BIG_CONNS (0 skips; 100000 makes 200,000 sockets).
+# dashboard), BENCH_BIG_CONNS (100000: 200,000 sockets; 0 skips).
 set -u
 : "${PORTVIEW:?PORTVIEW names the portview binary}"
 : "${FARM:?FARM names the farm binary}"
+: "${PROBE:?PROBE names the dump probe binary}"
 CONNS=${BENCH_CONNS:-20000}
 PROCS=${BENCH_PROCS:-8}
 LISTENERS=${BENCH_LISTENERS:-64}
@@ -22,10 +23,11 @@ SMALL_PROCS=${BENCH_SMALL_PROCS:-400}
 SMALL_CONNS=${BENCH_SMALL_CONNS:-3000}
 RUNS=${BENCH_RUNS:-5}
 DASH_SECONDS=${BENCH_DASH_SECONDS:-30}
-BIG_CONNS=${BENCH_BIG_CONNS:-0}
+BIG_CONNS=${BENCH_BIG_CONNS:-100000}
 
 # Each scenario runs in a network namespace of its own, so no TIME_WAIT
 # sockets of one farm linger into the next.
+export PROBE
 if [ "${1:-}" = soak ] && [ -z "${PV_BENCH_INNER:-}" ]; then
 	[ "$(id -u)" -eq 0 ] || { echo "bench: needs root" >&2; exit 1; }
 	PV_BENCH_INNER=1 exec unshare -n "$BASH" "$0" soak
@@ -132,6 +134,46 @@ dashboard_cpu() {
 	sleep 0.2
 }
 
+# cpu_us_of_runs N CMD...: the CPU (user + system) one run of CMD takes,
+# in microseconds, over N runs.
+cpu_us_of_runs() {
+	local n=$1 i
+	shift
+	# shellcheck disable=SC2046
+	(for ((i = 0; i < n; i++)); do "$@" >/dev/null 2>&1; done; times) | tail -n 1 |
+		awk -v n="$n" '{ split($1, u, /[ms]/); split($2, s, /[ms]/)
+			printf "%.0f", ((u[1] * 60 + u[2]) + (s[1] * 60 + s[2])) * 1e6 / n }'
+}
+
+# refresh_cost SECONDS [OPTION...]: the CPU of one dashboard refresh (1 s
+# interval, grouped by process, 160x50) against one bare `ss -tuanH` run on
+# the same sockets, and against the floor: the sock_diag dumps a refresh
+# sends, read and thrown away (bench/dumpprobe), with no processing.
+refresh_cost() {
+	local seconds=$1 pid before after hz dash ss floor probe_opt= tm="tmux -L pvbench$$"
+	shift
+	case " $* " in *" --lean "*) probe_opt=-n ;; esac
+	hz=$(getconf CLK_TCK)
+	$tm new-session -d -x 160 -y 50 "exec $PORTVIEW --no-config -d 1 --group process $*"
+	sleep 1
+	pid=$($tm list-panes -F '#{pane_pid}')
+	sleep 3
+	before=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+	sleep "$seconds"
+	after=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+	$tm kill-server 2>/dev/null
+	sleep 0.2
+	dash=$(awk -v t=$((after - before)) -v hz="$hz" -v s="$seconds" 'BEGIN { printf "%.0f", t / hz / s * 1e6 }')
+	ss=$(cpu_us_of_runs 10 ss -tuanH)
+	floor=$($PROBE $probe_opt 10 | awk '{ print $1 }')
+	printf '  one dashboard refresh%s: %s ms of CPU; one ss -tuanH: %s ms (%s); the dumps alone: %s ms (%s)\n' \
+		"${*:+ ($*)}" "$(awk -v v="$dash" 'BEGIN { printf "%.1f", v / 1000 }')" \
+		"$(awk -v v="$ss" 'BEGIN { printf "%.1f", v / 1000 }')" \
+		"$(awk -v a="$dash" -v b="$ss" 'BEGIN { printf "refresh/ss %.2fx", b ? a / b : 0 }')" \
+		"$(awk -v v="$floor" 'BEGIN { printf "%.1f", v / 1000 }')" \
+		"$(awk -v a="$dash" -v b="$floor" 'BEGIN { printf "refresh/floor %.2fx", b ? a / b : 0 }')"
+}
+
 # key_latency: the slowest of five answers to a key press, in ms: p
 # pauses (the header says PAUSED), p again resumes.
 key_latency() {
@@ -222,6 +264,8 @@ large)
 	compare "one port, with owners" "$PORTVIEW --once port:20000" "ss -tuanp sport = :20000 or dport = :20000" "lsof -nPi :20000"
 	echo "  peak RSS of portview --once --json: $(peak_rss_mib "$PORTVIEW" --once --json) MiB"
 	if have tmux && [ "$DASH_SECONDS" -gt 0 ]; then
+		refresh_cost "$DASH_SECONDS"
+		refresh_cost "$DASH_SECONDS" --lean
 		dashboard_cpu 1 "$DASH_SECONDS"
 		dashboard_cpu 1 "$DASH_SECONDS" --lean
 		dashboard_cpu 5 "$DASH_SECONDS"
@@ -243,6 +287,7 @@ big)
 	RUNS=1 compare "all sockets with owners, big farm" "$PORTVIEW --once --json" "ss -tuanp"
 	echo "  peak RSS of portview --once --json: $(peak_rss_mib "$PORTVIEW" --once --json) MiB"
 	if have tmux && [ "$DASH_SECONDS" -gt 0 ]; then
+		refresh_cost "$DASH_SECONDS"
 		dashboard_cpu 1 "$DASH_SECONDS"
 		tmux -L "pvbench$$" new-session -d -x 120 -y 40 "exec $PORTVIEW"
 		sleep 5
