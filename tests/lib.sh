@@ -107,14 +107,16 @@ finish() {
 # Process names of every class the sanitiser escapes, each with what the
 # screen and the text output must show instead (ASCII, fixed strings). All
 # fit the kernel's 15 bytes. The last one is wide CJK, shown as it is.
+# Written as UTF-8 bytes: bash turns \u escapes into bytes by the locale
+# of the moment, and under sudo that may be C.
 HOSTILE_NAMES=(
 	$'\e[2J\e]0;pw\a'
 	$'t\tb\nn\bs\x7f'
 	$'c1\xc2\x9b31m'
-	$'bi\u202ed\u2066i\u2069'
-	$'zw\u200b\u200e\u061c\ufeff'
+	$'bi\xe2\x80\xaed\xe2\x81\xa6i\xe2\x81\xa9'
+	$'zw\xe2\x80\x8b\xe2\x80\x8e\xd8\x9c\xef\xbb\xbf'
 	$'bad\xff\xc3x'
-	$'\u6570\u636e\u5e93'
+	$'\xe6\x95\xb0\xe6\x8d\xae\xe5\xba\x93'
 )
 HOSTILE_SHOWN=(
 	'\x1b[2J\x1b]0;pw\x07'
@@ -123,7 +125,7 @@ HOSTILE_SHOWN=(
 	'bi\u202ed\u2066i\u2069'
 	'zw\u200b\u200e\u061c\ufeff'
 	'bad\xff\xc3x'
-	$'\u6570\u636e\u5e93'
+	$'\xe6\x95\xb0\xe6\x8d\xae\xe5\xba\x93'
 )
 
 # start_hostile_helpers PORT: one listener per hostile name, on PORT,

@@ -25,7 +25,7 @@ helper srv name srv listen tcp 127.0.0.1 8080 listen tcp 127.0.0.1 8081
 helper db name postgres listen tcp 127.0.0.1 5432
 helper cli name psql connect 127.0.0.1 5432 connect 127.0.0.1 8080
 helper dns name resolved udp 127.0.0.1 53
-helper evil name $'\e[2J\e]0;pwned\a\u202e' listen tcp 127.0.0.1 6666
+helper evil name $'\e[2J\e]0;pwned\a\xe2\x80\xae' listen tcp 127.0.0.1 6666
 
 # The shell around portview reports its exit status once it is gone.
 start_dashboard() {

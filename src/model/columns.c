@@ -2,12 +2,14 @@
 
 #include "columns.h"
 
+
 #include <stdint.h>
 #include <string.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "addr.h"
+#include "compare.h"
 #include "rows.h"
 #include "sanitize.h"
 #include "services.h"
@@ -450,19 +452,139 @@ unsigned columns_hidden_by_default(void)
 	return mask;
 }
 
+/* ---- sort orders: numbers largest first, as a person sorting by queue
+ * size wants the full queues on top ---- */
+
+static int cmp_proto(const struct pv_snapshot *s, const struct pv_socket *a, const struct pv_socket *b)
+{
+	int c = cmp_u32(proto_rank(a->proto), proto_rank(b->proto));
+
+	return c ? c : cmp_u32(a->family, b->family);
+}
+
+static int cmp_state(const struct pv_snapshot *s, const struct pv_socket *a, const struct pv_socket *b)
+{
+	return cmp_u32(a->state, b->state);
+}
+
+static int cmp_local(const struct pv_snapshot *s, const struct pv_socket *a, const struct pv_socket *b)
+{
+	return socket_is_unix(a) && socket_is_unix(b) ? cmp_name(a, b) : cmp_endpoint(&a->local, &b->local);
+}
+
+static int cmp_remote(const struct pv_snapshot *s, const struct pv_socket *a, const struct pv_socket *b)
+{
+	return cmp_endpoint(&a->remote, &b->remote);
+}
+
+static int cmp_recvq(const struct pv_snapshot *s, const struct pv_socket *a, const struct pv_socket *b)
+{
+	return -cmp_u32(a->rqueue, b->rqueue);
+}
+
+static int cmp_sendq(const struct pv_snapshot *s, const struct pv_socket *a, const struct pv_socket *b)
+{
+	return -cmp_u32(a->wqueue, b->wqueue);
+}
+
+/* Unmeasured rates below every measured one. */
+static int cmp_rate_in(const struct pv_snapshot *s, const struct pv_socket *a, const struct pv_socket *b)
+{
+	return -cmp_double(a->has_rate ? a->rate_in : -1, b->has_rate ? b->rate_in : -1);
+}
+
+static int cmp_rate_out(const struct pv_snapshot *s, const struct pv_socket *a, const struct pv_socket *b)
+{
+	return -cmp_double(a->has_rate ? a->rate_out : -1, b->has_rate ? b->rate_out : -1);
+}
+
+static int cmp_rtt(const struct pv_snapshot *s, const struct pv_socket *a, const struct pv_socket *b)
+{
+	return -cmp_u32(a->tcp.has_info ? a->tcp.rtt_us : 0, b->tcp.has_info ? b->tcp.rtt_us : 0);
+}
+
+static int cmp_retrans(const struct pv_snapshot *s, const struct pv_socket *a, const struct pv_socket *b)
+{
+	return -cmp_u32(a->tcp.total_retrans, b->tcp.total_retrans);
+}
+
+static int cmp_cwnd(const struct pv_snapshot *s, const struct pv_socket *a, const struct pv_socket *b)
+{
+	return -cmp_u32(a->tcp.snd_cwnd, b->tcp.snd_cwnd);
+}
+
+static int cmp_delivery(const struct pv_snapshot *s, const struct pv_socket *a, const struct pv_socket *b)
+{
+	return -cmp_u64(a->tcp.delivery_rate, b->tcp.delivery_rate);
+}
+
+static int cmp_user(const struct pv_snapshot *s, const struct pv_socket *a, const struct pv_socket *b)
+{
+	int c = cmp_text(a->user, b->user);
+
+	return c ? c : cmp_u32(a->uid, b->uid);
+}
+
+/* By the primary owner's name, then pid; sockets without one last. */
+static int cmp_process(const struct pv_snapshot *s, const struct pv_socket *a, const struct pv_socket *b)
+{
+	int32_t pa = rows_primary_owner(s, a), pb = rows_primary_owner(s, b);
+	int c;
+
+	if (pa < 0 || pb < 0)
+		return cmp_u32(pa < 0, pb < 0);
+	c = strcmp(s->procs[pa].comm, s->procs[pb].comm);
+	return c ? c : cmp_u32((uint32_t)s->procs[pa].pid, (uint32_t)s->procs[pb].pid);
+}
+
+/* sort_step: where the s key's cycle (natural order first) reaches the
+ * column; 0 leaves it out of the cycle (a header click still sorts). */
 const struct column columns[COL_COUNT] = {
-	[COL_PROTO] = { "PROTO", false, 3, fmt_proto },
-	[COL_STATE] = { "STATE", false, 2, fmt_state },
-	[COL_LOCAL] = { "LOCAL", false, 0, fmt_local },
-	[COL_REMOTE] = { "REMOTE", false, 1, fmt_remote },
-	[COL_RECVQ] = { "RECV-Q", true, 5, fmt_recvq },
-	[COL_SENDQ] = { "SEND-Q", true, 6, fmt_sendq },
-	[COL_RATE_IN] = { "IN/s", true, 7, fmt_rate_in, true },
-	[COL_RATE_OUT] = { "OUT/s", true, 7, fmt_rate_out, true },
-	[COL_RTT] = { "RTT", true, 8, fmt_rtt, false, true, true },
-	[COL_RETRANS] = { "RETRANS", true, 8, fmt_retrans, false, true, true },
-	[COL_CWND] = { "CWND", true, 8, fmt_cwnd, false, true, true },
-	[COL_DELIVERY] = { "DELIV/s", true, 8, fmt_delivery, false, true, true },
-	[COL_USER] = { "USER", false, 4, fmt_user },
-	[COL_PROCESS] = { "PROCESS", false, 0, column_format_owners },
+	[COL_PROTO] = { .header = "PROTO", .priority = 3, .format = fmt_proto, .compare = cmp_proto,
+			.sort_step = 5 },
+	[COL_STATE] = { .header = "STATE", .priority = 2, .format = fmt_state, .compare = cmp_state,
+			.sort_step = 4 },
+	[COL_LOCAL] = { .header = "LOCAL", .priority = 0, .format = fmt_local, .compare = cmp_local,
+			.sort_step = 2 },
+	[COL_REMOTE] = { .header = "REMOTE", .priority = 1, .format = fmt_remote, .compare = cmp_remote,
+			 .sort_step = 3 },
+	[COL_RECVQ] = { .header = "RECV-Q", .right_align = true, .priority = 5, .format = fmt_recvq,
+			.compare = cmp_recvq, .sort_step = 6, .group_order = GROUPS_BY_QUEUES },
+	[COL_SENDQ] = { .header = "SEND-Q", .right_align = true, .priority = 6, .format = fmt_sendq,
+			.compare = cmp_sendq, .sort_step = 7, .group_order = GROUPS_BY_QUEUES },
+	[COL_RATE_IN] = { .header = "IN/s", .right_align = true, .priority = 7, .format = fmt_rate_in,
+			  .compare = cmp_rate_in, .sort_step = 9, .group_order = GROUPS_BY_RATE_IN,
+			  .needs_rates = true },
+	[COL_RATE_OUT] = { .header = "OUT/s", .right_align = true, .priority = 7, .format = fmt_rate_out,
+			   .compare = cmp_rate_out, .sort_step = 10, .group_order = GROUPS_BY_RATE_OUT,
+			   .needs_rates = true },
+	[COL_RTT] = { .header = "RTT", .right_align = true, .priority = 8, .format = fmt_rtt, .compare = cmp_rtt,
+		      .needs_info = true, .hidden_by_default = true },
+	[COL_RETRANS] = { .header = "RETRANS", .right_align = true, .priority = 8, .format = fmt_retrans,
+			  .compare = cmp_retrans, .needs_info = true, .hidden_by_default = true },
+	[COL_CWND] = { .header = "CWND", .right_align = true, .priority = 8, .format = fmt_cwnd,
+		       .compare = cmp_cwnd, .needs_info = true, .hidden_by_default = true },
+	[COL_DELIVERY] = { .header = "DELIV/s", .right_align = true, .priority = 8, .format = fmt_delivery,
+			   .compare = cmp_delivery, .needs_info = true, .hidden_by_default = true },
+	[COL_USER] = { .header = "USER", .priority = 4, .format = fmt_user, .compare = cmp_user, .sort_step = 8 },
+	[COL_PROCESS] = { .header = "PROCESS", .priority = 0, .format = column_format_owners,
+			  .compare = cmp_process, .sort_step = 1 },
 };
+
+int column_next_sort(int column)
+{
+	unsigned step = column < 0 ? 0 : columns[column].sort_step, best_step = 0;
+	int best = -1;
+
+	/* The column with the smallest step past this one's; after the last,
+	 * the natural order again. */
+	for (int c = 0; c < COL_COUNT; c++) {
+		unsigned s = columns[c].sort_step;
+
+		if (s > step && (best < 0 || s < best_step)) {
+			best = c;
+			best_step = s;
+		}
+	}
+	return best;
+}

@@ -21,15 +21,35 @@ enum column_id {
 typedef size_t (*column_formatter)(const struct pv_snapshot *s, const struct pv_socket *k,
 				   bool utf8, struct strbuf *sb);
 
+/* Orders sockets by the column (ties fall to the natural order). */
+typedef int (*column_compare)(const struct pv_snapshot *s, const struct pv_socket *a,
+			      const struct pv_socket *b);
+
+/* How groups are ordered when the rows are sorted by a column. */
+enum column_group_order {
+	GROUPS_BY_FIRST_SOCKET,  /* where their first socket sorts */
+	GROUPS_BY_QUEUES,        /* the group's queue sum, largest first */
+	GROUPS_BY_RATE_IN,       /* the busiest first */
+	GROUPS_BY_RATE_OUT,
+	GROUPS_BY_NAME,          /* the natural order: servers, then clients, by name */
+};
+
 struct column {
 	const char *header;
 	bool right_align;
 	unsigned priority;       /* lower survives longer on narrow screens */
 	column_formatter format;
+	column_compare compare;
+	unsigned sort_step;      /* place in the s key's cycle, 1 first; 0: not in it */
+	enum column_group_order group_order;
 	bool needs_rates;        /* shown only where rates were measured */
 	bool needs_info;         /* shown only where tcp_info was asked for */
 	bool hidden_by_default;  /* shown once chosen (c) or listed in the settings */
 };
+
+/* The sort order after column (-1: the natural order) in the s key's
+ * cycle: -1 after the last. */
+int column_next_sort(int column);
 
 /* The columns hidden until chosen, as a bit set of column ids. */
 unsigned columns_hidden_by_default(void);

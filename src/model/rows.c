@@ -8,6 +8,7 @@
 
 #include "addr.h"
 #include "columns.h"
+#include "compare.h"
 #include "states.h"
 #include "u64map.h"
 #include "xalloc.h"
@@ -73,35 +74,6 @@ struct sort_ctx {
 	const uint32_t *pos;         /* socket index -> position in socket order */
 };
 
-static int cmp_u32(uint32_t a, uint32_t b) { return a < b ? -1 : a > b; }
-
-static int cmp_endpoint(const struct pv_endpoint *a, const struct pv_endpoint *b)
-{
-	int c = cmp_u32(a->addr.family, b->addr.family);
-
-	if (c)
-		return c;
-	c = memcmp(a->addr.bytes, b->addr.bytes, sizeof(a->addr.bytes));
-	if (c)
-		return c;
-	return cmp_u32(a->port, b->port);
-}
-
-/* UNIX socket names, byte by byte; a name before its extensions. */
-static int cmp_name(const struct pv_socket *a, const struct pv_socket *b)
-{
-	size_t n = a->path_len < b->path_len ? a->path_len : b->path_len;
-	int c = n ? memcmp(a->path, b->path, n) : 0;
-
-	return c ? (c < 0 ? -1 : 1) : cmp_u32(a->path_len, b->path_len);
-}
-
-/* TCP, then UDP, then UNIX. */
-static uint32_t proto_rank(uint8_t proto)
-{
-	return proto == 6 ? 0 : proto == 17 ? 1 : 2;
-}
-
 /* Natural order: protocol, local port, local address, family, remote;
  * UNIX sockets by name. */
 static int cmp_natural(const struct pv_socket *a, const struct pv_socket *b)
@@ -118,52 +90,9 @@ static int cmp_natural(const struct pv_socket *a, const struct pv_socket *b)
 	return c;
 }
 
-static int cmp_double(double a, double b)
-{
-	return a < b ? -1 : a > b;
-}
-
-static int cmp_text(const char *a, const char *b)
-{
-	return strcmp(a ? a : "", b ? b : "");
-}
-
-/* Compares by one column; numbers sort largest first, as a person sorting
- * by queue size wants the full queues on top. */
-static int cmp_column(const struct pv_snapshot *s, int column, const struct pv_socket *a,
-		      const struct pv_socket *b)
-{
-	int32_t pa, pb;
-
-	switch (column) {
-	case COL_PROTO: return cmp_u32(proto_rank(a->proto), proto_rank(b->proto)) ? cmp_u32(proto_rank(a->proto), proto_rank(b->proto)) : cmp_u32(a->family, b->family);
-	case COL_STATE: return cmp_u32(a->state, b->state);
-	case COL_LOCAL: return socket_is_unix(a) && socket_is_unix(b) ? cmp_name(a, b) : cmp_endpoint(&a->local, &b->local);
-	case COL_REMOTE: return cmp_endpoint(&a->remote, &b->remote);
-	case COL_RECVQ: return -cmp_u32(a->rqueue, b->rqueue);
-	case COL_SENDQ: return -cmp_u32(a->wqueue, b->wqueue);
-	case COL_RATE_IN: return -cmp_double(a->has_rate ? a->rate_in : -1, b->has_rate ? b->rate_in : -1);
-	case COL_RATE_OUT: return -cmp_double(a->has_rate ? a->rate_out : -1, b->has_rate ? b->rate_out : -1);
-	case COL_RTT: return -cmp_u32(a->tcp.has_info ? a->tcp.rtt_us : 0, b->tcp.has_info ? b->tcp.rtt_us : 0);
-	case COL_RETRANS: return -cmp_u32(a->tcp.total_retrans, b->tcp.total_retrans);
-	case COL_CWND: return -cmp_u32(a->tcp.snd_cwnd, b->tcp.snd_cwnd);
-	case COL_DELIVERY: return a->tcp.delivery_rate > b->tcp.delivery_rate ? -1 : a->tcp.delivery_rate < b->tcp.delivery_rate;
-	case COL_USER: return cmp_text(a->user, b->user) ? cmp_text(a->user, b->user) : cmp_u32(a->uid, b->uid);
-	case COL_PROCESS:
-		pa = rows_primary_owner(s, a);
-		pb = rows_primary_owner(s, b);
-		if (pa < 0 || pb < 0)
-			return cmp_u32(pa < 0, pb < 0);
-		if (strcmp(s->procs[pa].comm, s->procs[pb].comm))
-			return strcmp(s->procs[pa].comm, s->procs[pb].comm);
-		return cmp_u32((uint32_t)s->procs[pa].pid, (uint32_t)s->procs[pb].pid);
-	default: return 0;
-	}
-}
-
 static int cmp_socket(const struct sort_ctx *ctx, const struct pv_socket *a, const struct pv_socket *b)
 {
-	int c = ctx->order.column >= 0 ? cmp_column(ctx->s, ctx->order.column, a, b) : 0;
+	int c = ctx->order.column >= 0 ? columns[ctx->order.column].compare(ctx->s, a, b) : 0;
 
 	if (!c)
 		c = cmp_natural(a, b);
@@ -252,17 +181,25 @@ static int cmp_group(const struct sort_ctx *ctx, const struct pv_group *a, const
 
 	if (c)
 		return c;
-	if (ctx->order.column == COL_RECVQ || ctx->order.column == COL_SENDQ) {
-		c = a->queue_sum > b->queue_sum ? -1 : a->queue_sum < b->queue_sum;
+	switch (ctx->order.column < 0 ? GROUPS_BY_NAME : columns[ctx->order.column].group_order) {
+	case GROUPS_BY_NAME:
+		break;
+	case GROUPS_BY_QUEUES:
+		c = -cmp_u64(a->queue_sum, b->queue_sum);
 		if (c)
 			return ctx->order.reverse ? -c : c;
-	} else if (ctx->order.column == COL_RATE_IN || ctx->order.column == COL_RATE_OUT) {
+		break;
+	case GROUPS_BY_RATE_IN:
+	case GROUPS_BY_RATE_OUT: {
+		bool in = columns[ctx->order.column].group_order == GROUPS_BY_RATE_IN;
+
 		/* Busiest service first. */
-		c = -cmp_double(ctx->order.column == COL_RATE_IN ? a->rate_in : a->rate_out,
-				ctx->order.column == COL_RATE_IN ? b->rate_in : b->rate_out);
+		c = -cmp_double(in ? a->rate_in : a->rate_out, in ? b->rate_in : b->rate_out);
 		if (c)
 			return ctx->order.reverse ? -c : c;
-	} else if (ctx->order.column >= 0) {
+		break;
+	}
+	case GROUPS_BY_FIRST_SOCKET:
 		return cmp_u32(ctx->pos[a->first_socket], ctx->pos[b->first_socket]);
 	}
 	switch (a->kind) {

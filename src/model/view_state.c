@@ -25,12 +25,6 @@ static const struct toggle_def toggle_defs[] = {
 
 enum { TOGGLE_COUNT = sizeof(toggle_defs) / sizeof(toggle_defs[0]) };
 
-/* The order s steps through: natural, then the columns people sort by. */
-static const int sort_cycle[] = {
-	-1, COL_PROCESS, COL_LOCAL, COL_REMOTE, COL_STATE, COL_PROTO, COL_RECVQ, COL_SENDQ, COL_USER,
-	COL_RATE_IN, COL_RATE_OUT,
-};
-
 void view_init(struct view_state *v, enum group_mode group)
 {
 	memset(v, 0, sizeof(*v));
@@ -388,12 +382,7 @@ unsigned view_set_all_expanded(struct view_state *v, bool expanded)
 
 unsigned view_cycle_sort(struct view_state *v)
 {
-	size_t n = sizeof(sort_cycle) / sizeof(sort_cycle[0]), i;
-
-	for (i = 0; i < n; i++)
-		if (sort_cycle[i] == v->order.column)
-			break;
-	v->order.column = sort_cycle[(i + 1) % n];
+	v->order.column = column_next_sort(v->order.column);
 	v->order.reverse = false;
 	return EFFECT_REBUILD | EFFECT_REDRAW;
 }
