@@ -6,6 +6,9 @@
 # reading (zero window, then stalled), and a connection left in CLOSE_WAIT.
 . "$TESTS_DIR/lib.sh"
 enter_netns "$@"
+# The sparklines checked below are block characters: a UTF-8 locale,
+# whatever the caller had (sudo may leave none).
+export LC_ALL=C.UTF-8
 require_tool jq
 require_tool tmux
 
