@@ -114,24 +114,36 @@ peak_rss_mib() {
 	/usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -n 1 | awk '{ printf "%.1f", $1 / 1024 }'
 }
 
-# dashboard_cpu DELAY SECONDS [OPTION...]: the dashboard's CPU share of one
-# core (user + system) over SECONDS after start-up, and its peak RSS.
-dashboard_cpu() {
-	local delay=$1 seconds=$2 pid before after hz tm="tmux -L pvbench$$"
-	shift 2
+# dashboard_measure SIZE SETTLE SECONDS ARGS...: runs the dashboard with
+# ARGS in a tmux of SIZE (COLSxROWS), waits SETTLE seconds, and prints the
+# CPU microseconds (user + system) it used a second over the next SECONDS,
+# and its peak RSS in MiB.
+dashboard_measure() {
+	local size=$1 settle=$2 seconds=$3 pid before after hz rss tm="tmux -L pvbench$$"
+	shift 3
 	hz=$(getconf CLK_TCK)
-	$tm new-session -d -x 120 -y 40 "exec $PORTVIEW -d $delay $*"
+	$tm new-session -d -x "${size%x*}" -y "${size#*x}" "exec $PORTVIEW $*"
 	sleep 1
 	pid=$($tm list-panes -F '#{pane_pid}')
-	sleep 2
+	sleep "$settle"
 	before=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
 	sleep "$seconds"
 	after=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
-	printf '  dashboard%s, refresh %ss, over %ss: %s%% of one core, peak RSS %s MiB\n' "${*:+ $*}" "$delay" "$seconds" \
-		"$(awk -v t=$((after - before)) -v hz="$hz" -v s="$seconds" 'BEGIN { printf "%.2f", 100 * t / hz / s }')" \
-		"$(awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$pid/status")"
+	rss=$(awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$pid/status")
 	$tm kill-server 2>/dev/null
 	sleep 0.2
+	awk -v t=$((after - before)) -v hz="$hz" -v s="$seconds" -v rss="$rss" \
+		'BEGIN { printf "%.0f %s\n", t / hz / s * 1e6, rss }'
+}
+
+# dashboard_cpu DELAY SECONDS [OPTION...]: the dashboard's CPU share of one
+# core (user + system) over SECONDS after start-up, and its peak RSS.
+dashboard_cpu() {
+	local delay=$1 seconds=$2 us rss
+	shift 2
+	read -r us rss < <(dashboard_measure 120x40 2 "$seconds" -d "$delay" "$@")
+	printf '  dashboard%s, refresh %ss, over %ss: %s%% of one core, peak RSS %s MiB\n' "${*:+ $*}" "$delay" \
+		"$seconds" "$(awk -v us="$us" 'BEGIN { printf "%.2f", us / 1e4 }')" "$rss"
 }
 
 # cpu_us_of_runs N CMD...: the CPU (user + system) one run of CMD takes,
@@ -150,20 +162,11 @@ cpu_us_of_runs() {
 # the same sockets, and against the floor: the sock_diag dumps a refresh
 # sends, read and thrown away (bench/dumpprobe), with no processing.
 refresh_cost() {
-	local seconds=$1 pid before after hz dash ss floor probe_opt= tm="tmux -L pvbench$$"
+	local seconds=$1 dash rss ss floor probe_opt=
 	shift
 	case " $* " in *" --lean "*) probe_opt=-n ;; esac
-	hz=$(getconf CLK_TCK)
-	$tm new-session -d -x 160 -y 50 "exec $PORTVIEW --no-config -d 1 --group process $*"
-	sleep 1
-	pid=$($tm list-panes -F '#{pane_pid}')
-	sleep 3
-	before=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
-	sleep "$seconds"
-	after=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
-	$tm kill-server 2>/dev/null
-	sleep 0.2
-	dash=$(awk -v t=$((after - before)) -v hz="$hz" -v s="$seconds" 'BEGIN { printf "%.0f", t / hz / s * 1e6 }')
+	# One refresh a second: the CPU a second is the CPU of one refresh.
+	read -r dash rss < <(dashboard_measure 160x50 3 "$seconds" --no-config -d 1 --group process "$@")
 	ss=$(cpu_us_of_runs 10 ss -tuanH)
 	floor=$($PROBE $probe_opt 10 | awk '{ print $1 }')
 	printf '  one dashboard refresh%s: %s ms of CPU; one ss -tuanH: %s ms (%s); the dumps alone: %s ms (%s)\n' \
