@@ -107,7 +107,7 @@ void fixture_snapshot(struct pv_snapshot *s)
 	fx_owners(s, 6, 1, psql);
 	fx_owners(s, 7, 1, postgres);
 	fx_owners(s, 9, 1, psql);
-	relations_compute(s, true);
+	relations_compute(s, NULL, true);
 }
 
 static void fx_unix(struct pv_snapshot *s, uint8_t type, uint8_t state, const char *name, size_t len,
@@ -156,7 +156,7 @@ void fixture_unix_snapshot(struct pv_snapshot *s)
 	fx_unix(s, SOCK_STREAM, PV_STATE_ESTABLISHED, NULL, 0, 6, FXU_APPD);
 	fx_add(s, AF_INET, IPPROTO_TCP, PV_STATE_LISTEN, "0.0.0.0", 80, "0.0.0.0", 0, 0, "root", PV_OWNER_OK);
 	fx_owners(s, 8, 1, appd);
-	relations_compute(s, true);
+	relations_compute(s, NULL, true);
 }
 
 /* Copies the sockets keep[] marks (all when keep is NULL), except skip. */
@@ -186,7 +186,7 @@ static void fixture_copy_some(const struct pv_snapshot *src, struct pv_snapshot 
 			dst->owner_refs[dst->nrefs++] = src->owner_refs[src->socks[i].owner_first + o];
 		snapshot_add_socket(dst, &k);
 	}
-	relations_compute(dst, true);
+	relations_compute(dst, NULL, true);
 }
 
 void fixture_copy_without(const struct pv_snapshot *src, struct pv_snapshot *dst, size_t skip)

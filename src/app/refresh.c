@@ -99,8 +99,9 @@ static void refresh_collect_spare(struct refresh *r)
 	r->worker_err[0] = '\0';
 	r->worker_status = collector_run(r->collector, r->worker_mask, r->opts.tcp_info, s, r->worker_err,
 					 sizeof(r->worker_err));
+	/* The shown snapshot is only read meanwhile, on either thread. */
 	if (r->worker_status == 0)
-		relations_compute(s, r->opts.peers);
+		relations_compute(s, r->have_model ? &r->snaps[r->cur] : NULL, r->opts.peers);
 }
 
 static void refresh_prepare(struct refresh *r, uint64_t kernel_mask)

@@ -277,12 +277,51 @@ static void flag_time_wait_piles(struct pv_snapshot *s)
 	u64map_free(&flagged_ports);
 }
 
-void relations_compute(struct pv_snapshot *s, bool peers)
+/* When s holds prev's live sockets (prev may end in tombstones), in the
+ * same order, each in the same state between the same endpoints, every
+ * relation between IP sockets (peers, accepted connections, SYN_RECV and
+ * TIME_WAIT counts) is what it was: on an unchanged host, most refreshes.
+ * Then this takes them from prev, decides saturation (which follows the
+ * queues) afresh, fills *census and returns true; UNIX relations are left
+ * to find_unix_peers. It compares and copies in one pass: on the first
+ * difference it returns false, and count_syn_recv and find_peers redo
+ * every field it may have written. */
+static bool copy_relations(struct pv_snapshot *s, const struct pv_snapshot *prev, struct census *census)
 {
-	struct census census = count_syn_recv(s);
+	if (!prev || prev->nsocks < s->nsocks || (prev->nsocks > s->nsocks && !prev->socks[s->nsocks].gone))
+		return false;
+	for (size_t i = 0; i < s->nsocks; i++) {
+		struct pv_socket *k = &s->socks[i];
+		const struct pv_socket *was = &prev->socks[i];
+		bool ip = !socket_is_unix(k);
 
+		if (k->cookie != was->cookie || k->state != was->state || was->gone || k->gone ||
+		    !endpoint_equal(&k->local, &was->local) || !endpoint_equal(&k->remote, &was->remote))
+			return false;
+		k->syn_recv = was->syn_recv;
+		k->time_wait = was->time_wait;
+		k->has_peer = ip && was->has_peer;
+		k->peer = ip ? was->peer : 0;
+		k->accepted = ip && was->accepted;
+		k->flags &= (uint8_t)~(PV_FLAG_SATURATED | PV_FLAG_TIME_WAIT);
+		if (relations_queue_full(k))
+			k->flags |= PV_FLAG_SATURATED;
+		census->unix_sockets += !ip;
+		census->time_wait += k->state == PV_STATE_TIME_WAIT && k->proto == IPPROTO_TCP;
+	}
+	return true;
+}
+
+void relations_compute(struct pv_snapshot *s, const struct pv_snapshot *prev, bool peers)
+{
+	struct census census = { 0, 0 };
+	bool reuse = copy_relations(s, prev, &census);
+
+	if (!reuse)
+		census = count_syn_recv(s);
 	if (peers) {
-		find_peers(s);
+		if (!reuse)
+			find_peers(s);
 		if (census.unix_sockets)
 			find_unix_peers(s);
 	}

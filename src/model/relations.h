@@ -13,8 +13,11 @@ enum { RELATIONS_TIME_WAIT_MANY = 500 };
 
 /* Fills syn_recv, time_wait, accepted, PV_FLAG_SATURATED and
  * PV_FLAG_TIME_WAIT for every socket of s (other flags are left as they
- * are), and with peers has_peer and peer. */
-void relations_compute(struct pv_snapshot *s, bool peers);
+ * are), and with peers has_peer and peer. prev, when not NULL, is the
+ * snapshot before, computed with the same peers: where s holds the same
+ * sockets in the same states, what does not follow the queues is taken
+ * from it instead of joined again. */
+void relations_compute(struct pv_snapshot *s, const struct pv_snapshot *prev, bool peers);
 
 /* True when the listener's accept queue is full: the kernel then drops or
  * delays new connections. */

@@ -3,6 +3,7 @@
  * counters, stalls, retransmissions, zero windows, long CLOSE_WAIT). */
 #include "config.h"
 
+#include <stdint.h>
 #include <string.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -235,7 +236,7 @@ START_TEST(t_syn_recv_and_saturation)
 	r.cookie = 9003;
 	snapshot_add_socket(&s, &r);
 	s.socks[5].rqueue = s.socks[5].wqueue = 128;       /* postgres: full */
-	relations_compute(&s, true);
+	relations_compute(&s, NULL, true);
 	ck_assert_uint_eq(s.socks[5].syn_recv, 2);
 	ck_assert_uint_eq(s.socks[1].syn_recv, 1);
 	ck_assert_uint_eq(s.socks[0].syn_recv, 0);
@@ -243,7 +244,7 @@ START_TEST(t_syn_recv_and_saturation)
 	ck_assert_uint_eq(s.socks[5].flags, PV_FLAG_SATURATED);
 	ck_assert_uint_eq(s.socks[0].flags, 0);
 	s.socks[5].rqueue = 127;
-	relations_compute(&s, true);
+	relations_compute(&s, NULL, true);
 	ck_assert_uint_eq(s.socks[5].flags, 0);
 	snapshot_free(&s);
 }
@@ -292,7 +293,7 @@ START_TEST(t_unix_peers)
 	ck_assert(socket_is_listener(&s.socks[4]));            /* a datagram receiver */
 	ck_assert(!socket_is_listener(&s.socks[5]));
 	/* Without peers asked for, nothing is joined. */
-	relations_compute(&s, false);
+	relations_compute(&s, NULL, false);
 	ck_assert(!s.socks[2].has_peer && !s.socks[1].accepted);
 	snapshot_free(&s);
 }
@@ -321,13 +322,13 @@ START_TEST(t_unix_queued_client)
 	q->clients[1] = 7555;          /* gone meanwhile */
 	q->next = NULL;
 	s.unix_queues = q;
-	relations_compute(&s, true);
+	relations_compute(&s, NULL, true);
 	ck_assert(s.socks[9].has_peer);
 	ck_assert_uint_eq(s.socks[9].peer, 0);
 	ck_assert(!s.socks[9].accepted);
 	/* A client with a real peer keeps it. */
 	q->clients[1] = 7002;
-	relations_compute(&s, true);
+	relations_compute(&s, NULL, true);
 	ck_assert_uint_eq(s.socks[2].peer, 1);
 	snapshot_free(&s);
 }
@@ -365,7 +366,7 @@ START_TEST(t_time_wait_piles)
 	client_side = s.socks[10];         /* 10.0.0.5:40100 -> 93.184.216.34:443 */
 	add_time_wait(&s, &server_side, RELATIONS_TIME_WAIT_MANY - 2, 0, false);
 	add_time_wait(&s, &client_side, RELATIONS_TIME_WAIT_MANY - 1, 0, true);
-	relations_compute(&s, true);
+	relations_compute(&s, NULL, true);
 	/* 498 new plus socket 4 on port 80: one short of a pile. */
 	ck_assert_uint_eq(s.socks[0].time_wait, RELATIONS_TIME_WAIT_MANY - 1);
 	for (i = 0; i < s.nsocks; i++)
@@ -375,7 +376,7 @@ START_TEST(t_time_wait_piles)
 	add_time_wait(&s, &server_side, 1, 1000, false);
 	add_time_wait(&s, &client_side, 1, 1000, true);
 	add_time_wait(&s, &s.socks[3], 1, 2000, false);   /* port 80 too, but IPv6's listener */
-	relations_compute(&s, true);
+	relations_compute(&s, NULL, true);
 	ck_assert(!(s.socks[s.nsocks - 1].flags & PV_FLAG_TIME_WAIT));
 	ck_assert_uint_eq(s.socks[1].time_wait, 1);
 	ck_assert_uint_eq(s.socks[0].time_wait, RELATIONS_TIME_WAIT_MANY);
@@ -394,7 +395,73 @@ START_TEST(t_time_wait_piles)
 }
 END_TEST
 
+/* The relation fields of every socket of a and b are the same. */
+static void assert_same_relations(const struct pv_snapshot *a, const struct pv_snapshot *b)
+{
+	ck_assert_uint_eq(a->nsocks, b->nsocks);
+	for (size_t i = 0; i < a->nsocks; i++) {
+		const struct pv_socket *x = &a->socks[i], *y = &b->socks[i];
+
+		ck_assert_msg(x->has_peer == y->has_peer && (!x->has_peer || x->peer == y->peer),
+			      "socket %zu: peer %d/%u against %d/%u", i, x->has_peer, x->peer, y->has_peer, y->peer);
+		ck_assert_msg(x->accepted == y->accepted, "socket %zu: accepted", i);
+		ck_assert_uint_eq(x->syn_recv, y->syn_recv);
+		ck_assert_uint_eq(x->time_wait, y->time_wait);
+		ck_assert_uint_eq(x->flags, y->flags);
+	}
+}
+
+/* Relations taken from the snapshot before are the ones a fresh join
+ * finds: on the same sockets, on sockets whose queues moved (saturation
+ * follows), and, declined, on sockets whose states or endpoints changed. */
+START_TEST(t_relations_taken_from_before_are_exact)
+{
+	struct pv_snapshot prev, fresh, reused;
+
+	fixture_snapshot(&prev);
+	fixture_copy_without(&prev, &fresh, SIZE_MAX);
+	fixture_copy_without(&prev, &reused, SIZE_MAX);
+	relations_compute(&reused, &prev, true);
+	assert_same_relations(&reused, &fresh);
+
+	/* A full accept queue now: the copy must not keep the old flags. */
+	reused.socks[5].rqueue = reused.socks[5].wqueue = 128;
+	fresh.socks[5].rqueue = fresh.socks[5].wqueue = 128;
+	relations_compute(&reused, &prev, true);
+	relations_compute(&fresh, NULL, true);
+	assert_same_relations(&reused, &fresh);
+	ck_assert(reused.socks[5].flags & PV_FLAG_SATURATED);
+
+	/* The client end of psql -> postgres is gone to TIME_WAIT: its peer
+	 * and the server end's must go, as a fresh join says. */
+	reused.socks[6].state = fresh.socks[6].state = PV_STATE_TIME_WAIT;
+	relations_compute(&reused, &prev, true);
+	relations_compute(&fresh, NULL, true);
+	assert_same_relations(&reused, &fresh);
+	ck_assert(!reused.socks[6].has_peer);
+
+	/* A connection whose other end is another socket now. */
+	snapshot_free(&reused);
+	snapshot_free(&fresh);
+	fixture_copy_without(&prev, &reused, SIZE_MAX);
+	fixture_copy_without(&prev, &fresh, SIZE_MAX);
+	for (size_t i = 0; i < reused.nsocks; i++) {
+		if (reused.socks[i].proto == IPPROTO_TCP && reused.socks[i].has_peer) {
+			reused.socks[i].remote.port = fresh.socks[i].remote.port = 1;
+			break;
+		}
+	}
+	relations_compute(&reused, &prev, true);
+	relations_compute(&fresh, NULL, true);
+	assert_same_relations(&reused, &fresh);
+	snapshot_free(&prev);
+	snapshot_free(&fresh);
+	snapshot_free(&reused);
+}
+END_TEST
+
 CHECK_SUITE("health",
+	t_relations_taken_from_before_are_exact,
 	t_time_wait_piles,
 	t_unix_peers,
 	t_unix_queued_client,
