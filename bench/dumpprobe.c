@@ -22,8 +22,13 @@
 
 enum { PROBE_BUFFER = 32768, PROBE_ALL_STATES = 0x0ffe };
 
-static const struct { int family, proto; } probe_kinds[] = {
-	{ AF_INET, IPPROTO_TCP }, { AF_INET6, IPPROTO_TCP }, { AF_INET, IPPROTO_UDP }, { AF_INET6, IPPROTO_UDP },
+static const struct {
+	int family, proto;
+} probe_kinds[] = {
+	{ AF_INET, IPPROTO_TCP },
+	{ AF_INET6, IPPROTO_TCP },
+	{ AF_INET, IPPROTO_UDP },
+	{ AF_INET6, IPPROTO_UDP },
 };
 
 /* One dump to its NLMSG_DONE; returns the messages it held, -1 on error. */
@@ -99,8 +104,8 @@ int main(int argc, char **argv)
 		}
 	}
 	getrusage(RUSAGE_SELF, &ru);
-	cpu = (double)ru.ru_utime.tv_sec * 1e6 + (double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_sec * 1e6 +
-	      (double)ru.ru_stime.tv_usec;
+	cpu = (double)ru.ru_utime.tv_sec * 1e6 + (double)ru.ru_utime.tv_usec +
+	      (double)ru.ru_stime.tv_sec * 1e6 + (double)ru.ru_stime.tv_usec;
 	printf("%.0f %ld\n", cpu / rounds, sockets);
 	close(fd);
 	free(buf);

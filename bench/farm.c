@@ -48,8 +48,8 @@ static void raise_fd_limit(int need)
 			die("setrlimit");
 	}
 	if (rl.rlim_cur < (rlim_t)need) {
-		fprintf(stderr, "farm: a worker needs %d fds, the limit is %llu: use more processes\n",
-			need, (unsigned long long)rl.rlim_cur);
+		fprintf(stderr, "farm: a worker needs %d fds, the limit is %llu: use more processes\n", need,
+			(unsigned long long)rl.rlim_cur);
 		exit(1);
 	}
 }
@@ -161,8 +161,9 @@ static void worker(const struct farm_config *cfg, int index, int ready_fd)
 
 int main(int argc, char **argv)
 {
-	struct farm_config cfg = { .procs = 8, .conns = 20000, .listeners = 64, .udp = 16,
-				   .base_port = 20000, .churn = 0 };
+	struct farm_config cfg = {
+		.procs = 8, .conns = 20000, .listeners = 64, .udp = 16, .base_port = 20000, .churn = 0
+	};
 	int ready[2], opt, i, got = 0;
 	pid_t *pids;
 	char c;
@@ -176,7 +177,8 @@ int main(int argc, char **argv)
 		case 'b': cfg.base_port = atoi(optarg); break;
 		case 'r': cfg.churn = atoi(optarg); break;
 		default:
-			fprintf(stderr, "usage: farm [-p procs] [-c conns] [-l listeners] [-u udp] [-b port] [-r churn]\n");
+			fprintf(stderr,
+				"usage: farm [-p procs] [-c conns] [-l listeners] [-u udp] [-b port] [-r churn]\n");
 			return 2;
 		}
 	}

@@ -22,9 +22,9 @@ static void fx_endpoint(struct pv_endpoint *e, const char *addr, uint16_t port)
 	e->port = port;
 }
 
-static void fx_add(struct pv_snapshot *s, uint8_t family, uint8_t proto, uint8_t state,
-		   const char *laddr, uint16_t lport, const char *raddr, uint16_t rport,
-		   uint32_t uid, const char *user, uint8_t status)
+static void fx_add(struct pv_snapshot *s, uint8_t family, uint8_t proto, uint8_t state, const char *laddr,
+		   uint16_t lport, const char *raddr, uint16_t rport, uint32_t uid, const char *user,
+		   uint8_t status)
 {
 	struct pv_socket k;
 
@@ -89,15 +89,24 @@ void fixture_snapshot(struct pv_snapshot *s)
 
 	fx_add(s, AF_INET, IPPROTO_TCP, PV_STATE_LISTEN, "0.0.0.0", 80, "0.0.0.0", 0, 0, "root", PV_OWNER_OK);
 	fx_add(s, AF_INET6, IPPROTO_TCP, PV_STATE_LISTEN, "::", 80, "::", 0, 0, "root", PV_OWNER_OK);
-	fx_add(s, AF_INET, IPPROTO_TCP, PV_STATE_ESTABLISHED, "10.0.0.5", 80, "10.0.0.17", 51234, 33, "www-data", PV_OWNER_OK);
-	fx_add(s, AF_INET6, IPPROTO_TCP, PV_STATE_ESTABLISHED, "::ffff:127.0.0.1", 80, "::ffff:127.0.0.1", 40000, 33, "www-data", PV_OWNER_OK);
-	fx_add(s, AF_INET, IPPROTO_TCP, PV_STATE_TIME_WAIT, "10.0.0.5", 80, "10.0.0.18", 40022, 0, "root", PV_OWNER_NONE);
-	fx_add(s, AF_INET, IPPROTO_TCP, PV_STATE_LISTEN, "127.0.0.1", 5432, "0.0.0.0", 0, 114, "postgres", PV_OWNER_OK);
-	fx_add(s, AF_INET, IPPROTO_TCP, PV_STATE_ESTABLISHED, "127.0.0.1", 33000, "127.0.0.1", 5432, 1000, "alice", PV_OWNER_OK);
-	fx_add(s, AF_INET, IPPROTO_TCP, PV_STATE_ESTABLISHED, "127.0.0.1", 5432, "127.0.0.1", 33000, 114, "postgres", PV_OWNER_OK);
-	fx_add(s, AF_INET, IPPROTO_UDP, PV_STATE_CLOSE, "127.0.0.53", 53, "0.0.0.0", 0, 101, NULL, PV_OWNER_HIDDEN);
-	fx_add(s, AF_INET6, IPPROTO_UDP, PV_STATE_ESTABLISHED, "2001:db8::1", 5000, "2001:db8::2", 53, 1000, "alice", PV_OWNER_OK);
-	fx_add(s, AF_INET, IPPROTO_TCP, PV_STATE_ESTABLISHED, "10.0.0.5", 40100, "93.184.216.34", 443, 1000, "alice", PV_OWNER_HIDDEN);
+	fx_add(s, AF_INET, IPPROTO_TCP, PV_STATE_ESTABLISHED, "10.0.0.5", 80, "10.0.0.17", 51234, 33,
+	       "www-data", PV_OWNER_OK);
+	fx_add(s, AF_INET6, IPPROTO_TCP, PV_STATE_ESTABLISHED, "::ffff:127.0.0.1", 80, "::ffff:127.0.0.1",
+	       40000, 33, "www-data", PV_OWNER_OK);
+	fx_add(s, AF_INET, IPPROTO_TCP, PV_STATE_TIME_WAIT, "10.0.0.5", 80, "10.0.0.18", 40022, 0, "root",
+	       PV_OWNER_NONE);
+	fx_add(s, AF_INET, IPPROTO_TCP, PV_STATE_LISTEN, "127.0.0.1", 5432, "0.0.0.0", 0, 114, "postgres",
+	       PV_OWNER_OK);
+	fx_add(s, AF_INET, IPPROTO_TCP, PV_STATE_ESTABLISHED, "127.0.0.1", 33000, "127.0.0.1", 5432, 1000,
+	       "alice", PV_OWNER_OK);
+	fx_add(s, AF_INET, IPPROTO_TCP, PV_STATE_ESTABLISHED, "127.0.0.1", 5432, "127.0.0.1", 33000, 114,
+	       "postgres", PV_OWNER_OK);
+	fx_add(s, AF_INET, IPPROTO_UDP, PV_STATE_CLOSE, "127.0.0.53", 53, "0.0.0.0", 0, 101, NULL,
+	       PV_OWNER_HIDDEN);
+	fx_add(s, AF_INET6, IPPROTO_UDP, PV_STATE_ESTABLISHED, "2001:db8::1", 5000, "2001:db8::2", 53, 1000,
+	       "alice", PV_OWNER_OK);
+	fx_add(s, AF_INET, IPPROTO_TCP, PV_STATE_ESTABLISHED, "10.0.0.5", 40100, "93.184.216.34", 443, 1000,
+	       "alice", PV_OWNER_HIDDEN);
 
 	fx_owners(s, 0, 2, nginx_both);
 	fx_owners(s, 1, 2, nginx_both);

@@ -263,7 +263,8 @@ int main(int argc, char **argv)
 			listeners[nlisteners++] = fd;
 			report(fd, "tcp");
 		} else if ((!strcmp(a, "udp") || !strcmp(a, "udp6")) && i + 2 < argc) {
-			int fd = open_bound(SOCK_DGRAM, argv[i + 1], argv[i + 2], !strcmp(a, "udp6") ? 1 : -1);
+			int fd =
+				open_bound(SOCK_DGRAM, argv[i + 1], argv[i + 2], !strcmp(a, "udp6") ? 1 : -1);
 
 			i += 2;
 			hold(fd);
@@ -435,7 +436,8 @@ int main(int argc, char **argv)
 		for (j = nlisten; j < n; j++) {
 			static char sink[65536];
 
-			if (!(pfd[j].revents & (POLLIN | POLLHUP)) || read(pfd[j].fd, sink, sizeof(sink)) != 0)
+			if (!(pfd[j].revents & (POLLIN | POLLHUP)) ||
+			    read(pfd[j].fd, sink, sizeof(sink)) != 0)
 				continue;
 			/* End of stream: close, so the peer's close completes,
 			 * or leave it in CLOSE_WAIT. */

@@ -19,8 +19,8 @@
 /* What the dashboard asks of the layers above the view. */
 struct dashboard_app {
 	struct refresh *refresh;
-	struct names *names;         /* NULL while names are off */
-	int names_fd;                /* the resolver's answers, for the loop */
+	struct names *names; /* NULL while names are off */
+	int names_fd;        /* the resolver's answers, for the loop */
 	const char *settings_path;
 };
 
@@ -88,15 +88,20 @@ enum { APP_MMAP_THRESHOLD = 256 * 1024 };
 int mode_dashboard(struct dashboard_options *d, const char *settings_path)
 {
 	struct refresh_options ro = {
-		.incremental = true, .tcp_info = !d->lean, .peers = !d->lean,
-		.track = true, .highlight = d->highlight,
+		.incremental = true,
+		.tcp_info = !d->lean,
+		.peers = !d->lean,
+		.track = true,
+		.highlight = d->highlight,
 	};
 	struct dashboard_app app = { .settings_path = settings_path };
 	struct dashboard_host host = {
 		.ctx = &app,
-		.refresh_now = app_refresh_now, .refresh_start = app_refresh_start,
+		.refresh_now = app_refresh_now,
+		.refresh_start = app_refresh_start,
 		.refresh_finish = app_refresh_finish,
-		.names_enable = app_names_enable, .settings_save = app_settings_save,
+		.names_enable = app_names_enable,
+		.settings_save = app_settings_save,
 		.signal_process = app_signal_process,
 	};
 	char err[256], host_name[256];

@@ -60,7 +60,8 @@ int mode_once(const struct settings *s, bool twice, const char *filter_text, con
 	 * retransmissions (both with tcp_info); one look still tells a zero
 	 * window or a retransmission now. */
 	struct refresh_options ro = {
-		.tcp_info = twice || s->info, .peers = !s->lean,
+		.tcp_info = twice || s->info,
+		.peers = !s->lean,
 	};
 	struct refresh *refresh = refresh_open(&ro, err, sizeof(err));
 	const struct pv_model *m;
@@ -68,8 +69,11 @@ int mode_once(const struct settings *s, bool twice, const char *filter_text, con
 	struct names *names = NULL;
 	uint64_t mask = once_kernel_mask(s, filter);
 	struct output_meta meta = {
-		.host = host, .filter = filter_text, .group = s->group,
-		.utf8 = sanitize_locale_is_utf8(), .rates = twice,
+		.host = host,
+		.filter = filter_text,
+		.group = s->group,
+		.utf8 = sanitize_locale_is_utf8(),
+		.rates = twice,
 		.info = twice || s->info,
 		.hidden_columns = s->hidden_columns,
 	};

@@ -31,16 +31,17 @@ void options_usage(FILE *out)
 	fputs("Usage: portview [OPTION]... [FILTER]...\n"
 	      "Show who listens and who talks on this machine: sockets from the kernel's\n"
 	      "sock_diag interface, grouped by the processes that own them. Without --once,\n"
-	      "a live dashboard (press ? in it for the keys).\n\n", out);
+	      "a live dashboard (press ? in it for the keys).\n\n",
+	      out);
 	for (int id = 0; id < SET_COUNT; id++) {
 		const struct setting_def *d = &setting_defs[id];
 		char left[48];
 
 		if (!d->long_name || !d->help)
 			continue;
-		snprintf(left, sizeof(left), "%c%c%c --%s%s%s",
-			 d->short_name ? '-' : ' ', d->short_name ? d->short_name : ' ',
-			 d->short_name ? ',' : ' ', d->long_name, d->arg ? "=" : "", d->arg ? d->arg : "");
+		snprintf(left, sizeof(left), "%c%c%c --%s%s%s", d->short_name ? '-' : ' ',
+			 d->short_name ? d->short_name : ' ', d->short_name ? ',' : ' ', d->long_name,
+			 d->arg ? "=" : "", d->arg ? d->arg : "");
 		fprintf(out, "  %-26s %s\n", left, d->help);
 	}
 	fputs("\nFILTER words (juxtaposition is AND; '|' or 'or' is OR; '!' or 'not' negates):\n"
@@ -49,7 +50,8 @@ void options_usage(FILE *out)
 	      "  path:TEXT  flag:stalled|retrans|zerowindow|closewait|saturated|timewait\n"
 	      "  tcp udp unix 4 6   a bare number is a port, an address an address,\n"
 	      "  any other word a process name; ( ) group.\n"
-	      "Example: portview --once 'port:5432 | proc:nginx' !state:time-wait\n", out);
+	      "Example: portview --once 'port:5432 | proc:nginx' !state:time-wait\n",
+	      out);
 }
 
 /* getopt's two tables from the settings table. */
@@ -64,8 +66,8 @@ static void options_tables(struct option *longopts, char *shortopts)
 
 		if (!d->long_name)
 			continue;
-		longopts[n++] = (struct option){ d->long_name, has_arg ? required_argument : no_argument, NULL,
-						 option_code(id) };
+		longopts[n++] = (struct option){ d->long_name, has_arg ? required_argument : no_argument,
+						 NULL, option_code(id) };
 		if (d->short_name) {
 			char s[3] = { d->short_name, has_arg ? ':' : '\0', '\0' };
 

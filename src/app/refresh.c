@@ -24,7 +24,7 @@ struct refresh {
 	struct refresh_options opts;
 	struct collector *collector;
 	struct health *health;
-	struct tracker *tracker;     /* NULL unless opts.track */
+	struct tracker *tracker; /* NULL unless opts.track */
 
 	/* The shown snapshot and the spare the next collection fills. */
 	struct pv_snapshot snaps[2];

@@ -18,11 +18,11 @@
 #include "model.h"
 
 struct refresh_options {
-	bool incremental;        /* remember owners between refreshes (the dashboard) */
-	bool tcp_info;           /* ask for tcp_info: rates, RTT, stalls */
-	bool peers;              /* join the two ends of local connections */
-	bool track;              /* keep change marks and tombstones */
-	double highlight;        /* seconds marks and tombstones last, with track */
+	bool incremental; /* remember owners between refreshes (the dashboard) */
+	bool tcp_info;    /* ask for tcp_info: rates, RTT, stalls */
+	bool peers;       /* join the two ends of local connections */
+	bool track;       /* keep change marks and tombstones */
+	double highlight; /* seconds marks and tombstones last, with track */
 };
 
 struct refresh;

@@ -42,7 +42,8 @@ static void load_problem(unsigned line, const char *message, void *arg)
 	size_t used = strlen(c->out);
 
 	if (used + 1 < c->size)
-		snprintf(c->out + used, c->size - used, "%s%s:%u: %s", used ? "; " : "", c->path, line, message);
+		snprintf(c->out + used, c->size - used, "%s%s:%u: %s", used ? "; " : "", c->path, line,
+			 message);
 }
 
 int settings_load(const char *path, bool missing_ok, struct settings *s, char *problems, size_t size)

@@ -16,7 +16,7 @@
 
 struct collector {
 	struct diag_conn *diag;
-	struct owner_cache *cache;   /* NULL: a full walk every run */
+	struct owner_cache *cache; /* NULL: a full walk every run */
 	struct users *users;
 	double boot_time;
 	long clock_ticks;
@@ -93,7 +93,7 @@ int collector_run(struct collector *c, uint64_t kernel_mask, bool tcp_info, stru
 	} else if (walk) {
 		owners_walk_finish(walk, snap, c->users, &stats);
 	} else {
-		snap->incomplete = true;   /* /proc could not be read */
+		snap->incomplete = true; /* /proc could not be read */
 	}
 	return 0;
 }

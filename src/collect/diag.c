@@ -73,8 +73,7 @@ void diag_close(struct diag_conn *c)
 #define UDIAG_SHOW_UID 0x00000040
 #endif
 
-static int diag_send(struct diag_conn *c, const struct socket_kind *k, uint32_t states,
-		     bool want_info)
+static int diag_send(struct diag_conn *c, const struct socket_kind *k, uint32_t states, bool want_info)
 {
 	char req_buf[MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct inet_diag_req_v2))];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req_buf);
@@ -106,8 +105,8 @@ static int diag_send(struct diag_conn *c, const struct socket_kind *k, uint32_t 
 
 /* Runs one dump to its end. Returns 0, or -1 with errno; *midway is set when
  * the failure left unread messages behind in the socket. */
-static int diag_dump_one(struct diag_conn *c, const struct socket_kind *k, uint32_t states,
-			 bool want_info, struct pv_snapshot *snap, bool *midway)
+static int diag_dump_one(struct diag_conn *c, const struct socket_kind *k, uint32_t states, bool want_info,
+			 struct pv_snapshot *snap, bool *midway)
 {
 	struct diag_parse_ctx ctx = { .snap = snap, .proto = k->proto, .family = k->family };
 	int ret;
@@ -147,8 +146,8 @@ static int diag_reset(struct diag_conn *c, char *err, size_t errsize)
 	return diag_socket_open(c, err, errsize);
 }
 
-int diag_collect(struct diag_conn *c, uint64_t kernel_mask, bool want_info,
-		 struct pv_snapshot *snap, char *err, size_t errsize)
+int diag_collect(struct diag_conn *c, uint64_t kernel_mask, bool want_info, struct pv_snapshot *snap,
+		 char *err, size_t errsize)
 {
 	size_t i;
 	unsigned failed = 0, attempted = 0;

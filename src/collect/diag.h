@@ -20,7 +20,7 @@ void diag_close(struct diag_conn *c);
  * A protocol the kernel cannot dump sets its PV_DUMP_* bit in
  * snap->unavailable; an interrupted or failed dump sets snap->incomplete.
  * Returns 0, or -1 with a message in err when no dump could be made at all. */
-int diag_collect(struct diag_conn *c, uint64_t kernel_mask, bool want_info,
-		 struct pv_snapshot *snap, char *err, size_t errsize);
+int diag_collect(struct diag_conn *c, uint64_t kernel_mask, bool want_info, struct pv_snapshot *snap,
+		 char *err, size_t errsize);
 
 #endif

@@ -21,7 +21,7 @@ enum { DIAG_ATTR_MAX = INET_DIAG_MAX > UNIX_DIAG_MAX ? INET_DIAG_MAX : UNIX_DIAG
 
 struct diag_attrs {
 	const struct nlattr *tb[DIAG_ATTR_MAX + 1];
-	bool unix_reply;         /* a unix_diag reply: UNIX_DIAG_* types */
+	bool unix_reply; /* a unix_diag reply: UNIX_DIAG_* types */
 };
 
 /* False for an attribute of a known type whose payload cannot be what the
@@ -32,14 +32,11 @@ static bool diag_attr_well_formed(const struct nlattr *attr, int type, bool unix
 		return type != INET_DIAG_SKV6ONLY || mnl_attr_validate(attr, MNL_TYPE_U8) == 0;
 	switch (type) {
 	case UNIX_DIAG_PEER:
-	case UNIX_DIAG_UID:
-		return mnl_attr_validate(attr, MNL_TYPE_U32) == 0;
+	case UNIX_DIAG_UID: return mnl_attr_validate(attr, MNL_TYPE_U32) == 0;
 	case UNIX_DIAG_RQLEN:
 		return mnl_attr_validate2(attr, MNL_TYPE_UNSPEC, sizeof(struct unix_diag_rqlen)) == 0;
-	case UNIX_DIAG_ICONS:
-		return mnl_attr_get_payload_len(attr) % sizeof(uint32_t) == 0;
-	default:
-		return true;
+	case UNIX_DIAG_ICONS: return mnl_attr_get_payload_len(attr) % sizeof(uint32_t) == 0;
+	default: return true;
 	}
 }
 
@@ -168,8 +165,7 @@ static int diag_data_cb(const struct nlmsghdr *nlh, void *data)
 
 	if (nlh->nlmsg_type == SOCK_DIAG_BY_FAMILY && ctx->family == AF_UNIX)
 		return unix_data_cb(nlh, ctx);
-	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
-	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*m)) {
+	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY || mnl_nlmsg_get_payload_len(nlh) < sizeof(*m)) {
 		ctx->malformed++;
 		return MNL_CB_OK;
 	}
@@ -274,13 +270,13 @@ static size_t diag_valid_prefix(const unsigned char *buf, size_t len)
 	return off;
 }
 
-int diag_parse_buffer(const void *buf, size_t len, uint32_t seq, uint32_t portid,
-		      struct diag_parse_ctx *ctx)
+int diag_parse_buffer(const void *buf, size_t len, uint32_t seq, uint32_t portid, struct diag_parse_ctx *ctx)
 {
 	size_t valid = diag_valid_prefix(buf, len);
 	/* mnl_cb_run2 takes a non-const array, though it only reads it. */
 	static mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
-		[NLMSG_DONE] = diag_done_cb, [NLMSG_ERROR] = diag_error_cb,
+		[NLMSG_DONE] = diag_done_cb,
+		[NLMSG_ERROR] = diag_error_cb,
 	};
 	size_t first = ctx->snap->nsocks, dropped;
 	int ret, saved_errno;

@@ -11,11 +11,11 @@
 
 struct diag_parse_ctx {
 	struct pv_snapshot *snap;
-	uint8_t proto;           /* IPPROTO_* of the dump: replies do not say */
-	uint8_t family;          /* AF_UNIX for a unix_diag dump, else the inet family */
-	unsigned added;          /* records added to the snapshot */
-	unsigned duplicates;     /* records dropped as repeats (same cookie) */
-	unsigned malformed;      /* messages too short to hold a record */
+	uint8_t proto;       /* IPPROTO_* of the dump: replies do not say */
+	uint8_t family;      /* AF_UNIX for a unix_diag dump, else the inet family */
+	unsigned added;      /* records added to the snapshot */
+	unsigned duplicates; /* records dropped as repeats (same cookie) */
+	unsigned malformed;  /* messages too short to hold a record */
 };
 
 /* Parses one received buffer of a dump with sequence seq to our portid.
@@ -25,7 +25,6 @@ struct diag_parse_ctx {
  * when the kernel flagged the dump as interrupted, EPROTO or ESRCH for a
  * message of another sequence or port, EBADMSG when the buffer ends in a
  * message whose length is impossible, other values from NLMSG_ERROR. */
-int diag_parse_buffer(const void *buf, size_t len, uint32_t seq, uint32_t portid,
-		      struct diag_parse_ctx *ctx);
+int diag_parse_buffer(const void *buf, size_t len, uint32_t seq, uint32_t portid, struct diag_parse_ctx *ctx);
 
 #endif

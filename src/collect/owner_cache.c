@@ -19,36 +19,36 @@
 #define FD_COUNT_UNSEEN (-2L)
 
 enum {
-	FULL_WALK_EVERY = 60,        /* seconds: the safety net */
-	UNRESOLVED_RETRY = 10,       /* seconds between full walks for unknown owners */
+	FULL_WALK_EVERY = 60,  /* seconds: the safety net */
+	UNRESOLVED_RETRY = 10, /* seconds between full walks for unknown owners */
 };
 
 /* What one process held when it was last walked. */
 struct cached_process {
 	int pid;
-	long fd_count;               /* st_size of its fd directory then */
-	bool unreadable;             /* its fd table is closed to us */
-	bool alive;                  /* seen in this refresh's listing */
+	long fd_count;   /* st_size of its fd directory then */
+	bool unreadable; /* its fd table is closed to us */
+	bool alive;      /* seen in this refresh's listing */
 	bool has_info;
-	struct pv_process info;      /* strings owned here (malloc) */
+	struct pv_process info; /* strings owned here (malloc) */
 	struct arena strings;
-	uint32_t *inodes;            /* every socket inode it held */
+	uint32_t *inodes; /* every socket inode it held */
 	size_t ninodes, inodes_cap;
 };
 
 struct owner_cache {
 	struct cached_process *procs;
 	size_t nprocs, cap;
-	struct u64map by_pid;        /* pid -> slot */
+	struct u64map by_pid; /* pid -> slot */
 	/* inode -> first of its holders in holders[], each a cache slot, by
 	 * pid; rebuilt only when some process was walked again or went. */
 	struct u64map by_inode;
-	uint32_t *holders;           /* runs of slots, each ended by UINT32_MAX */
+	uint32_t *holders; /* runs of slots, each ended by UINT32_MAX */
 	size_t nholders;
 	bool holders_stale;
 	double last_full;
 	bool ever_full, last_full_walk, counts_work;
-	bool others_invisible;       /* /proc hides other users' processes */
+	bool others_invisible; /* /proc hides other users' processes */
 	char *fd_dents;
 };
 
@@ -165,7 +165,7 @@ static void cache_refresh(struct owner_cache *c, int procfd, bool full, struct o
 		if (fstatat(procfd, path, &st, 0) == 0)
 			count = (long)st.st_size;
 		else if (errno == ENOENT)
-			continue;    /* exited */
+			continue; /* exited */
 		p = cache_slot(c, atoi(pid_name));
 		p->alive = true;
 		if (full || !c->counts_work || count != p->fd_count) {
@@ -242,7 +242,7 @@ static void cache_index_holders(struct owner_cache *c)
 				c->holders[c->nholders++] = UINT32_MAX;
 			u64map_put(&c->by_inode, all[i].inode, (uint32_t)c->nholders, NULL);
 		} else if (all[i].pid == all[i - 1].pid) {
-			continue;   /* the same process holding it twice */
+			continue; /* the same process holding it twice */
 		}
 		c->holders[c->nholders++] = all[i].slot;
 	}
@@ -291,7 +291,8 @@ static size_t cache_assign(struct owner_cache *c, struct pv_snapshot *s)
 
 				s->procs[idx] = p->info;
 				s->procs[idx].comm = arena_strdup(&s->arena, p->info.comm);
-				s->procs[idx].cmdline = arena_strndup(&s->arena, p->info.cmdline, p->info.cmdline_len);
+				s->procs[idx].cmdline =
+					arena_strndup(&s->arena, p->info.cmdline, p->info.cmdline_len);
 				proc_index[*h] = idx;
 			}
 			s->owner_refs[s->nrefs++] = proc_index[*h];

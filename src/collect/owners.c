@@ -20,13 +20,13 @@ enum { OWNERS_MAX_THREADS = 4 };
 /* A socket inode held by a process of the walker's list. */
 struct holding {
 	uint32_t inode;
-	uint32_t pid_index;      /* into the pid list */
+	uint32_t pid_index; /* into the pid list */
 };
 
 /* One thread's share of the walk and its results. Walkers share only
  * read-only data (the pid list), so they need no locks. */
 struct walker {
-	const char *pids;        /* NUL-separated pid names */
+	const char *pids; /* NUL-separated pid names */
 	const uint32_t *pid_offsets;
 	size_t first, step, npids;
 	int procfd;
@@ -35,8 +35,8 @@ struct walker {
 	char *dents;
 	struct owners_stats stats;
 	/* second phase: reading the details of owner processes */
-	const uint32_t *owner_pids;  /* pid indices */
-	struct pv_process *procs;    /* one per owner pid, filled by stride */
+	const uint32_t *owner_pids; /* pid indices */
+	struct pv_process *procs;   /* one per owner pid, filled by stride */
 	size_t nowners;
 	struct arena arena;
 };
@@ -79,8 +79,8 @@ static void walker_found(uint32_t inode, void *arg)
 static void walker_process(struct walker *w, uint32_t pid_index)
 {
 	struct walker_target t = { w, pid_index };
-	long fds = procfd_each_socket(w->procfd, w->pids + w->pid_offsets[pid_index], w->dents,
-				      walker_found, &t);
+	long fds = procfd_each_socket(w->procfd, w->pids + w->pid_offsets[pid_index], w->dents, walker_found,
+				      &t);
 
 	if (fds < 0 && errno != EACCES && errno != EPERM)
 		return;
@@ -149,8 +149,7 @@ static void owners_run_all(struct owners_walk *w, void *(*fn)(void *), bool wait
 				pthread_join(w->threads[i], NULL);
 }
 
-void owners_settle(struct pv_snapshot *snap, struct users *users, unsigned unreadable,
-		   bool invisible)
+void owners_settle(struct pv_snapshot *snap, struct users *users, unsigned unreadable, bool invisible)
 {
 	size_t i;
 
@@ -202,7 +201,7 @@ struct owners_walk *owners_walk_start(const char *proc_root)
 struct owner_pair {
 	uint32_t sock;
 	int pid;
-	uint32_t proc;           /* snapshot process index */
+	uint32_t proc; /* snapshot process index */
 };
 
 static int owners_pair_cmp(const void *a, const void *b)
@@ -218,7 +217,8 @@ void owners_walk_finish(struct owners_walk *w, struct pv_snapshot *snap, struct 
 			struct owners_stats *stats)
 {
 	struct u64map by_inode;
-	uint32_t *owner_of = xmalloc((w->npids ? w->npids : 1) * sizeof(uint32_t));  /* pid index -> owner slot */
+	uint32_t *owner_of =
+		xmalloc((w->npids ? w->npids : 1) * sizeof(uint32_t)); /* pid index -> owner slot */
 	uint32_t *owner_pids = NULL, *proc_of = NULL;
 	struct pv_process *procs;
 	struct owner_pair *pairs = NULL;

@@ -8,16 +8,15 @@
 #include "users.h"
 
 struct owners_stats {
-	unsigned processes;      /* process directories looked at */
-	unsigned unreadable;     /* fd tables we were not allowed to read */
-	unsigned fds;            /* fd entries examined */
+	unsigned processes;  /* process directories looked at */
+	unsigned unreadable; /* fd tables we were not allowed to read */
+	unsigned fds;        /* fd entries examined */
 };
 
 /* Sets every socket's owner_status and user name and every process's user
  * name once owners are known: sockets with an inode and no owner are
  * hidden when some processes were unreadable or invisible to us. */
-void owners_settle(struct pv_snapshot *snap, struct users *users, unsigned unreadable,
-		   bool invisible);
+void owners_settle(struct pv_snapshot *snap, struct users *users, unsigned unreadable, bool invisible);
 
 struct owners_walk;
 

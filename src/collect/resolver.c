@@ -26,7 +26,7 @@ enum entry_state { ENTRY_QUEUED, ENTRY_BUSY, ENTRY_DONE };
 struct entry {
 	struct pv_addr addr;
 	enum entry_state state;
-	char *name;                  /* NULL: no name */
+	char *name; /* NULL: no name */
 };
 
 struct resolver {
@@ -34,13 +34,13 @@ struct resolver {
 	pthread_cond_t work, settled;
 	struct entry *entries;
 	size_t nentries, cap;
-	struct u64map by_hash;       /* address hash -> entry index (chained by probing) */
-	size_t *queue;               /* entry indices waiting, FIFO */
+	struct u64map by_hash; /* address hash -> entry index (chained by probing) */
+	size_t *queue;         /* entry indices waiting, FIFO */
 	size_t qhead, qlen, qcap;
-	size_t busy;                 /* lookups under way */
+	size_t busy; /* lookups under way */
 	int notify_fd;
 	bool stopping;
-	unsigned refs;               /* the owner and each live worker */
+	unsigned refs; /* the owner and each live worker */
 };
 
 static uint64_t addr_hash(const struct pv_addr *a)

@@ -10,7 +10,7 @@
 #include "xalloc.h"
 
 struct users {
-	struct u64map index;     /* uid + 1 -> slot in names (key 0 is reserved) */
+	struct u64map index; /* uid + 1 -> slot in names (key 0 is reserved) */
 	char **names;
 	size_t count;
 };

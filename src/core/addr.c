@@ -23,8 +23,7 @@ void addr_from_kernel(struct pv_addr *out, uint8_t family, const void *bytes)
 
 char *addr_format(const struct pv_addr *a, char *buf, size_t size)
 {
-	if (!inet_ntop(a->family == AF_INET6 ? AF_INET6 : AF_INET, a->bytes, buf,
-		       (socklen_t)size))
+	if (!inet_ntop(a->family == AF_INET6 ? AF_INET6 : AF_INET, a->bytes, buf, (socklen_t)size))
 		snprintf(buf, size, "?");
 	return buf;
 }

@@ -17,8 +17,8 @@
 enum { SERVICES_MAX_BYTES = 4 << 20, SERVICES_MAX_NAME = 64 };
 
 struct services {
-	struct u64map by_port;       /* proto << 16 | port -> offset in names */
-	struct strbuf names;         /* NUL-terminated names, back to back */
+	struct u64map by_port; /* proto << 16 | port -> offset in names */
+	struct strbuf names;   /* NUL-terminated names, back to back */
 };
 
 static uint64_t services_key(uint8_t proto, uint16_t port)

@@ -127,8 +127,7 @@ size_t snapshot_find_prev(const struct pv_snapshot *prev, size_t guess, uint64_t
 	return slot ? *slot : SIZE_MAX;
 }
 
-const struct pv_process *snapshot_owner(const struct pv_snapshot *s,
-					const struct pv_socket *k, uint32_t i)
+const struct pv_process *snapshot_owner(const struct pv_snapshot *s, const struct pv_socket *k, uint32_t i)
 {
 	return &s->procs[s->owner_refs[k->owner_first + i]];
 }
@@ -151,8 +150,8 @@ bool snapshot_same_rows(const struct pv_snapshot *a, const struct pv_snapshot *b
 
 		if (x->cookie != y->cookie || x->state != y->state || x->rqueue != y->rqueue ||
 		    x->wqueue != y->wqueue || x->owner_status != y->owner_status || x->gone != y->gone ||
-		    x->flags != y->flags ||
-		    x->owner_count != y->owner_count || (x->owner_count && x->owner_first != y->owner_first))
+		    x->flags != y->flags || x->owner_count != y->owner_count ||
+		    (x->owner_count && x->owner_first != y->owner_first))
 			return false;
 	}
 	return memcmp(a->owner_refs, b->owner_refs, a->nrefs * sizeof(*a->owner_refs)) == 0;
@@ -172,18 +171,21 @@ void snapshot_notices(const struct pv_snapshot *s, size_t hidden, snapshot_notic
 	if (s->incomplete)
 		emit("a socket dump was interrupted; the listing may be incomplete", arg);
 	if (hidden && s->procs_invisible) {
-		snprintf(msg, sizeof(msg), "owners of %zu sockets hidden: /proc is mounted with hidepid=2, "
-			 "so other users' processes are invisible; run as root", hidden);
+		snprintf(msg, sizeof(msg),
+			 "owners of %zu sockets hidden: /proc is mounted with hidepid=2, "
+			 "so other users' processes are invisible; run as root",
+			 hidden);
 		emit(msg, arg);
 	} else if (hidden) {
-		snprintf(msg, sizeof(msg), "owners of %zu sockets hidden (no permission): run as root, "
-			 "or grant CAP_DAC_READ_SEARCH,CAP_SYS_PTRACE", hidden);
+		snprintf(msg, sizeof(msg),
+			 "owners of %zu sockets hidden (no permission): run as root, "
+			 "or grant CAP_DAC_READ_SEARCH,CAP_SYS_PTRACE",
+			 hidden);
 		emit(msg, arg);
 	}
 }
 
-void snapshot_count(const struct pv_snapshot *s, const uint32_t *which, size_t n,
-		    struct pv_counts *out)
+void snapshot_count(const struct pv_snapshot *s, const uint32_t *which, size_t n, struct pv_counts *out)
 {
 	bool *seen = xcalloc(s->nprocs ? s->nprocs : 1, sizeof(bool));
 	size_t i, total = which ? n : s->nsocks;

@@ -15,19 +15,19 @@
 
 /* An address as shown: IPv4-mapped IPv6 addresses are stored as IPv4. */
 struct pv_addr {
-	uint8_t family;          /* AF_INET or AF_INET6 */
-	uint8_t bytes[16];       /* network order; IPv4 uses the first 4 */
+	uint8_t family;    /* AF_INET or AF_INET6 */
+	uint8_t bytes[16]; /* network order; IPv4 uses the first 4 */
 };
 
 struct pv_endpoint {
 	struct pv_addr addr;
-	uint16_t port;           /* host order */
+	uint16_t port; /* host order */
 };
 
 enum pv_owner_status {
-	PV_OWNER_NONE,           /* no process holds it (TIME_WAIT, orphans) */
-	PV_OWNER_OK,             /* owners found */
-	PV_OWNER_HIDDEN,         /* not found, and some processes unreadable or invisible */
+	PV_OWNER_NONE,   /* no process holds it (TIME_WAIT, orphans) */
+	PV_OWNER_OK,     /* owners found */
+	PV_OWNER_HIDDEN, /* not found, and some processes unreadable or invisible */
 };
 
 /* TCP details from INET_DIAG_INFO, present only when has_info is set. */
@@ -38,8 +38,8 @@ struct pv_tcp_details {
 	uint32_t snd_cwnd, unacked, lost;
 	uint32_t last_data_sent_ms, last_data_recv_ms;
 	uint64_t bytes_acked, bytes_received, delivery_rate;
-	bool has_snd_wnd;        /* kernels before 5.19 do not report it */
-	uint32_t snd_wnd;        /* the peer's advertised receive window */
+	bool has_snd_wnd; /* kernels before 5.19 do not report it */
+	uint32_t snd_wnd; /* the peer's advertised receive window */
 };
 
 /* What is wrong with a socket (pv_socket.flags). */
@@ -53,7 +53,6 @@ enum {
 	PV_FLAG_COUNT = 6,
 };
 
-
 /* UNIX domain sockets have family AF_UNIX and this protocol number, one no
  * IP protocol uses here (254 is for experiments), so that a zeroed record
  * is never mistaken for a UNIX socket. */
@@ -62,48 +61,48 @@ enum {
 /* Laid out without holes: a refresh walks tens of thousands of these
  * several times, so every byte is paid for in cache misses. */
 struct pv_socket {
-	uint8_t family;          /* the socket's own family: AF_INET, AF_INET6 or AF_UNIX */
-	uint8_t proto;           /* IPPROTO_TCP, IPPROTO_UDP or PV_PROTO_UNIX */
-	uint8_t state;           /* kernel state number, see states.h */
-	uint8_t sock_type;       /* UNIX: SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET */
-	int8_t v6only;           /* 1, 0, or -1 when the kernel did not say */
+	uint8_t family;    /* the socket's own family: AF_INET, AF_INET6 or AF_UNIX */
+	uint8_t proto;     /* IPPROTO_TCP, IPPROTO_UDP or PV_PROTO_UNIX */
+	uint8_t state;     /* kernel state number, see states.h */
+	uint8_t sock_type; /* UNIX: SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET */
+	int8_t v6only;     /* 1, 0, or -1 when the kernel did not say */
 	struct pv_endpoint local, remote;
-	uint16_t path_len;       /* UNIX: bytes of path; 0 for an unnamed socket */
+	uint16_t path_len; /* UNIX: bytes of path; 0 for an unnamed socket */
 	uint32_t ifindex, inode, uid;
-	uint32_t peer_inode;     /* UNIX: the inode of the other end, 0 when none */
-	const char *path;        /* UNIX: the bound name, raw bytes in the arena; an
+	uint32_t peer_inode; /* UNIX: the inode of the other end, 0 when none */
+	const char *path;    /* UNIX: the bound name, raw bytes in the arena; an
 				  * abstract name starts with a NUL byte */
 	uint64_t cookie;
 	uint32_t rqueue, wqueue;
-	const char *user;        /* name for uid, or NULL; owned by the users cache */
-	uint32_t owner_first;    /* index into snapshot owner_refs */
+	const char *user;     /* name for uid, or NULL; owned by the users cache */
+	uint32_t owner_first; /* index into snapshot owner_refs */
 	uint32_t owner_count;
-	uint8_t owner_status;    /* enum pv_owner_status */
-	bool gone;               /* closed: a tombstone kept for display */
+	uint8_t owner_status; /* enum pv_owner_status */
+	bool gone;            /* closed: a tombstone kept for display */
 	/* Derived from the whole snapshot (relations.h); zero when not. */
 	bool has_peer;
-	bool accepted;           /* a connection a listener of this host accepted */
-	uint8_t flags;           /* PV_FLAG_*, from relations.h and health.h */
+	bool accepted; /* a connection a listener of this host accepted */
+	uint8_t flags; /* PV_FLAG_*, from relations.h and health.h */
 	/* Derived from earlier snapshots (health.h); zero when not. */
 	bool has_rate, has_state_since;
-	uint32_t peer;           /* the other end of a local connection */
-	uint32_t syn_recv;       /* listeners: handshakes not yet complete */
-	uint32_t time_wait;      /* TCP listeners: connections of the port in TIME_WAIT */
+	uint32_t peer;      /* the other end of a local connection */
+	uint32_t syn_recv;  /* listeners: handshakes not yet complete */
+	uint32_t time_wait; /* TCP listeners: connections of the port in TIME_WAIT */
 	struct pv_tcp_details tcp;
-	double rate_in, rate_out;    /* bytes a second received and acknowledged */
-	double state_since;          /* monotonic time it entered its state */
+	double rate_in, rate_out; /* bytes a second received and acknowledged */
+	double state_since;       /* monotonic time it entered its state */
 };
 
 struct pv_process {
 	int pid;
-	unsigned long long start_time;   /* clock ticks after boot (stat field 22) */
+	unsigned long long start_time; /* clock ticks after boot (stat field 22) */
 	uint32_t uid;
-	const char *user;        /* NULL when the uid has no name */
-	const char *comm;        /* raw bytes as the kernel holds them */
-	const char *cmdline;     /* arguments joined by spaces, raw bytes */
+	const char *user;    /* NULL when the uid has no name */
+	const char *comm;    /* raw bytes as the kernel holds them */
+	const char *cmdline; /* arguments joined by spaces, raw bytes */
 	size_t cmdline_len;
 	bool cmdline_truncated;
-	uint32_t listen_count, conn_count;   /* filled by the caller that needs them */
+	uint32_t listen_count, conn_count; /* filled by the caller that needs them */
 };
 
 /* The clients waiting in one UNIX listener's accept queue, by inode: the
@@ -120,20 +119,20 @@ struct pv_snapshot {
 	size_t nsocks, socks_cap;
 	struct pv_process *procs;
 	size_t nprocs, procs_cap;
-	uint32_t *owner_refs;    /* process indices, grouped per socket */
+	uint32_t *owner_refs; /* process indices, grouped per socket */
 	size_t nrefs;
 	struct u64map by_cookie; /* cookie -> socket index, for dedupe */
 	struct arena arena;
-	struct pv_unix_queue *unix_queues;   /* in the arena */
-	struct timespec taken;   /* wall clock when collection started */
-	double monotonic_taken;  /* the same on the monotonic clock, seconds; 0 unknown */
-	double boot_time;        /* wall-clock seconds at boot, 0 when unknown */
-	long clock_ticks;        /* units of start_time per second */
-	uint64_t kernel_mask;    /* what was asked of the kernel (filter_kernel_mask) */
-	unsigned unavailable;    /* PV_DUMP_* bits the kernel refused */
-	bool incomplete;         /* a dump was interrupted or failed midway */
-	unsigned hidden_procs;   /* processes whose fd tables we could not read */
-	bool procs_invisible;    /* /proc (hidepid=2) hides other users' processes */
+	struct pv_unix_queue *unix_queues; /* in the arena */
+	struct timespec taken;             /* wall clock when collection started */
+	double monotonic_taken;            /* the same on the monotonic clock, seconds; 0 unknown */
+	double boot_time;                  /* wall-clock seconds at boot, 0 when unknown */
+	long clock_ticks;                  /* units of start_time per second */
+	uint64_t kernel_mask;              /* what was asked of the kernel (filter_kernel_mask) */
+	unsigned unavailable;              /* PV_DUMP_* bits the kernel refused */
+	bool incomplete;                   /* a dump was interrupted or failed midway */
+	unsigned hidden_procs;             /* processes whose fd tables we could not read */
+	bool procs_invisible;              /* /proc (hidepid=2) hides other users' processes */
 };
 
 void snapshot_init(struct pv_snapshot *s);
@@ -160,14 +159,12 @@ uint32_t snapshot_add_process(struct pv_snapshot *s);
  * how many processes own them. */
 struct pv_counts {
 	size_t listening, established, other, hidden, processes;
-	size_t flagged[PV_FLAG_COUNT];   /* sockets with each PV_FLAG_* bit */
+	size_t flagged[PV_FLAG_COUNT]; /* sockets with each PV_FLAG_* bit */
 };
 
 /* Counts the sockets whose indices are listed in which (n of them), or,
  * with which NULL, every socket that has not closed. */
-void snapshot_count(const struct pv_snapshot *s, const uint32_t *which, size_t n,
-		    struct pv_counts *out);
-
+void snapshot_count(const struct pv_snapshot *s, const uint32_t *which, size_t n, struct pv_counts *out);
 
 /* Calls emit with one sentence for each thing s could not show: a protocol
  * the kernel cannot dump, an interrupted dump, and, when hidden (a count
@@ -189,8 +186,7 @@ bool snapshot_same_rows(const struct pv_snapshot *a, const struct pv_snapshot *b
 size_t snapshot_find_prev(const struct pv_snapshot *prev, size_t guess, uint64_t cookie);
 
 /* Owner i of socket k (0 <= i < owner_count). */
-const struct pv_process *snapshot_owner(const struct pv_snapshot *s,
-					const struct pv_socket *k, uint32_t i);
+const struct pv_process *snapshot_owner(const struct pv_snapshot *s, const struct pv_socket *k, uint32_t i);
 
 /* Listeners are TCP and UNIX LISTEN sockets, unconnected UDP sockets and
  * UNIX datagram sockets bound to a name that are not connected themselves

@@ -9,8 +9,8 @@
 #include "snapshot.h"
 
 struct state_entry {
-	const char *name;        /* the kernel's name */
-	const char *short_name;  /* ss-style column label */
+	const char *name;       /* the kernel's name */
+	const char *short_name; /* ss-style column label */
 };
 
 static const struct state_entry state_table[PV_STATE_MAX + 1] = {
@@ -63,7 +63,10 @@ static int state_name_equal(const char *a, size_t alen, const char *b)
 
 uint32_t state_parse(const char *name, size_t len)
 {
-	static const struct { const char *alias; uint32_t mask; } aliases[] = {
+	static const struct {
+		const char *alias;
+		uint32_t mask;
+	} aliases[] = {
 		{ "unconn", 1u << PV_STATE_CLOSE },
 		{ "time_wait", 1u << PV_STATE_TIME_WAIT },
 		{ "fin_wait_1", 1u << PV_STATE_FIN_WAIT1 },
@@ -94,9 +97,9 @@ const char *proto_name(uint8_t proto)
 const char *unix_type_name(uint8_t sock_type)
 {
 	switch (sock_type) {
-	case 1: return "stream";      /* SOCK_STREAM */
-	case 2: return "dgram";       /* SOCK_DGRAM */
-	case 5: return "seqpacket";   /* SOCK_SEQPACKET */
+	case 1: return "stream";    /* SOCK_STREAM */
+	case 2: return "dgram";     /* SOCK_DGRAM */
+	case 5: return "seqpacket"; /* SOCK_SEQPACKET */
 	default: return "unknown";
 	}
 }

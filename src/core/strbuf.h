@@ -12,8 +12,7 @@ struct strbuf {
 void strbuf_append(struct strbuf *sb, const char *s, size_t len);
 void strbuf_puts(struct strbuf *sb, const char *s);
 void strbuf_putc(struct strbuf *sb, char c);
-void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void strbuf_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Empties the string, keeping its storage. */
 void strbuf_reset(struct strbuf *sb);
 void strbuf_free(struct strbuf *sb);

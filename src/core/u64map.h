@@ -16,7 +16,7 @@ struct u64map_slot {
 
 struct u64map {
 	struct u64map_slot *slots;
-	size_t mask;   /* capacity - 1; capacity is a power of two */
+	size_t mask; /* capacity - 1; capacity is a power of two */
 	size_t count;
 };
 

@@ -12,11 +12,17 @@ size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 		return 1;
 	}
 	if ((c & 0xe0) == 0xc0) {
-		n = 2; c &= 0x1f; min = 0x80;
+		n = 2;
+		c &= 0x1f;
+		min = 0x80;
 	} else if ((c & 0xf0) == 0xe0) {
-		n = 3; c &= 0x0f; min = 0x800;
+		n = 3;
+		c &= 0x0f;
+		min = 0x800;
 	} else if ((c & 0xf8) == 0xf0) {
-		n = 4; c &= 0x07; min = 0x10000;
+		n = 4;
+		c &= 0x07;
+		min = 0x10000;
 	} else {
 		return 0;
 	}
@@ -36,6 +42,6 @@ size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 bool utf8_is_invisible(uint32_t cp)
 {
 	return (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
-	       (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) ||
-	       cp == 0x061c || cp == 0xfeff || cp == 0x00ad || cp == 0x180e;
+	       (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x061c ||
+	       cp == 0xfeff || cp == 0x00ad || cp == 0x180e;
 }

@@ -2,7 +2,6 @@
 
 #include "columns.h"
 
-
 #include <stdint.h>
 #include <string.h>
 #include <netinet/in.h>
@@ -24,10 +23,10 @@ static size_t put(struct strbuf *sb, const char *text)
 	return strlen(text);
 }
 
-static size_t fmt_proto(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
-			struct strbuf *sb)
+static size_t fmt_proto(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8, struct strbuf *sb)
 {
-	(void)s; (void)utf8;
+	(void)s;
+	(void)utf8;
 	if (k->proto == IPPROTO_TCP)
 		return put(sb, k->family == AF_INET6 ? "tcp6" : "tcp");
 	if (k->proto == IPPROTO_UDP)
@@ -41,10 +40,10 @@ static size_t fmt_proto(const struct pv_snapshot *s, const struct pv_socket *k, 
 	}
 }
 
-static size_t fmt_state(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
-			struct strbuf *sb)
+static size_t fmt_state(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8, struct strbuf *sb)
 {
-	(void)s; (void)utf8;
+	(void)s;
+	(void)utf8;
 	return put(sb, state_short_name(k->proto, k->state));
 }
 
@@ -115,8 +114,7 @@ size_t column_format_unix_name(struct strbuf *sb, const struct pv_socket *k, boo
 	return sanitize_append(sb, k->path, k->path_len, utf8);
 }
 
-static size_t fmt_local(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
-			struct strbuf *sb)
+static size_t fmt_local(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8, struct strbuf *sb)
 {
 	(void)s;
 	if (socket_is_unix(k))
@@ -124,13 +122,13 @@ static size_t fmt_local(const struct pv_snapshot *s, const struct pv_socket *k, 
 	return column_format_endpoint(sb, &k->local, k->proto, utf8);
 }
 
-static size_t fmt_remote(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
-			 struct strbuf *sb)
+static size_t fmt_remote(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8, struct strbuf *sb)
 {
 	/* A UNIX client's other end is known by the name its server bound. */
 	if (socket_is_unix(k))
-		return k->has_peer && k->peer < s->nsocks ? column_format_unix_name(sb, &s->socks[k->peer], utf8)
-							  : put(sb, "*");
+		return k->has_peer && k->peer < s->nsocks
+			       ? column_format_unix_name(sb, &s->socks[k->peer], utf8)
+			       : put(sb, "*");
 	if (k->remote.port == 0 && addr_is_wildcard(&k->remote.addr))
 		return put(sb, "*");
 	return column_format_endpoint(sb, &k->remote, k->proto, utf8);
@@ -139,24 +137,24 @@ static size_t fmt_remote(const struct pv_snapshot *s, const struct pv_socket *k,
 /* A TCP or UNIX listener's receive queue is its accept queue, shown against the
  * backlog ("12/128"); its send queue holds nothing, so that cell counts
  * the handshakes under way instead ("syn 3"). */
-static size_t fmt_recvq(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
-			struct strbuf *sb)
+static size_t fmt_recvq(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8, struct strbuf *sb)
 {
 	size_t before = sb->len;
 
-	(void)s; (void)utf8;
+	(void)s;
+	(void)utf8;
 	if (!socket_has_accept_queue(k))
 		return fmt_u32(sb, k->rqueue);
 	strbuf_printf(sb, "%u/%u", k->rqueue, k->wqueue);
 	return sb->len - before;
 }
 
-static size_t fmt_sendq(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
-			struct strbuf *sb)
+static size_t fmt_sendq(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8, struct strbuf *sb)
 {
 	size_t before = sb->len;
 
-	(void)s; (void)utf8;
+	(void)s;
+	(void)utf8;
 	if (!socket_has_accept_queue(k))
 		return fmt_u32(sb, k->wqueue);
 	/* UNIX connections have no handshake to wait for. */
@@ -192,14 +190,16 @@ size_t column_format_rate(struct strbuf *sb, double bytes_per_second)
 static size_t fmt_rate_in(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
 			  struct strbuf *sb)
 {
-	(void)s; (void)utf8;
+	(void)s;
+	(void)utf8;
 	return k->has_rate ? column_format_rate(sb, k->rate_in) : put(sb, "-");
 }
 
 static size_t fmt_rate_out(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
 			   struct strbuf *sb)
 {
-	(void)s; (void)utf8;
+	(void)s;
+	(void)utf8;
 	return k->has_rate ? column_format_rate(sb, k->rate_out) : put(sb, "-");
 }
 
@@ -210,8 +210,7 @@ size_t column_format_user(struct strbuf *sb, const char *user, uint32_t uid, boo
 	return fmt_u32(sb, uid);
 }
 
-static size_t fmt_user(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
-		       struct strbuf *sb)
+static size_t fmt_user(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8, struct strbuf *sb)
 {
 	(void)s;
 	return column_format_user(sb, k->user, k->uid, utf8);
@@ -304,8 +303,7 @@ static void group_traffic(struct strbuf *sb, const struct pv_group *g)
 		strbuf_printf(sb, "  ! %u flagged", g->flagged);
 }
 
-void column_format_group(const struct pv_snapshot *s, const struct pv_group *g, bool utf8,
-			 struct strbuf *sb)
+void column_format_group(const struct pv_snapshot *s, const struct pv_group *g, bool utf8, struct strbuf *sb)
 {
 	switch (g->kind) {
 	case GK_PROCESS: {
@@ -411,16 +409,19 @@ static size_t fmt_rtt(const struct pv_snapshot *s, const struct pv_socket *k, bo
 {
 	size_t before = sb->len;
 
-	(void)s; (void)utf8;
+	(void)s;
+	(void)utf8;
 	if (lacks_tcp_info(k))
 		return put(sb, "-");
 	strbuf_printf(sb, k->tcp.rtt_us < 10000 ? "%.1fms" : "%.0fms", k->tcp.rtt_us / 1000.0);
 	return sb->len - before;
 }
 
-static size_t fmt_retrans(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8, struct strbuf *sb)
+static size_t fmt_retrans(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
+			  struct strbuf *sb)
 {
-	(void)s; (void)utf8;
+	(void)s;
+	(void)utf8;
 	if (lacks_tcp_info(k))
 		return put(sb, "-");
 	return fmt_u32(sb, k->tcp.total_retrans);
@@ -428,15 +429,18 @@ static size_t fmt_retrans(const struct pv_snapshot *s, const struct pv_socket *k
 
 static size_t fmt_cwnd(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8, struct strbuf *sb)
 {
-	(void)s; (void)utf8;
+	(void)s;
+	(void)utf8;
 	if (lacks_tcp_info(k))
 		return put(sb, "-");
 	return fmt_u32(sb, k->tcp.snd_cwnd);
 }
 
-static size_t fmt_delivery(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8, struct strbuf *sb)
+static size_t fmt_delivery(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
+			   struct strbuf *sb)
 {
-	(void)s; (void)utf8;
+	(void)s;
+	(void)utf8;
 	if (lacks_tcp_info(k))
 		return put(sb, "-");
 	return column_format_rate(sb, (double)k->tcp.delivery_rate);
@@ -540,35 +544,94 @@ static int cmp_process(const struct pv_snapshot *s, const struct pv_socket *a, c
 /* sort_step: where the s key's cycle (natural order first) reaches the
  * column; 0 leaves it out of the cycle (a header click still sorts). */
 const struct column columns[COL_COUNT] = {
-	[COL_PROTO] = { .header = "PROTO", .priority = 3, .format = fmt_proto, .compare = cmp_proto,
+	[COL_PROTO] = { .header = "PROTO",
+			.priority = 3,
+			.format = fmt_proto,
+			.compare = cmp_proto,
 			.sort_step = 5 },
-	[COL_STATE] = { .header = "STATE", .priority = 2, .format = fmt_state, .compare = cmp_state,
+	[COL_STATE] = { .header = "STATE",
+			.priority = 2,
+			.format = fmt_state,
+			.compare = cmp_state,
 			.sort_step = 4 },
-	[COL_LOCAL] = { .header = "LOCAL", .priority = 0, .format = fmt_local, .compare = cmp_local,
+	[COL_LOCAL] = { .header = "LOCAL",
+			.priority = 0,
+			.format = fmt_local,
+			.compare = cmp_local,
 			.sort_step = 2 },
-	[COL_REMOTE] = { .header = "REMOTE", .priority = 1, .format = fmt_remote, .compare = cmp_remote,
+	[COL_REMOTE] = { .header = "REMOTE",
+			 .priority = 1,
+			 .format = fmt_remote,
+			 .compare = cmp_remote,
 			 .sort_step = 3 },
-	[COL_RECVQ] = { .header = "RECV-Q", .right_align = true, .priority = 5, .format = fmt_recvq,
-			.compare = cmp_recvq, .sort_step = 6, .group_order = GROUPS_BY_QUEUES },
-	[COL_SENDQ] = { .header = "SEND-Q", .right_align = true, .priority = 6, .format = fmt_sendq,
-			.compare = cmp_sendq, .sort_step = 7, .group_order = GROUPS_BY_QUEUES },
-	[COL_RATE_IN] = { .header = "IN/s", .right_align = true, .priority = 7, .format = fmt_rate_in,
-			  .compare = cmp_rate_in, .sort_step = 9, .group_order = GROUPS_BY_RATE_IN,
+	[COL_RECVQ] = { .header = "RECV-Q",
+			.right_align = true,
+			.priority = 5,
+			.format = fmt_recvq,
+			.compare = cmp_recvq,
+			.sort_step = 6,
+			.group_order = GROUPS_BY_QUEUES },
+	[COL_SENDQ] = { .header = "SEND-Q",
+			.right_align = true,
+			.priority = 6,
+			.format = fmt_sendq,
+			.compare = cmp_sendq,
+			.sort_step = 7,
+			.group_order = GROUPS_BY_QUEUES },
+	[COL_RATE_IN] = { .header = "IN/s",
+			  .right_align = true,
+			  .priority = 7,
+			  .format = fmt_rate_in,
+			  .compare = cmp_rate_in,
+			  .sort_step = 9,
+			  .group_order = GROUPS_BY_RATE_IN,
 			  .needs_rates = true },
-	[COL_RATE_OUT] = { .header = "OUT/s", .right_align = true, .priority = 7, .format = fmt_rate_out,
-			   .compare = cmp_rate_out, .sort_step = 10, .group_order = GROUPS_BY_RATE_OUT,
+	[COL_RATE_OUT] = { .header = "OUT/s",
+			   .right_align = true,
+			   .priority = 7,
+			   .format = fmt_rate_out,
+			   .compare = cmp_rate_out,
+			   .sort_step = 10,
+			   .group_order = GROUPS_BY_RATE_OUT,
 			   .needs_rates = true },
-	[COL_RTT] = { .header = "RTT", .right_align = true, .priority = 8, .format = fmt_rtt, .compare = cmp_rtt,
-		      .needs_info = true, .hidden_by_default = true },
-	[COL_RETRANS] = { .header = "RETRANS", .right_align = true, .priority = 8, .format = fmt_retrans,
-			  .compare = cmp_retrans, .needs_info = true, .hidden_by_default = true },
-	[COL_CWND] = { .header = "CWND", .right_align = true, .priority = 8, .format = fmt_cwnd,
-		       .compare = cmp_cwnd, .needs_info = true, .hidden_by_default = true },
-	[COL_DELIVERY] = { .header = "DELIV/s", .right_align = true, .priority = 8, .format = fmt_delivery,
-			   .compare = cmp_delivery, .needs_info = true, .hidden_by_default = true },
-	[COL_USER] = { .header = "USER", .priority = 4, .format = fmt_user, .compare = cmp_user, .sort_step = 8 },
-	[COL_PROCESS] = { .header = "PROCESS", .priority = 0, .format = column_format_owners,
-			  .compare = cmp_process, .sort_step = 1 },
+	[COL_RTT] = { .header = "RTT",
+		      .right_align = true,
+		      .priority = 8,
+		      .format = fmt_rtt,
+		      .compare = cmp_rtt,
+		      .needs_info = true,
+		      .hidden_by_default = true },
+	[COL_RETRANS] = { .header = "RETRANS",
+			  .right_align = true,
+			  .priority = 8,
+			  .format = fmt_retrans,
+			  .compare = cmp_retrans,
+			  .needs_info = true,
+			  .hidden_by_default = true },
+	[COL_CWND] = { .header = "CWND",
+		       .right_align = true,
+		       .priority = 8,
+		       .format = fmt_cwnd,
+		       .compare = cmp_cwnd,
+		       .needs_info = true,
+		       .hidden_by_default = true },
+	[COL_DELIVERY] = { .header = "DELIV/s",
+			   .right_align = true,
+			   .priority = 8,
+			   .format = fmt_delivery,
+			   .compare = cmp_delivery,
+			   .needs_info = true,
+			   .hidden_by_default = true },
+	[COL_USER] = { .header = "USER",
+		       .priority = 4,
+		       .format = fmt_user,
+		       .compare = cmp_user,
+		       .sort_step = 8 },
+	[COL_PROCESS] = { .header = "PROCESS",
+			  .priority = 0,
+			  .format = column_format_owners,
+			  .compare = cmp_process,
+			  .sort_step = 1 },
 };
 
 int column_next_sort(int column)

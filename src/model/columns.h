@@ -12,14 +12,26 @@
 #include "strbuf.h"
 
 enum column_id {
-	COL_PROTO, COL_STATE, COL_LOCAL, COL_REMOTE, COL_RECVQ, COL_SENDQ,
-	COL_RATE_IN, COL_RATE_OUT, COL_RTT, COL_RETRANS, COL_CWND, COL_DELIVERY,
-	COL_USER, COL_PROCESS, COL_COUNT,
+	COL_PROTO,
+	COL_STATE,
+	COL_LOCAL,
+	COL_REMOTE,
+	COL_RECVQ,
+	COL_SENDQ,
+	COL_RATE_IN,
+	COL_RATE_OUT,
+	COL_RTT,
+	COL_RETRANS,
+	COL_CWND,
+	COL_DELIVERY,
+	COL_USER,
+	COL_PROCESS,
+	COL_COUNT,
 };
 
 /* Writes the cell of k into sb; returns its display width. */
-typedef size_t (*column_formatter)(const struct pv_snapshot *s, const struct pv_socket *k,
-				   bool utf8, struct strbuf *sb);
+typedef size_t (*column_formatter)(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
+				   struct strbuf *sb);
 
 /* Orders sockets by the column (ties fall to the natural order). */
 typedef int (*column_compare)(const struct pv_snapshot *s, const struct pv_socket *a,
@@ -27,24 +39,24 @@ typedef int (*column_compare)(const struct pv_snapshot *s, const struct pv_socke
 
 /* How groups are ordered when the rows are sorted by a column. */
 enum column_group_order {
-	GROUPS_BY_FIRST_SOCKET,  /* where their first socket sorts */
-	GROUPS_BY_QUEUES,        /* the group's queue sum, largest first */
-	GROUPS_BY_RATE_IN,       /* the busiest first */
+	GROUPS_BY_FIRST_SOCKET, /* where their first socket sorts */
+	GROUPS_BY_QUEUES,       /* the group's queue sum, largest first */
+	GROUPS_BY_RATE_IN,      /* the busiest first */
 	GROUPS_BY_RATE_OUT,
-	GROUPS_BY_NAME,          /* the natural order: servers, then clients, by name */
+	GROUPS_BY_NAME, /* the natural order: servers, then clients, by name */
 };
 
 struct column {
 	const char *header;
 	bool right_align;
-	unsigned priority;       /* lower survives longer on narrow screens */
+	unsigned priority; /* lower survives longer on narrow screens */
 	column_formatter format;
 	column_compare compare;
-	unsigned sort_step;      /* place in the s key's cycle, 1 first; 0: not in it */
+	unsigned sort_step; /* place in the s key's cycle, 1 first; 0: not in it */
 	enum column_group_order group_order;
-	bool needs_rates;        /* shown only where rates were measured */
-	bool needs_info;         /* shown only where tcp_info was asked for */
-	bool hidden_by_default;  /* shown once chosen (c) or listed in the settings */
+	bool needs_rates;       /* shown only where rates were measured */
+	bool needs_info;        /* shown only where tcp_info was asked for */
+	bool hidden_by_default; /* shown once chosen (c) or listed in the settings */
 };
 
 /* The sort order after column (-1: the natural order) in the s key's
@@ -68,7 +80,7 @@ size_t column_format_owners(const struct pv_snapshot *s, const struct pv_socket 
  * names for ports and host names for addresses (-r, the n key). */
 struct services;
 struct column_names {
-	const struct services *services;   /* port names; NULL: numbers */
+	const struct services *services; /* port names; NULL: numbers */
 	/* The host name of a, or NULL for the address; NULL: addresses. */
 	const char *(*host)(void *ctx, const struct pv_addr *a);
 	void *ctx;
@@ -107,8 +119,7 @@ struct pv_group;
 /* Writes a group's line ("nginx  pid 100  user root  2 listening, 3
  * connections", "tcp port 80  nginx 100  ...  accept 0/511"), names
  * sanitised. */
-void column_format_group(const struct pv_snapshot *s, const struct pv_group *g, bool utf8,
-			 struct strbuf *sb);
+void column_format_group(const struct pv_snapshot *s, const struct pv_group *g, bool utf8, struct strbuf *sb);
 
 /* Decides which columns fit avail cells: shown[] starts with the columns
  * wanted and loses the least important (highest priority number) until the

@@ -160,14 +160,15 @@ static void describe_inet(const struct pv_socket *k, struct strbuf *out)
 	char a[PV_ENDPOINT_STRLEN], b[PV_ENDPOINT_STRLEN];
 
 	line_begin(out, "");
-	strbuf_printf(out, "%s%s %s %s %s  %s%s\n", proto_name(k->proto),
-		      k->family == AF_INET6 ? "6" : "", endpoint_format(&k->local, a, sizeof(a)),
-		      socket_is_listener(k) ? "listening" : "<->",
+	strbuf_printf(out, "%s%s %s %s %s  %s%s\n", proto_name(k->proto), k->family == AF_INET6 ? "6" : "",
+		      endpoint_format(&k->local, a, sizeof(a)), socket_is_listener(k) ? "listening" : "<->",
 		      socket_is_listener(k) ? "" : endpoint_format(&k->remote, b, sizeof(b)),
 		      state_name(k->proto, k->state), k->gone ? "  (closed)" : "");
 	line_begin(out, "local");
 	strbuf_printf(out, "%s%s\n", endpoint_format(&k->local, a, sizeof(a)),
-		      k->v6only == 0 ? "  (dual-stack: IPv4 too)" : k->v6only == 1 ? "  (IPv6 only)" : "");
+		      k->v6only == 0   ? "  (dual-stack: IPv4 too)"
+		      : k->v6only == 1 ? "  (IPv6 only)"
+				       : "");
 	line_begin(out, "remote");
 	strbuf_printf(out, "%s\n", endpoint_format(&k->remote, a, sizeof(a)));
 }
@@ -210,8 +211,10 @@ static void describe_socket(const struct pv_snapshot *s, const struct pv_socket 
 		describe_inet(k, out);
 	if (k->has_peer && k->peer < s->nsocks) {
 		line_begin(out, "peer");
-		strbuf_puts(out, k->accepted ? "client " : s->socks[k->peer].accepted ||
-						 socket_is_listener(&s->socks[k->peer]) ? "server " : "");
+		strbuf_puts(out, k->accepted ? "client "
+				 : s->socks[k->peer].accepted || socket_is_listener(&s->socks[k->peer])
+					 ? "server "
+					 : "");
 		column_format_owners(s, &s->socks[k->peer], utf8, out);
 		strbuf_puts(out, " (the other end, on this host)\n");
 	}
@@ -220,8 +223,10 @@ static void describe_socket(const struct pv_snapshot *s, const struct pv_socket 
 		strbuf_printf(out, "accept queue %u of backlog %u%s\n", k->rqueue, k->wqueue,
 			      relations_queue_full(k) ? " (FULL: connections wait or fail)" : "");
 	else if (socket_has_accept_queue(k))
-		strbuf_printf(out, "accept queue %u of backlog %u%s, %u handshakes under way, %u closed "
-			      "connections in TIME_WAIT\n", k->rqueue, k->wqueue,
+		strbuf_printf(out,
+			      "accept queue %u of backlog %u%s, %u handshakes under way, %u closed "
+			      "connections in TIME_WAIT\n",
+			      k->rqueue, k->wqueue,
 			      relations_queue_full(k) ? " (FULL: connections are refused or delayed)" : "",
 			      k->syn_recv, k->time_wait);
 	else if (k->proto == IPPROTO_TCP)
@@ -243,7 +248,8 @@ static void describe_socket(const struct pv_snapshot *s, const struct pv_socket 
 	else
 		strbuf_puts(out, "  interface any\n");
 	if (k->owner_status == PV_OWNER_HIDDEN)
-		line_text(out, "owner", "hidden: run as root, or grant CAP_DAC_READ_SEARCH,CAP_SYS_PTRACE", utf8);
+		line_text(out, "owner", "hidden: run as root, or grant CAP_DAC_READ_SEARCH,CAP_SYS_PTRACE",
+			  utf8);
 	else if (k->owner_count == 0)
 		line_text(out, "owner", "none: no process holds this socket", utf8);
 	for (i = 0; i < k->owner_count; i++)
@@ -261,7 +267,8 @@ static void describe_group(const struct pv_snapshot *s, const struct pv_group *g
 	else if (g->kind == GK_PORT)
 		describe_socket(s, &s->socks[g->first_socket], utf8, out);
 	else if (g->kind == GK_HIDDEN)
-		line_text(out, "owner", "hidden: run as root, or grant CAP_DAC_READ_SEARCH,CAP_SYS_PTRACE", utf8);
+		line_text(out, "owner", "hidden: run as root, or grant CAP_DAC_READ_SEARCH,CAP_SYS_PTRACE",
+			  utf8);
 }
 
 void detail_describe(const struct pv_snapshot *s, const struct pv_rows *r, size_t i, bool utf8,

@@ -18,28 +18,39 @@
 #include "xalloc.h"
 
 enum filter_kind {
-	FK_AND, FK_OR, FK_NOT,
-	FK_PORT, FK_ADDR, FK_PROC, FK_PID, FK_USER,
-	FK_STATE, FK_PROTO, FK_FAMILY, FK_LISTENING, FK_FLAG, FK_PATH,
+	FK_AND,
+	FK_OR,
+	FK_NOT,
+	FK_PORT,
+	FK_ADDR,
+	FK_PROC,
+	FK_PID,
+	FK_USER,
+	FK_STATE,
+	FK_PROTO,
+	FK_FAMILY,
+	FK_LISTENING,
+	FK_FLAG,
+	FK_PATH,
 };
 
 enum filter_side { SIDE_ANY, SIDE_LOCAL, SIDE_REMOTE };
 
 struct filter_node {
 	enum filter_kind kind;
-	int a, b;                      /* children (node indices) */
+	int a, b; /* children (node indices) */
 	enum filter_side side;
-	uint32_t lo, hi;               /* port range, pid, uid, state mask, proto, family */
-	bool numeric;                  /* user given as a uid */
+	uint32_t lo, hi; /* port range, pid, uid, state mask, proto, family */
+	bool numeric;    /* user given as a uid */
 	struct pv_addr addr;
 	int prefix;
-	char *text;                    /* proc text, user name */
+	char *text; /* proc text, user name */
 };
 
 struct pv_filter {
 	struct filter_node *nodes;
 	int count, cap;
-	int root;                      /* -1: matches everything */
+	int root; /* -1: matches everything */
 };
 
 /* ---- building ---- */
@@ -85,7 +96,7 @@ struct parser {
 	size_t pos;
 	enum token_kind tok;
 	size_t tok_pos;
-	char *word;                    /* current word, unquoted */
+	char *word; /* current word, unquoted */
 	size_t word_len;
 	int depth;
 	struct pv_filter *f;
@@ -131,10 +142,22 @@ static void lex_next(struct parser *p)
 	p->word_len = 0;
 	switch (t[p->pos]) {
 	case '\0': p->tok = TOK_END; return;
-	case '(': p->pos++; p->tok = TOK_LPAREN; return;
-	case ')': p->pos++; p->tok = TOK_RPAREN; return;
-	case '|': p->pos++; p->tok = TOK_OR; return;
-	case '!': p->pos++; p->tok = TOK_NOT; return;
+	case '(':
+		p->pos++;
+		p->tok = TOK_LPAREN;
+		return;
+	case ')':
+		p->pos++;
+		p->tok = TOK_RPAREN;
+		return;
+	case '|':
+		p->pos++;
+		p->tok = TOK_OR;
+		return;
+	case '!':
+		p->pos++;
+		p->tok = TOK_NOT;
+		return;
 	default: break;
 	}
 	free(p->word);
@@ -231,8 +254,10 @@ static void term_state(struct parser *p, int n, const char *v, size_t len, size_
 		uint32_t mask = state_parse(v, one);
 
 		if (!mask) {
-			parser_fail(p, at, "unknown state '%.*s' (try listen, established, time-wait, close-wait, unconn)",
-				    (int)one, v);
+			parser_fail(
+				p, at,
+				"unknown state '%.*s' (try listen, established, time-wait, close-wait, unconn)",
+				(int)one, v);
 			return;
 		}
 		node->lo |= mask;
@@ -287,8 +312,10 @@ static void term_flag(struct parser *p, int n, const char *v, size_t len, size_t
 	unsigned bit = health_flag_parse(v, len);
 
 	if (!bit)
-		parser_fail(p, at, "unknown flag '%.*s' (try stalled, retrans, zerowindow, closewait, saturated, timewait)",
-			    (int)len, v);
+		parser_fail(
+			p, at,
+			"unknown flag '%.*s' (try stalled, retrans, zerowindow, closewait, saturated, timewait)",
+			(int)len, v);
 	p->f->nodes[n].lo = bit;
 }
 
@@ -302,20 +329,13 @@ struct keyword {
 };
 
 static const struct keyword keywords[] = {
-	{ "port", FK_PORT, SIDE_ANY, term_port },
-	{ "lport", FK_PORT, SIDE_LOCAL, term_port },
-	{ "sport", FK_PORT, SIDE_LOCAL, term_port },
-	{ "rport", FK_PORT, SIDE_REMOTE, term_port },
-	{ "dport", FK_PORT, SIDE_REMOTE, term_port },
-	{ "addr", FK_ADDR, SIDE_ANY, term_addr },
-	{ "laddr", FK_ADDR, SIDE_LOCAL, term_addr },
-	{ "raddr", FK_ADDR, SIDE_REMOTE, term_addr },
-	{ "proc", FK_PROC, SIDE_ANY, term_text },
-	{ "pid", FK_PID, SIDE_ANY, term_pid },
-	{ "user", FK_USER, SIDE_ANY, term_user },
-	{ "state", FK_STATE, SIDE_ANY, term_state },
-	{ "proto", FK_PROTO, SIDE_ANY, term_proto },
-	{ "flag", FK_FLAG, SIDE_ANY, term_flag },
+	{ "port", FK_PORT, SIDE_ANY, term_port },     { "lport", FK_PORT, SIDE_LOCAL, term_port },
+	{ "sport", FK_PORT, SIDE_LOCAL, term_port },  { "rport", FK_PORT, SIDE_REMOTE, term_port },
+	{ "dport", FK_PORT, SIDE_REMOTE, term_port }, { "addr", FK_ADDR, SIDE_ANY, term_addr },
+	{ "laddr", FK_ADDR, SIDE_LOCAL, term_addr },  { "raddr", FK_ADDR, SIDE_REMOTE, term_addr },
+	{ "proc", FK_PROC, SIDE_ANY, term_text },     { "pid", FK_PID, SIDE_ANY, term_pid },
+	{ "user", FK_USER, SIDE_ANY, term_user },     { "state", FK_STATE, SIDE_ANY, term_state },
+	{ "proto", FK_PROTO, SIDE_ANY, term_proto },  { "flag", FK_FLAG, SIDE_ANY, term_flag },
 	{ "path", FK_PATH, SIDE_ANY, term_text },
 };
 
@@ -326,10 +346,11 @@ struct bare_word {
 };
 
 static const struct bare_word bare_words[] = {
-	{ "tcp", FK_PROTO, IPPROTO_TCP }, { "udp", FK_PROTO, IPPROTO_UDP },
-	{ "unix", FK_PROTO, PV_PROTO_UNIX },
-	{ "4", FK_FAMILY, AF_INET }, { "ipv4", FK_FAMILY, AF_INET }, { "inet", FK_FAMILY, AF_INET },
-	{ "6", FK_FAMILY, AF_INET6 }, { "ipv6", FK_FAMILY, AF_INET6 }, { "inet6", FK_FAMILY, AF_INET6 },
+	{ "tcp", FK_PROTO, IPPROTO_TCP },    { "udp", FK_PROTO, IPPROTO_UDP },
+	{ "unix", FK_PROTO, PV_PROTO_UNIX }, { "4", FK_FAMILY, AF_INET },
+	{ "ipv4", FK_FAMILY, AF_INET },      { "inet", FK_FAMILY, AF_INET },
+	{ "6", FK_FAMILY, AF_INET6 },        { "ipv6", FK_FAMILY, AF_INET6 },
+	{ "inet6", FK_FAMILY, AF_INET6 },
 };
 
 static int parse_bare(struct parser *p)
@@ -398,8 +419,10 @@ static int parse_term(struct parser *p)
 			int prefix;
 
 			if (addr_parse(p->word, p->word_len, &a, &prefix) < 0) {
-				parser_fail(p, p->tok_pos, "unknown keyword '%.*s:' (try port: proc: pid: user: state: proto: addr: flag:)",
-					    (int)klen, p->word);
+				parser_fail(
+					p, p->tok_pos,
+					"unknown keyword '%.*s:' (try port: proc: pid: user: state: proto: addr: flag:)",
+					(int)klen, p->word);
 				return -1;
 			}
 		}
@@ -459,12 +482,8 @@ static int parse_unary(struct parser *p)
 		if (n >= 0)
 			lex_next(p);
 		return n;
-	case TOK_RPAREN:
-		parser_fail(p, p->tok_pos, "unbalanced ')': no matching '('");
-		return -1;
-	case TOK_END:
-		parser_fail(p, p->tok_pos, "filter ends where a term was expected");
-		return -1;
+	case TOK_RPAREN: parser_fail(p, p->tok_pos, "unbalanced ')': no matching '('"); return -1;
+	case TOK_END: parser_fail(p, p->tok_pos, "filter ends where a term was expected"); return -1;
 	default:
 		parser_fail(p, p->tok_pos, "operator '%s' needs a term before it",
 			    p->tok == TOK_OR ? "or" : "and");
@@ -580,13 +599,9 @@ static bool owner_matches(const struct filter_node *n, const struct pv_process *
 	case FK_PROC:
 		return (pr->comm && strcasestr(pr->comm, n->text)) ||
 		       (pr->cmdline && strcasestr(pr->cmdline, n->text));
-	case FK_PID:
-		return pr->pid == (int)n->lo;
-	case FK_USER:
-		return (n->numeric && pr->uid == n->lo) ||
-		       (pr->user && strcmp(pr->user, n->text) == 0);
-	default:
-		return false;
+	case FK_PID: return pr->pid == (int)n->lo;
+	case FK_USER: return (n->numeric && pr->uid == n->lo) || (pr->user && strcmp(pr->user, n->text) == 0);
+	default: return false;
 	}
 }
 
@@ -610,8 +625,7 @@ static bool bytes_contain(const char *hay, size_t len, const char *needle)
 /* A UNIX socket's name, or for an unnamed client the name of the socket
  * it is connected to: "path:docker.sock" finds the daemon and its clients.
  * Abstract names match as they are shown, with a leading '@'. */
-static bool path_matches(const struct filter_node *n, const struct pv_snapshot *s,
-			 const struct pv_socket *k)
+static bool path_matches(const struct filter_node *n, const struct pv_snapshot *s, const struct pv_socket *k)
 {
 	const struct pv_socket *named = k;
 
@@ -633,45 +647,33 @@ static bool node_match(const struct pv_filter *f, int idx, const struct pv_snaps
 	const struct filter_node *n = &f->nodes[idx];
 
 	switch (n->kind) {
-	case FK_AND:
-		return node_match(f, n->a, s, k) && node_match(f, n->b, s, k);
-	case FK_OR:
-		return node_match(f, n->a, s, k) || node_match(f, n->b, s, k);
-	case FK_NOT:
-		return !node_match(f, n->a, s, k);
+	case FK_AND: return node_match(f, n->a, s, k) && node_match(f, n->b, s, k);
+	case FK_OR: return node_match(f, n->a, s, k) || node_match(f, n->b, s, k);
+	case FK_NOT: return !node_match(f, n->a, s, k);
 	case FK_PORT:
 		/* UNIX sockets have no ports, not port 0. */
-		return !socket_is_unix(k) &&
-		       ((n->side != SIDE_REMOTE && port_in(k->local.port, n)) ||
-			(n->side != SIDE_LOCAL && port_in(k->remote.port, n)));
+		return !socket_is_unix(k) && ((n->side != SIDE_REMOTE && port_in(k->local.port, n)) ||
+					      (n->side != SIDE_LOCAL && port_in(k->remote.port, n)));
 	case FK_ADDR:
 		return !socket_is_unix(k) &&
 		       ((n->side != SIDE_REMOTE && addr_in_prefix(&k->local.addr, &n->addr, n->prefix)) ||
 			(n->side != SIDE_LOCAL && addr_in_prefix(&k->remote.addr, &n->addr, n->prefix)));
-	case FK_PATH:
-		return path_matches(n, s, k);
+	case FK_PATH: return path_matches(n, s, k);
 	case FK_PROC:
-	case FK_PID:
-		return any_owner_matches(n, s, k);
+	case FK_PID: return any_owner_matches(n, s, k);
 	case FK_USER:
-		return (n->numeric && k->uid == n->lo) ||
-		       (k->user && strcmp(k->user, n->text) == 0) || any_owner_matches(n, s, k);
-	case FK_STATE:
-		return k->state < 32 && ((1u << k->state) & n->lo);
-	case FK_PROTO:
-		return k->proto == n->lo;
-	case FK_FAMILY:
-		return k->family == n->lo;
-	case FK_LISTENING:
-		return socket_is_listener(k);
-	case FK_FLAG:
-		return (k->flags & n->lo) != 0;
+		return (n->numeric && k->uid == n->lo) || (k->user && strcmp(k->user, n->text) == 0) ||
+		       any_owner_matches(n, s, k);
+	case FK_STATE: return k->state < 32 && ((1u << k->state) & n->lo);
+	case FK_PROTO: return k->proto == n->lo;
+	case FK_FAMILY: return k->family == n->lo;
+	case FK_LISTENING: return socket_is_listener(k);
+	case FK_FLAG: return (k->flags & n->lo) != 0;
 	}
 	return false;
 }
 
-bool filter_match(const struct pv_filter *f, const struct pv_snapshot *s,
-		  const struct pv_socket *k)
+bool filter_match(const struct pv_filter *f, const struct pv_snapshot *s, const struct pv_socket *k)
 {
 	if (!f || f->root < 0)
 		return true;
@@ -700,8 +702,10 @@ static uint64_t mask_where(const struct filter_node *n)
 			case FK_PATH: ok = mk->proto == PV_PROTO_UNIX; break;
 			default: /* FK_LISTENING */
 				ok = mk->proto == IPPROTO_TCP ? st == PV_STATE_LISTEN
-				   : mk->proto == IPPROTO_UDP ? st == PV_STATE_CLOSE
-				   : st == PV_STATE_LISTEN || st == PV_STATE_CLOSE || st == PV_STATE_ESTABLISHED;
+				     : mk->proto == IPPROTO_UDP
+					     ? st == PV_STATE_CLOSE
+					     : st == PV_STATE_LISTEN || st == PV_STATE_CLOSE ||
+						       st == PV_STATE_ESTABLISHED;
 				break;
 			}
 			if (ok)
@@ -738,16 +742,10 @@ static uint64_t node_mask(const struct pv_filter *f, int idx, bool *exact)
 		return ea ? ~a : ~0ull;
 	case FK_STATE:
 	case FK_PROTO:
-	case FK_FAMILY:
-		*exact = true;
-		return mask_where(n);
+	case FK_FAMILY: *exact = true; return mask_where(n);
 	case FK_LISTENING:
-	case FK_PATH:
-		*exact = false;
-		return mask_where(n);
-	default:
-		*exact = false;
-		return ~0ull;
+	case FK_PATH: *exact = false; return mask_where(n);
+	default: *exact = false; return ~0ull;
 	}
 }
 

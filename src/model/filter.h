@@ -22,7 +22,7 @@ enum { FILTER_MAX_LEN = 4096, FILTER_MAX_DEPTH = 64 };
 struct pv_filter;
 
 struct filter_error {
-	size_t pos;          /* byte offset in the text where the problem is */
+	size_t pos; /* byte offset in the text where the problem is */
 	char msg[160];
 };
 
@@ -32,8 +32,7 @@ struct pv_filter *filter_parse(const char *text, struct filter_error *err);
 void filter_free(struct pv_filter *f);
 
 /* True when socket k of snapshot s satisfies f (NULL f matches all). */
-bool filter_match(const struct pv_filter *f, const struct pv_snapshot *s,
-		  const struct pv_socket *k);
+bool filter_match(const struct pv_filter *f, const struct pv_snapshot *s, const struct pv_socket *k);
 
 /* Combines a and b with AND into a new filter; either may be NULL. */
 struct pv_filter *filter_and(const struct pv_filter *a, const struct pv_filter *b);

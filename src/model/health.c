@@ -16,9 +16,9 @@ struct health_entry {
 	uint64_t bytes_acked, bytes_received;
 	uint32_t total_retrans;
 	bool has_info;
-	double seen_at;          /* when the counters were read */
-	double progress_at;      /* last ACK progress, or when nothing waited */
-	double retrans_at;       /* last retransmission seen; < 0 never */
+	double seen_at;     /* when the counters were read */
+	double progress_at; /* last ACK progress, or when nothing waited */
+	double retrans_at;  /* last retransmission seen; < 0 never */
 	double state_since;
 	uint8_t state;
 };
@@ -89,16 +89,15 @@ static bool health_can_stall(const struct pv_socket *k)
 
 static void health_judge(struct pv_socket *k, const struct health_entry *e, double now)
 {
-	k->flags &= (uint8_t)~(PV_FLAG_STALLED | PV_FLAG_RETRANS | PV_FLAG_ZERO_WINDOW | PV_FLAG_CLOSE_WAIT);
+	k->flags &= (uint8_t) ~(PV_FLAG_STALLED | PV_FLAG_RETRANS | PV_FLAG_ZERO_WINDOW | PV_FLAG_CLOSE_WAIT);
 	/* Progress is seen only in tcp_info's counters. */
 	if (k->tcp.has_info && health_can_stall(k) && health_data_waiting(k) &&
 	    now - e->progress_at >= HEALTH_STALL_SECONDS)
 		k->flags |= PV_FLAG_STALLED;
-	if (k->tcp.has_info && (k->tcp.retransmits > 0 ||
-				(e->retrans_at >= 0 && now - e->retrans_at < HEALTH_RETRANS_SECONDS)))
+	if (k->tcp.has_info &&
+	    (k->tcp.retransmits > 0 || (e->retrans_at >= 0 && now - e->retrans_at < HEALTH_RETRANS_SECONDS)))
 		k->flags |= PV_FLAG_RETRANS;
-	if (k->tcp.has_info && k->tcp.has_snd_wnd && k->tcp.snd_wnd == 0 &&
-	    k->state == PV_STATE_ESTABLISHED)
+	if (k->tcp.has_info && k->tcp.has_snd_wnd && k->tcp.snd_wnd == 0 && k->state == PV_STATE_ESTABLISHED)
 		k->flags |= PV_FLAG_ZERO_WINDOW;
 	if (k->proto == IPPROTO_TCP && k->state == PV_STATE_CLOSE_WAIT &&
 	    now - e->state_since >= HEALTH_CLOSE_WAIT_SECONDS)
@@ -146,8 +145,7 @@ static void health_step(struct health_entry *e, const struct health_entry *old, 
 	health_judge(k, e, now);
 }
 
-void health_update(struct health *h, const struct pv_snapshot *prev, struct pv_snapshot *cur,
-		   double now)
+void health_update(struct health *h, const struct pv_snapshot *prev, struct pv_snapshot *cur, double now)
 {
 	struct health_entry *entries;
 	size_t i, guess = 0, cap;

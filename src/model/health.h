@@ -25,8 +25,7 @@ void health_free(struct health *h);
 /* Updates from prev (the snapshot given last time, or NULL) to cur, taken
  * at monotonic time now: fills cur's rates, state_since and the
  * PV_FLAG_STALLED, RETRANS, ZERO_WINDOW and CLOSE_WAIT flags. */
-void health_update(struct health *h, const struct pv_snapshot *prev, struct pv_snapshot *cur,
-		   double now);
+void health_update(struct health *h, const struct pv_snapshot *prev, struct pv_snapshot *cur, double now);
 
 /* The rate between two readings of a byte counter dt seconds apart; a
  * counter that went back (a different socket reusing the cookie cannot

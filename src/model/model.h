@@ -14,14 +14,14 @@
 #include "tracker.h"
 
 struct pv_model {
-	const struct pv_snapshot *snap;  /* sockets with relations, health and tombstones */
-	const struct tracker *tracker;   /* new / changed / gone marks; NULL when not tracked */
-	bool same_rows;                  /* snap holds the sockets, states, queues and owners
+	const struct pv_snapshot *snap; /* sockets with relations, health and tombstones */
+	const struct tracker *tracker;  /* new / changed / gone marks; NULL when not tracked */
+	bool same_rows;                 /* snap holds the sockets, states, queues and owners
 					  * of the model before it (snapshot_same_rows) */
-	bool rates;                      /* rates were measured (tcp_info over two looks) */
-	struct pv_counts counts;         /* of the live sockets */
-	const char *notice;              /* what the snapshot could not show; "" for nothing */
-	uint64_t serial;                 /* 1 for the first refresh, then one more each */
+	bool rates;                     /* rates were measured (tcp_info over two looks) */
+	struct pv_counts counts;        /* of the live sockets */
+	const char *notice;             /* what the snapshot could not show; "" for nothing */
+	uint64_t serial;                /* 1 for the first refresh, then one more each */
 };
 
 #endif

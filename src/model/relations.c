@@ -43,7 +43,8 @@ static uint64_t endpoint_word(const struct pv_endpoint *e, int half)
  * few multiplications: it runs twice per socket every refresh. */
 static uint64_t pair_key(uint8_t proto, const struct pv_endpoint *from, const struct pv_endpoint *to)
 {
-	uint64_t h = mix64(endpoint_word(from, 0) ^ ((uint64_t)from->port << 48 | (uint64_t)to->port << 32 | proto));
+	uint64_t h = mix64(endpoint_word(from, 0) ^
+			   ((uint64_t)from->port << 48 | (uint64_t)to->port << 32 | proto));
 
 	h = mix64(h ^ endpoint_word(from, 1));
 	h = mix64(h ^ endpoint_word(to, 0));
@@ -191,7 +192,7 @@ static struct census count_syn_recv(struct pv_snapshot *s)
 		k->time_wait = 0;
 		k->has_peer = false;
 		k->accepted = false;
-		k->flags &= (uint8_t)~(PV_FLAG_SATURATED | PV_FLAG_TIME_WAIT);
+		k->flags &= (uint8_t) ~(PV_FLAG_SATURATED | PV_FLAG_TIME_WAIT);
 		census.unix_sockets += socket_is_unix(k);
 		census.time_wait += k->state == PV_STATE_TIME_WAIT && k->proto == IPPROTO_TCP;
 		if (!k->gone && relations_queue_full(k))
@@ -212,7 +213,8 @@ static struct census count_syn_recv(struct pv_snapshot *s)
 		for (uint32_t j = head ? *head : UINT32_MAX; j != UINT32_MAX; j = next[j]) {
 			struct pv_socket *l = &s->socks[j];
 
-			if (l->family == r->family && addr_is_wildcard_or_equal(&l->local.addr, &r->local.addr)) {
+			if (l->family == r->family &&
+			    addr_is_wildcard_or_equal(&l->local.addr, &r->local.addr)) {
 				if (r->state == PV_STATE_SYN_RECV)
 					l->syn_recv++;
 				else
@@ -258,7 +260,8 @@ static void flag_time_wait_piles(struct pv_snapshot *s)
 			u64map_put(&flagged_ports, server_port_key(k), 1, NULL);
 		}
 		if (k->state == PV_STATE_TIME_WAIT && !k->accepted)
-			(*u64map_put(&per_remote, pair_key(IPPROTO_TCP, &k->remote, &k->remote), 0, &inserted))++;
+			(*u64map_put(&per_remote, pair_key(IPPROTO_TCP, &k->remote, &k->remote), 0,
+				     &inserted))++;
 	}
 	for (i = 0; i < s->nsocks; i++) {
 		struct pv_socket *k = &s->socks[i];
@@ -303,7 +306,7 @@ static bool copy_relations(struct pv_snapshot *s, const struct pv_snapshot *prev
 		k->has_peer = ip && was->has_peer;
 		k->peer = ip ? was->peer : 0;
 		k->accepted = ip && was->accepted;
-		k->flags &= (uint8_t)~(PV_FLAG_SATURATED | PV_FLAG_TIME_WAIT);
+		k->flags &= (uint8_t) ~(PV_FLAG_SATURATED | PV_FLAG_TIME_WAIT);
 		if (relations_queue_full(k))
 			k->flags |= PV_FLAG_SATURATED;
 		census->unix_sockets += !ip;

@@ -16,7 +16,9 @@
 #include "xalloc.h"
 
 static const char *const group_mode_names[] = {
-	[GROUP_PROCESS] = "process", [GROUP_PORT] = "port", [GROUP_NONE] = "none",
+	[GROUP_PROCESS] = "process",
+	[GROUP_PORT] = "port",
+	[GROUP_NONE] = "none",
 };
 
 int group_mode_parse(const char *name)
@@ -86,9 +88,9 @@ static void rows_select(struct pv_rows *out, const struct pv_snapshot *s, const 
 
 /* The arrays the grouping phases share, by socket index. */
 struct rows_tree {
-	uint32_t *pos;               /* place in socket order */
-	uint32_t *child_head, *child_next;   /* connections under a listener */
-	struct top_entry *top;       /* sockets at the top of their group */
+	uint32_t *pos;                     /* place in socket order */
+	uint32_t *child_head, *child_next; /* connections under a listener */
+	struct top_entry *top;             /* sockets at the top of their group */
 	size_t ntop;
 };
 
@@ -132,8 +134,11 @@ static void rows_assign_groups(struct builder *b, struct rows_tree *t, enum grou
 		if (b->parent[k] >= 0)
 			continue;
 		if (mode == GROUP_PORT && socket_is_listener(sk)) {
-			struct pv_group pg = { .kind = GK_PORT, .proc = -1, .proto = sk->proto,
-					       .port = sk->local.port, .first_socket = k };
+			struct pv_group pg = { .kind = GK_PORT,
+					       .proc = -1,
+					       .proto = sk->proto,
+					       .port = sk->local.port,
+					       .first_socket = k };
 
 			g = builder_port_group(b, &index, &pg);
 		} else if (mode == GROUP_PORT) {
@@ -249,12 +254,8 @@ void rows_key(const struct pv_rows *r, const struct pv_snapshot *s, size_t i, st
 		out->a = (uint64_t)s->procs[g->proc].pid;
 		out->b = s->procs[g->proc].start_time;
 		break;
-	case GK_HIDDEN:
-		out->a = g->uid;
-		break;
-	case GK_PORT:
-		out->a = listen_key(&s->socks[g->first_socket]);
-		break;
+	case GK_HIDDEN: out->a = g->uid; break;
+	case GK_PORT: out->a = listen_key(&s->socks[g->first_socket]); break;
 	case GK_REMOTE:
 		if (g->proto == PV_PROTO_UNIX) {
 			out->a = 1ull << 63;
@@ -264,8 +265,7 @@ void rows_key(const struct pv_rows *r, const struct pv_snapshot *s, size_t i, st
 		out->a = (uint64_t)g->remote.addr.family << 16 | g->remote.port;
 		memcpy(out->addr, g->remote.addr.bytes, sizeof(out->addr));
 		break;
-	case GK_NOPROC:
-		break;
+	case GK_NOPROC: break;
 	}
 }
 
@@ -283,6 +283,6 @@ uint64_t row_key_hash(const struct row_key *k)
 
 bool row_key_equal(const struct row_key *a, const struct row_key *b)
 {
-	return a->kind == b->kind && a->group_kind == b->group_kind && a->a == b->a &&
-	       a->b == b->b && memcmp(a->addr, b->addr, sizeof(a->addr)) == 0;
+	return a->kind == b->kind && a->group_kind == b->group_kind && a->a == b->a && a->b == b->b &&
+	       memcmp(a->addr, b->addr, sizeof(a->addr)) == 0;
 }

@@ -14,39 +14,39 @@
 enum group_mode { GROUP_PROCESS, GROUP_PORT, GROUP_NONE };
 
 enum group_kind {
-	GK_PROCESS,      /* one owning process */
-	GK_HIDDEN,       /* sockets whose owner we may not see, per uid */
-	GK_NOPROC,       /* sockets no process holds (TIME_WAIT and such) */
-	GK_PORT,         /* one local listening (proto, port) */
-	GK_REMOTE,       /* connections to one remote endpoint, no local listener */
+	GK_PROCESS, /* one owning process */
+	GK_HIDDEN,  /* sockets whose owner we may not see, per uid */
+	GK_NOPROC,  /* sockets no process holds (TIME_WAIT and such) */
+	GK_PORT,    /* one local listening (proto, port) */
+	GK_REMOTE,  /* connections to one remote endpoint, no local listener */
 };
 
 struct pv_group {
 	enum group_kind kind;
-	int32_t proc;                /* GK_PROCESS: process index */
-	uint32_t uid;                /* GK_HIDDEN */
-	uint8_t proto;               /* GK_PORT; GK_REMOTE: PV_PROTO_UNIX for UNIX names */
-	uint16_t port;               /* GK_PORT */
-	struct pv_endpoint remote;   /* GK_REMOTE, IP: the remote endpoint */
-	uint32_t named;              /* GK_REMOTE, UNIX: the socket whose name the group
+	int32_t proc;              /* GK_PROCESS: process index */
+	uint32_t uid;              /* GK_HIDDEN */
+	uint8_t proto;             /* GK_PORT; GK_REMOTE: PV_PROTO_UNIX for UNIX names */
+	uint16_t port;             /* GK_PORT */
+	struct pv_endpoint remote; /* GK_REMOTE, IP: the remote endpoint */
+	uint32_t named;            /* GK_REMOTE, UNIX: the socket whose name the group
 				      * shows, or UINT32_MAX for unnamed ends */
 	uint32_t listeners, connections;
-	uint32_t accept_queue, backlog;   /* summed over the group's TCP listeners */
-	uint32_t syn_recv;           /* summed over the group's TCP listeners */
-	uint32_t time_wait;          /* the same: their ports' TIME_WAIT connections */
-	uint32_t flagged;            /* sockets with a PV_FLAG_* */
-	bool has_rate;               /* some socket's rates were measured */
-	double rate_in, rate_out;    /* bytes a second, summed */
-	uint32_t first_socket;       /* the group's first socket: for GK_PORT a listener */
-	uint64_t queue_sum;          /* receive and send queues summed, for sorting */
+	uint32_t accept_queue, backlog; /* summed over the group's TCP listeners */
+	uint32_t syn_recv;              /* summed over the group's TCP listeners */
+	uint32_t time_wait;             /* the same: their ports' TIME_WAIT connections */
+	uint32_t flagged;               /* sockets with a PV_FLAG_* */
+	bool has_rate;                  /* some socket's rates were measured */
+	double rate_in, rate_out;       /* bytes a second, summed */
+	uint32_t first_socket;          /* the group's first socket: for GK_PORT a listener */
+	uint64_t queue_sum;             /* receive and send queues summed, for sorting */
 };
 
 enum row_kind { ROW_GROUP, ROW_SOCKET };
 
 struct pv_row {
-	uint8_t kind;                /* enum row_kind */
-	uint8_t depth;               /* 0 for groups, 1 or 2 for sockets */
-	uint32_t index;              /* group or socket index */
+	uint8_t kind;   /* enum row_kind */
+	uint8_t depth;  /* 0 for groups, 1 or 2 for sockets */
+	uint32_t index; /* group or socket index */
 };
 
 /* What rows are ordered by: a column (see columns.h), or -1 for the natural
@@ -60,8 +60,8 @@ struct rows_order {
 /* A row's identity across rebuilds: the socket cookie for sockets; the
  * process (pid, start time), uid, port or remote endpoint for groups. */
 struct row_key {
-	uint8_t kind;                /* enum row_kind */
-	uint8_t group_kind;          /* enum group_kind, for groups */
+	uint8_t kind;       /* enum row_kind */
+	uint8_t group_kind; /* enum group_kind, for groups */
 	uint64_t a, b;
 	uint8_t addr[16];
 };
@@ -71,7 +71,7 @@ struct pv_rows {
 	size_t ngroups;
 	struct pv_row *rows;
 	size_t nrows;
-	uint32_t *selected;          /* socket indices that passed the filter, flat order */
+	uint32_t *selected; /* socket indices that passed the filter, flat order */
 	size_t nselected;
 };
 

@@ -11,8 +11,7 @@
 #include "states.h"
 #include "xalloc.h"
 
-uint32_t builder_group(struct builder *b, const struct pv_group *g, struct u64map *index,
-			      uint64_t key)
+uint32_t builder_group(struct builder *b, const struct pv_group *g, struct u64map *index, uint64_t key)
 {
 	int inserted;
 	uint32_t *slot = u64map_put(index, key, (uint32_t)b->out->ngroups, &inserted);
@@ -162,7 +161,7 @@ static uint64_t group_key(enum group_kind kind, uint64_t value)
 }
 
 uint32_t builder_owner_group(struct builder *b, struct u64map *index, const struct pv_socket *k,
-				   uint32_t sock)
+			     uint32_t sock)
 {
 	struct pv_group g = { .proc = -1, .first_socket = sock };
 	int32_t owner = rows_primary_owner(b->s, k);
@@ -172,7 +171,8 @@ uint32_t builder_owner_group(struct builder *b, struct u64map *index, const stru
 		if (b->group_of_proc[owner] == UINT32_MAX) {
 			g.kind = GK_PROCESS;
 			g.proc = owner;
-			b->group_of_proc[owner] = builder_group(b, &g, index, group_key(GK_PROCESS, (uint64_t)owner));
+			b->group_of_proc[owner] =
+				builder_group(b, &g, index, group_key(GK_PROCESS, (uint64_t)owner));
 		}
 		return b->group_of_proc[owner];
 	}
@@ -222,10 +222,14 @@ static bool remote_group_is(const struct pv_snapshot *s, const struct pv_group *
  * Neither fits a 64-bit key: hash them and step past the rare collision
  * by comparing what the group stands for. */
 uint32_t builder_remote_group(struct builder *b, struct u64map *index, const struct pv_socket *k,
-				    uint32_t sock)
+			      uint32_t sock)
 {
-	struct pv_group g = { .kind = GK_REMOTE, .proc = -1, .proto = k->proto, .remote = k->remote,
-			      .first_socket = sock, .named = UINT32_MAX };
+	struct pv_group g = { .kind = GK_REMOTE,
+			      .proc = -1,
+			      .proto = k->proto,
+			      .remote = k->remote,
+			      .first_socket = sock,
+			      .named = UINT32_MAX };
 	uint64_t key;
 
 	if (socket_is_unix(k)) {

@@ -14,7 +14,7 @@ struct builder {
 	const struct pv_snapshot *s;
 	struct pv_rows *out;
 	size_t groups_cap, rows_cap;
-	uint32_t *group_of_proc;     /* process index -> its group, UINT32_MAX before */
+	uint32_t *group_of_proc; /* process index -> its group, UINT32_MAX before */
 	int32_t *parent;         /* socket index -> listener socket index, or -1 */
 };
 
@@ -33,10 +33,12 @@ void group_add_traffic(struct pv_group *g, const struct pv_socket *k);
 void builder_find_parents(struct builder *b, bool require_shared_owner);
 /* The group of top-level socket k (index ki) when grouping by process:
  * its primary owner's, its uid's when hidden, or the no-process group. */
-uint32_t builder_owner_group(struct builder *b, struct u64map *index, const struct pv_socket *k, uint32_t sock);
+uint32_t builder_owner_group(struct builder *b, struct u64map *index, const struct pv_socket *k,
+			     uint32_t sock);
 /* The group of connection k when grouping by port: its remote endpoint's
  * (IP) or the name it talks to (UNIX). */
-uint32_t builder_remote_group(struct builder *b, struct u64map *index, const struct pv_socket *k, uint32_t sock);
+uint32_t builder_remote_group(struct builder *b, struct u64map *index, const struct pv_socket *k,
+			      uint32_t sock);
 /* The group of listening port g->proto/g->port. */
 uint32_t builder_port_group(struct builder *b, struct u64map *index, const struct pv_group *g);
 

@@ -10,12 +10,12 @@
 #include "xalloc.h"
 
 struct sort_ctx {
-	const struct natural_key *keys;   /* by socket index; NULL unless natural order */
+	const struct natural_key *keys; /* by socket index; NULL unless natural order */
 	const struct pv_snapshot *s;
 	const struct pv_group *groups;
 	struct rows_order order;
-	const uint32_t *rank;        /* group index -> position */
-	const uint32_t *pos;         /* socket index -> position in socket order */
+	const uint32_t *rank; /* group index -> position */
+	const uint32_t *pos;  /* socket index -> position in socket order */
 };
 
 /* Natural order: protocol, local port, local address, family, remote;
@@ -24,13 +24,20 @@ static int cmp_natural(const struct pv_socket *a, const struct pv_socket *b)
 {
 	int c = cmp_u32(proto_rank(a->proto), proto_rank(b->proto));
 
-	if (!c && socket_is_unix(a)) c = cmp_name(a, b);
-	if (!c) c = cmp_u32(a->local.port, b->local.port);
-	if (!c) c = cmp_endpoint(&a->local, &b->local);
-	if (!c) c = cmp_u32(a->family, b->family);
-	if (!c) c = cmp_endpoint(&a->remote, &b->remote);
-	if (!c) c = cmp_u32(a->state, b->state);
-	if (!c) c = a->cookie < b->cookie ? -1 : a->cookie > b->cookie;
+	if (!c && socket_is_unix(a))
+		c = cmp_name(a, b);
+	if (!c)
+		c = cmp_u32(a->local.port, b->local.port);
+	if (!c)
+		c = cmp_endpoint(&a->local, &b->local);
+	if (!c)
+		c = cmp_u32(a->family, b->family);
+	if (!c)
+		c = cmp_endpoint(&a->remote, &b->remote);
+	if (!c)
+		c = cmp_u32(a->state, b->state);
+	if (!c)
+		c = a->cookie < b->cookie ? -1 : a->cookie > b->cookie;
 	return c;
 }
 
@@ -60,7 +67,8 @@ static int cmp_addr_bytes(const struct pv_addr *a, const struct pv_addr *b)
 
 static uint32_t addr_prefix32(const struct pv_addr *a)
 {
-	return (uint32_t)a->bytes[0] << 24 | (uint32_t)a->bytes[1] << 16 | (uint32_t)a->bytes[2] << 8 | a->bytes[3];
+	return (uint32_t)a->bytes[0] << 24 | (uint32_t)a->bytes[1] << 16 | (uint32_t)a->bytes[2] << 8 |
+	       a->bytes[3];
 }
 
 /* k1: protocol rank (TCP, UDP, UNIX), local port, local address family
@@ -104,7 +112,8 @@ static int cmp_socket_idx(const void *x, const void *y, void *arg)
 
 		if (ka->k1 != kb->k1)
 			c = ka->k1 < kb->k1 ? -1 : 1;
-		else if ((c = cmp_addr_bytes(&ctx->s->socks[a].local.addr, &ctx->s->socks[b].local.addr)) != 0)
+		else if ((c = cmp_addr_bytes(&ctx->s->socks[a].local.addr, &ctx->s->socks[b].local.addr)) !=
+			 0)
 			;
 		else if (ka->k2 != kb->k2)
 			c = ka->k2 < kb->k2 ? -1 : 1;
@@ -126,8 +135,7 @@ static int cmp_group(const struct sort_ctx *ctx, const struct pv_group *a, const
 	if (c)
 		return c;
 	switch (ctx->order.column < 0 ? GROUPS_BY_NAME : columns[ctx->order.column].group_order) {
-	case GROUPS_BY_NAME:
-		break;
+	case GROUPS_BY_NAME: break;
 	case GROUPS_BY_QUEUES:
 		c = -cmp_u64(a->queue_sum, b->queue_sum);
 		if (c)
@@ -143,24 +151,24 @@ static int cmp_group(const struct sort_ctx *ctx, const struct pv_group *a, const
 			return ctx->order.reverse ? -c : c;
 		break;
 	}
-	case GROUPS_BY_FIRST_SOCKET:
-		return cmp_u32(ctx->pos[a->first_socket], ctx->pos[b->first_socket]);
+	case GROUPS_BY_FIRST_SOCKET: return cmp_u32(ctx->pos[a->first_socket], ctx->pos[b->first_socket]);
 	}
 	switch (a->kind) {
 	case GK_PROCESS: {
 		const struct pv_process *pa = &s->procs[a->proc], *pb = &s->procs[b->proc];
 
 		c = cmp_u32(a->listeners == 0, b->listeners == 0);
-		if (!c) c = strcmp(pa->comm, pb->comm);
-		if (!c) c = cmp_u32((uint32_t)pa->pid, (uint32_t)pb->pid);
+		if (!c)
+			c = strcmp(pa->comm, pb->comm);
+		if (!c)
+			c = cmp_u32((uint32_t)pa->pid, (uint32_t)pb->pid);
 		break;
 	}
-	case GK_HIDDEN:
-		c = cmp_u32(a->uid, b->uid);
-		break;
+	case GK_HIDDEN: c = cmp_u32(a->uid, b->uid); break;
 	case GK_PORT:
 		c = cmp_u32(a->proto, b->proto);
-		if (!c) c = cmp_u32(a->port, b->port);
+		if (!c)
+			c = cmp_u32(a->port, b->port);
 		if (!c && a->proto == PV_PROTO_UNIX)
 			c = cmp_name(&s->socks[a->first_socket], &s->socks[b->first_socket]);
 		break;
@@ -174,8 +182,7 @@ static int cmp_group(const struct sort_ctx *ctx, const struct pv_group *a, const
 		if (!c && a->proto == PV_PROTO_UNIX && a->named != UINT32_MAX)
 			c = cmp_name(&s->socks[a->named], &s->socks[b->named]);
 		break;
-	case GK_NOPROC:
-		break;
+	case GK_NOPROC: break;
 	}
 	return ctx->order.reverse ? -c : c;
 }
@@ -187,7 +194,6 @@ static int cmp_group_idx(const void *x, const void *y, void *arg)
 	return cmp_group(ctx, &ctx->groups[*(const uint32_t *)x], &ctx->groups[*(const uint32_t *)y]);
 }
 
-
 /* Top-level sockets: by group, listeners first, then in socket order. */
 static int cmp_top(const void *x, const void *y, void *arg)
 {
@@ -196,11 +202,12 @@ static int cmp_top(const void *x, const void *y, void *arg)
 	const struct pv_socket *sa = &ctx->s->socks[a->sock], *sb = &ctx->s->socks[b->sock];
 	int c = cmp_u32(ctx->rank[a->group], ctx->rank[b->group]);
 
-	if (!c) c = cmp_u32(!socket_is_listener(sa), !socket_is_listener(sb));
-	if (!c) c = cmp_u32(ctx->pos[a->sock], ctx->pos[b->sock]);
+	if (!c)
+		c = cmp_u32(!socket_is_listener(sa), !socket_is_listener(sb));
+	if (!c)
+		c = cmp_u32(ctx->pos[a->sock], ctx->pos[b->sock]);
 	return c;
 }
-
 
 void rows_sort_sockets(const struct pv_snapshot *s, struct rows_order order, const struct natural_key *keys,
 		       uint32_t *idx, size_t n)

@@ -16,47 +16,111 @@
 
 /* The order is that of --help and of the written file. */
 const struct setting_def setting_defs[SET_COUNT] = {
-	[SET_ONCE] = { .long_name = "once", .type = SETTING_FLAG, .offset = AT(once), .option_sets = true,
-		.help = "print the sockets once as text and exit" },
-	[SET_JSON] = { .long_name = "json", .short_name = 'j', .type = SETTING_FLAG, .offset = AT(json),
-		.option_sets = true, .help = "with --once, print one JSON document (see FORMATS.md)" },
-	[SET_LISTENING] = { .long_name = "listening", .short_name = 'l', .type = SETTING_FLAG,
-		.offset = AT(listening), .option_sets = true,
-		.help = "only listeners: TCP LISTEN and unconnected UDP" },
-	[SET_GROUP] = { .key = "group", .long_name = "group", .short_name = 'g', .type = SETTING_GROUP_MODE,
-		.offset = AT(group), .default_value = "process", .arg = "MODE",
-		.help = "group by process (default), port or none" },
-	[SET_INFO] = { .long_name = "info", .short_name = 'i', .type = SETTING_FLAG, .offset = AT(info),
-		.option_sets = true, .help = "with --once, TCP details too (tcp_info: RTT, retransmits, bytes)" },
-	[SET_DELAY] = { .key = "delay", .long_name = "delay", .short_name = 'd', .type = SETTING_SECONDS,
-		.offset = AT(delay), .min = 0.1, .default_value = "1", .arg = "SECONDS",
-		.help = "dashboard refresh interval, decimals allowed (default 1); with\n"
-			"                             --once, look twice that far apart for rates and flags" },
-	[SET_HIGHLIGHT] = { .key = "highlight", .long_name = "highlight", .type = SETTING_SECONDS,
-		.offset = AT(highlight), .min = 0, .default_value = "3", .arg = "SECONDS",
-		.help = "how long new, changed and closed sockets stay marked (default 3, 0 off)" },
-	[SET_UNIX] = { .key = "unix", .long_name = "unix", .short_name = 'x', .type = SETTING_FLAG,
-		.offset = AT(unix_sockets), .option_sets = true,
-		.help = "UNIX domain sockets too, with their paths and peers" },
-	[SET_RESOLVE] = { .key = "resolve", .long_name = "resolve", .short_name = 'r', .type = SETTING_FLAG,
-		.offset = AT(resolve), .option_sets = true,
-		.help = "names: services from /etc/services, hosts by reverse DNS" },
-	[SET_LEAN] = { .key = "lean", .long_name = "lean", .type = SETTING_FLAG, .offset = AT(lean),
-		.option_sets = true, .help = "the cheapest refresh: no tcp_info (no rates) and no peers" },
-	[SET_COLOR] = { .key = "color", .key_alias = "colour", .long_name = "no-color", .type = SETTING_FLAG,
-		.offset = AT(color), .option_sets = false, .default_value = "yes",
-		.help = "no colours (also when NO_COLOR is set); marks stay" },
-	[SET_SORT] = { .key = "sort", .type = SETTING_SORT, .offset = AT(sort_column), .default_value = "natural" },
+	[SET_ONCE] = { .long_name = "once",
+		       .type = SETTING_FLAG,
+		       .offset = AT(once),
+		       .option_sets = true,
+		       .help = "print the sockets once as text and exit" },
+	[SET_JSON] = { .long_name = "json",
+		       .short_name = 'j',
+		       .type = SETTING_FLAG,
+		       .offset = AT(json),
+		       .option_sets = true,
+		       .help = "with --once, print one JSON document (see FORMATS.md)" },
+	[SET_LISTENING] = { .long_name = "listening",
+			    .short_name = 'l',
+			    .type = SETTING_FLAG,
+			    .offset = AT(listening),
+			    .option_sets = true,
+			    .help = "only listeners: TCP LISTEN and unconnected UDP" },
+	[SET_GROUP] = { .key = "group",
+			.long_name = "group",
+			.short_name = 'g',
+			.type = SETTING_GROUP_MODE,
+			.offset = AT(group),
+			.default_value = "process",
+			.arg = "MODE",
+			.help = "group by process (default), port or none" },
+	[SET_INFO] = { .long_name = "info",
+		       .short_name = 'i',
+		       .type = SETTING_FLAG,
+		       .offset = AT(info),
+		       .option_sets = true,
+		       .help = "with --once, TCP details too (tcp_info: RTT, retransmits, bytes)" },
+	[SET_DELAY] = { .key = "delay",
+			.long_name = "delay",
+			.short_name = 'd',
+			.type = SETTING_SECONDS,
+			.offset = AT(delay),
+			.min = 0.1,
+			.default_value = "1",
+			.arg = "SECONDS",
+			.help = "dashboard refresh interval, decimals allowed (default 1); with\n"
+				"                             --once, look twice that far apart for rates and flags" },
+	[SET_HIGHLIGHT] = { .key = "highlight",
+			    .long_name = "highlight",
+			    .type = SETTING_SECONDS,
+			    .offset = AT(highlight),
+			    .min = 0,
+			    .default_value = "3",
+			    .arg = "SECONDS",
+			    .help = "how long new, changed and closed sockets stay marked (default 3, 0 off)" },
+	[SET_UNIX] = { .key = "unix",
+		       .long_name = "unix",
+		       .short_name = 'x',
+		       .type = SETTING_FLAG,
+		       .offset = AT(unix_sockets),
+		       .option_sets = true,
+		       .help = "UNIX domain sockets too, with their paths and peers" },
+	[SET_RESOLVE] = { .key = "resolve",
+			  .long_name = "resolve",
+			  .short_name = 'r',
+			  .type = SETTING_FLAG,
+			  .offset = AT(resolve),
+			  .option_sets = true,
+			  .help = "names: services from /etc/services, hosts by reverse DNS" },
+	[SET_LEAN] = { .key = "lean",
+		       .long_name = "lean",
+		       .type = SETTING_FLAG,
+		       .offset = AT(lean),
+		       .option_sets = true,
+		       .help = "the cheapest refresh: no tcp_info (no rates) and no peers" },
+	[SET_COLOR] = { .key = "color",
+			.key_alias = "colour",
+			.long_name = "no-color",
+			.type = SETTING_FLAG,
+			.offset = AT(color),
+			.option_sets = false,
+			.default_value = "yes",
+			.help = "no colours (also when NO_COLOR is set); marks stay" },
+	[SET_SORT] = { .key = "sort",
+		       .type = SETTING_SORT,
+		       .offset = AT(sort_column),
+		       .default_value = "natural" },
 	[SET_REVERSE] = { .key = "reverse", .type = SETTING_FLAG, .offset = AT(reverse) },
 	[SET_COLUMNS] = { .key = "columns", .type = SETTING_COLUMNS, .offset = AT(hidden_columns) },
-	[SET_CONFIG] = { .long_name = "config", .type = SETTING_PATH, .offset = AT(config), .arg = "FILE",
-		.help = "read settings from FILE (W in the dashboard writes there)" },
-	[SET_NO_CONFIG] = { .long_name = "no-config", .type = SETTING_FLAG, .offset = AT(no_config),
-		.option_sets = true, .help = "read no settings file" },
-	[SET_HELP] = { .long_name = "help", .short_name = 'h', .type = SETTING_FLAG, .offset = AT(help),
-		.option_sets = true, .help = "show this help and exit" },
-	[SET_VERSION] = { .long_name = "version", .short_name = 'V', .type = SETTING_FLAG, .offset = AT(version),
-		.option_sets = true, .help = "show the version and exit" },
+	[SET_CONFIG] = { .long_name = "config",
+			 .type = SETTING_PATH,
+			 .offset = AT(config),
+			 .arg = "FILE",
+			 .help = "read settings from FILE (W in the dashboard writes there)" },
+	[SET_NO_CONFIG] = { .long_name = "no-config",
+			    .type = SETTING_FLAG,
+			    .offset = AT(no_config),
+			    .option_sets = true,
+			    .help = "read no settings file" },
+	[SET_HELP] = { .long_name = "help",
+		       .short_name = 'h',
+		       .type = SETTING_FLAG,
+		       .offset = AT(help),
+		       .option_sets = true,
+		       .help = "show this help and exit" },
+	[SET_VERSION] = { .long_name = "version",
+			  .short_name = 'V',
+			  .type = SETTING_FLAG,
+			  .offset = AT(version),
+			  .option_sets = true,
+			  .help = "show the version and exit" },
 };
 
 static void *setting_field(struct settings *s, enum setting_id id)
@@ -76,9 +140,11 @@ static bool word_is(const char *w, size_t len, const char *name)
 
 static int parse_flag(const char *v, size_t len, bool *out)
 {
-	if (word_is(v, len, "yes") || word_is(v, len, "true") || word_is(v, len, "on") || word_is(v, len, "1"))
+	if (word_is(v, len, "yes") || word_is(v, len, "true") || word_is(v, len, "on") ||
+	    word_is(v, len, "1"))
 		*out = true;
-	else if (word_is(v, len, "no") || word_is(v, len, "false") || word_is(v, len, "off") || word_is(v, len, "0"))
+	else if (word_is(v, len, "no") || word_is(v, len, "false") || word_is(v, len, "off") ||
+		 word_is(v, len, "0"))
 		*out = false;
 	else
 		return -1;
@@ -186,7 +252,8 @@ int setting_parse(struct settings *s, enum setting_id id, const char *name, cons
 		break;
 	case SETTING_SECONDS:
 		if (parse_seconds(v, n, def->min, field) < 0) {
-			snprintf(err, errsize, "%s wants seconds from %g to 3600, not '%.*s'", name, def->min, (int)n, v);
+			snprintf(err, errsize, "%s wants seconds from %g to 3600, not '%.*s'", name, def->min,
+				 (int)n, v);
 			return -1;
 		}
 		break;
@@ -198,13 +265,12 @@ int setting_parse(struct settings *s, enum setting_id id, const char *name, cons
 		break;
 	case SETTING_SORT:
 		if (parse_sort(v, n, field) < 0) {
-			snprintf(err, errsize, "%s wants natural or a column name, not '%.*s'", name, (int)n, v);
+			snprintf(err, errsize, "%s wants natural or a column name, not '%.*s'", name, (int)n,
+				 v);
 			return -1;
 		}
 		break;
-	case SETTING_COLUMNS:
-		ok = parse_columns(v, n, field, err, errsize);
-		break;
+	case SETTING_COLUMNS: ok = parse_columns(v, n, field, err, errsize); break;
 	case SETTING_PATH:
 		if (n == 0) {
 			snprintf(err, errsize, "%s needs a file name", name);
@@ -277,8 +343,8 @@ void settings_merge(struct settings *s, const struct settings *from)
 			free(*to);
 			*to = *src ? xstrdup(*src) : NULL;
 		} else {
-			memcpy(setting_field(s, (enum setting_id)id), setting_field_const(from, (enum setting_id)id),
-			       setting_size(def->type));
+			memcpy(setting_field(s, (enum setting_id)id),
+			       setting_field_const(from, (enum setting_id)id), setting_size(def->type));
 		}
 		s->given |= SETTING_BIT(id);
 	}
@@ -295,7 +361,8 @@ static int setting_by_key(const char *key, size_t len)
 	for (int id = 0; id < SET_COUNT; id++) {
 		const struct setting_def *def = &setting_defs[id];
 
-		if (def->key && (word_is(key, len, def->key) || (def->key_alias && word_is(key, len, def->key_alias))))
+		if (def->key &&
+		    (word_is(key, len, def->key) || (def->key_alias && word_is(key, len, def->key_alias))))
 			return id;
 	}
 	return -1;
@@ -373,15 +440,9 @@ static void setting_format_value(const struct settings *s, enum setting_id id, s
 	const void *field = setting_field_const(s, id);
 
 	switch (setting_defs[id].type) {
-	case SETTING_FLAG:
-		strbuf_puts(out, *(const bool *)field ? "yes" : "no");
-		break;
-	case SETTING_SECONDS:
-		strbuf_printf(out, "%g", *(const double *)field);
-		break;
-	case SETTING_GROUP_MODE:
-		strbuf_puts(out, group_mode_name(*(const enum group_mode *)field));
-		break;
+	case SETTING_FLAG: strbuf_puts(out, *(const bool *)field ? "yes" : "no"); break;
+	case SETTING_SECONDS: strbuf_printf(out, "%g", *(const double *)field); break;
+	case SETTING_GROUP_MODE: strbuf_puts(out, group_mode_name(*(const enum group_mode *)field)); break;
 	case SETTING_SORT: {
 		int c = *(const int *)field;
 
@@ -408,7 +469,7 @@ static void setting_format_value(const struct settings *s, enum setting_id id, s
 void settings_format(const struct settings *s, struct strbuf *out)
 {
 	strbuf_puts(out, "# portview settings: written by the dashboard's W key, read at start.\n"
-		    "# Command-line options win over these. See portview(1), FILES.\n");
+			 "# Command-line options win over these. See portview(1), FILES.\n");
 	for (int id = 0; id < SET_COUNT; id++) {
 		if (!setting_defs[id].key)
 			continue;

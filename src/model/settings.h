@@ -29,9 +29,24 @@
 
 /* Indices into setting_defs: the order of --help and of the file. */
 enum setting_id {
-	SET_ONCE, SET_JSON, SET_LISTENING, SET_GROUP, SET_INFO, SET_DELAY, SET_HIGHLIGHT,
-	SET_UNIX, SET_RESOLVE, SET_LEAN, SET_COLOR, SET_SORT, SET_REVERSE, SET_COLUMNS,
-	SET_CONFIG, SET_NO_CONFIG, SET_HELP, SET_VERSION,
+	SET_ONCE,
+	SET_JSON,
+	SET_LISTENING,
+	SET_GROUP,
+	SET_INFO,
+	SET_DELAY,
+	SET_HIGHLIGHT,
+	SET_UNIX,
+	SET_RESOLVE,
+	SET_LEAN,
+	SET_COLOR,
+	SET_SORT,
+	SET_REVERSE,
+	SET_COLUMNS,
+	SET_CONFIG,
+	SET_NO_CONFIG,
+	SET_HELP,
+	SET_VERSION,
 	SET_COUNT,
 };
 
@@ -39,43 +54,43 @@ enum setting_id {
 #define SETTING_BIT(id) (1u << (id))
 
 struct settings {
-	uint32_t given;              /* SETTING_BIT(id) of each setting given */
+	uint32_t given; /* SETTING_BIT(id) of each setting given */
 	/* kept in the settings file */
 	enum group_mode group;
-	int sort_column;             /* a column id, or -1 for the natural order */
+	int sort_column; /* a column id, or -1 for the natural order */
 	bool reverse;
-	double delay, highlight;     /* seconds */
+	double delay, highlight; /* seconds */
 	bool color;
-	unsigned hidden_columns;     /* bit c: column c is not shown */
-	bool lean;                   /* no tcp_info (no rates), no peers */
-	bool unix_sockets;           /* show UNIX domain sockets */
-	bool resolve;                /* names instead of numbers */
+	unsigned hidden_columns; /* bit c: column c is not shown */
+	bool lean;               /* no tcp_info (no rates), no peers */
+	bool unix_sockets;       /* show UNIX domain sockets */
+	bool resolve;            /* names instead of numbers */
 	/* the command line's alone */
 	bool once, json, listening, info, no_config, help, version;
-	char *config;                /* --config FILE, or NULL; owned */
+	char *config; /* --config FILE, or NULL; owned */
 };
 
 enum setting_type {
-	SETTING_FLAG,                /* an option without a value; yes/no in the file */
-	SETTING_SECONDS,             /* from min to 3600, decimals allowed */
-	SETTING_GROUP_MODE,          /* process, port or none */
-	SETTING_SORT,                /* natural or a column header */
-	SETTING_COLUMNS,             /* column headers: those shown */
-	SETTING_PATH,                /* a file name */
+	SETTING_FLAG,       /* an option without a value; yes/no in the file */
+	SETTING_SECONDS,    /* from min to 3600, decimals allowed */
+	SETTING_GROUP_MODE, /* process, port or none */
+	SETTING_SORT,       /* natural or a column header */
+	SETTING_COLUMNS,    /* column headers: those shown */
+	SETTING_PATH,       /* a file name */
 };
 
 struct setting_def {
-	const char *key;             /* in the settings file; NULL: command line only */
-	const char *key_alias;       /* also read as key ("colour"), or NULL */
-	const char *long_name;       /* --long_name; NULL: settings file only */
-	char short_name;             /* -x, or 0 */
+	const char *key;       /* in the settings file; NULL: command line only */
+	const char *key_alias; /* also read as key ("colour"), or NULL */
+	const char *long_name; /* --long_name; NULL: settings file only */
+	char short_name;       /* -x, or 0 */
 	enum setting_type type;
-	size_t offset;               /* of the value in struct settings */
-	double min;                  /* SETTING_SECONDS: the least allowed */
-	bool option_sets;            /* SETTING_FLAG: the value the option gives */
-	const char *default_value;   /* as the file would say it; NULL: zero */
-	const char *arg;             /* the value's name in --help */
-	const char *help;            /* for --help; NULL: not listed there */
+	size_t offset;             /* of the value in struct settings */
+	double min;                /* SETTING_SECONDS: the least allowed */
+	bool option_sets;          /* SETTING_FLAG: the value the option gives */
+	const char *default_value; /* as the file would say it; NULL: zero */
+	const char *arg;           /* the value's name in --help */
+	const char *help;          /* for --help; NULL: not listed there */
 };
 
 extern const struct setting_def setting_defs[SET_COUNT];

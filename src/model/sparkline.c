@@ -10,15 +10,15 @@
 
 struct spark_series {
 	uint64_t key;
-	double points[SPARK_POINTS];   /* a ring; head is the oldest */
+	double points[SPARK_POINTS]; /* a ring; head is the oldest */
 	uint8_t count, head;
-	bool recorded;                 /* in the refresh under way */
+	bool recorded; /* in the refresh under way */
 };
 
 struct spark_history {
 	struct spark_series *series;
 	size_t n, cap;
-	struct u64map by_key;          /* key -> index in series */
+	struct u64map by_key; /* key -> index in series */
 };
 
 struct spark_history *spark_new(void)
@@ -68,7 +68,7 @@ void spark_record(struct spark_history *h, uint64_t key, double value)
 		s = &h->series[*slot];
 	}
 	if (s->recorded)
-		return;   /* one point a refresh */
+		return; /* one point a refresh */
 	s->recorded = true;
 	if (value < 0)
 		value = 0;

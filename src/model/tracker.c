@@ -11,8 +11,8 @@
 #include "xalloc.h"
 
 struct track_entry {
-	double first_seen;       /* when it appeared; -1: present from the start */
-	double changed_at;       /* when its state last changed; -1: never */
+	double first_seen; /* when it appeared; -1: present from the start */
+	double changed_at; /* when its state last changed; -1: never */
 	uint8_t state;
 };
 
@@ -27,7 +27,7 @@ struct tombstone {
 /* Entries are kept by socket index in the last snapshot; the snapshot's
  * own cookie map finds them, so no map of the tracker's is built. */
 struct tracker {
-	const struct pv_snapshot *snap;   /* the last snapshot updated from */
+	const struct pv_snapshot *snap; /* the last snapshot updated from */
 	struct track_entry *entries;
 	size_t nentries;
 	struct tombstone *tombs;
@@ -96,8 +96,7 @@ static void tracker_bury(struct tracker *t, const struct pv_snapshot *prev, cons
 
 /* Finds the process (pid, start time) in s through by_pid, or adds a copy
  * of p (and indexes it). */
-static uint32_t tracker_process_in(struct pv_snapshot *s, struct u64map *by_pid,
-				   const struct pv_process *p)
+static uint32_t tracker_process_in(struct pv_snapshot *s, struct u64map *by_pid, const struct pv_process *p)
 {
 	int inserted;
 	uint32_t *slot = u64map_put(by_pid, (uint64_t)p->pid, (uint32_t)s->nprocs, &inserted);
@@ -109,7 +108,7 @@ static uint32_t tracker_process_in(struct pv_snapshot *s, struct u64map *by_pid,
 	s->procs[idx] = *p;
 	s->procs[idx].comm = arena_strdup(&s->arena, p->comm);
 	s->procs[idx].cmdline = arena_strndup(&s->arena, p->cmdline, p->cmdline_len);
-	*slot = idx;   /* a reused pid: the tombstone's process is the newer entry */
+	*slot = idx; /* a reused pid: the tombstone's process is the newer entry */
 	return idx;
 }
 
@@ -119,7 +118,7 @@ static void tracker_resurrect(struct pv_snapshot *s, struct u64map *by_pid, cons
 	struct pv_socket rec = tb->rec;
 	uint32_t i;
 
-	rec.has_peer = false;      /* an index into a snapshot that is gone */
+	rec.has_peer = false; /* an index into a snapshot that is gone */
 	if (rec.path_len)
 		rec.path = arena_strndup(&s->arena, tb->rec.path, rec.path_len);
 
@@ -136,8 +135,8 @@ static bool tracker_asked(const struct pv_snapshot *s, const struct pv_socket *k
 	return (s->kernel_mask >> kind_mask_bit(k->family, k->proto, k->state)) & 1;
 }
 
-void tracker_update(struct tracker *t, const struct pv_snapshot *prev, struct pv_snapshot *cur,
-		    double now, double highlight)
+void tracker_update(struct tracker *t, const struct pv_snapshot *prev, struct pv_snapshot *cur, double now,
+		    double highlight)
 {
 	struct track_entry *entries = xmalloc((cur->nsocks ? cur->nsocks : 1) * sizeof(*entries));
 	/* prev's sockets that cur still has */
@@ -211,7 +210,8 @@ enum change_mark tracker_mark(const struct tracker *t, const struct pv_socket *k
 	if (k->gone)
 		return MARK_GONE;
 	e = t->snap && k >= t->snap->socks && k < t->snap->socks + t->nentries
-		? &t->entries[k - t->snap->socks] : NULL;
+		    ? &t->entries[k - t->snap->socks]
+		    : NULL;
 	if (!e || t->highlight <= 0)
 		return MARK_NONE;
 	if (e->first_seen >= 0 && now - e->first_seen < t->highlight)
@@ -228,11 +228,11 @@ double tracker_next_expiry(const struct tracker *t, double now)
 
 	if (t->highlight <= 0)
 		return -1;
-#define CONSIDER(at)                                                            \
-	do {                                                                    \
-		double left_ = (at) + t->highlight - now;                       \
-		if ((at) >= 0 && left_ > 0 && (next < 0 || left_ < next))       \
-			next = left_;                                           \
+#define CONSIDER(at)                                                                                         \
+	do {                                                                                                 \
+		double left_ = (at) + t->highlight - now;                                                    \
+		if ((at) >= 0 && left_ > 0 && (next < 0 || left_ < next))                                    \
+			next = left_;                                                                        \
 	} while (0)
 	for (i = 0; i < t->nentries; i++) {
 		CONSIDER(t->entries[i].first_seen);

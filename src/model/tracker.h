@@ -21,8 +21,8 @@ void tracker_free(struct tracker *t);
  * younger than highlight seconds is appended to cur as a socket with gone
  * set, with its owners. A highlight of 0 keeps no marks and no tombstones.
  * Nothing is marked new in the first snapshot. */
-void tracker_update(struct tracker *t, const struct pv_snapshot *prev, struct pv_snapshot *cur,
-		    double now, double highlight);
+void tracker_update(struct tracker *t, const struct pv_snapshot *prev, struct pv_snapshot *cur, double now,
+		    double highlight);
 
 /* The mark socket k (a pointer into the last updated snapshot, which must
  * not have been freed) carries at now. */

@@ -10,7 +10,7 @@
 
 struct toggle_def {
 	unsigned bit, opposite;
-	const char *filter;          /* the filter it stands for */
+	const char *filter; /* the filter it stands for */
 	const char *label;
 };
 
@@ -167,7 +167,7 @@ static void view_flip(struct view_state *v, const struct row_key *k)
 static void view_compute_visible(struct view_state *v)
 {
 	size_t i, n = v->rows.nrows;
-	int hide_below = -1;      /* depth of a closed row whose children are hidden */
+	int hide_below = -1; /* depth of a closed row whose children are hidden */
 
 	free(v->visible);
 	free(v->row_flags);

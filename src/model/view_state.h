@@ -31,32 +31,32 @@ enum view_toggle {
 enum view_effect {
 	EFFECT_NONE = 0,
 	EFFECT_REDRAW = 1u << 0,
-	EFFECT_REBUILD = 1u << 1,    /* rows from the same snapshot */
-	EFFECT_RESCAN = 1u << 2,     /* a new snapshot: the kernel mask grew */
+	EFFECT_REBUILD = 1u << 1, /* rows from the same snapshot */
+	EFFECT_RESCAN = 1u << 2,  /* a new snapshot: the kernel mask grew */
 };
 
 struct view_state {
-	char *filter_text;           /* as the user typed it */
+	char *filter_text; /* as the user typed it */
 	struct pv_filter *user_filter;
 	unsigned toggles;
-	bool show_unix;              /* x: UNIX domain sockets too */
-	struct pv_filter *filter;    /* user filter AND toggles: what is applied */
+	bool show_unix;           /* x: UNIX domain sockets too */
+	struct pv_filter *filter; /* user filter AND toggles: what is applied */
 	enum group_mode group;
 	struct rows_order order;
-	bool collapse_default;       /* after '-': everything starts collapsed */
-	struct row_key *flipped;     /* rows the user opened or closed against the default */
+	bool collapse_default;   /* after '-': everything starts collapsed */
+	struct row_key *flipped; /* rows the user opened or closed against the default */
 	size_t nflipped;
 
 	struct row_key selected;
 	bool has_selected;
-	size_t cursor;               /* index into visible */
-	size_t top;                  /* first visible index on screen */
+	size_t cursor; /* index into visible */
+	size_t top;    /* first visible index on screen */
 
 	const struct pv_snapshot *snap;
 	struct pv_rows rows;
-	uint32_t *visible;           /* row indices, in order, that are not folded away */
+	uint32_t *visible; /* row indices, in order, that are not folded away */
 	size_t nvisible;
-	uint8_t *row_flags;          /* per row: VIEW_ROW_* */
+	uint8_t *row_flags; /* per row: VIEW_ROW_* */
 	/* Each group line's traffic over the last refreshes: a view's
 	 * history, since the groups are the view's. */
 	struct spark_history *sparks;

@@ -62,10 +62,22 @@ static void json_close(struct json_writer *w, char c)
 		w->depth--;
 }
 
-void json_begin_object(struct json_writer *w) { json_open(w, '{'); }
-void json_end_object(struct json_writer *w) { json_close(w, '}'); }
-void json_begin_array(struct json_writer *w) { json_open(w, '['); }
-void json_end_array(struct json_writer *w) { json_close(w, ']'); }
+void json_begin_object(struct json_writer *w)
+{
+	json_open(w, '{');
+}
+void json_end_object(struct json_writer *w)
+{
+	json_close(w, '}');
+}
+void json_begin_array(struct json_writer *w)
+{
+	json_open(w, '[');
+}
+void json_end_array(struct json_writer *w)
+{
+	json_close(w, ']');
+}
 
 void json_key(struct json_writer *w, const char *key)
 {

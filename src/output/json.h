@@ -14,9 +14,9 @@ enum { JSON_MAX_DEPTH = 32 };
 
 struct json_writer {
 	FILE *out;
-	struct strbuf buf;            /* written to out in large pieces */
+	struct strbuf buf; /* written to out in large pieces */
 	int depth;
-	bool first[JSON_MAX_DEPTH];   /* nothing written yet at this level */
+	bool first[JSON_MAX_DEPTH]; /* nothing written yet at this level */
 	bool after_key;
 };
 

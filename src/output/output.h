@@ -11,7 +11,7 @@
 
 struct output_meta {
 	const char *host;
-	const char *filter;      /* the filter text as given, "" for none */
+	const char *filter; /* the filter text as given, "" for none */
 	enum group_mode group;
 	bool utf8;               /* the terminal's locale takes UTF-8 */
 	bool rates;              /* rates and flags were measured (two looks) */

@@ -42,7 +42,9 @@ static void json_endpoint(struct json_writer *w, const char *key, const struct p
 }
 
 static const char *const owner_status_names[] = {
-	[PV_OWNER_NONE] = "none", [PV_OWNER_OK] = "ok", [PV_OWNER_HIDDEN] = "hidden",
+	[PV_OWNER_NONE] = "none",
+	[PV_OWNER_OK] = "ok",
+	[PV_OWNER_HIDDEN] = "hidden",
 };
 
 static void json_tcp_info(struct json_writer *w, const struct pv_tcp_details *t)
@@ -104,7 +106,10 @@ static void json_derived(struct json_writer *w, const struct pv_snapshot *s, con
 		json_key(w, "peer");
 		json_begin_object(w);
 		json_member_uint(w, "cookie", p->cookie);
-		json_member_string(w, "side", k->accepted ? "client" : p->accepted || socket_is_listener(p) ? "server" : "unknown");
+		json_member_string(w, "side",
+				   k->accepted                            ? "client"
+				   : p->accepted || socket_is_listener(p) ? "server"
+									  : "unknown");
 		json_owners(w, s, p);
 		json_end_object(w);
 	}

@@ -79,8 +79,8 @@ static void text_summary(FILE *out, const struct pv_snapshot *s, const struct pv
 	snapshot_count(s, r->selected, r->nselected, &c);
 	output_format_time(s, when, sizeof(when));
 	sanitize_append(&sb, meta->host, strlen(meta->host), meta->utf8);
-	fprintf(out, "%s  %s  listening %zu  established %zu  other %zu  processes %zu",
-		strbuf_str(&sb), when, c.listening, c.established, c.other, c.processes);
+	fprintf(out, "%s  %s  listening %zu  established %zu  other %zu  processes %zu", strbuf_str(&sb),
+		when, c.listening, c.established, c.other, c.processes);
 	strbuf_reset(&sb);
 	health_describe(&c, &sb);
 	if (sb.len)
@@ -98,7 +98,7 @@ void output_text(FILE *out, const struct pv_snapshot *s, const struct pv_rows *r
 		 const struct output_meta *meta)
 {
 	size_t widths[COL_COUNT];
-	unsigned header_depth = r->ngroups ? 1 : 0;   /* the header sits over socket lines */
+	unsigned header_depth = r->ngroups ? 1 : 0; /* the header sits over socket lines */
 	struct strbuf line = { 0 }, cell = { 0 };
 	size_t i;
 	int c;
@@ -136,8 +136,7 @@ void output_text(FILE *out, const struct pv_snapshot *s, const struct pv_rows *r
 		if (row->kind == ROW_GROUP)
 			column_format_group(s, &r->groups[row->index], meta->utf8, &line);
 		else
-			text_socket_line(&line, s, &s->socks[row->index], row->depth, widths,
-					 meta, &cell);
+			text_socket_line(&line, s, &s->socks[row->index], row->depth, widths, meta, &cell);
 		fprintf(out, "%s\n", strbuf_str(&line));
 	}
 	strbuf_free(&line);

@@ -14,42 +14,51 @@
 #include "screen.h"
 #include "view_state.h"
 
-enum mode { MODE_LIST, MODE_FILTER, MODE_DELAY, MODE_HELP, MODE_DETAIL, MODE_KILL, MODE_KILL_CONFIRM, MODE_COLUMNS };
+enum mode {
+	MODE_LIST,
+	MODE_FILTER,
+	MODE_DELAY,
+	MODE_HELP,
+	MODE_DETAIL,
+	MODE_KILL,
+	MODE_KILL_CONFIRM,
+	MODE_COLUMNS
+};
 
 struct kill_target {
 	int pid;
 	unsigned long long start_time;
-	char *label;                 /* "nginx (pid 100, user root)", sanitised */
+	char *label; /* "nginx (pid 100, user root)", sanitised */
 };
 
 struct dash {
 	const struct dashboard_host *host;
-	const struct pv_model *model;   /* the refresh shown; NULL before the first */
+	const struct pv_model *model; /* the refresh shown; NULL before the first */
 	struct view_state view;
 	struct screen_layout layout;
 
 	double delay, highlight;
 	bool paused, utf8;
-	bool lean;                   /* --lean: no tcp_info, no peers */
+	bool lean; /* --lean: no tcp_info, no peers */
 	bool color;
-	bool names;                  /* n: names instead of numbers */
-	unsigned hidden_columns;     /* from the settings and the chooser */
-	int column_choice;           /* the chooser's cursor */
+	bool names;              /* n: names instead of numbers */
+	unsigned hidden_columns; /* from the settings and the chooser */
+	int column_choice;       /* the chooser's cursor */
 	const char *host_name;
 
 	enum mode mode;
-	struct prompt input;         /* the prompt's text */
-	char *filter_before;         /* restored by Esc */
+	struct prompt input; /* the prompt's text */
+	char *filter_before; /* restored by Esc */
 	char prompt_error[200];
 	char status[300];
 	bool status_is_error;
 	double status_until;
 	size_t detail_scroll;
-	int kill_choice;             /* index into kill_signals */
+	int kill_choice; /* index into kill_signals */
 	struct kill_target kill;
 
 	int timer_fd, signal_fd;
-	unsigned dirty;              /* EFFECT_* */
+	unsigned dirty; /* EFFECT_* */
 	bool quit;
 };
 

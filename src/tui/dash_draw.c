@@ -14,13 +14,24 @@ void dash_draw(struct dash *d)
 	double now = dash_now();
 	const struct pv_model *m = d->model;
 	struct screen_frame f = {
-		.view = &d->view, .snap = m->snap, .tracker = m->tracker, .now = now,
-		.host = d->host_name, .delay = d->delay, .paused = d->paused, .utf8 = d->utf8, .rates = !d->lean,
+		.view = &d->view,
+		.snap = m->snap,
+		.tracker = m->tracker,
+		.now = now,
+		.host = d->host_name,
+		.delay = d->delay,
+		.paused = d->paused,
+		.utf8 = d->utf8,
+		.rates = !d->lean,
 		.hidden_columns = d->hidden_columns,
-		.notice = m->notice, .counts = &m->counts, .sparks = d->lean ? NULL : d->view.sparks,
+		.notice = m->notice,
+		.counts = &m->counts,
+		.sparks = d->lean ? NULL : d->view.sparks,
 		.status = now < d->status_until ? d->status : "",
-		.status_is_error = d->status_is_error, .prompt_error = d->prompt_error,
-		.kill_choice = d->kill_choice, .kill_confirm = d->mode == MODE_KILL_CONFIRM,
+		.status_is_error = d->status_is_error,
+		.prompt_error = d->prompt_error,
+		.kill_choice = d->kill_choice,
+		.kill_confirm = d->mode == MODE_KILL_CONFIRM,
 		.column_choice = d->column_choice,
 	};
 
@@ -51,8 +62,9 @@ void dash_draw(struct dash *d)
 	screen_draw(&f, &d->layout);
 	if (f.prompt_label) {
 		curs_set(1);
-		move(LINES - 1, (int)(strlen(f.prompt_label) + sanitize_fit(f.prompt_text, strlen(f.prompt_text),
-									      (size_t)COLS, &(size_t){ 0 })));
+		move(LINES - 1,
+		     (int)(strlen(f.prompt_label) +
+			   sanitize_fit(f.prompt_text, strlen(f.prompt_text), (size_t)COLS, &(size_t){ 0 })));
 	}
 	doupdate();
 	strbuf_free(&detail);

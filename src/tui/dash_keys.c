@@ -61,10 +61,16 @@ static void dash_toggle_names(struct dash *d)
 static void dash_write_settings(struct dash *d)
 {
 	struct settings s = {
-		.group = d->view.group, .sort_column = d->view.order.column,
-		.reverse = d->view.order.reverse, .delay = d->delay, .highlight = d->highlight,
-		.color = d->color, .hidden_columns = d->hidden_columns, .lean = d->lean,
-		.unix_sockets = d->view.show_unix, .resolve = d->names,
+		.group = d->view.group,
+		.sort_column = d->view.order.column,
+		.reverse = d->view.order.reverse,
+		.delay = d->delay,
+		.highlight = d->highlight,
+		.color = d->color,
+		.hidden_columns = d->hidden_columns,
+		.lean = d->lean,
+		.unix_sockets = d->view.show_unix,
+		.resolve = d->names,
 	};
 	char msg[300];
 
@@ -84,9 +90,15 @@ static void dash_action(struct dash *d, enum key_action a)
 	switch (a) {
 	case ACT_NONE: break;
 	case ACT_QUIT: d->quit = true; break;
-	case ACT_HELP: d->mode = MODE_HELP; d->dirty |= EFFECT_REDRAW; break;
+	case ACT_HELP:
+		d->mode = MODE_HELP;
+		d->dirty |= EFFECT_REDRAW;
+		break;
 	case ACT_WRITE_SETTINGS: dash_write_settings(d); break;
-	case ACT_COLUMNS: d->mode = MODE_COLUMNS; d->dirty |= EFFECT_REDRAW; break;
+	case ACT_COLUMNS:
+		d->mode = MODE_COLUMNS;
+		d->dirty |= EFFECT_REDRAW;
+		break;
 	case ACT_UP: d->dirty |= view_move(v, -1); break;
 	case ACT_DOWN: d->dirty |= view_move(v, 1); break;
 	case ACT_PAGE_UP: d->dirty |= view_move(v, -(long)page); break;
@@ -202,8 +214,7 @@ static void dash_key_prompt(struct dash *d, wint_t ch, bool is_key)
 		if (filter)
 			dash_filter_changed(d);
 		break;
-	case PROMPT_NONE:
-		break;
+	case PROMPT_NONE: break;
 	}
 	d->dirty |= EFFECT_REDRAW;
 }
@@ -270,7 +281,8 @@ static void dash_mouse(struct dash *d)
 		return;
 	if (ev.y == lay->header_y) {
 		for (int c = 0; c < COL_COUNT; c++)
-			if (lay->col_shown[c] && ev.x >= lay->col_x[c] && ev.x < lay->col_x[c] + lay->col_w[c])
+			if (lay->col_shown[c] && ev.x >= lay->col_x[c] &&
+			    ev.x < lay->col_x[c] + lay->col_w[c])
 				d->dirty |= view_sort_by(&d->view, c);
 		return;
 	}
@@ -299,14 +311,10 @@ static void dash_key_list(struct dash *d, wint_t ch, bool is_key)
 
 /* Each mode's key handler, by mode. */
 static void (*const mode_keys[])(struct dash *, wint_t, bool) = {
-	[MODE_LIST] = dash_key_list,
-	[MODE_FILTER] = dash_key_prompt,
-	[MODE_DELAY] = dash_key_prompt,
-	[MODE_HELP] = dash_key_help,
-	[MODE_DETAIL] = dash_key_detail,
-	[MODE_KILL] = dash_kill_key,
-	[MODE_KILL_CONFIRM] = dash_kill_key,
-	[MODE_COLUMNS] = dash_key_columns,
+	[MODE_LIST] = dash_key_list,         [MODE_FILTER] = dash_key_prompt,
+	[MODE_DELAY] = dash_key_prompt,      [MODE_HELP] = dash_key_help,
+	[MODE_DETAIL] = dash_key_detail,     [MODE_KILL] = dash_kill_key,
+	[MODE_KILL_CONFIRM] = dash_kill_key, [MODE_COLUMNS] = dash_key_columns,
 };
 
 void dash_key(struct dash *d, wint_t ch, bool is_key)

@@ -12,7 +12,10 @@
 #include "xalloc.h"
 
 const struct kill_signal kill_signals[KILL_SIGNAL_COUNT] = {
-	{ SIGTERM, "TERM" }, { SIGKILL, "KILL" }, { SIGHUP, "HUP" }, { SIGINT, "INT" },
+	{ SIGTERM, "TERM" },
+	{ SIGKILL, "KILL" },
+	{ SIGHUP, "HUP" },
+	{ SIGINT, "INT" },
 };
 
 bool dash_kill_pick(struct dash *d)

@@ -90,7 +90,7 @@ static void dash_refresh_done(struct dash *d)
 	if (m)
 		dash_take_model(d, m);
 	else if (err[0])
-		dash_status(d, true, "refresh failed: %s", err);   /* the last good model stays */
+		dash_status(d, true, "refresh failed: %s", err); /* the last good model stays */
 	if (again)
 		d->dirty |= EFFECT_RESCAN;
 }
@@ -120,9 +120,10 @@ static int dash_open_terminal(struct dash *d, bool color)
 	curs_set(0);
 	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED
 #ifdef BUTTON5_PRESSED
-		  | BUTTON5_PRESSED
+			  | BUTTON5_PRESSED
 #endif
-		  , NULL);
+		  ,
+		  NULL);
 	mouseinterval(0);
 	screen_init(color);
 	return 0;
@@ -223,7 +224,8 @@ static void dash_loop(struct dash *d)
 		 * nohup). */
 		if (n > 0 && (fds[FD_TERMINAL].revents & (POLLHUP | POLLERR)))
 			d->quit = true;
-		empty_reads = n > 0 && (fds[FD_TERMINAL].revents & POLLIN) && keys_read == 0 ? empty_reads + 1 : 0;
+		empty_reads =
+			n > 0 && (fds[FD_TERMINAL].revents & POLLIN) && keys_read == 0 ? empty_reads + 1 : 0;
 		if (empty_reads >= DASH_EMPTY_READS_MAX)
 			d->quit = true;
 		if (d->status[0] && dash_now() >= d->status_until) {

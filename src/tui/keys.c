@@ -5,11 +5,13 @@
 #include <curses.h>
 #include <stddef.h>
 
-#define CTRL(c) ((c) & 0x1f)
+#define CTRL(c) (0x1f & (c))
 
 const char *const key_section_names[KEYS_SECTION_COUNT] = {
-	[KEYS_NAVIGATION] = "Navigation", [KEYS_VIEW] = "View",
-	[KEYS_FILTER] = "Filter", [KEYS_ACTIONS] = "Actions",
+	[KEYS_NAVIGATION] = "Navigation",
+	[KEYS_VIEW] = "View",
+	[KEYS_FILTER] = "Filter",
+	[KEYS_ACTIONS] = "Actions",
 };
 
 const struct key_binding key_bindings[] = {
@@ -50,7 +52,8 @@ const struct key_binding key_bindings[] = {
 	{ 'x', "x", ACT_TOGGLE_UNIX, KEYS_FILTER, "show or hide UNIX domain sockets" },
 
 	{ 'k', "k", ACT_KILL, KEYS_ACTIONS, "send a signal to the owning process" },
-	{ 'W', "W", ACT_WRITE_SETTINGS, KEYS_ACTIONS, "write the settings (grouping, sort, interval...) to the config file" },
+	{ 'W', "W", ACT_WRITE_SETTINGS, KEYS_ACTIONS,
+	  "write the settings (grouping, sort, interval...) to the config file" },
 	{ '?', "?", ACT_HELP, KEYS_ACTIONS, "this help" },
 	{ KEY_F(1), "F1", ACT_HELP, KEYS_ACTIONS, NULL },
 	{ 'q', "q", ACT_QUIT, KEYS_ACTIONS, "quit" },

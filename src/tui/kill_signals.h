@@ -5,7 +5,7 @@
 
 struct kill_signal {
 	int number;
-	const char *name;            /* "TERM", shown as SIGTERM */
+	const char *name; /* "TERM", shown as SIGTERM */
 };
 
 enum { KILL_SIGNAL_COUNT = 4 };

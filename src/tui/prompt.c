@@ -56,7 +56,7 @@ enum prompt_result prompt_key(struct prompt *p, wint_t ch, bool is_key)
 		prompt_erase(&p->text);
 		return PROMPT_EDITED;
 	}
-	if (!is_key && ch == 21) {                 /* Ctrl-U */
+	if (!is_key && ch == 21) { /* Ctrl-U */
 		strbuf_reset(&p->text);
 		return PROMPT_EDITED;
 	}

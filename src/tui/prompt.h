@@ -10,10 +10,10 @@
 #include "strbuf.h"
 
 enum prompt_result {
-	PROMPT_NONE,         /* a key the prompt does not use */
-	PROMPT_EDITED,       /* the text changed */
-	PROMPT_ACCEPT,       /* Enter */
-	PROMPT_CANCEL,       /* Esc */
+	PROMPT_NONE,   /* a key the prompt does not use */
+	PROMPT_EDITED, /* the text changed */
+	PROMPT_ACCEPT, /* Enter */
+	PROMPT_CANCEL, /* Esc */
 };
 
 enum { PROMPT_MAX_BYTES = 4096 };

@@ -21,7 +21,6 @@ enum { MIN_COLS = 40, MIN_LINES = 10, COL_GAP = 2, PROCESS_MIN = 12 };
 
 enum color_pair { PAIR_NEW = 1, PAIR_GONE, PAIR_CHANGED, PAIR_ERROR, PAIR_NOTICE, PAIR_GROUP, PAIR_BAR };
 
-
 static bool use_color;
 
 void screen_init(bool color)
@@ -144,7 +143,7 @@ static void draw_header(const struct screen_frame *f)
 /* ---- rows ---- */
 
 struct row_geometry {
-	int tree;                    /* cells before the first column at depth 0 */
+	int tree; /* cells before the first column at depth 0 */
 	int max_depth;
 };
 
@@ -279,7 +278,8 @@ static void draw_row(const struct screen_frame *f, const struct row_geometry *g,
 	mvaddstr(y, 0, mark_char(mark));
 	if (mark != MARK_GONE && row_is_flagged(f, r)) {
 		/* Something is wrong: that outranks new and changed. */
-		attrset((use_color ? color_attr(PAIR_ERROR) : A_NORMAL) | A_BOLD | (selected ? A_REVERSE : 0));
+		attrset((use_color ? color_attr(PAIR_ERROR) : A_NORMAL) | A_BOLD |
+			(selected ? A_REVERSE : 0));
 		mvaddstr(y, 0, "!");
 		attrset(base);
 	}
@@ -363,7 +363,8 @@ static void draw_bottom(const struct screen_frame *f)
 	}
 	attrset(A_DIM);
 	{
-		static const char hints[] = "?help  /filter  g group  s sort  Space fold  i details  p pause  k kill  q quit";
+		static const char hints[] =
+			"?help  /filter  g group  s sort  Space fold  i details  p pause  k kill  q quit";
 
 		put_fitted(y, 0, hints, sizeof(hints) - 1, (size_t)COLS);
 	}
@@ -434,9 +435,12 @@ static void draw_help(void)
 	strbuf_free(&keyname);
 	attrset(A_NORMAL);
 	y = LINES - 5 > y ? LINES - 5 : y;
-	mvaddnstr(y++, 0, "Filter: port:N[-M] lport: rport: addr:ADDR[/N] laddr: raddr: proc:TEXT pid:N", COLS);
-	mvaddnstr(y++, 0, "  user:NAME state:listen,established,time-wait,... tcp udp 4 6, a bare word", COLS);
-	mvaddnstr(y++, 0, "  is a port, an address or a process name; ! or not, | or or, ( ), \"quotes\"", COLS);
+	mvaddnstr(y++, 0, "Filter: port:N[-M] lport: rport: addr:ADDR[/N] laddr: raddr: proc:TEXT pid:N",
+		  COLS);
+	mvaddnstr(y++, 0, "  user:NAME state:listen,established,time-wait,... tcp udp 4 6, a bare word",
+		  COLS);
+	mvaddnstr(y++, 0, "  is a port, an address or a process name; ! or not, | or or, ( ), \"quotes\"",
+		  COLS);
 	mvaddnstr(y, 0, "Marks: + new  ~ changed state  x closed (kept a few seconds)", COLS);
 }
 
@@ -509,8 +513,10 @@ static void draw_columns(const struct screen_frame *f)
 
 		attrset(c == f->column_choice ? A_REVERSE | A_BOLD : A_NORMAL);
 		mvprintw(top + 1 + c - first, left + 2, "[%c] %-8s%s", shown ? 'x' : ' ', columns[c].header,
-			 column_always_shown(c) ? " (always)" :
-			 (columns[c].needs_rates || columns[c].needs_info) && !f->rates ? " (not with --lean)" : "");
+			 column_always_shown(c) ? " (always)"
+			 : (columns[c].needs_rates || columns[c].needs_info) && !f->rates
+				 ? " (not with --lean)"
+				 : "");
 	}
 	attrset(A_DIM);
 	mvaddnstr(top + height - 2, left + 2, "Up/Down choose, Space show/hide, Esc close", width - 4);
@@ -558,8 +564,8 @@ void screen_draw(const struct screen_frame *f, struct screen_layout *lay)
 		draw_row(f, &g, lay, y, i);
 	if (v->nvisible == 0) {
 		attrset(A_DIM);
-		mvaddstr(lay->list_top, 2, v->filter_text[0] || v->toggles ? "no sockets match the filter"
-								   : "no sockets");
+		mvaddstr(lay->list_top, 2,
+			 v->filter_text[0] || v->toggles ? "no sockets match the filter" : "no sockets");
 	}
 	draw_bottom(f);
 	if (f->overlay == OVERLAY_DETAIL)

@@ -21,39 +21,38 @@ struct screen_frame {
 	const struct view_state *view;
 	const struct pv_snapshot *snap;
 	const struct tracker *tracker;
-	double now;                  /* monotonic seconds, for change marks */
+	double now; /* monotonic seconds, for change marks */
 	const char *host;
 	double delay;
 	bool paused, utf8;
-	bool rates;                  /* rates are measured: show IN/s and OUT/s */
-	unsigned hidden_columns;     /* bit c: column c is left out (settings) */
-	const char *notice;          /* degraded states; "" for none */
-	const struct pv_counts *counts;   /* of the live sockets, once per refresh */
-	const struct spark_history *sparks;   /* group rates over time, or NULL */
+	bool rates;                         /* rates are measured: show IN/s and OUT/s */
+	unsigned hidden_columns;            /* bit c: column c is left out (settings) */
+	const char *notice;                 /* degraded states; "" for none */
+	const struct pv_counts *counts;     /* of the live sockets, once per refresh */
+	const struct spark_history *sparks; /* group rates over time, or NULL */
 
-	const char *prompt_label;    /* non-NULL: the bottom line is a prompt */
+	const char *prompt_label; /* non-NULL: the bottom line is a prompt */
 	const char *prompt_text;
-	const char *prompt_error;    /* "" when the text is valid */
-	const char *status;          /* a message for the bottom line, "" for none */
+	const char *prompt_error; /* "" when the text is valid */
+	const char *status;       /* a message for the bottom line, "" for none */
 	bool status_is_error;
 
 	enum screen_overlay overlay;
-	const char *overlay_text;    /* details: "label\tvalue\n" lines; kill: the question */
+	const char *overlay_text; /* details: "label\tvalue\n" lines; kill: the question */
 	size_t overlay_scroll;
-	int kill_choice;             /* index into kill_signals */
-	int column_choice;           /* the column chooser's cursor: a column id */
+	int kill_choice;   /* index into kill_signals */
+	int column_choice; /* the column chooser's cursor: a column id */
 	bool kill_confirm;
 };
 
 /* Where things landed, for mouse clicks. */
 struct screen_layout {
-	int header_y;                /* the column header line */
-	int list_top, list_rows;     /* first list line and how many */
+	int header_y;            /* the column header line */
+	int list_top, list_rows; /* first list line and how many */
 	int col_x[COL_COUNT], col_w[COL_COUNT];
 	bool col_shown[COL_COUNT];
 	bool too_small;
 };
-
 
 /* Sets up colour pairs when color is wanted and the terminal has them. */
 void screen_init(bool color);

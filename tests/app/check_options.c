@@ -54,7 +54,8 @@ START_TEST(t_all_options)
 	ck_assert(o.delay == 0.5);
 	ck_assert_str_eq(filter, "");
 	ck_assert_uint_eq(o.given, SETTING_BIT(SET_JSON) | SETTING_BIT(SET_LISTENING) |
-			  SETTING_BIT(SET_GROUP) | SETTING_BIT(SET_DELAY) | SETTING_BIT(SET_ONCE));
+					   SETTING_BIT(SET_GROUP) | SETTING_BIT(SET_DELAY) |
+					   SETTING_BIT(SET_ONCE));
 }
 END_TEST
 
@@ -89,7 +90,9 @@ END_TEST
 START_TEST(t_every_option_from_the_table)
 {
 	static const char *const sample[] = {
-		[SETTING_SECONDS] = "2", [SETTING_GROUP_MODE] = "port", [SETTING_PATH] = "/nonexistent",
+		[SETTING_SECONDS] = "2",
+		[SETTING_GROUP_MODE] = "port",
+		[SETTING_PATH] = "/nonexistent",
 	};
 	char usage[8192] = "";
 	FILE *f = fmemopen(usage, sizeof(usage) - 1, "w");
@@ -107,7 +110,8 @@ START_TEST(t_every_option_from_the_table)
 			snprintf(opt, sizeof(opt), "--%s", d->long_name);
 		else
 			snprintf(opt, sizeof(opt), "--%s=%s", d->long_name, sample[d->type]);
-		ck_assert_msg(parse(&o, err, 2, (const char *const[]){ "portview", opt, NULL }) == 0, "%s: %s", opt, err);
+		ck_assert_msg(parse(&o, err, 2, (const char *const[]){ "portview", opt, NULL }) == 0,
+			      "%s: %s", opt, err);
 		ck_assert_msg(o.given == SETTING_BIT(id), "%s set %#x", opt, o.given);
 		ck_assert_msg(strstr(usage, d->long_name), "--help lacks --%s", d->long_name);
 		settings_free(&o);
@@ -167,15 +171,11 @@ START_TEST(t_man_page_documents_every_setting)
 			ck_assert_msg(strstr(man, want), "the man page lacks %s", want);
 		}
 		if (d->key)
-			ck_assert_msg(man_has_bold_word(man, d->key), "the man page lacks setting %s (.B %s)", d->key,
-				      d->key);
+			ck_assert_msg(man_has_bold_word(man, d->key), "the man page lacks setting %s (.B %s)",
+				      d->key, d->key);
 	}
 }
 END_TEST
 
-CHECK_SUITE("options",
-	t_defaults_and_filter_words,
-	t_all_options,
-	t_errors,
-	t_every_option_from_the_table,
-	t_man_page_documents_every_setting)
+CHECK_SUITE("options", t_defaults_and_filter_words, t_all_options, t_errors, t_every_option_from_the_table,
+	    t_man_page_documents_every_setting)

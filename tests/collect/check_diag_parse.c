@@ -32,7 +32,10 @@ static void setup(void)
 	used = 0;
 }
 
-static void teardown(void) { snapshot_free(&snap); }
+static void teardown(void)
+{
+	snapshot_free(&snap);
+}
 
 /* Starts one reply message of a dump at the end of buf. */
 static struct nlmsghdr *put_reply(void)
@@ -69,7 +72,10 @@ static struct nlmsghdr *put_sock(uint8_t family, uint8_t state, const char *src,
 	return nlh;
 }
 
-static void commit(struct nlmsghdr *nlh) { used += nlh->nlmsg_len; }
+static void commit(struct nlmsghdr *nlh)
+{
+	used += nlh->nlmsg_len;
+}
 
 static void put_done(int err)
 {
@@ -276,7 +282,8 @@ END_TEST
 
 START_TEST(t_v4_mapped)
 {
-	commit(put_sock(AF_INET6, PV_STATE_ESTABLISHED, "::ffff:127.0.0.1", 8082, "::ffff:127.0.0.1", 40000, 5, 5));
+	commit(put_sock(AF_INET6, PV_STATE_ESTABLISHED, "::ffff:127.0.0.1", 8082, "::ffff:127.0.0.1", 40000,
+			5, 5));
 	put_done(0);
 	ck_assert_int_eq(run(), 0);
 	ck_assert_int_eq(snap.socks[0].family, AF_INET6);
@@ -308,7 +315,7 @@ START_TEST(t_attributes)
 	memcpy(big, &ti, sizeof(ti));
 	mnl_attr_put(nlh, INET_DIAG_INFO, sizeof(big), big);
 	mnl_attr_put_u8(nlh, INET_DIAG_SKV6ONLY, 1);
-	mnl_attr_put_u32(nlh, 200, 7);          /* an attribute from the future */
+	mnl_attr_put_u32(nlh, 200, 7); /* an attribute from the future */
 	commit(nlh);
 	/* An attribute whose length runs past the message. */
 	nlh = put_sock(AF_INET, PV_STATE_ESTABLISHED, "10.0.0.1", 5, "10.0.0.2", 6, 3, 3);
@@ -388,7 +395,7 @@ START_TEST(t_unix)
 	mnl_attr_put(nlh, UNIX_DIAG_NAME, sizeof(abstract), abstract);
 	mnl_attr_put_u32(nlh, UNIX_DIAG_PEER, 72);
 	mnl_attr_put_u16(nlh, UNIX_DIAG_RQLEN, 5);
-	mnl_attr_put(nlh, UNIX_DIAG_ICONS, 6, "abcdef");    /* not whole inodes; not a listener */
+	mnl_attr_put(nlh, UNIX_DIAG_ICONS, 6, "abcdef"); /* not whole inodes; not a listener */
 	commit(nlh);
 	memset(huge, 'a', sizeof(huge));
 	nlh = put_unix(SOCK_DGRAM, PV_STATE_CLOSE, 72, 702);
@@ -460,7 +467,7 @@ START_TEST(t_unaligned_end)
 	ctx.family = AF_UNIX;
 	nlh = put_unix(SOCK_STREAM, PV_STATE_LISTEN, 70, 700);
 	mnl_attr_put(nlh, UNIX_DIAG_NAME, 8, "/run/x\0");
-	len = nlh->nlmsg_len - 2;      /* the name's attribute now ends past the message */
+	len = nlh->nlmsg_len - 2; /* the name's attribute now ends past the message */
 	nlh->nlmsg_len = (uint32_t)len;
 	ck_assert_uint_le(len, sizeof(exact));
 	memcpy(exact, buf, len);
@@ -470,20 +477,8 @@ START_TEST(t_unaligned_end)
 }
 END_TEST
 
-CHECK_SUITE_WITH_FIXTURE("diag_parse", setup, teardown,
-	t_unaligned_end,
-	t_unix,
-	t_unix_malformed,
-	t_normal_dump,
-	t_multi_part,
-	t_duplicates_dropped,
-	t_done_with_enoent,
-	t_nlmsg_error,
-	t_wrong_sequence_and_port,
-	t_interrupted_dump,
-	t_truncated_and_short,
-	t_lying_lengths,
-	t_impossible_error_codes,
-	t_v4_mapped,
-	t_attributes,
-	t_udp_has_no_tcp_info)
+CHECK_SUITE_WITH_FIXTURE("diag_parse", setup, teardown, t_unaligned_end, t_unix, t_unix_malformed,
+			 t_normal_dump, t_multi_part, t_duplicates_dropped, t_done_with_enoent, t_nlmsg_error,
+			 t_wrong_sequence_and_port, t_interrupted_dump, t_truncated_and_short,
+			 t_lying_lengths, t_impossible_error_codes, t_v4_mapped, t_attributes,
+			 t_udp_has_no_tcp_info)

@@ -109,5 +109,4 @@ START_TEST(t_follows_owners_between_refreshes)
 }
 END_TEST
 
-CHECK_SUITE_WITH_FIXTURE("owner_cache", setup, teardown,
-	t_follows_owners_between_refreshes)
+CHECK_SUITE_WITH_FIXTURE("owner_cache", setup, teardown, t_follows_owners_between_refreshes)

@@ -55,7 +55,8 @@ static void put_link(const char *rel, const char *target)
 static void put_process(const char *pid, const char *comm, const char *cmdline, size_t cmdline_len)
 {
 	char rel[64], stat[256];
-	int n = snprintf(stat, sizeof(stat), "%s (%s) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 4242 0 0", pid, comm);
+	int n = snprintf(stat, sizeof(stat), "%s (%s) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 4242 0 0", pid,
+			 comm);
 
 	put_dir(pid);
 	snprintf(rel, sizeof(rel), "%s/fd", pid);
@@ -78,7 +79,8 @@ static void remove_tree(void)
 
 static void setup(void)
 {
-	static const char server[] = "srv\0--port\0" "80\0";
+	static const char server[] = "srv\0--port\0"
+				     "80\0";
 	char *big = malloc(200 * 1024);
 
 	snprintf(root, sizeof(root), "/tmp/pv-procfs.XXXXXX");
@@ -158,7 +160,7 @@ START_TEST(t_walk_of_an_odd_tree)
 	ck_assert_uint_eq(stats.unreadable, 0);
 	ck_assert_uint_eq(stats.fds, 3 + 1 + 1 + 1 + 5);
 
-	k = by_inode(&s, 5001);            /* shared: both holders, by pid */
+	k = by_inode(&s, 5001); /* shared: both holders, by pid */
 	ck_assert_uint_eq(k->owner_count, 2);
 	ck_assert_int_eq(snapshot_owner(&s, k, 0)->pid, 100);
 	ck_assert_str_eq(snapshot_owner(&s, k, 0)->comm, "srv");
@@ -171,7 +173,7 @@ START_TEST(t_walk_of_an_odd_tree)
 	ck_assert_str_eq(snapshot_owner(&s, k, 1)->cmdline, "");
 	ck_assert_uint_eq(by_inode(&s, 5002)->owner_count, 1);
 
-	k = by_inode(&s, 5003);            /* its process's stat was empty */
+	k = by_inode(&s, 5003); /* its process's stat was empty */
 	ck_assert_uint_eq(k->owner_count, 0);
 	ck_assert_int_eq(k->owner_status, PV_OWNER_NONE);
 
@@ -181,7 +183,7 @@ START_TEST(t_walk_of_an_odd_tree)
 	ck_assert(snapshot_owner(&s, k, 0)->cmdline_truncated);
 
 	ck_assert_uint_eq(by_inode(&s, 5005)->owner_count, 0);
-	ck_assert_uint_eq(s.nprocs, 3);    /* 100, 103, 104 */
+	ck_assert_uint_eq(s.nprocs, 3); /* 100, 103, 104 */
 	snapshot_free(&s);
 	users_free(users);
 }
@@ -194,8 +196,8 @@ START_TEST(t_process_files_that_fail)
 	struct arena a = { 0 };
 
 	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(procinfo_read(fd, "101", &p, &a), -1);    /* empty stat */
-	ck_assert_int_eq(procinfo_read(fd, "102", &p, &a), -1);    /* no stat */
+	ck_assert_int_eq(procinfo_read(fd, "101", &p, &a), -1); /* empty stat */
+	ck_assert_int_eq(procinfo_read(fd, "102", &p, &a), -1); /* no stat */
 	ck_assert_int_eq(procinfo_read(fd, "100", &p, &a), 0);
 	ck_assert_str_eq(p.comm, "srv");
 	/* status gone too: the uid is unknown, not 0 (root) */
@@ -231,8 +233,12 @@ START_TEST(t_unix_uid_from_owner)
 {
 	struct pv_snapshot s;
 	struct users *users = users_new();
-	struct pv_socket k = { .family = AF_UNIX, .proto = PV_PROTO_UNIX, .state = 10, .inode = 1,
-			       .cookie = 1, .uid = UINT32_MAX };
+	struct pv_socket k = { .family = AF_UNIX,
+			       .proto = PV_PROTO_UNIX,
+			       .state = 10,
+			       .inode = 1,
+			       .cookie = 1,
+			       .uid = UINT32_MAX };
 	uint32_t p;
 
 	snapshot_init(&s);
@@ -257,8 +263,5 @@ START_TEST(t_unix_uid_from_owner)
 }
 END_TEST
 
-CHECK_SUITE_WITH_FIXTURE("procfs", setup, teardown,
-	t_unix_uid_from_owner,
-	t_walk_of_an_odd_tree,
-	t_process_files_that_fail,
-	t_missing_root)
+CHECK_SUITE_WITH_FIXTURE("procfs", setup, teardown, t_unix_uid_from_owner, t_walk_of_an_odd_tree,
+			 t_process_files_that_fail, t_missing_root)

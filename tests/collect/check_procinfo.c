@@ -10,7 +10,8 @@
 
 START_TEST(t_stat_with_hostile_name)
 {
-	static const char stat[] = "4211 (a) (b) x) S 1 4211 4211 0 -1 4194560 1 2 3 4 5 6 7 8 20 0 1 0 987654 1000 50";
+	static const char stat[] =
+		"4211 (a) (b) x) S 1 4211 4211 0 -1 4194560 1 2 3 4 5 6 7 8 20 0 1 0 987654 1000 50";
 	const char *comm;
 	size_t len;
 	unsigned long long start;
@@ -78,9 +79,5 @@ START_TEST(t_reads_own_process)
 }
 END_TEST
 
-CHECK_SUITE("procinfo",
-	t_stat_with_hostile_name,
-	t_stat_malformed,
-	t_status_uid,
-	t_cmdline_join,
-	t_reads_own_process)
+CHECK_SUITE("procinfo", t_stat_with_hostile_name, t_stat_malformed, t_status_uid, t_cmdline_join,
+	    t_reads_own_process)

@@ -25,7 +25,7 @@ START_TEST(t_unmaps_v4_mapped)
 	addr_from_kernel(&a, AF_INET6, raw);
 	ck_assert_int_eq(a.family, AF_INET);
 	ck_assert_str_eq(addr_format(&a, buf, sizeof(buf)), "127.0.0.1");
-	raw[10] = 0;   /* ::127.0.0.1 is not mapped */
+	raw[10] = 0; /* ::127.0.0.1 is not mapped */
 	addr_from_kernel(&a, AF_INET6, raw);
 	ck_assert_int_eq(a.family, AF_INET6);
 }
@@ -41,7 +41,8 @@ START_TEST(t_formats)
 	e.port = 65535;
 	ck_assert_str_eq(endpoint_format(&e, buf, sizeof(buf)), "10.1.2.3:65535");
 	e.addr = parsed("ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe", NULL);
-	ck_assert_str_eq(endpoint_format(&e, buf, sizeof(buf)), "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe]:65535");
+	ck_assert_str_eq(endpoint_format(&e, buf, sizeof(buf)),
+			 "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe]:65535");
 	e.addr = parsed("::", NULL);
 	ck_assert(addr_is_wildcard(&e.addr));
 	e.addr = parsed("0.0.0.0", NULL);
@@ -96,8 +97,4 @@ START_TEST(t_prefix_match)
 }
 END_TEST
 
-CHECK_SUITE("addr",
-	t_unmaps_v4_mapped,
-	t_formats,
-	t_parses_prefixes,
-	t_prefix_match)
+CHECK_SUITE("addr", t_unmaps_v4_mapped, t_formats, t_parses_prefixes, t_prefix_match)

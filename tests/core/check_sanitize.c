@@ -16,10 +16,10 @@ static const char *clean(const char *s, size_t len, bool utf8)
 	return strbuf_str(&sb);
 }
 
-#define ck_clean(in, want, want_width)                                          \
-	do {                                                                    \
-		ck_assert_str_eq(clean(in, sizeof(in) - 1, true), want);        \
-		ck_assert_uint_eq(width, want_width);                           \
+#define ck_clean(in, want, want_width)                                                                       \
+	do {                                                                                                 \
+		ck_assert_str_eq(clean(in, sizeof(in) - 1, true), want);                                     \
+		ck_assert_uint_eq(width, want_width);                                                        \
 	} while (0)
 
 START_TEST(t_plain_passes)
@@ -44,14 +44,18 @@ END_TEST
 START_TEST(t_unicode_classes)
 {
 	ck_clean("caf\xc3\xa9", "caf\xc3\xa9", 4);
-	ck_clean("\xe6\x95\xb0\xe6\x8d\xae", "\xe6\x95\xb0\xe6\x8d\xae", 4);     /* wide CJK: 2 cells each */
-	ck_clean("\xc2\x9b" "31m", "\\u009b31m", 9);                             /* C1 CSI */
-	ck_clean("abc\xe2\x80\xaetxt", "abc\\u202etxt", 12);                     /* RLO */
-	ck_clean("\xe2\x81\xa6x\xe2\x81\xa9", "\\u2066x\\u2069", 13);             /* isolates */
-	ck_clean("\xe2\x80\x8e\xe2\x80\x8f", "\\u200e\\u200f", 12);              /* LRM RLM */
-	ck_clean("\xd8\x9c", "\\u061c", 6);                                      /* ALM */
-	ck_clean("a\xe2\x80\x8b" "b", "a\\u200bb", 8);                            /* zero-width space */
-	ck_clean("\xef\xbb\xbf", "\\ufeff", 6);                                  /* BOM */
+	ck_clean("\xe6\x95\xb0\xe6\x8d\xae", "\xe6\x95\xb0\xe6\x8d\xae", 4); /* wide CJK: 2 cells each */
+	ck_clean("\xc2\x9b"
+		 "31m",
+		 "\\u009b31m", 9);                                    /* C1 CSI */
+	ck_clean("abc\xe2\x80\xaetxt", "abc\\u202etxt", 12);          /* RLO */
+	ck_clean("\xe2\x81\xa6x\xe2\x81\xa9", "\\u2066x\\u2069", 13); /* isolates */
+	ck_clean("\xe2\x80\x8e\xe2\x80\x8f", "\\u200e\\u200f", 12);   /* LRM RLM */
+	ck_clean("\xd8\x9c", "\\u061c", 6);                           /* ALM */
+	ck_clean("a\xe2\x80\x8b"
+		 "b",
+		 "a\\u200bb", 8);               /* zero-width space */
+	ck_clean("\xef\xbb\xbf", "\\ufeff", 6); /* BOM */
 }
 END_TEST
 
@@ -74,7 +78,8 @@ END_TEST
 
 START_TEST(t_fit)
 {
-	static const char wide[] = "\xe6\x95\xb0\xe6\x8d\xae" "ab";   /* 2 + 2 + 1 + 1 cells */
+	static const char wide[] = "\xe6\x95\xb0\xe6\x8d\xae"
+				   "ab"; /* 2 + 2 + 1 + 1 cells */
 	size_t used;
 
 	ck_assert_uint_eq(sanitize_fit("abcdef", 6, 4, &used), 4);
@@ -91,10 +96,5 @@ START_TEST(t_fit)
 }
 END_TEST
 
-CHECK_SUITE("sanitize",
-	t_plain_passes,
-	t_controls_escaped,
-	t_unicode_classes,
-	t_invalid_utf8,
-	t_non_utf8_locale,
-	t_fit)
+CHECK_SUITE("sanitize", t_plain_passes, t_controls_escaped, t_unicode_classes, t_invalid_utf8,
+	    t_non_utf8_locale, t_fit)

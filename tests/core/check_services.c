@@ -19,9 +19,9 @@ START_TEST(t_names)
 				    "http\t\t80/tcp\t\twww\t\t# WorldWideWeb HTTP\n"
 				    "domain  53/tcp\n"
 				    "domain  53/udp\r\n"
-				    "www-alt 80/tcp\n"          /* the first name of a port wins */
+				    "www-alt 80/tcp\n" /* the first name of a port wins */
 				    "   kerberos  88/udp  kerberos5 krb5\n"
-				    "last 65535/udp");          /* no newline at the end */
+				    "last 65535/udp"); /* no newline at the end */
 
 	ck_assert_str_eq(services_name(sv, IPPROTO_TCP, 21), "ftp");
 	ck_assert_str_eq(services_name(sv, IPPROTO_TCP, 80), "http");
@@ -29,9 +29,9 @@ START_TEST(t_names)
 	ck_assert_str_eq(services_name(sv, IPPROTO_UDP, 53), "domain");
 	ck_assert_str_eq(services_name(sv, IPPROTO_UDP, 88), "kerberos");
 	ck_assert_str_eq(services_name(sv, IPPROTO_UDP, 65535), "last");
-	ck_assert_ptr_null(services_name(sv, IPPROTO_UDP, 80));     /* tcp only */
+	ck_assert_ptr_null(services_name(sv, IPPROTO_UDP, 80)); /* tcp only */
 	ck_assert_ptr_null(services_name(sv, IPPROTO_TCP, 22));
-	ck_assert_ptr_null(services_name(sv, 254, 80));              /* not tcp or udp */
+	ck_assert_ptr_null(services_name(sv, 254, 80)); /* not tcp or udp */
 	ck_assert_uint_eq(services_count(sv), 6);
 	services_free(sv);
 }
@@ -57,7 +57,8 @@ START_TEST(t_malformed_lines)
 		 "tcpx 81/tcpx\n"
 		 "#commented 82/tcp\n"
 		 "%s 83/tcp\n"
-		 "ok 84/tcp#comment\n", longname);
+		 "ok 84/tcp#comment\n",
+		 longname);
 	sv = parse(text);
 	ck_assert_uint_eq(services_count(sv), 1);
 	ck_assert_str_eq(services_name(sv, IPPROTO_TCP, 84), "ok");
@@ -80,7 +81,4 @@ START_TEST(t_empty_and_missing)
 }
 END_TEST
 
-CHECK_SUITE("services",
-	t_names,
-	t_malformed_lines,
-	t_empty_and_missing)
+CHECK_SUITE("services", t_names, t_malformed_lines, t_empty_and_missing)

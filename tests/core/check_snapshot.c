@@ -23,8 +23,8 @@ START_TEST(t_add_drops_repeated_cookies)
 
 	snapshot_init(&s);
 	ck_assert(snapshot_add_socket(&s, &a));
-	ck_assert(!snapshot_add_socket(&s, &b));      /* the first one stays */
-	ck_assert(snapshot_add_socket(&s, &c));       /* no cookie: always kept */
+	ck_assert(!snapshot_add_socket(&s, &b)); /* the first one stays */
+	ck_assert(snapshot_add_socket(&s, &c));  /* no cookie: always kept */
 	ck_assert(snapshot_add_socket(&s, &d));
 	ck_assert_uint_eq(s.nsocks, 3);
 	ck_assert_uint_eq(s.socks[0].local.port, 80);
@@ -50,10 +50,10 @@ START_TEST(t_batch_index_keeps_first_and_compacts)
 	}
 	ck_assert_uint_eq(snapshot_index_from(&s, 1), 2001);
 	ck_assert_uint_eq(s.nsocks, 1000);
-	ck_assert_uint_eq(s.socks[0].local.port, 1);     /* cookie 5 from before */
+	ck_assert_uint_eq(s.socks[0].local.port, 1); /* cookie 5 from before */
 	for (i = 1; i < s.nsocks; i++) {
 		ck_assert_uint_eq(s.socks[i].cookie, i + 5);
-		ck_assert_uint_eq(s.socks[i].local.port, i + 2);   /* first seen */
+		ck_assert_uint_eq(s.socks[i].local.port, i + 2); /* first seen */
 		ck_assert_uint_eq(*u64map_get(&s.by_cookie, s.socks[i].cookie), i);
 	}
 	snapshot_free(&s);
@@ -91,7 +91,5 @@ START_TEST(t_recycle_empties_and_keeps_storage)
 }
 END_TEST
 
-CHECK_SUITE("snapshot",
-	t_add_drops_repeated_cookies,
-	t_batch_index_keeps_first_and_compacts,
-	t_recycle_empties_and_keeps_storage)
+CHECK_SUITE("snapshot", t_add_drops_repeated_cookies, t_batch_index_keeps_first_and_compacts,
+	    t_recycle_empties_and_keeps_storage)

@@ -33,5 +33,4 @@ START_TEST(t_put_get_grow)
 }
 END_TEST
 
-CHECK_SUITE("u64map",
-	t_put_get_grow)
+CHECK_SUITE("u64map", t_put_get_grow)

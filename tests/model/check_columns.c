@@ -9,8 +9,14 @@
 
 static struct pv_snapshot snap;
 
-static void setup(void) { fixture_snapshot(&snap); }
-static void teardown(void) { snapshot_free(&snap); }
+static void setup(void)
+{
+	fixture_snapshot(&snap);
+}
+static void teardown(void)
+{
+	snapshot_free(&snap);
+}
 
 static const char *cell(int column, size_t sock, size_t *width)
 {
@@ -34,10 +40,10 @@ START_TEST(t_cells)
 	ck_assert_str_eq(cell(COL_REMOTE, 0, &w), "*");
 	ck_assert_str_eq(cell(COL_REMOTE, 9, &w), "[2001:db8::2]:53");
 	ck_assert_uint_eq(w, 16);
-	ck_assert_str_eq(cell(COL_RECVQ, 0, &w), "3/511");     /* accept queue of backlog */
+	ck_assert_str_eq(cell(COL_RECVQ, 0, &w), "3/511"); /* accept queue of backlog */
 	ck_assert_str_eq(cell(COL_SENDQ, 0, &w), "syn 0");
 	ck_assert_str_eq(cell(COL_RECVQ, 2, &w), "0");
-	ck_assert_str_eq(cell(COL_RATE_IN, 2, &w), "-");        /* not measured */
+	ck_assert_str_eq(cell(COL_RATE_IN, 2, &w), "-"); /* not measured */
 	ck_assert_str_eq(cell(COL_USER, 8, &w), "101");
 	ck_assert_str_eq(cell(COL_PROCESS, 0, &w), "nginx 101,100");
 	ck_assert_str_eq(cell(COL_PROCESS, 4, &w), "-");
@@ -49,7 +55,7 @@ START_TEST(t_cells)
 	snap.socks[7].owner_count = 0;
 	snap.socks[7].owner_status = PV_OWNER_NONE;
 	ck_assert_str_eq(cell(COL_PROCESS, 7, &w), "(accept queue) <- psql 4211");
-	ck_assert_str_eq(cell(COL_PROCESS, 4, &w), "-");      /* TIME_WAIT: just gone */
+	ck_assert_str_eq(cell(COL_PROCESS, 4, &w), "-"); /* TIME_WAIT: just gone */
 }
 END_TEST
 
@@ -69,9 +75,9 @@ START_TEST(t_tcp_info_cells)
 	ck_assert_str_eq(cell(COL_RETRANS, 2, &w), "7");
 	ck_assert_str_eq(cell(COL_CWND, 2, &w), "10");
 	ck_assert_str_eq(cell(COL_DELIVERY, 2, &w), "3.0M");
-	ck_assert_str_eq(cell(COL_RTT, 3, &w), "-");        /* no tcp_info asked for */
+	ck_assert_str_eq(cell(COL_RTT, 3, &w), "-"); /* no tcp_info asked for */
 	snap.socks[0].tcp.has_info = true;
-	ck_assert_str_eq(cell(COL_RTT, 0, &w), "-");        /* a listener has no RTT */
+	ck_assert_str_eq(cell(COL_RTT, 0, &w), "-"); /* a listener has no RTT */
 	ck_assert(columns[COL_RTT].hidden_by_default && columns[COL_RTT].needs_info);
 	ck_assert(!columns[COL_USER].hidden_by_default);
 	ck_assert_uint_eq(columns_hidden_by_default(),
@@ -102,7 +108,9 @@ START_TEST(t_group_lines)
 	rows_build(&rows, &snap, NULL, GROUP_PORT, (struct rows_order){ .column = -1 });
 	strbuf_reset(&sb);
 	column_format_group(&snap, &rows.groups[rows.rows[0].index], true, &sb);
-	ck_assert_str_eq(strbuf_str(&sb), "tcp port 80  nginx 101,100  2 listening, 3 connections  accept 6/1022  syn 0  time-wait 1");
+	ck_assert_str_eq(
+		strbuf_str(&sb),
+		"tcp port 80  nginx 101,100  2 listening, 3 connections  accept 6/1022  syn 0  time-wait 1");
 	rows_free(&rows);
 	strbuf_free(&sb);
 }
@@ -127,8 +135,8 @@ static void default_columns(bool *shown)
 START_TEST(t_fit_drops_least_important_first)
 {
 	const size_t want[COL_COUNT] = {
-		[COL_PROTO] = 5, [COL_STATE] = 10, [COL_LOCAL] = 21, [COL_REMOTE] = 21, [COL_RECVQ] = 6,
-		[COL_SENDQ] = 6, [COL_RATE_IN] = 5, [COL_RATE_OUT] = 5, [COL_USER] = 8, [COL_PROCESS] = 15,
+		[COL_PROTO] = 5, [COL_STATE] = 10,  [COL_LOCAL] = 21,   [COL_REMOTE] = 21, [COL_RECVQ] = 6,
+		[COL_SENDQ] = 6, [COL_RATE_IN] = 5, [COL_RATE_OUT] = 5, [COL_USER] = 8,    [COL_PROCESS] = 15,
 	};
 	bool shown[COL_COUNT];
 	size_t w;
@@ -181,7 +189,7 @@ START_TEST(t_unix_cells)
 	ck_assert_str_eq(cell(COL_LOCAL, 3, &w), "@bus\\x1b");
 	ck_assert_uint_eq(w, 8);
 	ck_assert_str_eq(cell(COL_LOCAL, 2, &w), "*");
-	ck_assert_str_eq(cell(COL_REMOTE, 2, &w), "/run/app.sock");    /* the server's name */
+	ck_assert_str_eq(cell(COL_REMOTE, 2, &w), "/run/app.sock"); /* the server's name */
 	ck_assert_str_eq(cell(COL_REMOTE, 1, &w), "*");
 	ck_assert_str_eq(cell(COL_REMOTE, 5, &w), "/dev/log");
 	ck_assert_str_eq(cell(COL_STATE, 0, &w), "LISTEN");
@@ -192,7 +200,8 @@ START_TEST(t_unix_cells)
 	ck_assert_str_eq(cell(COL_PROCESS, 6, &w), "cli 400 <-> appd 300");
 	rows_build(&rows, &snap, NULL, GROUP_PORT, (struct rows_order){ .column = -1 });
 	column_format_group(&snap, &rows.groups[rows.rows[0].index], true, &sb);
-	ck_assert_str_eq(strbuf_str(&sb), "tcp port 80  appd 300  1 listening, 0 connections  accept 3/511  syn 0");
+	ck_assert_str_eq(strbuf_str(&sb),
+			 "tcp port 80  appd 300  1 listening, 0 connections  accept 3/511  syn 0");
 	for (size_t i = 0; i < rows.nrows; i++) {
 		const struct pv_group *g = &rows.groups[rows.rows[i].index];
 
@@ -201,7 +210,9 @@ START_TEST(t_unix_cells)
 		strbuf_reset(&sb);
 		column_format_group(&snap, g, true, &sb);
 		if (g->kind == GK_PORT && g->first_socket == 0)
-			ck_assert_str_eq(strbuf_str(&sb), "unix /run/app.sock  appd 300  1 listening, 1 connection  accept 4/4  ! 1 flagged");
+			ck_assert_str_eq(
+				strbuf_str(&sb),
+				"unix /run/app.sock  appd 300  1 listening, 1 connection  accept 4/4  ! 1 flagged");
 		if (g->kind == GK_REMOTE && g->named == 1)
 			ck_assert_str_eq(strbuf_str(&sb), "remote unix /run/app.sock  1 socket");
 		if (g->kind == GK_REMOTE && g->named == UINT32_MAX)
@@ -212,10 +223,5 @@ START_TEST(t_unix_cells)
 }
 END_TEST
 
-CHECK_SUITE_WITH_FIXTURE("columns", setup, teardown,
-	t_unix_cells,
-	t_tcp_info_cells,
-	t_cells,
-	t_owner_names_sanitised,
-	t_group_lines,
-	t_fit_drops_least_important_first)
+CHECK_SUITE_WITH_FIXTURE("columns", setup, teardown, t_unix_cells, t_tcp_info_cells, t_cells,
+			 t_owner_names_sanitised, t_group_lines, t_fit_drops_least_important_first)

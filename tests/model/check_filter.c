@@ -14,8 +14,14 @@
 
 static struct pv_snapshot snap;
 
-static void setup(void) { fixture_snapshot(&snap); }
-static void teardown(void) { snapshot_free(&snap); }
+static void setup(void)
+{
+	fixture_snapshot(&snap);
+}
+static void teardown(void)
+{
+	snapshot_free(&snap);
+}
 
 /* The fixture sockets text selects, as a bit set of socket indices. */
 static unsigned sel(const char *text)
@@ -33,7 +39,7 @@ static unsigned sel(const char *text)
 	return m;
 }
 
-#define ck_sel(text, want) \
+#define ck_sel(text, want)                                                                                   \
 	ck_assert_msg(sel(text) == (want), "'%s' selects 0x%x, want 0x%x", text, sel(text), (unsigned)(want))
 
 START_TEST(t_ports)
@@ -270,7 +276,8 @@ START_TEST(t_kernel_mask)
 	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_UDP), KIND_MASK_ALL_STATES);
 
 	m = mask_of("!state:time-wait tcp");
-	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_TCP), KIND_MASK_ALL_STATES & ~(1u << PV_STATE_TIME_WAIT));
+	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_TCP),
+			  KIND_MASK_ALL_STATES & ~(1u << PV_STATE_TIME_WAIT));
 
 	m = mask_of("state:listen | udp");
 	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_TCP), 1u << PV_STATE_LISTEN);
@@ -283,7 +290,8 @@ START_TEST(t_kernel_mask)
 	ck_assert_uint_eq(STATES(m, AF_UNIX, PV_PROTO_UNIX), KIND_MASK_ALL_STATES);
 	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_TCP), 0);
 	ck_assert_uint_eq(STATES(m, AF_INET6, IPPROTO_UDP), 0);
-	ck_assert_uint_eq(mask_of("proto:unix state:listen"), 1ull << kind_mask_bit(AF_UNIX, PV_PROTO_UNIX, PV_STATE_LISTEN));
+	ck_assert_uint_eq(mask_of("proto:unix state:listen"),
+			  1ull << kind_mask_bit(AF_UNIX, PV_PROTO_UNIX, PV_STATE_LISTEN));
 	ck_assert_uint_eq(mask_of("path:docker") & ~kind_mask_unix(), 0);
 	ck_assert_uint_eq(mask_of("!unix") & kind_mask_unix(), 0);
 	ck_assert_uint_eq(STATES(mask_of("!unix"), AF_INET6, IPPROTO_TCP), KIND_MASK_ALL_STATES);
@@ -295,9 +303,18 @@ END_TEST
 START_TEST(t_kernel_mask_is_sound)
 {
 	static const char *const filters[] = {
-		"tcp", "udp", "6", "state:listen", "!state:listen", "state:listening",
-		"tcp port:80 | udp", "!(tcp 4)", "(state:established | state:time-wait) !6",
-		"state:unconn | state:listen", "!udp !tcp", "proc:nginx | 6",
+		"tcp",
+		"udp",
+		"6",
+		"state:listen",
+		"!state:listen",
+		"state:listening",
+		"tcp port:80 | udp",
+		"!(tcp 4)",
+		"(state:established | state:time-wait) !6",
+		"state:unconn | state:listen",
+		"!udp !tcp",
+		"proc:nginx | 6",
 	};
 	size_t i, k;
 
@@ -310,7 +327,8 @@ START_TEST(t_kernel_mask_is_sound)
 			bool asked = (m >> kind_mask_bit(s->family, s->proto, s->state)) & 1;
 
 			ck_assert_msg(asked || !(chosen & B(k)),
-				      "'%s' matches socket %zu but the kernel mask excludes it", filters[i], k);
+				      "'%s' matches socket %zu but the kernel mask excludes it", filters[i],
+				      k);
 		}
 	}
 }
@@ -320,7 +338,8 @@ START_TEST(t_and_combines)
 {
 	struct filter_error err;
 	struct pv_filter *a = filter_parse("tcp", &err), *b = filter_parse("port:80 | port:53", &err);
-	struct pv_filter *both = filter_and(a, b), *only_a = filter_and(a, NULL), *none = filter_and(NULL, NULL);
+	struct pv_filter *both = filter_and(a, b), *only_a = filter_and(a, NULL),
+			 *none = filter_and(NULL, NULL);
 	unsigned m = 0, ma = 0, mn = 0;
 	size_t i;
 
@@ -373,8 +392,9 @@ START_TEST(t_unix)
 		for (k = 0; k < snap.nsocks; k++) {
 			const struct pv_socket *s = &snap.socks[k];
 
-			ck_assert_msg(((m >> kind_mask_bit(s->family, s->proto, s->state)) & 1) || !(chosen & B(k)),
-				      "'%s' matches socket %zu but the kernel mask excludes it", filters[i], k);
+			ck_assert_msg(
+				((m >> kind_mask_bit(s->family, s->proto, s->state)) & 1) || !(chosen & B(k)),
+				"'%s' matches socket %zu but the kernel mask excludes it", filters[i], k);
 		}
 	}
 	f = filter_parse("port:80 | path:x", &err);
@@ -393,16 +413,6 @@ START_TEST(t_unix)
 }
 END_TEST
 
-CHECK_SUITE_WITH_FIXTURE("filter", setup, teardown,
-	t_unix,
-	t_flags,
-	t_ports,
-	t_processes_and_users,
-	t_states_protocols_families,
-	t_addresses,
-	t_precedence,
-	t_errors,
-	t_limits,
-	t_kernel_mask,
-	t_kernel_mask_is_sound,
-	t_and_combines)
+CHECK_SUITE_WITH_FIXTURE("filter", setup, teardown, t_unix, t_flags, t_ports, t_processes_and_users,
+			 t_states_protocols_families, t_addresses, t_precedence, t_errors, t_limits,
+			 t_kernel_mask, t_kernel_mask_is_sound, t_and_combines)

@@ -42,8 +42,8 @@ START_TEST(t_rate_of_a_counter)
 {
 	ck_assert(health_rate(1000, 3000, 2.0) == 1000.0);
 	ck_assert(health_rate(3000, 3000, 1.0) == 0.0);
-	ck_assert(health_rate(3000, 1000, 1.0) == 0.0);     /* went back: no rate */
-	ck_assert(health_rate(0, 1000, 0.0) == 0.0);        /* no time passed */
+	ck_assert(health_rate(3000, 1000, 1.0) == 0.0); /* went back: no rate */
+	ck_assert(health_rate(0, 1000, 0.0) == 0.0);    /* no time passed */
 	ck_assert(health_rate(0, UINT64_MAX, 1.0) > 1e18);
 }
 END_TEST
@@ -52,21 +52,23 @@ START_TEST(t_rates_follow_cookies)
 {
 	struct health *h = health_new();
 	struct pv_snapshot a, b;
-	struct pv_socket first[] = { conn(1, PV_STATE_ESTABLISHED, 1000, 500), conn(2, PV_STATE_ESTABLISHED, 0, 0),
+	struct pv_socket first[] = { conn(1, PV_STATE_ESTABLISHED, 1000, 500),
+				     conn(2, PV_STATE_ESTABLISHED, 0, 0),
 				     conn(3, PV_STATE_ESTABLISHED, 7, 7) };
 	/* Two seconds later: 2 and 1 swapped places, 3 closed, 4 is new. */
-	struct pv_socket second[] = { conn(2, PV_STATE_ESTABLISHED, 4096, 0), conn(1, PV_STATE_ESTABLISHED, 3000, 2500),
+	struct pv_socket second[] = { conn(2, PV_STATE_ESTABLISHED, 4096, 0),
+				      conn(1, PV_STATE_ESTABLISHED, 3000, 2500),
 				      conn(4, PV_STATE_ESTABLISHED, 900, 900) };
 
 	snap_of(&a, first, 3);
 	snap_of(&b, second, 3);
 	health_update(h, NULL, &a, 10.0);
-	ck_assert(!a.socks[0].has_rate);               /* one look tells no rate */
+	ck_assert(!a.socks[0].has_rate); /* one look tells no rate */
 	health_update(h, &a, &b, 12.0);
 	ck_assert(b.socks[0].has_rate && b.socks[1].has_rate);
 	ck_assert(b.socks[0].rate_out == 2048.0 && b.socks[0].rate_in == 0.0);
 	ck_assert(b.socks[1].rate_out == 1000.0 && b.socks[1].rate_in == 1000.0);
-	ck_assert(!b.socks[2].has_rate);               /* new: no history yet */
+	ck_assert(!b.socks[2].has_rate); /* new: no history yet */
 	snapshot_free(&a);
 	snapshot_free(&b);
 	health_free(h);
@@ -161,7 +163,7 @@ START_TEST(t_retransmissions_stay_flagged_a_while)
 	ck_assert_uint_eq(flags_over(k, soon, 3, NULL) & PV_FLAG_RETRANS, 0);
 	ck_assert_uint_eq(flags_over(k, soon, 3, retransmits_at_1) & PV_FLAG_RETRANS, PV_FLAG_RETRANS);
 	ck_assert_uint_eq(flags_over(k, later, 3, retransmits_at_1) & PV_FLAG_RETRANS, 0);
-	k.tcp.retransmits = 1;          /* backing off right now */
+	k.tcp.retransmits = 1; /* backing off right now */
 	ck_assert_uint_eq(flags_over(k, soon, 1, NULL) & PV_FLAG_RETRANS, PV_FLAG_RETRANS);
 }
 END_TEST
@@ -176,7 +178,7 @@ START_TEST(t_zero_window)
 	k.tcp.snd_wnd = 65535;
 	ck_assert_uint_eq(flags_over(k, t, 1, NULL) & PV_FLAG_ZERO_WINDOW, 0);
 	k.tcp.snd_wnd = 0;
-	k.tcp.has_snd_wnd = false;      /* an older kernel: unknown, not zero */
+	k.tcp.has_snd_wnd = false; /* an older kernel: unknown, not zero */
 	ck_assert_uint_eq(flags_over(k, t, 1, NULL) & PV_FLAG_ZERO_WINDOW, 0);
 }
 END_TEST
@@ -235,7 +237,7 @@ START_TEST(t_syn_recv_and_saturation)
 	r.state = PV_STATE_SYN_RECV;
 	r.cookie = 9003;
 	snapshot_add_socket(&s, &r);
-	s.socks[5].rqueue = s.socks[5].wqueue = 128;       /* postgres: full */
+	s.socks[5].rqueue = s.socks[5].wqueue = 128; /* postgres: full */
 	relations_compute(&s, NULL, true);
 	ck_assert_uint_eq(s.socks[5].syn_recv, 2);
 	ck_assert_uint_eq(s.socks[1].syn_recv, 1);
@@ -289,8 +291,8 @@ START_TEST(t_unix_peers)
 	ck_assert(!s.socks[6].accepted && !s.socks[7].accepted);
 	ck_assert(!s.socks[0].has_peer);
 	ck_assert(s.socks[0].flags & PV_FLAG_SATURATED);
-	ck_assert(!(s.socks[3].flags & PV_FLAG_SATURATED));   /* 4 of 16 */
-	ck_assert(socket_is_listener(&s.socks[4]));            /* a datagram receiver */
+	ck_assert(!(s.socks[3].flags & PV_FLAG_SATURATED)); /* 4 of 16 */
+	ck_assert(socket_is_listener(&s.socks[4]));         /* a datagram receiver */
 	ck_assert(!socket_is_listener(&s.socks[5]));
 	/* Without peers asked for, nothing is joined. */
 	relations_compute(&s, NULL, false);
@@ -312,14 +314,14 @@ START_TEST(t_unix_queued_client)
 	k = s.socks[2];
 	k.inode = 7100;
 	k.cookie = 9100;
-	k.peer_inode = 7999;           /* the not yet accepted end: not dumped */
+	k.peer_inode = 7999; /* the not yet accepted end: not dumped */
 	k.owner_count = 0;
 	snapshot_add_socket(&s, &k);
 	q = arena_alloc(&s.arena, sizeof(*q) + 2 * sizeof(uint32_t));
 	q->listener_inode = 7000;
 	q->count = 2;
 	q->clients[0] = 7100;
-	q->clients[1] = 7555;          /* gone meanwhile */
+	q->clients[1] = 7555; /* gone meanwhile */
 	q->next = NULL;
 	s.unix_queues = q;
 	relations_compute(&s, NULL, true);
@@ -362,8 +364,8 @@ START_TEST(t_time_wait_piles)
 	size_t i, flagged = 0;
 
 	fixture_snapshot(&s);
-	server_side = s.socks[2];          /* 10.0.0.5:80 <- 10.0.0.17 */
-	client_side = s.socks[10];         /* 10.0.0.5:40100 -> 93.184.216.34:443 */
+	server_side = s.socks[2];  /* 10.0.0.5:80 <- 10.0.0.17 */
+	client_side = s.socks[10]; /* 10.0.0.5:40100 -> 93.184.216.34:443 */
 	add_time_wait(&s, &server_side, RELATIONS_TIME_WAIT_MANY - 2, 0, false);
 	add_time_wait(&s, &client_side, RELATIONS_TIME_WAIT_MANY - 1, 0, true);
 	relations_compute(&s, NULL, true);
@@ -375,14 +377,14 @@ START_TEST(t_time_wait_piles)
 
 	add_time_wait(&s, &server_side, 1, 1000, false);
 	add_time_wait(&s, &client_side, 1, 1000, true);
-	add_time_wait(&s, &s.socks[3], 1, 2000, false);   /* port 80 too, but IPv6's listener */
+	add_time_wait(&s, &s.socks[3], 1, 2000, false); /* port 80 too, but IPv6's listener */
 	relations_compute(&s, NULL, true);
 	ck_assert(!(s.socks[s.nsocks - 1].flags & PV_FLAG_TIME_WAIT));
 	ck_assert_uint_eq(s.socks[1].time_wait, 1);
 	ck_assert_uint_eq(s.socks[0].time_wait, RELATIONS_TIME_WAIT_MANY);
 	ck_assert(s.socks[0].flags & PV_FLAG_TIME_WAIT);
-	ck_assert(!(s.socks[5].flags & PV_FLAG_TIME_WAIT));     /* another port */
-	ck_assert(s.socks[4].flags & PV_FLAG_TIME_WAIT);        /* the older one on port 80 */
+	ck_assert(!(s.socks[5].flags & PV_FLAG_TIME_WAIT)); /* another port */
+	ck_assert(s.socks[4].flags & PV_FLAG_TIME_WAIT);    /* the older one on port 80 */
 	flagged = 0;
 	for (i = 0; i < s.nsocks; i++)
 		flagged += (s.socks[i].flags & PV_FLAG_TIME_WAIT) != 0;
@@ -403,7 +405,8 @@ static void assert_same_relations(const struct pv_snapshot *a, const struct pv_s
 		const struct pv_socket *x = &a->socks[i], *y = &b->socks[i];
 
 		ck_assert_msg(x->has_peer == y->has_peer && (!x->has_peer || x->peer == y->peer),
-			      "socket %zu: peer %d/%u against %d/%u", i, x->has_peer, x->peer, y->has_peer, y->peer);
+			      "socket %zu: peer %d/%u against %d/%u", i, x->has_peer, x->peer, y->has_peer,
+			      y->peer);
 		ck_assert_msg(x->accepted == y->accepted, "socket %zu: accepted", i);
 		ck_assert_uint_eq(x->syn_recv, y->syn_recv);
 		ck_assert_uint_eq(x->time_wait, y->time_wait);
@@ -460,18 +463,7 @@ START_TEST(t_relations_taken_from_before_are_exact)
 }
 END_TEST
 
-CHECK_SUITE("health",
-	t_relations_taken_from_before_are_exact,
-	t_time_wait_piles,
-	t_unix_peers,
-	t_unix_queued_client,
-	t_rate_of_a_counter,
-	t_rates_follow_cookies,
-	t_udp_and_no_info_have_no_rate,
-	t_stalled_needs_waiting_data_and_time,
-	t_retransmissions_stay_flagged_a_while,
-	t_zero_window,
-	t_close_wait_age,
-	t_peers_and_sides,
-	t_syn_recv_and_saturation,
-	t_flag_names_and_summary)
+CHECK_SUITE("health", t_relations_taken_from_before_are_exact, t_time_wait_piles, t_unix_peers,
+	    t_unix_queued_client, t_rate_of_a_counter, t_rates_follow_cookies, t_udp_and_no_info_have_no_rate,
+	    t_stalled_needs_waiting_data_and_time, t_retransmissions_stay_flagged_a_while, t_zero_window,
+	    t_close_wait_age, t_peers_and_sides, t_syn_recv_and_saturation, t_flag_names_and_summary)

@@ -14,8 +14,16 @@
 static struct pv_snapshot snap;
 static struct pv_rows rows;
 
-static void setup(void) { fixture_snapshot(&snap); memset(&rows, 0, sizeof(rows)); }
-static void teardown(void) { rows_free(&rows); snapshot_free(&snap); }
+static void setup(void)
+{
+	fixture_snapshot(&snap);
+	memset(&rows, 0, sizeof(rows));
+}
+static void teardown(void)
+{
+	rows_free(&rows);
+	snapshot_free(&snap);
+}
 
 /* Renders rows compactly: "G<label>" for groups, "<depth>:<socket>" for
  * sockets, space separated. */
@@ -32,23 +40,34 @@ static const char *render(void)
 			const struct pv_group *g = &rows.groups[r->index];
 
 			switch (g->kind) {
-			case GK_PROCESS: n += (size_t)snprintf(buf + n, sizeof(buf) - n, "G%d ", snap.procs[g->proc].pid); break;
-			case GK_HIDDEN: n += (size_t)snprintf(buf + n, sizeof(buf) - n, "Ghidden%u ", g->uid); break;
+			case GK_PROCESS:
+				n += (size_t)snprintf(buf + n, sizeof(buf) - n, "G%d ",
+						      snap.procs[g->proc].pid);
+				break;
+			case GK_HIDDEN:
+				n += (size_t)snprintf(buf + n, sizeof(buf) - n, "Ghidden%u ", g->uid);
+				break;
 			case GK_NOPROC: n += (size_t)snprintf(buf + n, sizeof(buf) - n, "Gnone "); break;
 			case GK_PORT:
 				if (g->proto == PV_PROTO_UNIX)
-					n += (size_t)snprintf(buf + n, sizeof(buf) - n, "Gunix%s ",
-							      snap.socks[g->first_socket].path + (snap.socks[g->first_socket].path[0] == '\0'));
+					n += (size_t)snprintf(
+						buf + n, sizeof(buf) - n, "Gunix%s ",
+						snap.socks[g->first_socket].path +
+							(snap.socks[g->first_socket].path[0] == '\0'));
 				else
-					n += (size_t)snprintf(buf + n, sizeof(buf) - n, "G%s%u ", g->proto == IPPROTO_TCP ? "tcp" : "udp", g->port);
+					n += (size_t)snprintf(buf + n, sizeof(buf) - n, "G%s%u ",
+							      g->proto == IPPROTO_TCP ? "tcp" : "udp",
+							      g->port);
 				break;
 			case GK_REMOTE:
 				if (g->proto != PV_PROTO_UNIX)
-					n += (size_t)snprintf(buf + n, sizeof(buf) - n, "Gto%u ", g->remote.port);
+					n += (size_t)snprintf(buf + n, sizeof(buf) - n, "Gto%u ",
+							      g->remote.port);
 				else if (g->named == UINT32_MAX)
 					n += (size_t)snprintf(buf + n, sizeof(buf) - n, "Gunnamed ");
 				else
-					n += (size_t)snprintf(buf + n, sizeof(buf) - n, "Gto%s ", snap.socks[g->named].path);
+					n += (size_t)snprintf(buf + n, sizeof(buf) - n, "Gto%s ",
+							      snap.socks[g->named].path);
 				break;
 			}
 		} else {
@@ -110,10 +129,10 @@ START_TEST(t_group_traffic)
 	snap.socks[5].rate_in = 1;
 	snap.socks[7].flags = PV_FLAG_STALLED;
 	rows_update_traffic(&rows, &snap);
-	ck_assert(group_of_row(6)->has_rate);                  /* postgres: 5, 7 */
+	ck_assert(group_of_row(6)->has_rate); /* postgres: 5, 7 */
 	ck_assert(group_of_row(6)->rate_in == 1001 && group_of_row(6)->rate_out == 10);
 	ck_assert_uint_eq(group_of_row(6)->flagged, 1);
-	ck_assert(!group_of_row(0)->has_rate);                 /* nginx */
+	ck_assert(!group_of_row(0)->has_rate); /* nginx */
 	ck_assert_uint_eq(group_of_row(0)->flagged, 0);
 	/* A fresh build sums the same. */
 	build("", GROUP_PROCESS);
@@ -207,7 +226,7 @@ START_TEST(t_unix_groups)
 	ck_assert_uint_eq(group_of_row(6)->connections, 1);
 	ck_assert_uint_eq(group_of_row(6)->accept_queue, 4);
 	ck_assert_uint_eq(group_of_row(6)->backlog, 4);
-	ck_assert_uint_eq(group_of_row(6)->flagged, 1);     /* the queue is full */
+	ck_assert_uint_eq(group_of_row(6)->flagged, 1); /* the queue is full */
 	build("", GROUP_PROCESS);
 	ck_assert_str_eq(render(), "G300 1:8 1:3 1:0 2:1 1:7 G1 1:4 G400 1:2 1:5 1:6");
 	/* Every row keeps its identity: no two keys alike. */
@@ -227,12 +246,12 @@ END_TEST
 START_TEST(t_keyed_order_matches_full_comparison)
 {
 	static const char *const names[] = {
-		"/run/app.sock", "/run/app.sock2", "/run/apq", "\0abstract", "\0abstract\0x", "/", "",
+		"/run/app.sock",      "/run/app.sock2", "/run/apq", "\0abstract", "\0abstract\0x", "/", "",
 		"/run/app.sockets/a",
 	};
 	static const char *const addrs[] = {
-		"10.0.0.1", "10.0.0.2", "0.0.0.0", "2001:db8::1", "2001:db8::2", "2001:db8:1::1", "::",
-		"::ffff:10.0.0.1",
+		"10.0.0.1",    "10.0.0.2",      "0.0.0.0", "2001:db8::1",
+		"2001:db8::2", "2001:db8:1::1", "::",      "::ffff:10.0.0.1",
 	};
 	struct pv_snapshot rnd;
 	struct pv_rows keyed = { 0 }, plain = { 0 };
@@ -320,15 +339,7 @@ START_TEST(t_group_mode_names)
 }
 END_TEST
 
-CHECK_SUITE_WITH_FIXTURE("rows", setup, teardown,
-	t_group_traffic,
-	t_by_process,
-	t_by_process_without_listeners,
-	t_by_port,
-	t_flat,
-	t_primary_owner_is_oldest,
-	t_group_mode_names,
-	t_sorted_by_column,
-	t_row_keys,
-	t_unix_groups,
-	t_keyed_order_matches_full_comparison)
+CHECK_SUITE_WITH_FIXTURE("rows", setup, teardown, t_group_traffic, t_by_process,
+			 t_by_process_without_listeners, t_by_port, t_flat, t_primary_owner_is_oldest,
+			 t_group_mode_names, t_sorted_by_column, t_row_keys, t_unix_groups,
+			 t_keyed_order_matches_full_comparison)

@@ -30,16 +30,19 @@ START_TEST(t_every_setting)
 {
 	struct settings s;
 
-	ck_assert_uint_eq(parse(&s, "# a comment\n\n  group = port  \nsort=IN/s\r\nreverse = yes\n"
-				    "delay = 2.5\nhighlight = 0\ncolour = no\ncolumns = STATE, REMOTE USER\nlean = on\nunix = yes\nresolve = yes\n"), 0);
+	ck_assert_uint_eq(
+		parse(&s,
+		      "# a comment\n\n  group = port  \nsort=IN/s\r\nreverse = yes\n"
+		      "delay = 2.5\nhighlight = 0\ncolour = no\ncolumns = STATE, REMOTE USER\nlean = on\nunix = yes\nresolve = yes\n"),
+		0);
 	ck_assert_str_eq(problems, "");
 	ck_assert_int_eq(s.group, GROUP_PORT);
 	ck_assert_int_eq(s.sort_column, COL_RATE_IN);
 	ck_assert(s.reverse && !s.color && s.lean && s.unix_sockets && s.resolve);
 	ck_assert(s.delay == 2.5 && s.highlight == 0);
 	/* PROTO, LOCAL and PROCESS always show; the rest as listed. */
-	ck_assert_uint_eq(s.hidden_columns, 1u << COL_RECVQ | 1u << COL_SENDQ | 1u << COL_RATE_IN | 1u << COL_RATE_OUT |
-			  columns_hidden_by_default());
+	ck_assert_uint_eq(s.hidden_columns, 1u << COL_RECVQ | 1u << COL_SENDQ | 1u << COL_RATE_IN |
+						    1u << COL_RATE_OUT | columns_hidden_by_default());
 	for (int id = 0; id < SET_COUNT; id++)
 		ck_assert_msg(!(s.given & SETTING_BIT(id)) == !setting_defs[id].key, "%s given: %d",
 			      setting_defs[id].long_name, !!(s.given & SETTING_BIT(id)));
@@ -56,21 +59,21 @@ START_TEST(t_every_error_names_its_line)
 
 	ck_assert_uint_eq(parse(&s, "group = port\nnonsense\ncolour: red\nwidth = 3\ngroup = tree\n"
 				    "sort = SPEED\nreverse = maybe\ndelay = 0\ndelay = abc\ndelay = 99999\n"
-				    "highlight = -1\ncolumns = PROTO BOGUS\nlean = \n= 3\n"), 13);
-	ck_assert_str_eq(problems,
-			 "2: expected 'name = value'|"
-			 "3: expected 'name = value'|"
-			 "4: unknown setting 'width'|"
-			 "5: group wants process, port or none, not 'tree'|"
-			 "6: sort wants natural or a column name, not 'SPEED'|"
-			 "7: reverse wants yes or no, not 'maybe'|"
-			 "8: delay wants seconds from 0.1 to 3600, not '0'|"
-			 "9: delay wants seconds from 0.1 to 3600, not 'abc'|"
-			 "10: delay wants seconds from 0.1 to 3600, not '99999'|"
-			 "11: highlight wants seconds from 0 to 3600, not '-1'|"
-			 "12: unknown column 'BOGUS'|"
-			 "13: lean wants yes or no, not ''|"
-			 "14: unknown setting ''|");
+				    "highlight = -1\ncolumns = PROTO BOGUS\nlean = \n= 3\n"),
+			  13);
+	ck_assert_str_eq(problems, "2: expected 'name = value'|"
+				   "3: expected 'name = value'|"
+				   "4: unknown setting 'width'|"
+				   "5: group wants process, port or none, not 'tree'|"
+				   "6: sort wants natural or a column name, not 'SPEED'|"
+				   "7: reverse wants yes or no, not 'maybe'|"
+				   "8: delay wants seconds from 0.1 to 3600, not '0'|"
+				   "9: delay wants seconds from 0.1 to 3600, not 'abc'|"
+				   "10: delay wants seconds from 0.1 to 3600, not '99999'|"
+				   "11: highlight wants seconds from 0 to 3600, not '-1'|"
+				   "12: unknown column 'BOGUS'|"
+				   "13: lean wants yes or no, not ''|"
+				   "14: unknown setting ''|");
 	/* The good line stays; bad ones change nothing. */
 	ck_assert_int_eq(s.group, GROUP_PORT);
 	ck_assert(s.delay == 1 && s.highlight == 3 && !s.reverse);
@@ -131,7 +134,8 @@ START_TEST(t_defaults_from_the_table)
 		const char *v = setting_defs[id].default_value;
 
 		if (v)
-			ck_assert_msg(setting_parse(&s, (enum setting_id)id, "x", v, strlen(v), err, sizeof(err)) == 0,
+			ck_assert_msg(setting_parse(&s, (enum setting_id)id, "x", v, strlen(v), err,
+						    sizeof(err)) == 0,
 				      "default of %s: %s", setting_defs[id].key, err);
 	}
 }
@@ -145,7 +149,7 @@ START_TEST(t_merge_takes_what_was_given)
 
 	settings_defaults(&s);
 	settings_defaults(&from);
-	from.highlight = 7;        /* not given: must not be copied */
+	from.highlight = 7; /* not given: must not be copied */
 	ck_assert_int_eq(setting_parse(&from, SET_DELAY, "delay", "2.5", 3, err, sizeof(err)), 0);
 	ck_assert_int_eq(setting_parse(&from, SET_CONFIG, "--config", "/x", 2, err, sizeof(err)), 0);
 	setting_set_flag(&from, SET_COLOR);
@@ -158,10 +162,5 @@ START_TEST(t_merge_takes_what_was_given)
 }
 END_TEST
 
-CHECK_SUITE("settings",
-	t_defaults_from_the_table,
-	t_merge_takes_what_was_given,
-	t_every_setting,
-	t_every_error_names_its_line,
-	t_not_text,
-	t_written_settings_read_back)
+CHECK_SUITE("settings", t_defaults_from_the_table, t_merge_takes_what_was_given, t_every_setting,
+	    t_every_error_names_its_line, t_not_text, t_written_settings_read_back)

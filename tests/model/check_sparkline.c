@@ -27,14 +27,14 @@ START_TEST(t_scaled_to_the_largest)
 	size_t w;
 
 	refresh(h, 7, 0);
-	ck_assert_str_eq(spark(h, 7, true, &w), "");      /* one point: no line yet */
+	ck_assert_str_eq(spark(h, 7, true, &w), ""); /* one point: no line yet */
 	refresh(h, 7, 100);
 	refresh(h, 7, 50);
-	refresh(h, 7, 1);                                  /* tiny, but not nothing */
+	refresh(h, 7, 1); /* tiny, but not nothing */
 	ck_assert_str_eq(spark(h, 7, true, &w), "▁█▅▂");
 	ck_assert_uint_eq(w, 4);
 	ck_assert_str_eq(spark(h, 7, false, &w), " #=.");
-	ck_assert_str_eq(spark(h, 8, true, &w), "");      /* unknown key */
+	ck_assert_str_eq(spark(h, 8, true, &w), ""); /* unknown key */
 	spark_free(h);
 }
 END_TEST
@@ -45,9 +45,9 @@ START_TEST(t_keeps_the_last_points)
 	size_t w;
 
 	for (int i = 0; i < 20; i++)
-		refresh(h, 1, i < 12 ? 1000 : 0);               /* busy, then idle */
+		refresh(h, 1, i < 12 ? 1000 : 0); /* busy, then idle */
 	ck_assert_uint_eq(strlen(spark(h, 1, false, &w)), SPARK_POINTS);
-	ck_assert_str_eq(spark(h, 1, false, &w), "        ");     /* all idle: the scale is 0 */
+	ck_assert_str_eq(spark(h, 1, false, &w), "        "); /* all idle: the scale is 0 */
 	refresh(h, 1, 5);
 	ck_assert_str_eq(spark(h, 1, false, &w), "       #");
 	spark_free(h);
@@ -63,24 +63,21 @@ START_TEST(t_forgets_groups_not_shown)
 		spark_begin(h);
 		spark_record(h, 1, 10);
 		spark_record(h, 2, 20);
-		spark_record(h, 2, 999);                    /* one point a refresh */
+		spark_record(h, 2, 999); /* one point a refresh */
 		spark_end(h);
 	}
 	ck_assert_str_eq(spark(h, 2, false, &w), "###");
 	spark_begin(h);
 	spark_record(h, 2, 0);
 	spark_end(h);
-	ck_assert_str_eq(spark(h, 1, false, &w), "");     /* gone from the screen: forgotten */
+	ck_assert_str_eq(spark(h, 1, false, &w), ""); /* gone from the screen: forgotten */
 	ck_assert_str_eq(spark(h, 2, false, &w), "### ");
 	spark_begin(h);
 	spark_record(h, 1, 10);
 	spark_end(h);
-	ck_assert_str_eq(spark(h, 1, false, &w), "");     /* starts over */
+	ck_assert_str_eq(spark(h, 1, false, &w), ""); /* starts over */
 	spark_free(h);
 }
 END_TEST
 
-CHECK_SUITE("sparkline",
-	t_scaled_to_the_largest,
-	t_keeps_the_last_points,
-	t_forgets_groups_not_shown)
+CHECK_SUITE("sparkline", t_scaled_to_the_largest, t_keeps_the_last_points, t_forgets_groups_not_shown)

@@ -58,7 +58,7 @@ START_TEST(t_new_changed_gone)
 	fresh.cookie = 77777;
 	fresh.local.port = 8443;
 	snapshot_add_socket(&second, &fresh);
-	second.socks[6].state = PV_STATE_CLOSE_WAIT;      /* was socket 7 */
+	second.socks[6].state = PV_STATE_CLOSE_WAIT; /* was socket 7 */
 	live = second.nsocks;
 
 	tracker_update(t, &first, &second, 10, 3);
@@ -72,7 +72,7 @@ START_TEST(t_new_changed_gone)
 	/* The tombstone keeps its owner, found again in the new snapshot. */
 	ck_assert_uint_eq(tomb->owner_count, 1);
 	ck_assert_str_eq(snapshot_owner(&second, tomb, 0)->comm, "psql");
-	ck_assert_uint_eq(second.nprocs, first.nprocs);   /* reused, not copied */
+	ck_assert_uint_eq(second.nprocs, first.nprocs); /* reused, not copied */
 	ck_assert_int_eq(tracker_mark(t, find(&second, first.socks[0].cookie), 10.5), MARK_NONE);
 	ck_assert(tracker_next_expiry(t, 11) > 1.99 && tracker_next_expiry(t, 11) < 2.01);
 
@@ -80,7 +80,7 @@ START_TEST(t_new_changed_gone)
 	 * update after it. */
 	ck_assert_int_eq(tracker_mark(t, find(&second, 77777), 13.1), MARK_NONE);
 	fixture_copy_without(&second, &third, SIZE_MAX);
-	third.nsocks = live;         /* drop the resurrected tombstone */
+	third.nsocks = live; /* drop the resurrected tombstone */
 	tracker_update(t, &second, &third, 13.5, 3);
 	ck_assert_ptr_null(find(&third, gone_cookie));
 	ck_assert_uint_eq(third.nsocks, live);
@@ -118,7 +118,7 @@ START_TEST(t_unix_tombstone_keeps_its_name)
 	uint64_t cookie;
 
 	fixture_unix_snapshot(&unix_first);
-	cookie = unix_first.socks[3].cookie;       /* the abstract "\0bus\x1b" */
+	cookie = unix_first.socks[3].cookie; /* the abstract "\0bus\x1b" */
 	tracker_update(t, NULL, &unix_first, 0, 5);
 	snapshot_init(&empty);
 	tracker_update(t, &unix_first, &empty, 1, 5);
@@ -179,7 +179,7 @@ START_TEST(t_reordered_dump_matches_by_cookie)
 
 	tracker_update(t, NULL, &first, 0, 3);
 	snapshot_init(&reversed);
-	for (i = n; i-- > 1;)          /* socket 0 closes */
+	for (i = n; i-- > 1;) /* socket 0 closes */
 		snapshot_add_socket(&reversed, &first.socks[i]);
 	for (i = 0; i < reversed.nsocks; i++) {
 		reversed.socks[i].owner_count = 0;
@@ -187,7 +187,7 @@ START_TEST(t_reordered_dump_matches_by_cookie)
 			reversed.socks[i].state = PV_STATE_FIN_WAIT1;
 	}
 	tracker_update(t, &first, &reversed, 1, 3);
-	ck_assert_uint_eq(reversed.nsocks, n);      /* n - 1 live and one tombstone */
+	ck_assert_uint_eq(reversed.nsocks, n); /* n - 1 live and one tombstone */
 	for (i = 0; i < n - 1; i++) {
 		enum change_mark want = reversed.socks[i].cookie == changed_cookie ? MARK_CHANGED : MARK_NONE;
 
@@ -199,11 +199,7 @@ START_TEST(t_reordered_dump_matches_by_cookie)
 }
 END_TEST
 
-CHECK_SUITE_WITH_FIXTURE("tracker", setup, teardown,
-	t_reordered_dump_matches_by_cookie,
-	t_first_snapshot_marks_nothing,
-	t_new_changed_gone,
-	t_unix_tombstone_keeps_its_name,
-	t_tombstone_outlives_its_process,
-	t_highlight_zero_keeps_nothing,
-	t_kernel_mask_changes_are_not_events)
+CHECK_SUITE_WITH_FIXTURE("tracker", setup, teardown, t_reordered_dump_matches_by_cookie,
+			 t_first_snapshot_marks_nothing, t_new_changed_gone, t_unix_tombstone_keeps_its_name,
+			 t_tombstone_outlives_its_process, t_highlight_zero_keeps_nothing,
+			 t_kernel_mask_changes_are_not_events)

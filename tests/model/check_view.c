@@ -61,7 +61,7 @@ START_TEST(t_gone_selection_goes_to_neighbour)
 {
 	struct pv_snapshot smaller;
 
-	view_move(&v, 5);          /* socket 3 */
+	view_move(&v, 5); /* socket 3 */
 	fixture_copy_without(&snap, &smaller, 3);
 	view_rebuild(&v, &smaller);
 	/* Socket 3 was the last under nginx; its place now holds postgres. */
@@ -77,7 +77,7 @@ START_TEST(t_collapse_and_expand)
 	size_t all = v.nvisible;
 
 	ck_assert_uint_eq(all, v.rows.nrows);
-	ck_assert_uint_eq(view_toggle_expand(&v), EFFECT_REDRAW);   /* nginx group */
+	ck_assert_uint_eq(view_toggle_expand(&v), EFFECT_REDRAW); /* nginx group */
 	ck_assert_uint_eq(v.nvisible, all - 5);
 	ck_assert_uint_eq(v.cursor, 0);
 	/* Folding survives a rebuild. */
@@ -137,12 +137,12 @@ START_TEST(t_toggles)
 	ck_assert(!(effect & EFFECT_RESCAN));
 	view_rebuild(&v, &snap);
 	ck_assert_uint_eq(v.rows.nselected, 4);
-	effect = view_toggle(&v, TOGGLE_ESTAB);          /* switches listening off */
+	effect = view_toggle(&v, TOGGLE_ESTAB); /* switches listening off */
 	ck_assert(effect & EFFECT_RESCAN);
 	ck_assert_uint_eq(v.toggles, TOGGLE_ESTAB);
 	view_toggle(&v, TOGGLE_V6);
 	view_rebuild(&v, &snap);
-	ck_assert_uint_eq(v.rows.nselected, 2);          /* sockets 3 and 9 */
+	ck_assert_uint_eq(v.rows.nselected, 2); /* sockets 3 and 9 */
 	view_describe_toggles(&v, &sb);
 	ck_assert_str_eq(strbuf_str(&sb), "[established] [ipv6]");
 	view_toggle(&v, TOGGLE_V6);
@@ -211,16 +211,16 @@ START_TEST(t_notices)
 	snap.incomplete = true;
 	snapshot_notices(&snap, 2, collect_notice, &sb);
 	ck_assert_str_eq(strbuf_str(&sb), "UDP over IPv6: not available on this kernel|"
-			 "a socket dump was interrupted; the listing may be incomplete|"
-			 "owners of 2 sockets hidden (no permission): run as root, "
-			 "or grant CAP_DAC_READ_SEARCH,CAP_SYS_PTRACE|");
+					  "a socket dump was interrupted; the listing may be incomplete|"
+					  "owners of 2 sockets hidden (no permission): run as root, "
+					  "or grant CAP_DAC_READ_SEARCH,CAP_SYS_PTRACE|");
 	strbuf_reset(&sb);
 	snap.unavailable = 0;
 	snap.incomplete = false;
 	snap.procs_invisible = true;
 	snapshot_notices(&snap, 1, collect_notice, &sb);
 	ck_assert_str_eq(strbuf_str(&sb), "owners of 1 sockets hidden: /proc is mounted with hidepid=2, "
-			 "so other users' processes are invisible; run as root|");
+					  "so other users' processes are invisible; run as root|");
 	strbuf_free(&sb);
 }
 END_TEST
@@ -257,13 +257,7 @@ START_TEST(t_same_rows_detects_changes)
 }
 END_TEST
 
-CHECK_SUITE_WITH_FIXTURE("view", setup, teardown,
-	t_selection_survives_rebuild,
-	t_gone_selection_goes_to_neighbour,
-	t_collapse_and_expand,
-	t_filter_live_and_errors,
-	t_toggles,
-	t_sort_and_group_cycles,
-	t_scrolling,
-	t_same_rows_detects_changes,
-	t_notices)
+CHECK_SUITE_WITH_FIXTURE("view", setup, teardown, t_selection_survives_rebuild,
+			 t_gone_selection_goes_to_neighbour, t_collapse_and_expand, t_filter_live_and_errors,
+			 t_toggles, t_sort_and_group_cycles, t_scrolling, t_same_rows_detects_changes,
+			 t_notices)

@@ -15,11 +15,11 @@ static char *escaped(const char *s, size_t len)
 	return sb.data;
 }
 
-#define ck_escape(in, want)                                             \
-	do {                                                            \
-		char *got_ = escaped(in, sizeof(in) - 1);               \
-		ck_assert_str_eq(got_, want);                           \
-		free(got_);                                             \
+#define ck_escape(in, want)                                                                                  \
+	do {                                                                                                 \
+		char *got_ = escaped(in, sizeof(in) - 1);                                                    \
+		ck_assert_str_eq(got_, want);                                                                \
+		free(got_);                                                                                  \
 	} while (0)
 
 START_TEST(t_escapes)
@@ -31,21 +31,26 @@ START_TEST(t_escapes)
 	ck_escape("del\x7f", "\"del\\u007f\"");
 	ck_escape("nul\0x", "\"nul\\u0000x\"");
 	/* Valid UTF-8 passes untouched; U+2028 is escaped for JavaScript. */
-	ck_escape("caf\xc3\xa9 \xe6\x95\xb0 \xf0\x9f\x98\x80", "\"caf\xc3\xa9 \xe6\x95\xb0 \xf0\x9f\x98\x80\"");
+	ck_escape("caf\xc3\xa9 \xe6\x95\xb0 \xf0\x9f\x98\x80",
+		  "\"caf\xc3\xa9 \xe6\x95\xb0 \xf0\x9f\x98\x80\"");
 	ck_escape("\xe2\x80\xa8", "\"\\u2028\"");
 	/* Invisible reordering characters are escaped as their code point: a
 	 * decoder gets them back exactly, a terminal shows them. */
-	ck_escape("a\xe2\x80\xae" "b", "\"a\\u202eb\"");
+	ck_escape("a\xe2\x80\xae"
+		  "b",
+		  "\"a\\u202eb\"");
 	ck_escape("\xe2\x81\xa6\xe2\x80\x8b\xd8\x9c\xef\xbb\xbf", "\"\\u2066\\u200b\\u061c\\ufeff\"");
 	/* A C1 control, valid UTF-8, is written byte by byte as invalid bytes
 	 * are: no terminal acts on it, and the bytes stay exact. */
-	ck_escape("c1\xc2\x9b" "31m", "\"c1\\u00c2\\u009b31m\"");
+	ck_escape("c1\xc2\x9b"
+		  "31m",
+		  "\"c1\\u00c2\\u009b31m\"");
 	/* Each invalid byte becomes \u00XX of its value. */
 	ck_escape("bad\xff\xfe", "\"bad\\u00ff\\u00fe\"");
 	ck_escape("\xc3(", "\"\\u00c3(\"");
-	ck_escape("\xed\xa0\x80", "\"\\u00ed\\u00a0\\u0080\"");        /* a surrogate */
-	ck_escape("\xc0\xaf", "\"\\u00c0\\u00af\"");                   /* overlong '/' */
-	ck_escape("\xe6\x95", "\"\\u00e6\\u0095\"");                   /* cut short */
+	ck_escape("\xed\xa0\x80", "\"\\u00ed\\u00a0\\u0080\""); /* a surrogate */
+	ck_escape("\xc0\xaf", "\"\\u00c0\\u00af\"");            /* overlong '/' */
+	ck_escape("\xe6\x95", "\"\\u00e6\\u0095\"");            /* cut short */
 }
 END_TEST
 
@@ -78,11 +83,11 @@ START_TEST(t_writer_structure)
 	json_end_object(&w);
 	json_finish(&w);
 	fclose(f);
-	ck_assert_str_eq(buf, "{\"a\":18446744073709551615,\"b\":[-5,-9223372036854775808,0,true,null,null,{},[]],\"c\\\"\":\"x\\u0000y\"}");
+	ck_assert_str_eq(
+		buf,
+		"{\"a\":18446744073709551615,\"b\":[-5,-9223372036854775808,0,true,null,null,{},[]],\"c\\\"\":\"x\\u0000y\"}");
 	free(buf);
 }
 END_TEST
 
-CHECK_SUITE("json",
-	t_escapes,
-	t_writer_structure)
+CHECK_SUITE("json", t_escapes, t_writer_structure)
