@@ -150,9 +150,16 @@ static const struct pv_model *refresh_fold(struct refresh *r, char *err, size_t 
 
 const struct pv_model *refresh_now(struct refresh *r, uint64_t kernel_mask, char *err, size_t errsize)
 {
+	uint64_t n;
+
+	/* A background refresh still running is superseded: its result is
+	 * dropped with its word on the fd, so nothing folds it in later. */
 	if (r->collecting) {
 		pthread_join(r->worker, NULL);
 		r->collecting = false;
+		r->again = false;
+		if (read(r->done_fd, &n, sizeof(n)) < 0)
+			n = 0;
 	}
 	refresh_prepare(r, kernel_mask);
 	refresh_collect_spare(r);
