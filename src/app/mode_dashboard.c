@@ -97,11 +97,11 @@ int mode_dashboard(struct dashboard_options *d, const char *settings_path)
 	struct dashboard_app app = { .settings_path = settings_path };
 	struct dashboard_host host = {
 		.ctx = &app,
-		.refresh_now = app_refresh_now,
-		.refresh_start = app_refresh_start,
-		.refresh_finish = app_refresh_finish,
+		.refresh_sync = app_refresh_now,
+		.refresh_async = app_refresh_start,
+		.refresh_take = app_refresh_finish,
 		.names_enable = app_names_enable,
-		.settings_save = app_settings_save,
+		.save_settings = app_settings_save,
 		.signal_process = app_signal_process,
 	};
 	char err[256], host_name[256];
@@ -124,7 +124,7 @@ int mode_dashboard(struct dashboard_options *d, const char *settings_path)
 		refresh_close(app.refresh);
 		return EXIT_FAILURE;
 	}
-	host.refresh_fd = refresh_fd(app.refresh);
+	host.refresh_ready_fd = refresh_fd(app.refresh);
 	host.names_fd = app.names_fd;
 	collect_hostname(host_name, sizeof(host_name));
 	d->host_name = host_name;

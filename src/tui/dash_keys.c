@@ -74,7 +74,7 @@ static void dash_write_settings(struct dash *d)
 	};
 	char msg[300];
 
-	if (d->host->settings_save(d->host->ctx, &s, msg, sizeof(msg)) < 0)
+	if (d->host->save_settings(d->host->ctx, &s, msg, sizeof(msg)) < 0)
 		dash_status(d, true, "%s", msg);
 	else
 		dash_status(d, false, "settings written to %s", msg);

@@ -85,7 +85,7 @@ static void dash_refresh_done(struct dash *d)
 {
 	char err[256];
 	bool again;
-	const struct pv_model *m = d->host->refresh_finish(d->host->ctx, &again, err, sizeof(err));
+	const struct pv_model *m = d->host->refresh_take(d->host->ctx, &again, err, sizeof(err));
 
 	if (m)
 		dash_take_model(d, m);
@@ -171,7 +171,7 @@ static void dash_loop(struct dash *d)
 			[FD_TERMINAL] = { .fd = STDIN_FILENO, .events = POLLIN },
 			[FD_TIMER] = { .fd = d->timer_fd, .events = POLLIN },
 			[FD_SIGNAL] = { .fd = d->signal_fd, .events = POLLIN },
-			[FD_REFRESH] = { .fd = d->host->refresh_fd, .events = POLLIN },
+			[FD_REFRESH] = { .fd = d->host->refresh_ready_fd, .events = POLLIN },
 			[FD_NAMES] = { .fd = d->host->names_fd, .events = POLLIN },
 		};
 		wint_t ch;
@@ -180,7 +180,7 @@ static void dash_loop(struct dash *d)
 		if (d->dirty & EFFECT_REBUILD)
 			view_rebuild(&d->view, d->model->snap);
 		if (d->dirty & EFFECT_RESCAN)
-			d->host->refresh_start(d->host->ctx, view_kernel_mask(&d->view));
+			d->host->refresh_async(d->host->ctx, view_kernel_mask(&d->view));
 		if (d->dirty)
 			dash_draw(d);
 		d->dirty = EFFECT_NONE;
@@ -280,7 +280,7 @@ int dashboard_run(const struct dashboard_options *opts, const struct dashboard_h
 		host->names_enable(host->ctx, true);
 	/* The first refresh before the terminal is taken, so that a failure's
 	 * message stays readable. */
-	first = host->refresh_now(host->ctx, view_kernel_mask(&d.view), err, sizeof(err));
+	first = host->refresh_sync(host->ctx, view_kernel_mask(&d.view), err, sizeof(err));
 	if (!first) {
 		fprintf(stderr, "portview: %s\n", err);
 		status = EXIT_FAILURE;

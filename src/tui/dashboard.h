@@ -20,16 +20,16 @@ struct dashboard_host {
 	void *ctx;
 	/* The refresh pipeline (app/refresh.h): a synchronous refresh, a
 	 * background one and its fd, and folding a finished one in. */
-	const struct pv_model *(*refresh_now)(void *ctx, uint64_t kernel_mask, char *err, size_t errsize);
-	void (*refresh_start)(void *ctx, uint64_t kernel_mask);
-	const struct pv_model *(*refresh_finish)(void *ctx, bool *again, char *err, size_t errsize);
-	int refresh_fd;
+	const struct pv_model *(*refresh_sync)(void *ctx, uint64_t kernel_mask, char *err, size_t errsize);
+	void (*refresh_async)(void *ctx, uint64_t kernel_mask);
+	const struct pv_model *(*refresh_take)(void *ctx, bool *again, char *err, size_t errsize);
+	int refresh_ready_fd;
 	/* Names on or off; names_fd is readable when a name has arrived. */
 	void (*names_enable)(void *ctx, bool on);
 	int names_fd;
 	/* W: writes s where settings are read from. Returns 0 with where in
 	 * err's place, or -1 with a message. */
-	int (*settings_save)(void *ctx, const struct settings *s, char *msg, size_t msgsize);
+	int (*save_settings)(void *ctx, const struct settings *s, char *msg, size_t msgsize);
 	/* k: sends sig to pid if it still started at start_time. Returns 0,
 	 * or -1 with errno (ESRCH: it has exited). */
 	int (*signal_process)(void *ctx, int pid, unsigned long long start_time, int sig);
