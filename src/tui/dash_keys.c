@@ -88,7 +88,26 @@ static void dash_action(struct dash *d, enum key_action a)
 	char now[32];
 
 	switch (a) {
-	case ACT_NONE: break;
+	case ACT_NONE:
+	/* The modal modes' actions: never looked up in the list's map. */
+	case ACT_PROMPT_ACCEPT:
+	case ACT_PROMPT_CANCEL:
+	case ACT_PROMPT_ERASE:
+	case ACT_PROMPT_CLEAR:
+	case ACT_PROMPT_TYPE:
+	case ACT_KILL_PREV:
+	case ACT_KILL_NEXT:
+	case ACT_KILL_CHOOSE:
+	case ACT_KILL_CANCEL:
+	case ACT_KILL_LETTER:
+	case ACT_KILL_YES:
+	case ACT_COLUMN_UP:
+	case ACT_COLUMN_DOWN:
+	case ACT_COLUMN_FLIP:
+	case ACT_COLUMN_CLOSE:
+	case ACT_DETAIL_UP:
+	case ACT_DETAIL_DOWN:
+	case ACT_DETAIL_CLOSE: break;
 	case ACT_QUIT: d->quit = true; break;
 	case ACT_HELP:
 		d->mode = MODE_HELP;
@@ -219,36 +238,41 @@ static void dash_key_prompt(struct dash *d, wint_t ch, bool is_key)
 	d->dirty |= EFFECT_REDRAW;
 }
 
-/* The column chooser: Up/Down move, Space or Enter shows or hides the
- * column, Esc (or C, q) closes. */
 static void dash_key_columns(struct dash *d, wint_t ch, bool is_key)
 {
-	if (is_key && ch == KEY_UP && d->column_choice > 0)
-		d->column_choice--;
-	else if (is_key && ch == KEY_DOWN && d->column_choice + 1 < COL_COUNT)
-		d->column_choice++;
-	else if ((!is_key && (ch == ' ' || ch == '\r' || ch == '\n')) || (is_key && ch == KEY_ENTER)) {
+	switch (keys_lookup(KEYMAP_COLUMNS, ch, is_key)) {
+	case ACT_COLUMN_UP:
+		if (d->column_choice > 0)
+			d->column_choice--;
+		break;
+	case ACT_COLUMN_DOWN:
+		if (d->column_choice + 1 < COL_COUNT)
+			d->column_choice++;
+		break;
+	case ACT_COLUMN_FLIP:
 		if (column_always_shown(d->column_choice))
 			dash_status(d, false, "%s always shows", columns[d->column_choice].header);
 		else
 			d->hidden_columns ^= 1u << d->column_choice;
-	} else if (!is_key && ch == 3)
-		d->quit = true;
-	else if (!is_key && (ch == 27 || ch == 'C' || ch == 'c' || ch == 'q'))
-		d->mode = MODE_LIST;
+		break;
+	case ACT_COLUMN_CLOSE: d->mode = MODE_LIST; break;
+	case ACT_QUIT: d->quit = true; break;
+	default: break;
+	}
 	d->dirty |= EFFECT_REDRAW;
 }
 
 static void dash_key_detail(struct dash *d, wint_t ch, bool is_key)
 {
-	if (is_key && ch == KEY_DOWN)
-		d->detail_scroll++;
-	else if (is_key && ch == KEY_UP && d->detail_scroll > 0)
-		d->detail_scroll--;
-	else if (!is_key && ch == 3)
-		d->quit = true;
-	else
-		d->mode = MODE_LIST;
+	switch (keys_lookup(KEYMAP_DETAIL, ch, is_key)) {
+	case ACT_DETAIL_DOWN: d->detail_scroll++; break;
+	case ACT_DETAIL_UP:
+		if (d->detail_scroll > 0)
+			d->detail_scroll--;
+		break;
+	case ACT_QUIT: d->quit = true; break;
+	default: d->mode = MODE_LIST; break;
+	}
 	d->dirty |= EFFECT_REDRAW;
 }
 
@@ -303,10 +327,7 @@ static void dash_key_list(struct dash *d, wint_t ch, bool is_key)
 		dash_mouse(d);
 		return;
 	}
-	/* A wide character is never mistaken for a function key's code. */
-	if (!is_key && ch >= KEY_MIN)
-		return;
-	dash_action(d, keys_lookup((int)ch));
+	dash_action(d, keys_lookup(KEYMAP_LIST, ch, is_key));
 }
 
 /* Each mode's key handler, by mode. */

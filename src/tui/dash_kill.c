@@ -8,6 +8,7 @@
 
 #include "columns.h"
 #include "dash.h"
+#include "keys.h"
 #include "sanitize.h"
 #include "xalloc.h"
 
@@ -65,25 +66,28 @@ static void dash_kill_send(struct dash *d)
 
 void dash_kill_key(struct dash *d, wint_t ch, bool is_key)
 {
+	enum key_action a = keys_lookup(KEYMAP_KILL, ch, is_key);
+
+	d->dirty |= EFFECT_REDRAW;
 	if (d->mode == MODE_KILL_CONFIRM) {
-		if (!is_key && (ch == 'y' || ch == 'Y'))
+		if (a == ACT_KILL_YES)
 			dash_kill_send(d);
 		else
 			dash_status(d, false, "no signal sent");
 		d->mode = MODE_LIST;
-	} else if (is_key && ch == KEY_LEFT) {
-		d->kill_choice = (d->kill_choice + KILL_SIGNAL_COUNT - 1) % KILL_SIGNAL_COUNT;
-	} else if ((is_key && ch == KEY_RIGHT) || (!is_key && ch == '\t')) {
-		d->kill_choice = (d->kill_choice + 1) % KILL_SIGNAL_COUNT;
-	} else if ((!is_key && (ch == '\r' || ch == '\n')) || (is_key && ch == KEY_ENTER)) {
-		d->mode = MODE_KILL_CONFIRM;
-	} else if (!is_key && ch == 27) {
-		d->mode = MODE_LIST;
-	} else if (!is_key) {
-		/* A signal's first letter picks it. */
-		for (int i = 0; i < KILL_SIGNAL_COUNT; i++)
-			if ((int)(ch | 0x20) == (kill_signals[i].name[0] | 0x20))
-				d->kill_choice = i;
+		return;
 	}
-	d->dirty |= EFFECT_REDRAW;
+	switch (a) {
+	case ACT_KILL_PREV:
+		d->kill_choice = (d->kill_choice + KILL_SIGNAL_COUNT - 1) % KILL_SIGNAL_COUNT;
+		return;
+	case ACT_KILL_NEXT: d->kill_choice = (d->kill_choice + 1) % KILL_SIGNAL_COUNT; return;
+	case ACT_KILL_CHOOSE: d->mode = MODE_KILL_CONFIRM; return;
+	case ACT_KILL_CANCEL: d->mode = MODE_LIST; return;
+	default: break;
+	}
+	/* A signal's first letter picks it. */
+	for (int i = 0; !is_key && i < KILL_SIGNAL_COUNT; i++)
+		if ((int)(ch | 0x20) == (kill_signals[i].name[0] | 0x20))
+			d->kill_choice = i;
 }

@@ -12,6 +12,17 @@ const char *const key_section_names[KEYS_SECTION_COUNT] = {
 	[KEYS_VIEW] = "View",
 	[KEYS_FILTER] = "Filter",
 	[KEYS_ACTIONS] = "Actions",
+	[KEYS_PROMPT] = "In the prompt (/ and d)",
+	[KEYS_KILL] = "In the signal dialog (k)",
+	[KEYS_COLUMNS] = "In the column chooser (c)",
+	[KEYS_DETAIL] = "In the details (i)",
+};
+
+/* The map each section's keys apply in. */
+static const enum key_map section_maps[KEYS_SECTION_COUNT] = {
+	[KEYS_NAVIGATION] = KEYMAP_LIST, [KEYS_VIEW] = KEYMAP_LIST,     [KEYS_FILTER] = KEYMAP_LIST,
+	[KEYS_ACTIONS] = KEYMAP_LIST,    [KEYS_PROMPT] = KEYMAP_PROMPT, [KEYS_KILL] = KEYMAP_KILL,
+	[KEYS_COLUMNS] = KEYMAP_COLUMNS, [KEYS_DETAIL] = KEYMAP_DETAIL,
 };
 
 const struct key_binding key_bindings[] = {
@@ -59,15 +70,56 @@ const struct key_binding key_bindings[] = {
 	{ 'q', "q", ACT_QUIT, KEYS_ACTIONS, "quit" },
 	{ KEY_F(10), "F10", ACT_QUIT, KEYS_ACTIONS, NULL },
 	{ CTRL('c'), "Ctrl-C", ACT_QUIT, KEYS_ACTIONS, NULL },
+
+	{ '\r', "Enter", ACT_PROMPT_ACCEPT, KEYS_PROMPT, "keep what was typed" },
+	{ '\n', NULL, ACT_PROMPT_ACCEPT, KEYS_PROMPT, NULL },
+	{ KEY_ENTER, NULL, ACT_PROMPT_ACCEPT, KEYS_PROMPT, NULL },
+	{ 27, "Esc", ACT_PROMPT_CANCEL, KEYS_PROMPT, "leave; the filter goes back to what it was" },
+	{ KEY_BACKSPACE, "Backspace", ACT_PROMPT_ERASE, KEYS_PROMPT, "delete the last character" },
+	{ 127, NULL, ACT_PROMPT_ERASE, KEYS_PROMPT, NULL },
+	{ 8, NULL, ACT_PROMPT_ERASE, KEYS_PROMPT, NULL },
+	{ CTRL('u'), "Ctrl-U", ACT_PROMPT_CLEAR, KEYS_PROMPT, "delete the whole line" },
+	{ -1, "text", ACT_PROMPT_TYPE, KEYS_PROMPT, "the filter applies as you type" },
+
+	{ KEY_LEFT, "Left", ACT_KILL_PREV, KEYS_KILL, "previous signal" },
+	{ KEY_RIGHT, "Right, Tab", ACT_KILL_NEXT, KEYS_KILL, "next signal" },
+	{ '\t', NULL, ACT_KILL_NEXT, KEYS_KILL, NULL },
+	{ -1, "T K H I", ACT_KILL_LETTER, KEYS_KILL, "a signal by its first letter" },
+	{ '\r', "Enter", ACT_KILL_CHOOSE, KEYS_KILL, "this one: asks to confirm" },
+	{ '\n', NULL, ACT_KILL_CHOOSE, KEYS_KILL, NULL },
+	{ KEY_ENTER, NULL, ACT_KILL_CHOOSE, KEYS_KILL, NULL },
+	{ 'y', "y", ACT_KILL_YES, KEYS_KILL, "when asked: send it (any other key: do not)" },
+	{ 'Y', NULL, ACT_KILL_YES, KEYS_KILL, NULL },
+	{ 27, "Esc", ACT_KILL_CANCEL, KEYS_KILL, "send nothing" },
+
+	{ KEY_UP, "Up", ACT_COLUMN_UP, KEYS_COLUMNS, "previous column" },
+	{ KEY_DOWN, "Down", ACT_COLUMN_DOWN, KEYS_COLUMNS, "next column" },
+	{ ' ', "Space, Enter", ACT_COLUMN_FLIP, KEYS_COLUMNS, "show or hide it" },
+	{ '\r', NULL, ACT_COLUMN_FLIP, KEYS_COLUMNS, NULL },
+	{ '\n', NULL, ACT_COLUMN_FLIP, KEYS_COLUMNS, NULL },
+	{ KEY_ENTER, NULL, ACT_COLUMN_FLIP, KEYS_COLUMNS, NULL },
+	{ 27, "Esc, c, C, q", ACT_COLUMN_CLOSE, KEYS_COLUMNS, "close the chooser" },
+	{ 'c', NULL, ACT_COLUMN_CLOSE, KEYS_COLUMNS, NULL },
+	{ 'C', NULL, ACT_COLUMN_CLOSE, KEYS_COLUMNS, NULL },
+	{ 'q', NULL, ACT_COLUMN_CLOSE, KEYS_COLUMNS, NULL },
+	{ CTRL('c'), "Ctrl-C", ACT_QUIT, KEYS_COLUMNS, "quit" },
+
+	{ KEY_UP, "Up", ACT_DETAIL_UP, KEYS_DETAIL, "scroll up" },
+	{ KEY_DOWN, "Down", ACT_DETAIL_DOWN, KEYS_DETAIL, "scroll down" },
+	{ CTRL('c'), "Ctrl-C", ACT_QUIT, KEYS_DETAIL, "quit" },
+	{ -1, "other keys", ACT_DETAIL_CLOSE, KEYS_DETAIL, "close the details" },
 	{ 0, NULL, ACT_NONE, KEYS_ACTIONS, NULL },
 };
 
-enum key_action keys_lookup(int key)
+enum key_action keys_lookup(enum key_map map, wint_t ch, bool is_key)
 {
+	int key = (int)ch;
 	size_t i;
 
+	if (!is_key && ch >= KEY_MIN)
+		return ACT_NONE;
 	for (i = 0; key_bindings[i].action != ACT_NONE; i++)
-		if (key_bindings[i].key == key)
+		if (key_bindings[i].key == key && key != -1 && section_maps[key_bindings[i].section] == map)
 			return key_bindings[i].action;
 	return ACT_NONE;
 }

@@ -1,7 +1,12 @@
-/* The dashboard's key bindings: one table drives both the dispatch and the
- * help screen, so they cannot disagree. */
+/* The dashboard's key bindings, the list's and those of each modal mode
+ * (the prompt, the signal dialog, the column chooser, the detail pane):
+ * one table drives both the dispatch and the help screen, so they cannot
+ * disagree. */
 #ifndef PV_KEYS_H
 #define PV_KEYS_H
+
+#include <stdbool.h>
+#include <wchar.h>
 
 enum key_action {
 	ACT_NONE,
@@ -39,9 +44,46 @@ enum key_action {
 	ACT_KILL,
 	ACT_WRITE_SETTINGS,
 	ACT_COLUMNS,
+	/* the prompt */
+	ACT_PROMPT_ACCEPT,
+	ACT_PROMPT_CANCEL,
+	ACT_PROMPT_ERASE,
+	ACT_PROMPT_CLEAR,
+	ACT_PROMPT_TYPE,
+	/* the signal dialog */
+	ACT_KILL_PREV,
+	ACT_KILL_NEXT,
+	ACT_KILL_CHOOSE,
+	ACT_KILL_CANCEL,
+	ACT_KILL_LETTER,
+	ACT_KILL_YES,
+	/* the column chooser */
+	ACT_COLUMN_UP,
+	ACT_COLUMN_DOWN,
+	ACT_COLUMN_FLIP,
+	ACT_COLUMN_CLOSE,
+	/* the detail pane */
+	ACT_DETAIL_UP,
+	ACT_DETAIL_DOWN,
+	ACT_DETAIL_CLOSE,
 };
 
-enum key_section { KEYS_NAVIGATION, KEYS_VIEW, KEYS_FILTER, KEYS_ACTIONS, KEYS_SECTION_COUNT };
+/* Sections of the help screen; those from KEYS_PROMPT on belong to a
+ * modal mode and apply only there. */
+enum key_section {
+	KEYS_NAVIGATION,
+	KEYS_VIEW,
+	KEYS_FILTER,
+	KEYS_ACTIONS,
+	KEYS_PROMPT,
+	KEYS_KILL,
+	KEYS_COLUMNS,
+	KEYS_DETAIL,
+	KEYS_SECTION_COUNT
+};
+
+/* Where a key is looked up: the list, or one modal mode. */
+enum key_map { KEYMAP_LIST, KEYMAP_PROMPT, KEYMAP_KILL, KEYMAP_COLUMNS, KEYMAP_DETAIL };
 
 struct key_binding {
 	int key;          /* a character, or a curses KEY_* code */
@@ -54,7 +96,9 @@ struct key_binding {
 extern const struct key_binding key_bindings[];
 extern const char *const key_section_names[KEYS_SECTION_COUNT];
 
-/* The action bound to key, ACT_NONE when unbound. */
-enum key_action keys_lookup(int key);
+/* The action bound in map to what get_wch gave: a character, or with
+ * is_key a KEY_* code. ACT_NONE when unbound; a wide character is never
+ * mistaken for a function key's code. */
+enum key_action keys_lookup(enum key_map map, wint_t ch, bool is_key);
 
 #endif

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <curses.h>
 
+#include "keys.h"
+
 void prompt_begin(struct prompt *p, const char *initial)
 {
 	strbuf_reset(&p->text);
@@ -48,18 +50,16 @@ static void prompt_append(struct strbuf *sb, wint_t ch)
 
 enum prompt_result prompt_key(struct prompt *p, wint_t ch, bool is_key)
 {
-	if (!is_key && ch == 27)
-		return PROMPT_CANCEL;
-	if ((!is_key && (ch == '\r' || ch == '\n')) || (is_key && ch == KEY_ENTER))
-		return PROMPT_ACCEPT;
-	if ((is_key && ch == KEY_BACKSPACE) || (!is_key && (ch == 127 || ch == 8))) {
-		prompt_erase(&p->text);
-		return PROMPT_EDITED;
+	enum key_action a = keys_lookup(KEYMAP_PROMPT, ch, is_key);
+
+	switch (a) {
+	case ACT_PROMPT_CANCEL: return PROMPT_CANCEL;
+	case ACT_PROMPT_ACCEPT: return PROMPT_ACCEPT;
+	case ACT_PROMPT_ERASE: prompt_erase(&p->text); return PROMPT_EDITED;
+	case ACT_PROMPT_CLEAR: strbuf_reset(&p->text); return PROMPT_EDITED;
+	default: break;
 	}
-	if (!is_key && ch == 21) { /* Ctrl-U */
-		strbuf_reset(&p->text);
-		return PROMPT_EDITED;
-	}
+	/* What no key of the table takes is typed text. */
 	if (!is_key && ch >= 32 && ch != 127) {
 		if (p->text.len < PROMPT_MAX_BYTES)
 			prompt_append(&p->text, ch);

@@ -394,6 +394,14 @@ static void draw_box(int top, int left, int height, int width, const char *title
 		mvaddnstr(top, left + 2, title, width - 4);
 }
 
+/* The help screen's sections: the left column, then the right one (one
+ * column on a narrow screen), each list's keys beside its modes'. */
+static const enum key_section help_order[KEYS_SECTION_COUNT] = {
+	KEYS_NAVIGATION, KEYS_VIEW,    KEYS_PROMPT, KEYS_DETAIL,
+	KEYS_FILTER,     KEYS_ACTIONS, KEYS_KILL,   KEYS_COLUMNS,
+};
+enum { HELP_RIGHT_FROM = 4 };
+
 static void draw_help(void)
 {
 	struct strbuf keyname = { 0 };
@@ -403,8 +411,9 @@ static void draw_help(void)
 	erase();
 	attrset(A_BOLD);
 	mvaddstr(0, 0, "portview keys  (any key closes)");
-	for (sec = 0; sec < KEYS_SECTION_COUNT; sec++) {
-		if (colw < COLS && sec == 2) {
+	for (int n = 0; n < KEYS_SECTION_COUNT; n++) {
+		sec = help_order[n];
+		if (colw < COLS && n == HELP_RIGHT_FROM) {
 			col = colw;
 			y = 1;
 		}
