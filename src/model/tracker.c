@@ -34,6 +34,11 @@ struct tracker {
 	size_t ntombs, tombs_cap;
 	double highlight;
 	bool started;
+	/* The instants, after the last update, at which a mark or tombstone
+	 * expires: the dashboard asks for the next one on every wake-up, and
+	 * these are few where the entries are tens of thousands. */
+	double *deadlines;
+	size_t ndeadlines, deadlines_cap;
 };
 
 struct tracker *tracker_new(void)
@@ -63,6 +68,7 @@ void tracker_free(struct tracker *t)
 		tombstone_free(&t->tombs[i]);
 	free(t->tombs);
 	free(t->entries);
+	free(t->deadlines);
 	free(t);
 }
 
@@ -135,6 +141,31 @@ static bool tracker_asked(const struct pv_snapshot *s, const struct pv_socket *k
 	return (s->kernel_mask >> kind_mask_bit(k->family, k->proto, k->state)) & 1;
 }
 
+static void tracker_add_deadline(struct tracker *t, double at, double now)
+{
+	if (at < 0 || at + t->highlight <= now)
+		return;
+	if (t->ndeadlines == t->deadlines_cap) {
+		t->deadlines_cap = t->deadlines_cap ? t->deadlines_cap * 2 : 64;
+		t->deadlines = xreallocarray(t->deadlines, t->deadlines_cap, sizeof(*t->deadlines));
+	}
+	t->deadlines[t->ndeadlines++] = at + t->highlight;
+}
+
+/* Notes when each mark and tombstone still showing at now expires. */
+static void tracker_note_deadlines(struct tracker *t, double now)
+{
+	t->ndeadlines = 0;
+	if (t->highlight <= 0)
+		return;
+	for (size_t i = 0; i < t->nentries; i++) {
+		tracker_add_deadline(t, t->entries[i].first_seen, now);
+		tracker_add_deadline(t, t->entries[i].changed_at, now);
+	}
+	for (size_t i = 0; i < t->ntombs; i++)
+		tracker_add_deadline(t, t->tombs[i].gone_at, now);
+}
+
 void tracker_update(struct tracker *t, const struct pv_snapshot *prev, struct pv_snapshot *cur, double now,
 		    double highlight)
 {
@@ -201,6 +232,7 @@ void tracker_update(struct tracker *t, const struct pv_snapshot *prev, struct pv
 			tracker_resurrect(cur, &by_pid, &t->tombs[i]);
 		u64map_free(&by_pid);
 	}
+	tracker_note_deadlines(t, now);
 }
 
 enum change_mark tracker_mark(const struct tracker *t, const struct pv_socket *k, double now)
@@ -224,22 +256,12 @@ enum change_mark tracker_mark(const struct tracker *t, const struct pv_socket *k
 double tracker_next_expiry(const struct tracker *t, double now)
 {
 	double next = -1;
-	size_t i;
 
-	if (t->highlight <= 0)
-		return -1;
-#define CONSIDER(at)                                                                                         \
-	do {                                                                                                 \
-		double left_ = (at) + t->highlight - now;                                                    \
-		if ((at) >= 0 && left_ > 0 && (next < 0 || left_ < next))                                    \
-			next = left_;                                                                        \
-	} while (0)
-	for (i = 0; i < t->nentries; i++) {
-		CONSIDER(t->entries[i].first_seen);
-		CONSIDER(t->entries[i].changed_at);
+	for (size_t i = 0; i < t->ndeadlines; i++) {
+		double left = t->deadlines[i] - now;
+
+		if (left > 0 && (next < 0 || left < next))
+			next = left;
 	}
-	for (i = 0; i < t->ntombs; i++)
-		CONSIDER(t->tombs[i].gone_at);
-#undef CONSIDER
 	return next;
 }
