@@ -175,6 +175,17 @@ struct census {
 	size_t unix_sockets, time_wait;
 };
 
+/* What both ways of filling relations do first for each socket: clear
+ * the flags they own, flag a full accept queue, count for the census. */
+static void relations_begin(struct pv_socket *k, struct census *census)
+{
+	k->flags &= (uint8_t) ~(PV_FLAG_SATURATED | PV_FLAG_TIME_WAIT);
+	if (!k->gone && relations_queue_full(k))
+		k->flags |= PV_FLAG_SATURATED;
+	census->unix_sockets += socket_is_unix(k);
+	census->time_wait += k->state == PV_STATE_TIME_WAIT && k->proto == IPPROTO_TCP;
+}
+
 static struct census count_syn_recv(struct pv_snapshot *s)
 {
 	struct census census = { 0, 0 };
@@ -192,11 +203,7 @@ static struct census count_syn_recv(struct pv_snapshot *s)
 		k->time_wait = 0;
 		k->has_peer = false;
 		k->accepted = false;
-		k->flags &= (uint8_t) ~(PV_FLAG_SATURATED | PV_FLAG_TIME_WAIT);
-		census.unix_sockets += socket_is_unix(k);
-		census.time_wait += k->state == PV_STATE_TIME_WAIT && k->proto == IPPROTO_TCP;
-		if (!k->gone && relations_queue_full(k))
-			k->flags |= PV_FLAG_SATURATED;
+		relations_begin(k, &census);
 		if (k->gone || k->proto != IPPROTO_TCP || k->state != PV_STATE_LISTEN)
 			continue;
 		head = u64map_put(&first_listener, (uint64_t)k->local.port + 1, (uint32_t)i, &inserted);
@@ -306,11 +313,7 @@ static bool copy_relations(struct pv_snapshot *s, const struct pv_snapshot *prev
 		k->has_peer = ip && was->has_peer;
 		k->peer = ip ? was->peer : 0;
 		k->accepted = ip && was->accepted;
-		k->flags &= (uint8_t) ~(PV_FLAG_SATURATED | PV_FLAG_TIME_WAIT);
-		if (relations_queue_full(k))
-			k->flags |= PV_FLAG_SATURATED;
-		census->unix_sockets += !ip;
-		census->time_wait += k->state == PV_STATE_TIME_WAIT && k->proto == IPPROTO_TCP;
+		relations_begin(k, census);
 	}
 	return true;
 }
