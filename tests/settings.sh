@@ -91,6 +91,15 @@ if [ "$(id -u)" -ne 0 ]; then
 	check "a file that cannot be written is reported" screen_has 'cannot write'
 fi
 chmod 0700 "$XDG_CONFIG_HOME/portview"
+# NO_COLOR is the environment's say, not a setting: W leaves it out of
+# the file, while --no-color is a setting and is written.
+rm -f "$CONFIG"
+dashboard_start 140x30 "NO_COLOR=1 XDG_CONFIG_HOME=$XDG_CONFIG_HOME $PORTVIEW -d 0.5"
+tm send-keys -t pv W; sleep 0.5
+check "W under NO_COLOR writes the colour setting, not the environment" grep -qx 'color = yes' "$CONFIG"
+dashboard_start 140x30 "XDG_CONFIG_HOME=$XDG_CONFIG_HOME $PORTVIEW -d 0.5 --no-color"
+tm send-keys -t pv W; sleep 0.5
+check "W after --no-color writes color = no" grep -qx 'color = no' "$CONFIG"
 
 # A terminal too short for every column: the chooser shows the part
 # around the cursor, its last line still visible.

@@ -64,18 +64,9 @@ static int main_dashboard(const struct settings *s, const char *filter_text, con
 {
 	const char *no_color = getenv("NO_COLOR");
 	struct dashboard_options d = {
-		.group = s->group,
-		.delay = s->delay,
-		.highlight = s->highlight,
+		.settings = s,
 		.color = s->color && !(no_color && *no_color),
 		.filter = filter_text,
-		.listening = s->listening,
-		.lean = s->lean,
-		.unix_sockets = s->unix_sockets,
-		.resolve = s->resolve,
-		.sort_column = s->sort_column,
-		.reverse = s->reverse,
-		.hidden_columns = s->hidden_columns,
 		.settings_problem = problems,
 	};
 

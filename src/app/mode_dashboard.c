@@ -89,10 +89,10 @@ int mode_dashboard(struct dashboard_options *d, const char *settings_path)
 {
 	struct refresh_options ro = {
 		.incremental = true,
-		.tcp_info = !d->lean,
-		.peers = !d->lean,
+		.tcp_info = !d->settings->lean,
+		.peers = !d->settings->lean,
 		.track = true,
-		.highlight = d->highlight,
+		.highlight = d->settings->highlight,
 	};
 	struct dashboard_app app = { .settings_path = settings_path };
 	struct dashboard_host host = {

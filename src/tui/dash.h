@@ -37,13 +37,13 @@ struct dash {
 	struct view_state view;
 	struct screen_layout layout;
 
-	double delay, highlight;
+	/* The settings in force, as d, the chooser and n change them; the
+	 * grouping, the order and UNIX sockets live in the view and are taken
+	 * from it when W writes these. Its config path is not this copy's. */
+	struct settings set;
 	bool paused, utf8;
-	bool lean; /* --lean: no tcp_info, no peers */
-	bool color;
-	bool names;              /* n: names instead of numbers */
-	unsigned hidden_columns; /* from the settings and the chooser */
-	int column_choice;       /* the chooser's cursor */
+	bool color;        /* drawn in colour: the setting, unless NO_COLOR says not */
+	int column_choice; /* the chooser's cursor */
 	const char *host_name;
 
 	enum mode mode;

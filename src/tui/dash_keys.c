@@ -52,28 +52,21 @@ static void dash_enter(struct dash *d)
  * turning them off stops every lookup. */
 static void dash_toggle_names(struct dash *d)
 {
-	d->names = !d->names;
-	d->host->names_enable(d->host->ctx, d->names);
+	d->set.resolve = !d->set.resolve;
+	d->host->names_enable(d->host->ctx, d->set.resolve);
 	d->dirty |= EFFECT_REDRAW;
 }
 
 /* W: the settings in force now, written where they are read from. */
 static void dash_write_settings(struct dash *d)
 {
-	struct settings s = {
-		.group = d->view.group,
-		.sort_column = d->view.order.column,
-		.reverse = d->view.order.reverse,
-		.delay = d->delay,
-		.highlight = d->highlight,
-		.color = d->color,
-		.hidden_columns = d->hidden_columns,
-		.lean = d->lean,
-		.unix_sockets = d->view.show_unix,
-		.resolve = d->names,
-	};
+	struct settings s = d->set;
 	char msg[300];
 
+	s.group = d->view.group;
+	s.sort_column = d->view.order.column;
+	s.reverse = d->view.order.reverse;
+	s.unix_sockets = d->view.show_unix;
 	if (d->host->save_settings(d->host->ctx, &s, msg, sizeof(msg)) < 0)
 		dash_status(d, true, "%s", msg);
 	else
@@ -153,7 +146,7 @@ static void dash_action(struct dash *d, enum key_action a)
 		break;
 	case ACT_REFRESH: d->dirty |= EFFECT_RESCAN; break;
 	case ACT_DELAY:
-		snprintf(now, sizeof(now), "%g", d->delay);
+		snprintf(now, sizeof(now), "%g", d->set.delay);
 		dash_open_prompt(d, MODE_DELAY, now);
 		break;
 	case ACT_DETAIL:
@@ -203,7 +196,7 @@ static void dash_accept_delay(struct dash *d)
 		dash_status(d, true, "the interval must be 0.1 to 3600 seconds, not '%s'", text);
 		return;
 	}
-	d->delay = v;
+	d->set.delay = v;
 	dash_arm_timer(d);
 	dash_status(d, false, "refreshing every %.1f s", v);
 }
@@ -253,7 +246,7 @@ static void dash_key_columns(struct dash *d, wint_t ch, bool is_key)
 		if (column_always_shown(d->column_choice))
 			dash_status(d, false, "%s always shows", columns[d->column_choice].header);
 		else
-			d->hidden_columns ^= 1u << d->column_choice;
+			d->set.hidden_columns ^= 1u << d->column_choice;
 		break;
 	case ACT_COLUMN_CLOSE: d->mode = MODE_LIST; break;
 	case ACT_QUIT: d->quit = true; break;

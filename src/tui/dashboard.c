@@ -62,10 +62,10 @@ void dash_status(struct dash *d, bool error, const char *fmt, ...)
 void dash_arm_timer(struct dash *d)
 {
 	struct itimerspec its;
-	double whole = floor(d->delay);
+	double whole = floor(d->set.delay);
 
 	its.it_interval.tv_sec = (time_t)whole;
-	its.it_interval.tv_nsec = (long)((d->delay - whole) * 1e9);
+	its.it_interval.tv_nsec = (long)((d->set.delay - whole) * 1e9);
 	its.it_value = its.it_interval;
 	timerfd_settime(d->timer_fd, 0, &its, NULL);
 }
@@ -237,17 +237,18 @@ static void dash_loop(struct dash *d)
 
 static void dash_init_view(struct dash *d, const struct dashboard_options *opts)
 {
+	const struct settings *s = opts->settings;
 	struct filter_error ferr;
 
-	view_init(&d->view, opts->group);
-	d->view.show_unix = opts->unix_sockets;
+	view_init(&d->view, s->group);
+	d->view.show_unix = s->unix_sockets;
 	view_set_filter(&d->view, opts->filter, &ferr);
-	if (opts->sort_column >= 0) {
-		view_sort_by(&d->view, opts->sort_column);
-		if (opts->reverse)
+	if (s->sort_column >= 0) {
+		view_sort_by(&d->view, s->sort_column);
+		if (s->reverse)
 			view_reverse_sort(&d->view);
 	}
-	if (opts->listening)
+	if (s->listening)
 		view_toggle(&d->view, TOGGLE_LISTEN);
 }
 
@@ -260,12 +261,9 @@ int dashboard_run(const struct dashboard_options *opts, const struct dashboard_h
 
 	memset(&d, 0, sizeof(d));
 	d.host = host;
-	d.delay = opts->delay;
-	d.highlight = opts->highlight;
-	d.lean = opts->lean;
+	d.set = *opts->settings;
+	d.set.config = NULL;
 	d.color = opts->color;
-	d.names = opts->resolve;
-	d.hidden_columns = opts->hidden_columns;
 	d.host_name = opts->host_name;
 	d.utf8 = sanitize_locale_is_utf8();
 	d.timer_fd = d.signal_fd = -1;
@@ -276,7 +274,7 @@ int dashboard_run(const struct dashboard_options *opts, const struct dashboard_h
 		status = EXIT_FAILURE;
 		goto out;
 	}
-	if (d.names)
+	if (d.set.resolve)
 		host->names_enable(host->ctx, true);
 	/* The first refresh before the terminal is taken, so that a failure's
 	 * message stays readable. */

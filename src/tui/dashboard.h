@@ -36,20 +36,11 @@ struct dashboard_host {
 };
 
 struct dashboard_options {
-	enum group_mode group;
-	double delay;     /* seconds between refreshes */
-	double highlight; /* seconds marks and closed sockets stay; 0: off */
-	bool color;
-	const char *filter; /* the initial filter, already known to parse */
-	bool listening;     /* -l: start with the listeners toggle on */
-	bool lean;          /* --lean: no tcp_info, no peers */
-	bool unix_sockets;  /* -x: UNIX domain sockets shown */
-	bool resolve;       /* -r: names instead of numbers */
-	int sort_column;    /* from the settings: a column, or -1 */
-	bool reverse;
-	unsigned hidden_columns;      /* bit c: column c is not shown */
-	const char *host_name;        /* for the header */
-	const char *settings_problem; /* what was wrong with the settings file, or "" */
+	const struct settings *settings; /* in force at start: grouping, sort, interval, ... */
+	bool color;                      /* draw colours: the setting, unless NO_COLOR says not */
+	const char *filter;              /* the initial filter, already known to parse */
+	const char *host_name;           /* for the header */
+	const char *settings_problem;    /* what was wrong with the settings file, or "" */
 };
 
 /* Runs until the user quits or a terminating signal arrives. Returns the
