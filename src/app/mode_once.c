@@ -73,8 +73,7 @@ int mode_once(const struct settings *s, bool twice, const char *filter_text, con
 		.filter = filter_text,
 		.group = s->group,
 		.utf8 = sanitize_locale_is_utf8(),
-		.rates = twice,
-		.info = twice || s->info,
+		.info = ro.tcp_info,
 		.hidden_columns = s->hidden_columns,
 	};
 	int status = EXIT_SUCCESS;
@@ -96,6 +95,7 @@ int mode_once(const struct settings *s, bool twice, const char *filter_text, con
 		status = EXIT_FAILURE;
 		goto out;
 	}
+	meta.rates = m->rates;
 	rows_build(&rows, m->snap, filter, s->group, (struct rows_order){ .column = -1 });
 	/* Names are worth a short wait, never a long one: what DNS has not
 	 * answered by then stays numeric. */

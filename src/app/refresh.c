@@ -148,18 +148,34 @@ static const struct pv_model *refresh_fold(struct refresh *r, char *err, size_t 
 	return &r->model;
 }
 
-const struct pv_model *refresh_now(struct refresh *r, uint64_t kernel_mask, char *err, size_t errsize)
+/* Takes the word a finished collection left on done_fd; false when none
+ * was there. */
+static bool refresh_take_word(struct refresh *r)
 {
 	uint64_t n;
 
+	return read(r->done_fd, &n, sizeof(n)) == sizeof(n);
+}
+
+/* Collects into the spare snapshot, then says so on done_fd. */
+static void refresh_collect_and_signal(struct refresh *r)
+{
+	uint64_t one = 1;
+
+	refresh_collect_spare(r);
+	if (write(r->done_fd, &one, sizeof(one)) != sizeof(one))
+		r->worker_status = -1;
+}
+
+const struct pv_model *refresh_now(struct refresh *r, uint64_t kernel_mask, char *err, size_t errsize)
+{
 	/* A background refresh still running is superseded: its result is
 	 * dropped with its word on the fd, so nothing folds it in later. */
 	if (r->collecting) {
 		pthread_join(r->worker, NULL);
 		r->collecting = false;
 		r->again = false;
-		if (read(r->done_fd, &n, sizeof(n)) < 0)
-			n = 0;
+		refresh_take_word(r);
 	}
 	refresh_prepare(r, kernel_mask);
 	refresh_collect_spare(r);
@@ -170,22 +186,17 @@ static void *refresh_worker(void *arg)
 {
 	struct refresh *r = arg;
 	sigset_t all;
-	uint64_t one = 1;
 
 	/* Signals belong to the consumer's thread: SIGWINCH must interrupt
 	 * the dashboard's poll(). Only this thread blocks them. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
-	refresh_collect_spare(r);
-	if (write(r->done_fd, &one, sizeof(one)) != sizeof(one))
-		r->worker_status = -1;
+	refresh_collect_and_signal(r);
 	return NULL;
 }
 
 void refresh_start(struct refresh *r, uint64_t kernel_mask)
 {
-	uint64_t one = 1;
-
 	if (r->collecting) {
 		r->again = true;
 		return;
@@ -194,9 +205,7 @@ void refresh_start(struct refresh *r, uint64_t kernel_mask)
 	r->collecting = pthread_create(&r->worker, NULL, refresh_worker, r) == 0;
 	if (!r->collecting) {
 		/* No thread: collect here, and still say so on the fd. */
-		refresh_collect_spare(r);
-		if (write(r->done_fd, &one, sizeof(one)) != sizeof(one))
-			r->worker_status = -1;
+		refresh_collect_and_signal(r);
 	}
 }
 
@@ -207,11 +216,9 @@ int refresh_fd(const struct refresh *r)
 
 const struct pv_model *refresh_finish(struct refresh *r, bool *again, char *err, size_t errsize)
 {
-	uint64_t n;
-
 	*again = false;
 	err[0] = '\0';
-	if (read(r->done_fd, &n, sizeof(n)) < 0)
+	if (!refresh_take_word(r))
 		return NULL;
 	if (r->collecting) {
 		pthread_join(r->worker, NULL);

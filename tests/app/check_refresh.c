@@ -118,13 +118,25 @@ START_TEST(t_now_and_in_the_background)
 	ck_assert_ptr_nonnull(find_listener(&(struct pv_model){ .snap = first_snap }, port));
 	ck_assert_ptr_eq(refresh_model(r), second);
 
+	/* A refresh now while one runs in the background supersedes it: no
+	 * word is left on the fd for the loop to fold in twice. */
+	refresh_start(r, kind_mask_all());
+	second = refresh_now(r, kind_mask_all(), err, sizeof(err));
+	ck_assert_ptr_nonnull(second);
+	ck_assert_uint_eq(second->serial, 3);
+	pfd.revents = 0;
+	ck_assert_int_eq(poll(&pfd, 1, 200), 0);
+	ck_assert_ptr_null(refresh_finish(r, &again, err, sizeof(err)));
+	ck_assert_str_eq(err, "");
+	ck_assert(!again);
+
 	/* Closed: gone from the next model. */
 	close(cfd);
 	close(fd);
 	second = refresh_now(r, kind_mask_all(), err, sizeof(err));
 	ck_assert_ptr_nonnull(second);
 	ck_assert_ptr_null(find_listener(second, port));
-	ck_assert_uint_eq(second->serial, 3);
+	ck_assert_uint_eq(second->serial, 4);
 	refresh_close(r);
 }
 END_TEST
