@@ -138,80 +138,123 @@ static bool word_is(const char *w, size_t len, const char *name)
 	return strlen(name) == len && strncasecmp(w, name, len) == 0;
 }
 
-static int parse_flag(const char *v, size_t len, bool *out)
-{
-	if (word_is(v, len, "yes") || word_is(v, len, "true") || word_is(v, len, "on") ||
-	    word_is(v, len, "1"))
-		*out = true;
-	else if (word_is(v, len, "no") || word_is(v, len, "false") || word_is(v, len, "off") ||
-		 word_is(v, len, "0"))
-		*out = false;
-	else
-		return -1;
-	return 0;
-}
-
-static int parse_seconds(const char *v, size_t len, double min, double *out)
-{
-	char buf[64], *end;
-	double x;
-
-	if (len == 0 || len >= sizeof(buf))
-		return -1;
-	memcpy(buf, v, len);
-	buf[len] = '\0';
-	x = strtod(buf, &end);
-	if (*end || !isfinite(x) || x < min || x > 3600)
-		return -1;
-	*out = x;
-	return 0;
-}
+/* ---- the types: each parses its text (with the message for a bad
+ * one), writes its value back as text, and says its size ---- */
 
 static int column_by_name(const char *v, size_t len)
 {
-	int c;
-
-	for (c = 0; c < COL_COUNT; c++)
+	for (int c = 0; c < COL_COUNT; c++)
 		if (word_is(v, len, columns[c].header))
 			return c;
 	return -1;
 }
 
-static int parse_group(const char *v, size_t len, enum group_mode *out)
+static int parse_flag(const struct setting_def *def, const char *name, const char *v, size_t n, void *field,
+		      char *err, size_t errsize)
 {
-	char buf[16];
-	int mode;
+	bool *out = field;
 
-	if (len >= sizeof(buf))
+	(void)def;
+	if (word_is(v, n, "yes") || word_is(v, n, "true") || word_is(v, n, "on") || word_is(v, n, "1"))
+		*out = true;
+	else if (word_is(v, n, "no") || word_is(v, n, "false") || word_is(v, n, "off") || word_is(v, n, "0"))
+		*out = false;
+	else {
+		snprintf(err, errsize, "%s wants yes or no, not '%.*s'", name, (int)n, v);
 		return -1;
-	for (size_t i = 0; i < len; i++)
-		buf[i] = (char)tolower((unsigned char)v[i]);
-	buf[len] = '\0';
-	mode = group_mode_parse(buf);
-	if (mode < 0)
-		return -1;
-	*out = (enum group_mode)mode;
+	}
 	return 0;
 }
 
-static int parse_sort(const char *v, size_t len, int *out)
+static void format_flag(const void *field, struct strbuf *out)
 {
-	int c = word_is(v, len, "natural") ? -1 : column_by_name(v, len);
+	strbuf_puts(out, *(const bool *)field ? "yes" : "no");
+}
 
-	if (c < 0 && !word_is(v, len, "natural"))
+static int parse_seconds(const struct setting_def *def, const char *name, const char *v, size_t n,
+			 void *field, char *err, size_t errsize)
+{
+	char buf[64], *end;
+	double x = 0;
+
+	if (n > 0 && n < sizeof(buf)) {
+		memcpy(buf, v, n);
+		buf[n] = '\0';
+		x = strtod(buf, &end);
+	}
+	if (n == 0 || n >= sizeof(buf) || *end || !isfinite(x) || x < def->min || x > 3600) {
+		snprintf(err, errsize, "%s wants seconds from %g to 3600, not '%.*s'", name, def->min, (int)n,
+			 v);
 		return -1;
-	*out = c;
+	}
+	*(double *)field = x;
 	return 0;
+}
+
+static void format_seconds(const void *field, struct strbuf *out)
+{
+	strbuf_printf(out, "%g", *(const double *)field);
+}
+
+static int parse_group(const struct setting_def *def, const char *name, const char *v, size_t n, void *field,
+		       char *err, size_t errsize)
+{
+	char buf[16];
+	int mode = -1;
+
+	(void)def;
+	if (n < sizeof(buf)) {
+		for (size_t i = 0; i < n; i++)
+			buf[i] = (char)tolower((unsigned char)v[i]);
+		buf[n] = '\0';
+		mode = group_mode_parse(buf);
+	}
+	if (mode < 0) {
+		snprintf(err, errsize, "%s wants process, port or none, not '%.*s'", name, (int)n, v);
+		return -1;
+	}
+	*(enum group_mode *)field = (enum group_mode)mode;
+	return 0;
+}
+
+static void format_group(const void *field, struct strbuf *out)
+{
+	strbuf_puts(out, group_mode_name(*(const enum group_mode *)field));
+}
+
+static int parse_sort(const struct setting_def *def, const char *name, const char *v, size_t n, void *field,
+		      char *err, size_t errsize)
+{
+	bool natural = word_is(v, n, "natural");
+	int c = natural ? -1 : column_by_name(v, n);
+
+	(void)def;
+	if (c < 0 && !natural) {
+		snprintf(err, errsize, "%s wants natural or a column name, not '%.*s'", name, (int)n, v);
+		return -1;
+	}
+	*(int *)field = c;
+	return 0;
+}
+
+static void format_sort(const void *field, struct strbuf *out)
+{
+	int c = *(const int *)field;
+
+	strbuf_puts(out, c < 0 ? "natural" : columns[c].header);
 }
 
 /* "PROTO STATE ..." or with commas: the columns to show. PROTO (which
  * carries the tree's indentation), LOCAL and PROCESS always show. */
-static int parse_columns(const char *v, size_t len, unsigned *hidden, char *err, size_t errsize)
+static int parse_columns(const struct setting_def *def, const char *name, const char *v, size_t len,
+			 void *field, char *err, size_t errsize)
 {
 	unsigned shown = 0;
 	size_t i = 0;
 	int c;
 
+	(void)def;
+	(void)name;
 	for (c = 0; c < COL_COUNT; c++)
 		if (column_always_shown(c))
 			shown |= 1u << c;
@@ -232,55 +275,77 @@ static int parse_columns(const char *v, size_t len, unsigned *hidden, char *err,
 		}
 		shown |= 1u << c;
 	}
-	*hidden = ((1u << COL_COUNT) - 1) & ~shown;
+	*(unsigned *)field = ((1u << COL_COUNT) - 1) & ~shown;
 	return 0;
 }
+
+static void format_columns(const void *field, struct strbuf *out)
+{
+	for (int c = 0, first = 1; c < COL_COUNT; c++) {
+		if (*(const unsigned *)field & (1u << c))
+			continue;
+		strbuf_printf(out, "%s%s", first ? "" : " ", columns[c].header);
+		first = 0;
+	}
+}
+
+static int parse_path(const struct setting_def *def, const char *name, const char *v, size_t n, void *field,
+		      char *err, size_t errsize)
+{
+	char **out = field;
+
+	(void)def;
+	if (n == 0) {
+		snprintf(err, errsize, "%s needs a file name", name);
+		return -1;
+	}
+	free(*out);
+	*out = xstrndup(v, n);
+	return 0;
+}
+
+static void format_path(const void *field, struct strbuf *out)
+{
+	const char *path = *(const char *const *)field;
+
+	strbuf_puts(out, path ? path : "");
+}
+
+/* A path is owned: copied as a string, not as a pointer. */
+static void copy_path(void *to, const void *from)
+{
+	char **dst = to;
+	const char *const *src = from;
+
+	free(*dst);
+	*dst = *src ? xstrdup(*src) : NULL;
+}
+
+struct setting_type_ops {
+	size_t size;
+	int (*parse)(const struct setting_def *def, const char *name, const char *v, size_t n, void *field,
+		     char *err, size_t errsize);
+	void (*format)(const void *field, struct strbuf *out);
+	void (*copy)(void *to, const void *from); /* NULL: the bytes */
+};
+
+static const struct setting_type_ops setting_types[] = {
+	[SETTING_FLAG] = { sizeof(bool), parse_flag, format_flag, NULL },
+	[SETTING_SECONDS] = { sizeof(double), parse_seconds, format_seconds, NULL },
+	[SETTING_GROUP_MODE] = { sizeof(enum group_mode), parse_group, format_group, NULL },
+	[SETTING_SORT] = { sizeof(int), parse_sort, format_sort, NULL },
+	[SETTING_COLUMNS] = { sizeof(unsigned), parse_columns, format_columns, NULL },
+	[SETTING_PATH] = { sizeof(char *), parse_path, format_path, copy_path },
+};
+_Static_assert(sizeof(setting_types) / sizeof(setting_types[0]) == SETTING_PATH + 1,
+	       "every setting type has its row");
 
 int setting_parse(struct settings *s, enum setting_id id, const char *name, const char *v, size_t n,
 		  char *err, size_t errsize)
 {
 	const struct setting_def *def = &setting_defs[id];
-	void *field = setting_field(s, id);
-	int ok = 0;
 
-	switch (def->type) {
-	case SETTING_FLAG:
-		if (parse_flag(v, n, field) < 0) {
-			snprintf(err, errsize, "%s wants yes or no, not '%.*s'", name, (int)n, v);
-			return -1;
-		}
-		break;
-	case SETTING_SECONDS:
-		if (parse_seconds(v, n, def->min, field) < 0) {
-			snprintf(err, errsize, "%s wants seconds from %g to 3600, not '%.*s'", name, def->min,
-				 (int)n, v);
-			return -1;
-		}
-		break;
-	case SETTING_GROUP_MODE:
-		if (parse_group(v, n, field) < 0) {
-			snprintf(err, errsize, "%s wants process, port or none, not '%.*s'", name, (int)n, v);
-			return -1;
-		}
-		break;
-	case SETTING_SORT:
-		if (parse_sort(v, n, field) < 0) {
-			snprintf(err, errsize, "%s wants natural or a column name, not '%.*s'", name, (int)n,
-				 v);
-			return -1;
-		}
-		break;
-	case SETTING_COLUMNS: ok = parse_columns(v, n, field, err, errsize); break;
-	case SETTING_PATH:
-		if (n == 0) {
-			snprintf(err, errsize, "%s needs a file name", name);
-			return -1;
-		}
-		free(*(char **)field);
-		*(char **)field = xstrndup(v, n);
-		break;
-	}
-	if (ok < 0)
+	if (setting_types[def->type].parse(def, name, v, n, setting_field(s, id), err, errsize) < 0)
 		return -1;
 	s->given |= SETTING_BIT(id);
 	return 0;
@@ -297,7 +362,7 @@ void settings_defaults(struct settings *s)
 	char err[160];
 
 	memset(s, 0, sizeof(*s));
-	s->sort_column = -1;
+	/* The column table, not a row's text, says which columns start hidden. */
 	s->hidden_columns = columns_hidden_by_default();
 	for (int id = 0; id < SET_COUNT; id++) {
 		const char *v = setting_defs[id].default_value;
@@ -315,37 +380,19 @@ void settings_free(struct settings *s)
 	s->config = NULL;
 }
 
-/* The bytes a setting's value takes in struct settings. */
-static size_t setting_size(enum setting_type type)
-{
-	switch (type) {
-	case SETTING_FLAG: return sizeof(bool);
-	case SETTING_SECONDS: return sizeof(double);
-	case SETTING_GROUP_MODE: return sizeof(enum group_mode);
-	case SETTING_SORT: return sizeof(int);
-	case SETTING_COLUMNS: return sizeof(unsigned);
-	case SETTING_PATH: return sizeof(char *);
-	}
-	return 0;
-}
-
 void settings_merge(struct settings *s, const struct settings *from)
 {
 	for (int id = 0; id < SET_COUNT; id++) {
-		const struct setting_def *def = &setting_defs[id];
+		const struct setting_type_ops *type = &setting_types[setting_defs[id].type];
+		void *to = setting_field(s, (enum setting_id)id);
+		const void *src = setting_field_const(from, (enum setting_id)id);
 
 		if (!(from->given & SETTING_BIT(id)))
 			continue;
-		if (def->type == SETTING_PATH) {
-			char **to = setting_field(s, (enum setting_id)id);
-			const char *const *src = setting_field_const(from, (enum setting_id)id);
-
-			free(*to);
-			*to = *src ? xstrdup(*src) : NULL;
-		} else {
-			memcpy(setting_field(s, (enum setting_id)id),
-			       setting_field_const(from, (enum setting_id)id), setting_size(def->type));
-		}
+		if (type->copy)
+			type->copy(to, src);
+		else
+			memcpy(to, src, type->size);
 		s->given |= SETTING_BIT(id);
 	}
 }
@@ -435,37 +482,6 @@ unsigned settings_parse(struct settings *s, const char *text, size_t len, settin
 	return bad;
 }
 
-static void setting_format_value(const struct settings *s, enum setting_id id, struct strbuf *out)
-{
-	const void *field = setting_field_const(s, id);
-
-	switch (setting_defs[id].type) {
-	case SETTING_FLAG: strbuf_puts(out, *(const bool *)field ? "yes" : "no"); break;
-	case SETTING_SECONDS: strbuf_printf(out, "%g", *(const double *)field); break;
-	case SETTING_GROUP_MODE: strbuf_puts(out, group_mode_name(*(const enum group_mode *)field)); break;
-	case SETTING_SORT: {
-		int c = *(const int *)field;
-
-		strbuf_puts(out, c < 0 ? "natural" : columns[c].header);
-		break;
-	}
-	case SETTING_COLUMNS:
-		for (int c = 0, first = 1; c < COL_COUNT; c++) {
-			if (*(const unsigned *)field & (1u << c))
-				continue;
-			strbuf_printf(out, "%s%s", first ? "" : " ", columns[c].header);
-			first = 0;
-		}
-		break;
-	case SETTING_PATH: {
-		const char *path = *(const char *const *)field;
-
-		strbuf_puts(out, path ? path : "");
-		break;
-	}
-	}
-}
-
 void settings_format(const struct settings *s, struct strbuf *out)
 {
 	strbuf_puts(out, "# portview settings: written by the dashboard's W key, read at start.\n"
@@ -474,7 +490,7 @@ void settings_format(const struct settings *s, struct strbuf *out)
 		if (!setting_defs[id].key)
 			continue;
 		strbuf_printf(out, "%s = ", setting_defs[id].key);
-		setting_format_value(s, (enum setting_id)id, out);
+		setting_types[setting_defs[id].type].format(setting_field_const(s, (enum setting_id)id), out);
 		strbuf_putc(out, '\n');
 	}
 }
