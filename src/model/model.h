@@ -1,9 +1,9 @@
 /* The finished model of one refresh, as the pipeline (app/refresh.h)
  * hands it to every consumer: the dashboard, --once and whatever comes
- * next. Everything in it is computed on all that was collected, before
- * any view filters, groups or sorts: roles, local peers, accept-queue
- * joins, health, rates and change marks are the same whatever a view
- * shows. Consumers only read it. */
+ * next. Everything in it is computed on all that was collected (what
+ * the kernel mask asked for), before any view filters, groups or sorts:
+ * roles, local peers, accept-queue joins, health, rates and change marks
+ * do not depend on how a view looks at them. Consumers only read it. */
 #ifndef PV_MODEL_H
 #define PV_MODEL_H
 

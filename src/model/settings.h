@@ -5,17 +5,19 @@
  * dashboard's W key, and the test that the man page documents every
  * entry. Adding a setting is a field, an id and a row. Pure.
  *
+ * The file, as W writes it (in the table's order; any order reads):
+ *
  *   # portview settings
  *   group = port
- *   sort = IN/s
- *   reverse = yes
  *   delay = 2
  *   highlight = 3
- *   color = no
- *   columns = STATE REMOTE USER      (PROTO, LOCAL, PROCESS always show)
- *   lean = no
  *   unix = yes                       (UNIX domain sockets shown)
  *   resolve = yes                    (service and host names)
+ *   lean = no
+ *   color = no
+ *   sort = IN/s
+ *   reverse = yes
+ *   columns = PROTO STATE LOCAL PROCESS  (PROTO, LOCAL, PROCESS always show)
  */
 #ifndef PV_SETTINGS_H
 #define PV_SETTINGS_H

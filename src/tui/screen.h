@@ -1,6 +1,6 @@
 /* Drawing the dashboard: header, column header, rows, bottom line and the
  * overlays (help, details, signal dialog). It draws what the model holds
- * and decides nothing; only this file and the loop include curses. */
+ * and decides nothing. Curses is the view's alone (src/tui). */
 #ifndef PV_SCREEN_H
 #define PV_SCREEN_H
 
