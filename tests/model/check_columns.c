@@ -223,5 +223,25 @@ START_TEST(t_unix_cells)
 }
 END_TEST
 
+/* The s key's cycle, as the column table's sort steps give it: natural
+ * order, then the columns people sort by, then natural again; a column
+ * outside the cycle (sorted by a click) goes on to the first one. */
+START_TEST(t_sort_cycle_from_the_table)
+{
+	static const int want[] = { COL_PROCESS, COL_LOCAL, COL_REMOTE,  COL_STATE,    COL_PROTO, COL_RECVQ,
+				    COL_SENDQ,   COL_USER,  COL_RATE_IN, COL_RATE_OUT, -1 };
+	int c = -1;
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		c = column_next_sort(c);
+		ck_assert_int_eq(c, want[i]);
+	}
+	ck_assert_int_eq(column_next_sort(COL_RTT), COL_PROCESS);
+	for (c = 0; c < COL_COUNT; c++)
+		ck_assert_msg(columns[c].compare != NULL, "%s cannot be sorted by", columns[c].header);
+}
+END_TEST
+
 CHECK_SUITE_WITH_FIXTURE("columns", setup, teardown, t_unix_cells, t_tcp_info_cells, t_cells,
-			 t_owner_names_sanitised, t_group_lines, t_fit_drops_least_important_first)
+			 t_owner_names_sanitised, t_group_lines, t_fit_drops_least_important_first,
+			 t_sort_cycle_from_the_table)
