@@ -90,8 +90,8 @@ any(.owners[]; .pid == $SRV)#pid:$SRV
 .state == "LISTEN"#STATE:Listen
 .state == "ESTABLISHED" and .proto == "udp"#state:established udp
 .proto == "udp"#proto:udp
-.family == "inet6"#6
-.family == "inet"#ipv4
+.local.addr | contains(":")#6
+(.local.addr | contains(":") | not) or (.listening and .v6only == false and .local.addr == "::")#ipv4
 .local.addr == "::1" or .remote.addr == "::1"#addr:::1
 .local.addr == "::1" or .remote.addr == "::1"#::1
 .local.addr == "0.0.0.0"#laddr:0.0.0.0/32

@@ -102,7 +102,8 @@ struct pv_process {
 	const char *cmdline; /* arguments joined by spaces, raw bytes */
 	size_t cmdline_len;
 	bool cmdline_truncated;
-	uint32_t listen_count, conn_count; /* filled by the caller that needs them */
+	/* Of the sockets collected, whatever a view shows (relations.h). */
+	uint32_t listen_count, conn_count;
 };
 
 /* The clients waiting in one UNIX listener's accept queue, by inode: the

@@ -314,7 +314,7 @@ void column_format_group(const struct pv_snapshot *s, const struct pv_group *g, 
 		column_format_user(sb, p->user, p->uid, utf8);
 		strbuf_puts(sb, "  ");
 		group_counts(sb, g);
-		if (g->listeners == 0)
+		if (!g->serves)
 			strbuf_puts(sb, " (client)");
 		group_traffic(sb, g);
 		break;
@@ -350,7 +350,8 @@ void column_format_group(const struct pv_snapshot *s, const struct pv_group *g, 
 		column_format_owners(s, l, utf8, sb);
 		strbuf_puts(sb, "  ");
 		group_counts(sb, g);
-		if (g->proto == IPPROTO_TCP)
+		/* The queues are the listeners'; with none shown, nothing is known. */
+		if (g->proto == IPPROTO_TCP && g->listeners)
 			strbuf_printf(sb, "  accept %u/%u  syn %u", g->accept_queue, g->backlog, g->syn_recv);
 		if (g->time_wait)
 			strbuf_printf(sb, "  time-wait %u", g->time_wait);

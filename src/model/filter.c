@@ -641,6 +641,19 @@ static bool path_matches(const struct filter_node *n, const struct pv_snapshot *
 	return bytes_contain(named->path + 1, named->path_len - 1U, n->text + (n->text[0] == '@'));
 }
 
+/* A family word matches what is shown: an IPv4 peer of a dual-stack
+ * socket is an AF_INET6 socket shown (and stored) as IPv4. A dual-stack
+ * listener on the wildcard serves both, so it matches both. */
+static bool family_matches(const struct pv_socket *k, uint8_t family)
+{
+	if (socket_is_unix(k))
+		return false;
+	if (k->local.addr.family == family)
+		return true;
+	return k->family == AF_INET6 && k->v6only == 0 && socket_is_listener(k) &&
+	       addr_is_wildcard(&k->local.addr);
+}
+
 static bool node_match(const struct pv_filter *f, int idx, const struct pv_snapshot *s,
 		       const struct pv_socket *k)
 {
@@ -666,7 +679,7 @@ static bool node_match(const struct pv_filter *f, int idx, const struct pv_snaps
 		       any_owner_matches(n, s, k);
 	case FK_STATE: return k->state < 32 && ((1u << k->state) & n->lo);
 	case FK_PROTO: return k->proto == n->lo;
-	case FK_FAMILY: return k->family == n->lo;
+	case FK_FAMILY: return family_matches(k, n->lo);
 	case FK_LISTENING: return socket_is_listener(k);
 	case FK_FLAG: return (k->flags & n->lo) != 0;
 	}
@@ -698,7 +711,7 @@ static uint64_t mask_where(const struct filter_node *n)
 			switch (n->kind) {
 			case FK_STATE: ok = (n->lo >> st) & 1u; break;
 			case FK_PROTO: ok = mk->proto == n->lo; break;
-			case FK_FAMILY: ok = mk->family == n->lo; break;
+			case FK_FAMILY: ok = mk->proto != PV_PROTO_UNIX; break;
 			case FK_PATH: ok = mk->proto == PV_PROTO_UNIX; break;
 			default: /* FK_LISTENING */
 				ok = mk->proto == IPPROTO_TCP ? st == PV_STATE_LISTEN
@@ -741,12 +754,54 @@ static uint64_t node_mask(const struct pv_filter *f, int idx, bool *exact)
 		*exact = ea;
 		return ea ? ~a : ~0ull;
 	case FK_STATE:
-	case FK_PROTO:
-	case FK_FAMILY: *exact = true; return mask_where(n);
+	case FK_PROTO: *exact = true; return mask_where(n);
+	case FK_FAMILY: /* both families hold sockets shown as IPv4 */
 	case FK_LISTENING:
 	case FK_PATH: *exact = false; return mask_where(n);
 	default: *exact = false; return ~0ull;
 	}
+}
+
+/* The states of one protocol that decide something about the others:
+ * listeners (roles, accept-queue joins), handshakes and TIME_WAIT (the
+ * counts a listener shows), and the states a connection can be in at its
+ * two ends (the peer of an ESTABLISHED socket may be in CLOSE_WAIT). */
+static const uint32_t tcp_role_states =
+	1u << PV_STATE_LISTEN | 1u << PV_STATE_SYN_RECV | 1u << PV_STATE_TIME_WAIT;
+static const uint32_t tcp_connection_states = 1u << PV_STATE_ESTABLISHED | 1u << PV_STATE_SYN_SENT |
+					      1u << PV_STATE_FIN_WAIT1 | 1u << PV_STATE_FIN_WAIT2 |
+					      1u << PV_STATE_CLOSE | 1u << PV_STATE_CLOSE_WAIT |
+					      1u << PV_STATE_LAST_ACK | 1u << PV_STATE_CLOSING;
+
+/* Widens a mask of what a filter can match to what must be collected for
+ * those sockets to show what is true: a protocol is asked for in both
+ * families (an IPv4 client of a dual-stack listener is an AF_INET6 socket
+ * at the server), with its listeners, handshakes and TIME_WAIT, and with
+ * every connection state once one is asked for. UDP and UNIX dumps are
+ * small and their relations cross every state, so they are all or none. */
+static uint64_t mask_close_over_relations(uint64_t m)
+{
+	uint64_t out = 0;
+	size_t ki;
+
+	for (ki = 0; ki < SOCKET_KIND_COUNT; ki++) {
+		const struct socket_kind *mk = &socket_kinds[ki];
+		uint32_t asked = 0, want;
+		size_t kj;
+
+		for (kj = 0; kj < SOCKET_KIND_COUNT; kj++)
+			if (socket_kinds[kj].proto == mk->proto)
+				asked |= kind_mask_states(m, socket_kinds[kj].family, mk->proto);
+		if (!asked)
+			continue;
+		if (mk->proto != IPPROTO_TCP)
+			want = KIND_MASK_ALL_STATES;
+		else
+			want = asked | tcp_role_states |
+			       ((asked & tcp_connection_states) ? tcp_connection_states : 0);
+		out |= (uint64_t)want << kind_mask_bit(mk->family, mk->proto, 0);
+	}
+	return out;
 }
 
 uint64_t filter_kernel_mask(const struct pv_filter *f)
@@ -755,7 +810,7 @@ uint64_t filter_kernel_mask(const struct pv_filter *f)
 
 	if (!f || f->root < 0)
 		return ~0ull;
-	return node_mask(f, f->root, &exact);
+	return mask_close_over_relations(node_mask(f, f->root, &exact));
 }
 
 bool filter_names_unix(const struct pv_filter *f)

@@ -318,6 +318,28 @@ static bool copy_relations(struct pv_snapshot *s, const struct pv_snapshot *prev
 	return true;
 }
 
+/* How many listeners and connections each process holds. */
+static void count_process_roles(struct pv_snapshot *s)
+{
+	for (size_t p = 0; p < s->nprocs; p++)
+		s->procs[p].listen_count = s->procs[p].conn_count = 0;
+	for (size_t i = 0; i < s->nsocks; i++) {
+		const struct pv_socket *k = &s->socks[i];
+		bool listener = socket_is_listener(k);
+
+		if (k->gone)
+			continue;
+		for (uint32_t o = 0; o < k->owner_count; o++) {
+			struct pv_process *p = &s->procs[s->owner_refs[k->owner_first + o]];
+
+			if (listener)
+				p->listen_count++;
+			else
+				p->conn_count++;
+		}
+	}
+}
+
 void relations_compute(struct pv_snapshot *s, const struct pv_snapshot *prev, bool peers)
 {
 	struct census census = { 0, 0 };
@@ -333,4 +355,5 @@ void relations_compute(struct pv_snapshot *s, const struct pv_snapshot *prev, bo
 	}
 	if (census.time_wait >= RELATIONS_TIME_WAIT_MANY)
 		flag_time_wait_piles(s);
+	count_process_roles(s);
 }

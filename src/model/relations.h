@@ -13,7 +13,8 @@ enum { RELATIONS_TIME_WAIT_MANY = 500 };
 
 /* Fills syn_recv, time_wait, accepted, PV_FLAG_SATURATED and
  * PV_FLAG_TIME_WAIT for every socket of s (other flags are left as they
- * are), and with peers has_peer and peer. prev, when not NULL, is the
+ * are), with peers has_peer and peer, and each process's listen_count and
+ * conn_count: whether it serves is decided on everything collected. prev, when not NULL, is the
  * snapshot before, computed with the same peers: where s holds the same
  * sockets in the same states, what does not follow the queues is taken
  * from it instead of joined again. */

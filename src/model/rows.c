@@ -79,6 +79,7 @@ static void rows_select(struct pv_rows *out, const struct pv_snapshot *s, const 
 		if (!filter_match(f, s, &s->socks[i]))
 			continue;
 		out->selected[out->nselected++] = (uint32_t)i;
+		out->nopen += !s->socks[i].gone;
 		if (keys)
 			keys[i] = rows_natural_key(&s->socks[i]);
 	}
@@ -133,7 +134,10 @@ static void rows_assign_groups(struct builder *b, struct rows_tree *t, enum grou
 
 		if (b->parent[k] >= 0)
 			continue;
-		if (mode == GROUP_PORT && socket_is_listener(sk)) {
+		/* A connection accepted here belongs to the port it was
+		 * accepted on, shown or not; other connections to what they
+		 * talk to. */
+		if (mode == GROUP_PORT && (socket_is_listener(sk) || sk->accepted)) {
 			struct pv_group pg = { .kind = GK_PORT,
 					       .proc = -1,
 					       .proto = sk->proto,
@@ -153,29 +157,41 @@ static void rows_assign_groups(struct builder *b, struct rows_tree *t, enum grou
 	u64map_free(&index);
 }
 
+/* Counts connection c in group g, unless it has closed. */
+static void group_add_connection(struct pv_group *g, const struct pv_socket *c)
+{
+	group_add_traffic(g, c);
+	g->connections += !c->gone;
+	g->serves |= c->accepted;
+}
+
 /* Phase 4: counts and sums, now that groups are stable. */
 static void rows_sum_groups(struct pv_rows *out, const struct pv_snapshot *s, const struct rows_tree *t)
 {
+	for (size_t i = 0; i < out->ngroups; i++) {
+		struct pv_group *g = &out->groups[i];
+
+		g->serves = g->kind == GK_PROCESS && s->procs[g->proc].listen_count > 0;
+	}
 	for (size_t i = 0; i < t->ntop; i++) {
 		struct pv_group *g = &out->groups[t->top[i].group];
 		const struct pv_socket *sk = &s->socks[t->top[i].sock];
 
-		group_add_traffic(g, sk);
 		if (!socket_is_listener(sk)) {
-			g->connections++;
+			group_add_connection(g, sk);
 			continue;
 		}
-		g->listeners++;
+		group_add_traffic(g, sk);
+		g->serves = true;
+		g->listeners += !sk->gone;
 		if (socket_has_accept_queue(sk)) {
 			g->accept_queue += sk->rqueue;
 			g->backlog += sk->wqueue;
 			g->syn_recv += sk->syn_recv;
 			g->time_wait += sk->time_wait;
 		}
-		for (uint32_t c = t->child_head[t->top[i].sock]; c != UINT32_MAX; c = t->child_next[c]) {
-			g->connections++;
-			group_add_traffic(g, &s->socks[c]);
-		}
+		for (uint32_t c = t->child_head[t->top[i].sock]; c != UINT32_MAX; c = t->child_next[c])
+			group_add_connection(g, &s->socks[c]);
 	}
 }
 

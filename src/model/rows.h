@@ -23,22 +23,24 @@ enum group_kind {
 
 struct pv_group {
 	enum group_kind kind;
-	int32_t proc;              /* GK_PROCESS: process index */
-	uint32_t uid;              /* GK_HIDDEN */
-	uint8_t proto;             /* GK_PORT; GK_REMOTE: PV_PROTO_UNIX for UNIX names */
-	uint16_t port;             /* GK_PORT */
-	struct pv_endpoint remote; /* GK_REMOTE, IP: the remote endpoint */
-	uint32_t named;            /* GK_REMOTE, UNIX: the socket whose name the group
+	int32_t proc;                    /* GK_PROCESS: process index */
+	uint32_t uid;                    /* GK_HIDDEN */
+	uint8_t proto;                   /* GK_PORT; GK_REMOTE: PV_PROTO_UNIX for UNIX names */
+	uint16_t port;                   /* GK_PORT */
+	struct pv_endpoint remote;       /* GK_REMOTE, IP: the remote endpoint */
+	uint32_t named;                  /* GK_REMOTE, UNIX: the socket whose name the group
 				      * shows, or UINT32_MAX for unnamed ends */
-	uint32_t listeners, connections;
-	uint32_t accept_queue, backlog; /* summed over the group's TCP listeners */
-	uint32_t syn_recv;              /* summed over the group's TCP listeners */
-	uint32_t time_wait;             /* the same: their ports' TIME_WAIT connections */
-	uint32_t flagged;               /* sockets with a PV_FLAG_* */
-	bool has_rate;                  /* some socket's rates were measured */
-	double rate_in, rate_out;       /* bytes a second, summed */
-	uint32_t first_socket;          /* the group's first socket: for GK_PORT a listener */
-	uint64_t queue_sum;             /* receive and send queues summed, for sorting */
+	uint32_t listeners, connections; /* shown and open */
+	bool serves;                     /* holds a listener (shown or not) or an accepted connection */
+	uint32_t accept_queue, backlog;  /* summed over the group's TCP listeners */
+	uint32_t syn_recv;               /* summed over the group's TCP listeners */
+	uint32_t time_wait;              /* the same: their ports' TIME_WAIT connections */
+	uint32_t flagged;                /* sockets with a PV_FLAG_* */
+	bool has_rate;                   /* some socket's rates were measured */
+	double rate_in, rate_out;        /* bytes a second, summed */
+	uint32_t first_socket;           /* the group's first socket: for GK_PORT a listener,
+					 * or a connection accepted on it */
+	uint64_t queue_sum;              /* receive and send queues summed, for sorting */
 };
 
 enum row_kind { ROW_GROUP, ROW_SOCKET };
@@ -73,6 +75,7 @@ struct pv_rows {
 	size_t nrows;
 	uint32_t *selected; /* socket indices that passed the filter, flat order */
 	size_t nselected;
+	size_t nopen; /* of them, the sockets not closed (tombstones count for nothing) */
 };
 
 /* Builds rows for the sockets of s that f selects, grouped by mode. The

@@ -157,7 +157,7 @@ static int cmp_group(const struct sort_ctx *ctx, const struct pv_group *a, const
 	case GK_PROCESS: {
 		const struct pv_process *pa = &s->procs[a->proc], *pb = &s->procs[b->proc];
 
-		c = cmp_u32(a->listeners == 0, b->listeners == 0);
+		c = cmp_u32(!a->serves, !b->serves);
 		if (!c)
 			c = strcmp(pa->comm, pb->comm);
 		if (!c)

@@ -86,6 +86,12 @@ static void tracker_bury(struct tracker *t, const struct pv_snapshot *prev, cons
 	tb = &t->tombs[t->ntombs++];
 	tb->rec = *k;
 	tb->rec.gone = true;
+	/* Closed, it moves nothing, waits for nothing and is wrong in
+	 * nothing: no rate, queue or flag of its last look may be summed. */
+	tb->rec.has_rate = false;
+	tb->rec.rate_in = tb->rec.rate_out = 0;
+	tb->rec.rqueue = tb->rec.wqueue = 0;
+	tb->rec.flags = 0;
 	/* A UNIX socket's name lives in prev's arena, which goes first. */
 	tb->rec.path = k->path_len ? xstrndup(k->path, k->path_len) : NULL;
 	tb->gone_at = now;

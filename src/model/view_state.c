@@ -132,9 +132,16 @@ void view_describe_toggles(const struct view_state *v, struct strbuf *sb)
 	}
 }
 
+/* Everything of the protocols the view can show, whatever the filter: the
+ * header counts the host's sockets, and flags, ages and rates have a
+ * history only for sockets collected every time. */
 uint64_t view_kernel_mask(const struct view_state *v)
 {
-	return filter_kernel_mask(v->filter);
+	uint64_t mask = kind_mask_all();
+
+	if (!v->show_unix && !filter_names_unix(v->user_filter))
+		mask &= ~kind_mask_unix();
+	return mask;
 }
 
 /* ---- rows and selection ---- */

@@ -77,7 +77,8 @@ unsigned view_toggle(struct view_state *v, unsigned toggle);
 unsigned view_toggle_unix(struct view_state *v);
 /* Writes the active toggles as "[listening] [tcp]" ("" for none). */
 void view_describe_toggles(const struct view_state *v, struct strbuf *sb);
-/* The kernel mask the collector should dump with. */
+/* The kernel mask the collector should dump with: every state of the
+ * protocols the view can show, so that no filter changes what is true. */
 uint64_t view_kernel_mask(const struct view_state *v);
 
 /* Rebuilds rows from snap (which must outlive the rows) and restores the

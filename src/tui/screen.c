@@ -109,7 +109,7 @@ static void draw_header(const struct screen_frame *f)
 		if (v->filter_text[0] && v->toggles)
 			strbuf_putc(&sb, ' ');
 		view_describe_toggles(v, &sb);
-		strbuf_printf(&sb, "  (%zu of %zu shown)", v->rows.nselected,
+		strbuf_printf(&sb, "  (%zu of %zu shown)", v->rows.nopen,
 			      c->listening + c->established + c->other);
 	} else {
 		strbuf_puts(&sb, "none");

@@ -92,10 +92,17 @@ START_TEST(t_states_protocols_families)
 	ck_sel("TCP", 0x7ff & ~(B(8) | B(9)));
 	ck_sel("udp", B(8) | B(9));
 	ck_sel("proto:udp", B(8) | B(9));
-	ck_sel("6", B(1) | B(3) | B(9));
-	ck_sel("ipv6", B(1) | B(3) | B(9));
-	ck_sel("4", 0x7ff & ~(B(1) | B(3) | B(9)));
-	ck_sel("inet", 0x7ff & ~(B(1) | B(3) | B(9)));
+	/* Socket 3 is an AF_INET6 socket shown as IPv4 (v4-mapped): it is 4. */
+	ck_sel("6", B(1) | B(9));
+	ck_sel("ipv6", B(1) | B(9));
+	ck_sel("4", 0x7ff & ~(B(1) | B(9)));
+	ck_sel("inet", 0x7ff & ~(B(1) | B(9)));
+	/* A dual-stack listener on the wildcard serves both families. */
+	snap.socks[1].v6only = 0;
+	ck_sel("4", 0x7ff & ~B(9));
+	ck_sel("6", B(1) | B(9));
+	snap.socks[1].v6only = 1;
+	ck_sel("4", 0x7ff & ~(B(1) | B(9)));
 }
 END_TEST
 
@@ -143,7 +150,7 @@ START_TEST(t_precedence)
 	ck_sel("!(port:80 | port:5432)", B(8) | B(9) | B(10));
 	ck_sel("!!udp", B(8) | B(9));
 	ck_sel("((udp))", B(8) | B(9));
-	ck_sel("tcp and 6", B(1) | B(3));
+	ck_sel("tcp and 6", B(1));
 	ck_sel("", 0x7ff);
 	ck_sel("   ", 0x7ff);
 }
@@ -244,13 +251,14 @@ static uint64_t mask_of(const char *text)
 
 START_TEST(t_kernel_mask)
 {
+	const uint32_t tcp_roles = 1u << PV_STATE_LISTEN | 1u << PV_STATE_SYN_RECV | 1u << PV_STATE_TIME_WAIT;
 	uint64_t m;
 
 	ck_assert_uint_eq(filter_kernel_mask(NULL), ~0ull);
 	ck_assert_uint_eq(mask_of(""), ~0ull);
-	ck_assert_uint_eq(mask_of("port:80"), ~0ull);
-	ck_assert_uint_eq(mask_of("tcp | port:80"), ~0ull);
-	ck_assert_uint_eq(mask_of("!(tcp port:80)"), ~0ull);
+	ck_assert_uint_eq(mask_of("port:80"), kind_mask_all());
+	ck_assert_uint_eq(mask_of("tcp | port:80"), kind_mask_all());
+	ck_assert_uint_eq(mask_of("!(tcp port:80)"), kind_mask_all());
 
 	m = mask_of("tcp");
 	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_TCP), KIND_MASK_ALL_STATES);
@@ -258,17 +266,30 @@ START_TEST(t_kernel_mask)
 	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_UDP), 0);
 	ck_assert_uint_eq(STATES(m, AF_INET6, IPPROTO_UDP), 0);
 
+	/* Listeners come with what they count: handshakes and TIME_WAIT. */
 	m = mask_of("state:listen port:80");
-	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_TCP), 1u << PV_STATE_LISTEN);
-	ck_assert_uint_eq(STATES(m, AF_INET6, IPPROTO_TCP), 1u << PV_STATE_LISTEN);
+	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_TCP), tcp_roles);
+	ck_assert_uint_eq(STATES(m, AF_INET6, IPPROTO_TCP), tcp_roles);
 
 	m = mask_of("state:listening");
-	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_TCP), 1u << PV_STATE_LISTEN);
-	ck_assert_uint_eq(STATES(m, AF_INET6, IPPROTO_UDP), 1u << PV_STATE_CLOSE);
+	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_TCP), tcp_roles);
+	ck_assert_uint_eq(STATES(m, AF_INET6, IPPROTO_UDP), KIND_MASK_ALL_STATES);
+
+	/* Connections come with their listeners (roles, accepted) and every
+	 * state the other end can be in; a family word asks for both
+	 * families, since an IPv4 client's server end may be AF_INET6. */
+	m = mask_of("state:established port:8000");
+	ck_assert(STATES(m, AF_INET, IPPROTO_TCP) & (1u << PV_STATE_LISTEN));
+	ck_assert(STATES(m, AF_INET6, IPPROTO_TCP) & (1u << PV_STATE_LISTEN));
+	ck_assert(STATES(m, AF_INET6, IPPROTO_TCP) & (1u << PV_STATE_CLOSE_WAIT));
+	ck_assert(STATES(m, AF_INET, IPPROTO_TCP) & (1u << PV_STATE_FIN_WAIT2));
+	m = mask_of("4 port:8002");
+	ck_assert_uint_eq(STATES(m, AF_INET6, IPPROTO_TCP), KIND_MASK_ALL_STATES);
+	ck_assert_uint_eq(STATES(m, AF_INET6, IPPROTO_UDP), KIND_MASK_ALL_STATES);
 
 	m = mask_of("6 udp");
 	ck_assert_uint_eq(STATES(m, AF_INET6, IPPROTO_UDP), KIND_MASK_ALL_STATES);
-	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_UDP), 0);
+	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_UDP), KIND_MASK_ALL_STATES);
 	ck_assert_uint_eq(STATES(m, AF_INET6, IPPROTO_TCP), 0);
 
 	m = mask_of("!tcp");
@@ -276,22 +297,21 @@ START_TEST(t_kernel_mask)
 	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_UDP), KIND_MASK_ALL_STATES);
 
 	m = mask_of("!state:time-wait tcp");
-	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_TCP),
-			  KIND_MASK_ALL_STATES & ~(1u << PV_STATE_TIME_WAIT));
+	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_TCP), KIND_MASK_ALL_STATES);
 
 	m = mask_of("state:listen | udp");
-	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_TCP), 1u << PV_STATE_LISTEN);
+	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_TCP), tcp_roles);
 	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_UDP), KIND_MASK_ALL_STATES);
-	ck_assert_uint_eq(STATES(m, AF_UNIX, PV_PROTO_UNIX), 1u << PV_STATE_LISTEN);
+	ck_assert_uint_eq(STATES(m, AF_UNIX, PV_PROTO_UNIX), KIND_MASK_ALL_STATES);
 
-	/* UNIX sockets have their own bits, apart from every IP kind. */
+	/* UNIX sockets have their own bits, apart from every IP kind, and
+	 * are asked for whole: peers and queues cross their states. */
 	m = mask_of("unix");
 	ck_assert_uint_eq(m, kind_mask_unix());
 	ck_assert_uint_eq(STATES(m, AF_UNIX, PV_PROTO_UNIX), KIND_MASK_ALL_STATES);
 	ck_assert_uint_eq(STATES(m, AF_INET, IPPROTO_TCP), 0);
 	ck_assert_uint_eq(STATES(m, AF_INET6, IPPROTO_UDP), 0);
-	ck_assert_uint_eq(mask_of("proto:unix state:listen"),
-			  1ull << kind_mask_bit(AF_UNIX, PV_PROTO_UNIX, PV_STATE_LISTEN));
+	ck_assert_uint_eq(mask_of("proto:unix state:listen"), kind_mask_unix());
 	ck_assert_uint_eq(mask_of("path:docker") & ~kind_mask_unix(), 0);
 	ck_assert_uint_eq(mask_of("!unix") & kind_mask_unix(), 0);
 	ck_assert_uint_eq(STATES(mask_of("!unix"), AF_INET6, IPPROTO_TCP), KIND_MASK_ALL_STATES);
@@ -329,6 +349,43 @@ START_TEST(t_kernel_mask_is_sound)
 			ck_assert_msg(asked || !(chosen & B(k)),
 				      "'%s' matches socket %zu but the kernel mask excludes it", filters[i],
 				      k);
+		}
+	}
+}
+END_TEST
+
+/* What the mask leaves out can change nothing a matched socket shows:
+ * its peer and every listener of its protocol are collected too. */
+START_TEST(t_kernel_mask_keeps_relations)
+{
+	static const char *const filters[] = {
+		"state:established",         "4 port:80",  "state:time-wait", "6",
+		"state:listening port:5432", "port:33000", "udp 6",
+	};
+
+	for (size_t i = 0; i < sizeof(filters) / sizeof(filters[0]); i++) {
+		uint64_t m = mask_of(filters[i]);
+		unsigned chosen = sel(filters[i]);
+
+		for (size_t k = 0; k < snap.nsocks; k++) {
+			const struct pv_socket *s = &snap.socks[k];
+
+			if (!(chosen & B(k)))
+				continue;
+			if (s->has_peer) {
+				const struct pv_socket *p = &snap.socks[s->peer];
+
+				ck_assert_msg((m >> kind_mask_bit(p->family, p->proto, p->state)) & 1,
+					      "'%s' leaves out the peer of socket %zu", filters[i], k);
+			}
+			for (size_t l = 0; l < snap.nsocks; l++) {
+				const struct pv_socket *ls = &snap.socks[l];
+
+				if (ls->proto == s->proto && socket_is_listener(ls))
+					ck_assert_msg((m >> kind_mask_bit(ls->family, ls->proto, ls->state)) &
+							      1,
+						      "'%s' leaves out listener %zu", filters[i], l);
+			}
 		}
 	}
 }
@@ -415,4 +472,4 @@ END_TEST
 
 CHECK_SUITE_WITH_FIXTURE("filter", setup, teardown, t_unix, t_flags, t_ports, t_processes_and_users,
 			 t_states_protocols_families, t_addresses, t_precedence, t_errors, t_limits,
-			 t_kernel_mask, t_kernel_mask_is_sound, t_and_combines)
+			 t_kernel_mask, t_kernel_mask_is_sound, t_kernel_mask_keeps_relations, t_and_combines)

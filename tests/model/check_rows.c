@@ -114,6 +114,16 @@ START_TEST(t_by_process)
 	ck_assert_uint_eq(group_of_row(9)->listeners, 0);
 	ck_assert_uint_eq(group_of_row(9)->connections, 2);
 	ck_assert_uint_eq(rows.nselected, 11);
+	ck_assert_uint_eq(rows.nopen, 11);
+	/* A closed socket is shown but counts for nothing. */
+	snap.socks[3].gone = true;
+	build("", GROUP_PROCESS);
+	ck_assert_uint_eq(rows.nselected, 11);
+	ck_assert_uint_eq(rows.nopen, 10);
+	ck_assert_uint_eq(group_of_row(0)->connections, 2);
+	snap.socks[1].gone = true;
+	build("", GROUP_PROCESS);
+	ck_assert_uint_eq(group_of_row(0)->listeners, 1);
 }
 END_TEST
 
@@ -149,8 +159,27 @@ START_TEST(t_by_process_without_listeners)
 	 * the worker itself. */
 	build("state:established", GROUP_PROCESS);
 	ck_assert_str_eq(render(), "G101 1:2 1:3 G812 1:7 G4211 1:6 1:9 Ghidden1000 1:10");
+	/* Servers stay servers with their listeners filtered out: whether a
+	 * process serves is decided on everything collected. */
+	ck_assert(group_of_row(0)->serves);
+	ck_assert(group_of_row(3)->serves);
+	ck_assert(!group_of_row(5)->serves);
+	{
+		struct strbuf sb = { 0 };
+
+		column_format_group(&snap, group_of_row(0), false, &sb);
+		ck_assert_msg(!strstr(strbuf_str(&sb), "(client)"), "%s", strbuf_str(&sb));
+		strbuf_reset(&sb);
+		column_format_group(&snap, group_of_row(5), false, &sb);
+		ck_assert_msg(strstr(strbuf_str(&sb), "(client)"), "%s", strbuf_str(&sb));
+		strbuf_free(&sb);
+	}
 	build("state:time-wait", GROUP_PROCESS);
 	ck_assert_str_eq(render(), "Gnone 1:4");
+	/* By port, an accepted connection stays under the port it was
+	 * accepted on, not under its client's ephemeral port. */
+	build("state:established", GROUP_PORT);
+	ck_assert_str_eq(render(), "Gtcp80 1:2 1:3 Gtcp5432 1:7 Gto443 1:10 Gto5432 1:6 Gto53 1:9");
 }
 END_TEST
 

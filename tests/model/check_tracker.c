@@ -54,6 +54,11 @@ START_TEST(t_new_changed_gone)
 	size_t live;
 
 	tracker_update(t, NULL, &first, 0, 3);
+	/* What socket 6 moved and was flagged for ends with it. */
+	first.socks[6].has_rate = true;
+	first.socks[6].rate_in = first.socks[6].rate_out = 1e9;
+	first.socks[6].flags = PV_FLAG_STALLED;
+	first.socks[6].wqueue = 1000;
 	fixture_copy_without(&first, &second, 6);
 	fresh.cookie = 77777;
 	fresh.local.port = 8443;
@@ -68,6 +73,9 @@ START_TEST(t_new_changed_gone)
 	tomb = find(&second, gone_cookie);
 	ck_assert_ptr_nonnull(tomb);
 	ck_assert(tomb->gone);
+	ck_assert(!tomb->has_rate && tomb->rate_in == 0 && tomb->rate_out == 0);
+	ck_assert_uint_eq(tomb->flags, 0);
+	ck_assert_uint_eq(tomb->wqueue, 0);
 	ck_assert_int_eq(tracker_mark(t, tomb, 10.5), MARK_GONE);
 	/* The tombstone keeps its owner, found again in the new snapshot. */
 	ck_assert_uint_eq(tomb->owner_count, 1);
