@@ -93,8 +93,8 @@ void fixture_snapshot(struct pv_snapshot *s)
 	       "www-data", PV_OWNER_OK);
 	fx_add(s, AF_INET6, IPPROTO_TCP, PV_STATE_ESTABLISHED, "::ffff:127.0.0.1", 80, "::ffff:127.0.0.1",
 	       40000, 33, "www-data", PV_OWNER_OK);
-	fx_add(s, AF_INET, IPPROTO_TCP, PV_STATE_TIME_WAIT, "10.0.0.5", 80, "10.0.0.18", 40022, 0, "root",
-	       PV_OWNER_NONE);
+	fx_add(s, AF_INET, IPPROTO_TCP, PV_STATE_TIME_WAIT, "10.0.0.5", 80, "10.0.0.18", 40022,
+	       PV_UID_UNKNOWN, NULL, PV_OWNER_NONE);
 	fx_add(s, AF_INET, IPPROTO_TCP, PV_STATE_LISTEN, "127.0.0.1", 5432, "0.0.0.0", 0, 114, "postgres",
 	       PV_OWNER_OK);
 	fx_add(s, AF_INET, IPPROTO_TCP, PV_STATE_ESTABLISHED, "127.0.0.1", 33000, "127.0.0.1", 5432, 1000,

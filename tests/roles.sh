@@ -73,4 +73,21 @@ check "with e, the server is no client" screen_lacks "srv  pid .*\(client\)"
 check "with e, the server ends show their clients" screen_has "127\.0\.0\.1:8000 +127\.0\.0\.1:$C8000 .*srv $SRV <- cli $CLI"
 check "with e, nothing is shown without its process" screen_lacks '\(no process\)'
 
+# TIME_WAIT is a minisocket the kernel reports with uid 0: that is no uid,
+# not root. Here the server runs as nobody and closes first.
+printf '#!/bin/sh\nexec setpriv --reuid=65534 --regid=65534 --clear-groups %s "$@"\n' "$SOCKHELPER" >"$WORK/as-nobody"
+chmod +x "$WORK/as-nobody"
+SOCKHELPER="$WORK/as-nobody" helper hang name hang listen tcp 127.0.0.1 8100 hangup
+helper caller name caller connect 127.0.0.1 8100
+# The server hung up; once the caller has seen it, the caller closes too.
+close_waiting() { ss -tanH state close-wait | grep -q ':8100 *$'; }
+wait_for 5 close_waiting || fail "the server did not hang up"
+kill "$(helper_pid caller)"
+time_waits() { "$PORTVIEW" --once --json 'state:time-wait port:8100' >"$WORK/tw.json" && jq_true '.sockets | length == 1' "$WORK/tw.json"; }
+wait_for 5 time_waits || fail "no TIME_WAIT on port 8100"
+check "a TIME_WAIT socket has no uid or user in JSON" jq_true '.sockets[0] | has("uid") == false and has("user") == false' "$WORK/tw.json"
+check "user:root does not match a TIME_WAIT socket" jq_true '.sockets == []' <("$PORTVIEW" --once --json 'state:time-wait user:root')
+check "user:0 does not match it either" jq_true '.sockets == []' <("$PORTVIEW" --once --json 'state:time-wait user:0')
+check "the text output shows no user for it" grep -qE "TIME-WAIT +127\.0\.0\.1:8100 +127\.0\.0\.1:[0-9]+ +0 +0 +- +-$" <("$PORTVIEW" --once -g none 'state:time-wait port:8100')
+
 finish

@@ -8,6 +8,8 @@
  *     udpconn ADDR PORT         a UDP socket connected to ADDR PORT
  *     connect ADDR PORT         a TCP connection to ADDR PORT
  *     noaccept                  leave connections in the accept queue
+ *     hangup                    close each connection as soon as it is accepted
+ *                               (this end closes first: TIME_WAIT here)
  *     fork                      fork a child holding every socket too
  *     childname NAME            the name the child of a later fork takes
  *     pad ARG                   ignored: makes the command line long
@@ -225,11 +227,15 @@ static void drop_held(int fd)
 	close(fd);
 }
 
+static int hangup_on_accept;
+
 static void accept_pending(int lfd)
 {
 	int c = accept(lfd, NULL, NULL);
 
-	if (c >= 0)
+	if (c >= 0 && hangup_on_accept)
+		close(c);
+	else if (c >= 0)
 		hold(c);
 }
 
@@ -365,6 +371,8 @@ int main(int argc, char **argv)
 			open_many_udp(atoi(argv[++i]));
 		} else if (!strcmp(a, "noaccept")) {
 			accepting = 0;
+		} else if (!strcmp(a, "hangup")) {
+			hangup_on_accept = 1;
 		} else if (!strcmp(a, "fork")) {
 			child = fork();
 			if (child < 0)

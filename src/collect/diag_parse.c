@@ -151,7 +151,7 @@ static int unix_data_cb(const struct nlmsghdr *nlh, struct diag_parse_ctx *ctx)
 		rec.wqueue = q.udiag_wqueue;
 	}
 	/* Without the uid (kernels before 5.3) the owner's uid stands in. */
-	rec.uid = attrs.tb[UNIX_DIAG_UID] ? mnl_attr_get_u32(attrs.tb[UNIX_DIAG_UID]) : UINT32_MAX;
+	rec.uid = attrs.tb[UNIX_DIAG_UID] ? mnl_attr_get_u32(attrs.tb[UNIX_DIAG_UID]) : PV_UID_UNKNOWN;
 	snapshot_append_socket(ctx->snap, &rec);
 	return MNL_CB_OK;
 }
@@ -188,7 +188,8 @@ static int diag_data_cb(const struct nlmsghdr *nlh, void *data)
 	rec.remote.port = ntohs(m->id.idiag_dport);
 	rec.ifindex = m->id.idiag_if;
 	rec.inode = m->idiag_inode;
-	rec.uid = m->idiag_uid;
+	/* A minisocket's uid 0 is no uid, not root. */
+	rec.uid = socket_is_minisocket(ctx->proto, rec.state) ? PV_UID_UNKNOWN : m->idiag_uid;
 	rec.cookie = (uint64_t)m->id.idiag_cookie[0] | ((uint64_t)m->id.idiag_cookie[1] << 32);
 	rec.rqueue = m->idiag_rqueue;
 	rec.wqueue = m->idiag_wqueue;

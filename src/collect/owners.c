@@ -166,9 +166,9 @@ void owners_settle(struct pv_snapshot *snap, struct users *users, unsigned unrea
 			k->owner_status = PV_OWNER_NONE;
 		/* A UNIX socket from a kernel that does not report its uid
 		 * (before 5.3) takes its first owner's. */
-		if (k->uid == UINT32_MAX && socket_is_unix(k) && k->owner_count)
+		if (k->uid == PV_UID_UNKNOWN && socket_is_unix(k) && k->owner_count)
 			k->uid = snap->procs[snap->owner_refs[k->owner_first]].uid;
-		k->user = users_name(users, k->uid);
+		k->user = k->uid == PV_UID_UNKNOWN ? NULL : users_name(users, k->uid);
 	}
 	for (i = 0; i < snap->nprocs; i++)
 		snap->procs[i].user = users_name(users, snap->procs[i].uid);

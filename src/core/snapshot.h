@@ -58,6 +58,19 @@ enum {
  * is never mistaken for a UNIX socket. */
 #define PV_PROTO_UNIX 254
 
+/* A uid the kernel does not keep: TIME_WAIT and half-open (request)
+ * sockets are minisockets with no owner, for which it reports uid 0, and
+ * kernels before 5.3 report no uid for UNIX sockets. */
+#define PV_UID_UNKNOWN UINT32_MAX
+
+/* True for the minisockets the kernel keeps for TIME_WAIT and for
+ * handshakes not yet complete: no file, no uid, no queues, no tcp_info. */
+static inline bool socket_is_minisocket(uint8_t proto, uint8_t state)
+{
+	/* 6 is IPPROTO_TCP; 3 SYN_RECV and 6 TIME_WAIT. */
+	return proto == 6 && (state == 3 || state == 6);
+}
+
 /* Laid out without holes: a refresh walks tens of thousands of these
  * several times, so every byte is paid for in cache misses. */
 struct pv_socket {
@@ -67,10 +80,10 @@ struct pv_socket {
 	uint8_t sock_type; /* UNIX: SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET */
 	int8_t v6only;     /* 1, 0, or -1 when the kernel did not say */
 	struct pv_endpoint local, remote;
-	uint16_t path_len; /* UNIX: bytes of path; 0 for an unnamed socket */
-	uint32_t ifindex, inode, uid;
-	uint32_t peer_inode; /* UNIX: the inode of the other end, 0 when none */
-	const char *path;    /* UNIX: the bound name, raw bytes in the arena; an
+	uint16_t path_len;            /* UNIX: bytes of path; 0 for an unnamed socket */
+	uint32_t ifindex, inode, uid; /* uid may be PV_UID_UNKNOWN */
+	uint32_t peer_inode;          /* UNIX: the inode of the other end, 0 when none */
+	const char *path;             /* UNIX: the bound name, raw bytes in the arena; an
 				  * abstract name starts with a NUL byte */
 	uint64_t cookie;
 	uint32_t rqueue, wqueue;

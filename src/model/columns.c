@@ -207,6 +207,8 @@ size_t column_format_user(struct strbuf *sb, const char *user, uint32_t uid, boo
 {
 	if (user)
 		return sanitize_append(sb, user, strlen(user), utf8);
+	if (uid == PV_UID_UNKNOWN)
+		return put(sb, "-");
 	return fmt_u32(sb, uid);
 }
 

@@ -235,7 +235,11 @@ static void describe_socket(const struct pv_snapshot *s, const struct pv_socket 
 		strbuf_printf(out, "recv %u B, send %u B\n", k->rqueue, k->wqueue);
 	describe_health(s, k, out);
 	line_begin(out, "socket");
-	strbuf_printf(out, "inode %u  cookie %llu  uid %u", k->inode, (unsigned long long)k->cookie, k->uid);
+	strbuf_printf(out, "inode %u  cookie %llu  ", k->inode, (unsigned long long)k->cookie);
+	if (k->uid == PV_UID_UNKNOWN)
+		strbuf_puts(out, "uid unknown (the kernel keeps none for this socket)");
+	else
+		strbuf_printf(out, "uid %u", k->uid);
 	if (k->user) {
 		strbuf_puts(out, " (");
 		sanitize_append(out, k->user, strlen(k->user), utf8);

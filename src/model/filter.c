@@ -675,8 +675,8 @@ static bool node_match(const struct pv_filter *f, int idx, const struct pv_snaps
 	case FK_PROC:
 	case FK_PID: return any_owner_matches(n, s, k);
 	case FK_USER:
-		return (n->numeric && k->uid == n->lo) || (k->user && strcmp(k->user, n->text) == 0) ||
-		       any_owner_matches(n, s, k);
+		return (n->numeric && k->uid != PV_UID_UNKNOWN && k->uid == n->lo) ||
+		       (k->user && strcmp(k->user, n->text) == 0) || any_owner_matches(n, s, k);
 	case FK_STATE: return k->state < 32 && ((1u << k->state) & n->lo);
 	case FK_PROTO: return k->proto == n->lo;
 	case FK_FAMILY: return family_matches(k, n->lo);

@@ -166,8 +166,11 @@ static void json_socket(struct json_writer *w, const struct pv_snapshot *s, cons
 		json_member_uint(w, "interface", k->ifindex);
 	json_member_uint(w, "inode", k->inode);
 	json_member_uint(w, "cookie", k->cookie);
-	json_member_uint(w, "uid", k->uid);
-	json_member_string(w, "user", k->user);
+	/* Absent, not 0, where the kernel keeps no uid (TIME_WAIT). */
+	if (k->uid != PV_UID_UNKNOWN) {
+		json_member_uint(w, "uid", k->uid);
+		json_member_string(w, "user", k->user);
+	}
 	json_member_uint(w, "rx_queue", k->rqueue);
 	json_member_uint(w, "tx_queue", k->wqueue);
 	json_member_string(w, "owner_status", owner_status_names[k->owner_status]);

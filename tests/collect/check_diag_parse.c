@@ -294,6 +294,28 @@ START_TEST(t_v4_mapped)
 }
 END_TEST
 
+/* TIME_WAIT and SYN_RECV are minisockets: the uid 0 the kernel gives
+ * them is no uid. */
+START_TEST(t_minisockets_have_no_uid)
+{
+	static const uint8_t states[] = { PV_STATE_TIME_WAIT, PV_STATE_SYN_RECV, PV_STATE_ESTABLISHED };
+
+	for (size_t i = 0; i < sizeof(states); i++) {
+		struct nlmsghdr *nlh = put_sock(AF_INET, states[i], "10.0.0.1", 80, "10.0.0.2",
+						(uint16_t)(1000 + i), 0, 50 + i);
+
+		((struct inet_diag_msg *)mnl_nlmsg_get_payload(nlh))->idiag_uid = 0;
+		commit(nlh);
+	}
+	put_done(0);
+	ck_assert_int_eq(run(), 0);
+	ck_assert_uint_eq(snap.nsocks, 3);
+	ck_assert_uint_eq(snap.socks[0].uid, PV_UID_UNKNOWN);
+	ck_assert_uint_eq(snap.socks[1].uid, PV_UID_UNKNOWN);
+	ck_assert_uint_eq(snap.socks[2].uid, 0);
+}
+END_TEST
+
 START_TEST(t_attributes)
 {
 	struct tcp_info ti;
@@ -477,8 +499,8 @@ START_TEST(t_unaligned_end)
 }
 END_TEST
 
-CHECK_SUITE_WITH_FIXTURE("diag_parse", setup, teardown, t_unaligned_end, t_unix, t_unix_malformed,
-			 t_normal_dump, t_multi_part, t_duplicates_dropped, t_done_with_enoent, t_nlmsg_error,
-			 t_wrong_sequence_and_port, t_interrupted_dump, t_truncated_and_short,
-			 t_lying_lengths, t_impossible_error_codes, t_v4_mapped, t_attributes,
-			 t_udp_has_no_tcp_info)
+CHECK_SUITE_WITH_FIXTURE("diag_parse", setup, teardown, t_minisockets_have_no_uid, t_unaligned_end, t_unix,
+			 t_unix_malformed, t_normal_dump, t_multi_part, t_duplicates_dropped,
+			 t_done_with_enoent, t_nlmsg_error, t_wrong_sequence_and_port, t_interrupted_dump,
+			 t_truncated_and_short, t_lying_lengths, t_impossible_error_codes, t_v4_mapped,
+			 t_attributes, t_udp_has_no_tcp_info)

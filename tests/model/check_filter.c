@@ -74,6 +74,10 @@ START_TEST(t_processes_and_users)
 	ck_sel("user:www-data", B(0) | B(1) | B(2) | B(3));
 	ck_sel("user:101", B(8));
 	ck_sel("user:nobody", 0);
+	/* TIME_WAIT (socket 4) has no uid: root and 0 do not match it. */
+	ck_sel("user:root", B(0) | B(1));
+	ck_sel("user:0", B(0) | B(1));
+	ck_sel("user:4294967295", 0);
 }
 END_TEST
 
