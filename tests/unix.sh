@@ -73,6 +73,10 @@ check "the listener that never accepts shows 2 of 2 and is saturated" \
 check "clients waiting in the queue name the listener's process" \
 	jq_true --argjson full "$(helper_pid full)" --argjson f "$(helper_pid filler)" \
 	'[.sockets[] | select(.owners[0].pid == $f) | .peer.owners[0].pid == $full and .peer.side == "server"] == [true, true]' "$WORK/out.json"
+check "a queued client's peer says it is queued and names the listener, not as the other end" \
+	jq_true --arg p "$FULL" --argjson f "$(helper_pid filler)" '
+	[.sockets[] | select(.path == $p and .state == "LISTEN") | .cookie][0] as $l |
+	[.sockets[] | select(.owners[0].pid == $f) | .peer | .queued == true and .listener == $l and has("cookie") == false] == [true, true]' "$WORK/out.json"
 
 # --- text ---
 "$PORTVIEW" --once -x >"$WORK/text"

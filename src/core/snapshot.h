@@ -94,7 +94,8 @@ struct pv_socket {
 	bool gone;            /* closed: a tombstone kept for display */
 	/* Derived from the whole snapshot (relations.h); zero when not. */
 	bool has_peer;
-	bool accepted; /* a connection a listener of this host accepted */
+	bool peer_queued; /* UNIX: not accepted yet; peer is the listener it waits on */
+	bool accepted;    /* a connection a listener of this host accepted */
 	uint8_t flags; /* PV_FLAG_*, from relations.h and health.h */
 	/* Derived from earlier snapshots (health.h); zero when not. */
 	bool has_rate, has_state_since;

@@ -156,6 +156,7 @@ static void find_unix_peers(struct pv_snapshot *s)
 
 			if (client && !s->socks[*client].has_peer) {
 				s->socks[*client].has_peer = true;
+				s->socks[*client].peer_queued = true;
 				s->socks[*client].peer = *listener;
 			}
 		}
@@ -202,6 +203,7 @@ static struct census count_syn_recv(struct pv_snapshot *s)
 		k->syn_recv = 0;
 		k->time_wait = 0;
 		k->has_peer = false;
+		k->peer_queued = false;
 		k->accepted = false;
 		relations_begin(k, &census);
 		if (k->gone || k->proto != IPPROTO_TCP || k->state != PV_STATE_LISTEN)
@@ -311,6 +313,7 @@ static bool copy_relations(struct pv_snapshot *s, const struct pv_snapshot *prev
 		k->syn_recv = was->syn_recv;
 		k->time_wait = was->time_wait;
 		k->has_peer = ip && was->has_peer;
+		k->peer_queued = false;
 		k->peer = ip ? was->peer : 0;
 		k->accepted = ip && was->accepted;
 		relations_begin(k, census);

@@ -131,6 +131,7 @@ static void tracker_resurrect(struct pv_snapshot *s, struct u64map *by_pid, cons
 	uint32_t i;
 
 	rec.has_peer = false; /* an index into a snapshot that is gone */
+	rec.peer_queued = false;
 	if (rec.path_len)
 		rec.path = arena_strndup(&s->arena, tb->rec.path, rec.path_len);
 

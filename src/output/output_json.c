@@ -105,7 +105,14 @@ static void json_derived(struct json_writer *w, const struct pv_snapshot *s, con
 
 		json_key(w, "peer");
 		json_begin_object(w);
-		json_member_uint(w, "cookie", p->cookie);
+		/* A client still in an accept queue has no socket at the other
+		 * end yet: say so, and name the listener, not as its peer. */
+		if (k->peer_queued) {
+			json_member_bool(w, "queued", true);
+			json_member_uint(w, "listener", p->cookie);
+		} else {
+			json_member_uint(w, "cookie", p->cookie);
+		}
 		json_member_string(w, "side",
 				   k->accepted                            ? "client"
 				   : p->accepted || socket_is_listener(p) ? "server"
