@@ -52,4 +52,23 @@ if [ -n "${PORTVIEW_MAN:-}" ]; then
 fi
 check "--version prints the version" grep -qE '^portview [0-9]+\.[0-9]+' <<<"$("$PORTVIEW" --version)"
 
+# Trouble from the machine: a signal storm during a dump, and no /proc.
+if [ -n "${EINTR_PRELOAD:-}" ] && [ -f "$EINTR_PRELOAD" ]; then
+	out=$(ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" LD_PRELOAD="$EINTR_PRELOAD" \
+		timeout 30 "$PORTVIEW" --once 2>"$WORK/err")
+	status=$?
+	check "reads interrupted forever end the dump (exit $status, not a hang)" [ "$status" -eq 1 ]
+	check "and say so in one line: '$(head -n 1 "$WORK/err")'" \
+		grep -qx 'portview: sock_diag dumps failed: Interrupted system call' "$WORK/err"
+fi
+if unshare -m true 2>/dev/null && command -v jq >/dev/null; then
+	unshare -m "$BASH" -c 'mount -t tmpfs none /proc && exec "$1" --once --json' _ "$PORTVIEW" \
+		>"$WORK/noproc.json" 2>"$WORK/err"
+	status=$?
+	check "without /proc, --once still lists the sockets (exit $status)" [ "$status" -eq 0 ]
+	check "without /proc, it says no owner is known" grep -q '^portview: /proc cannot be read' "$WORK/err"
+	check "without /proc, owned sockets are hidden, not unowned" \
+		jq -e 'all(.sockets[]; .inode == 0 or .owner_status == "hidden")' "$WORK/noproc.json"
+fi
+
 finish

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
 
 #include "diag.h"
 #include "owner_cache.h"
@@ -65,12 +67,38 @@ void collector_close(struct collector *c)
 	free(c);
 }
 
+/* True when root is a procfs this process can list: the owners walk
+ * then means something. An empty or foreign /proc (a container without
+ * it, a tmpfs over it) would make every socket look unowned. */
+static bool collector_proc_usable(const char *root)
+{
+	struct statfs fs;
+	char self[64];
+
+	if (statfs(root, &fs) < 0 || fs.f_type != PROC_SUPER_MAGIC)
+		return false;
+	/* Every procfs lists the caller, whatever hidepid says. */
+	snprintf(self, sizeof(self), "%s/%d", root, (int)getpid());
+	return access(self, R_OK | X_OK) == 0;
+}
+
+/* No owner can be known: every socket a file holds is hidden. */
+static void collector_owners_unknown(struct pv_snapshot *snap, struct users *users)
+{
+	owners_settle(snap, users, 0, false);
+	snap->procs_unreadable = true;
+	for (size_t i = 0; i < snap->nsocks; i++)
+		if (snap->socks[i].inode)
+			snap->socks[i].owner_status = PV_OWNER_HIDDEN;
+}
+
 int collector_run(struct collector *c, uint64_t kernel_mask, bool tcp_info, struct pv_snapshot *snap,
 		  char *err, size_t errsize)
 {
 	struct owners_stats stats;
 	struct owners_walk *walk = NULL;
 	struct timespec mono;
+	bool proc_usable = collector_proc_usable("/proc");
 
 	clock_gettime(CLOCK_REALTIME, &snap->taken);
 	clock_gettime(CLOCK_MONOTONIC, &mono);
@@ -80,20 +108,20 @@ int collector_run(struct collector *c, uint64_t kernel_mask, bool tcp_info, stru
 	snap->kernel_mask = kernel_mask;
 	/* A full walk does not need the dump's answer to start: it runs on its
 	 * threads while this one dumps. */
-	if (!c->cache)
+	if (!c->cache && proc_usable)
 		walk = owners_walk_start("/proc");
 	if (diag_collect(c->diag, kernel_mask, tcp_info, snap, err, errsize) < 0) {
 		if (walk)
 			owners_walk_finish(walk, snap, c->users, &stats);
 		return -1;
 	}
-	if (c->cache) {
+	if (!proc_usable || (!c->cache && !walk)) {
+		collector_owners_unknown(snap, c->users);
+	} else if (c->cache) {
 		if (owner_cache_collect(c->cache, snap, "/proc", c->users, snap->monotonic_taken, &stats) < 0)
 			snap->incomplete = true;
-	} else if (walk) {
-		owners_walk_finish(walk, snap, c->users, &stats);
 	} else {
-		snap->incomplete = true; /* /proc could not be read */
+		owners_walk_finish(walk, snap, c->users, &stats);
 	}
 	return 0;
 }

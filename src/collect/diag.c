@@ -20,7 +20,10 @@
 
 /* libmnl's MNL_SOCKET_BUFFER_SIZE is one page; the kernel sizes each dump
  * datagram from our buffer, so 32 KiB means eight times fewer recvs. */
-enum { DIAG_RECV_BUFFER = 32768, DIAG_DUMP_TRIES = 3 };
+/* DIAG_EINTR_MAX: signals in a row one read may be interrupted by before
+ * the dump is given up as interrupted: a storm of signals must not keep
+ * portview spinning. */
+enum { DIAG_RECV_BUFFER = 32768, DIAG_DUMP_TRIES = 3, DIAG_EINTR_MAX = 100 };
 
 struct diag_conn {
 	struct mnl_socket *nl;
@@ -109,7 +112,7 @@ static int diag_dump_one(struct diag_conn *c, const struct socket_kind *k, uint3
 			 struct pv_snapshot *snap, bool *midway)
 {
 	struct diag_parse_ctx ctx = { .snap = snap, .proto = k->proto, .family = k->family };
-	int ret;
+	int ret, interrupted = 0;
 
 	*midway = false;
 	if (diag_send(c, k, states, want_info) < 0)
@@ -119,11 +122,12 @@ static int diag_dump_one(struct diag_conn *c, const struct socket_kind *k, uint3
 
 		if (n < 0) {
 			/* ncurses installs SIGWINCH without SA_RESTART. */
-			if (errno == EINTR)
+			if (errno == EINTR && ++interrupted < DIAG_EINTR_MAX)
 				continue;
 			*midway = true;
 			return -1;
 		}
+		interrupted = 0;
 		ret = diag_parse_buffer(c->buf, (size_t)n, c->seq, c->portid, &ctx);
 		if (ret == 0)
 			return 0;

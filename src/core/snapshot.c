@@ -170,7 +170,11 @@ void snapshot_notices(const struct pv_snapshot *s, size_t hidden, snapshot_notic
 	}
 	if (s->incomplete)
 		emit("a socket dump was interrupted; the listing may be incomplete", arg);
-	if (hidden && s->procs_invisible) {
+	if (s->procs_unreadable) {
+		emit("/proc cannot be read (not mounted, or not procfs here): "
+		     "no socket's owner is known; mount proc on /proc",
+		     arg);
+	} else if (hidden && s->procs_invisible) {
 		snprintf(msg, sizeof(msg),
 			 "owners of %zu sockets hidden: /proc is mounted with hidepid=2, "
 			 "so other users' processes are invisible; run as root",

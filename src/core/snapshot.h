@@ -96,7 +96,7 @@ struct pv_socket {
 	bool has_peer;
 	bool peer_queued; /* UNIX: not accepted yet; peer is the listener it waits on */
 	bool accepted;    /* a connection a listener of this host accepted */
-	uint8_t flags; /* PV_FLAG_*, from relations.h and health.h */
+	uint8_t flags;    /* PV_FLAG_*, from relations.h and health.h */
 	/* Derived from earlier snapshots (health.h); zero when not. */
 	bool has_rate, has_state_since;
 	uint32_t peer;      /* the other end of a local connection */
@@ -148,6 +148,7 @@ struct pv_snapshot {
 	bool incomplete;                   /* a dump was interrupted or failed midway */
 	unsigned hidden_procs;             /* processes whose fd tables we could not read */
 	bool procs_invisible;              /* /proc (hidepid=2) hides other users' processes */
+	bool procs_unreadable;             /* /proc is missing or not procfs: no owner is known */
 };
 
 void snapshot_init(struct pv_snapshot *s);
