@@ -61,10 +61,10 @@ if [ -n "${EINTR_PRELOAD:-}" ] && [ -f "$EINTR_PRELOAD" ]; then
 	check "and say so in one line: '$(head -n 1 "$WORK/err")'" \
 		grep -qx 'portview: sock_diag dumps failed: Interrupted system call' "$WORK/err"
 fi
-if unshare -m true 2>/dev/null && command -v jq >/dev/null; then
-	# LeakSanitizer needs /proc itself, so a sanitized build runs without it.
-	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
-		unshare -m "$BASH" -c 'mount -t tmpfs none /proc && exec "$1" --once --json' _ "$PORTVIEW" \
+# A sanitized build cannot run without /proc: the sanitizers read their
+# options from it and LeakSanitizer walks it at exit. The plain build does.
+if unshare -m true 2>/dev/null && command -v jq >/dev/null && ! ldd "$PORTVIEW" 2>/dev/null | grep -q libasan; then
+	unshare -m "$BASH" -c 'mount -t tmpfs none /proc && exec "$1" --once --json' _ "$PORTVIEW" \
 		>"$WORK/noproc.json" 2>"$WORK/err"
 	status=$?
 	check "without /proc, --once still lists the sockets (exit $status)" [ "$status" -eq 0 ]
