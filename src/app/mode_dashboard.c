@@ -90,6 +90,7 @@ int mode_dashboard(struct dashboard_options *d, const char *settings_path)
 	struct refresh_options ro = {
 		.incremental = true,
 		.tcp_info = !d->settings->lean,
+		.age_info = !d->settings->lean,
 		.peers = !d->settings->lean,
 		.track = true,
 		.highlight = d->settings->highlight,

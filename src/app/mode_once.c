@@ -61,6 +61,7 @@ int mode_once(const struct settings *s, bool twice, const char *filter_text, con
 	 * window or a retransmission now. */
 	struct refresh_options ro = {
 		.tcp_info = twice || s->info,
+		.age_info = !s->lean,
 		.peers = !s->lean,
 	};
 	struct refresh *refresh = refresh_open(&ro, err, sizeof(err));

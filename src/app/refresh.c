@@ -14,6 +14,7 @@
 #include "collect.h"
 #include "health.h"
 #include "relations.h"
+#include "states.h"
 #include "strbuf.h"
 #include "tracker.h"
 #include "xalloc.h"
@@ -97,7 +98,11 @@ static void refresh_collect_spare(struct refresh *r)
 	struct pv_snapshot *s = &r->snaps[refresh_spare(r)];
 
 	r->worker_err[0] = '\0';
-	r->worker_status = collector_run(r->collector, r->worker_mask, r->opts.tcp_info, s, r->worker_err,
+	uint32_t info_states = r->opts.tcp_info   ? PV_STATES_ALL
+			       : r->opts.age_info ? HEALTH_AGE_INFO_STATES
+						  : 0;
+
+	r->worker_status = collector_run(r->collector, r->worker_mask, info_states, s, r->worker_err,
 					 sizeof(r->worker_err));
 	/* The shown snapshot is only read meanwhile, on either thread. */
 	if (r->worker_status == 0)

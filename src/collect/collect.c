@@ -92,7 +92,7 @@ static void collector_owners_unknown(struct pv_snapshot *snap, struct users *use
 			snap->socks[i].owner_status = PV_OWNER_HIDDEN;
 }
 
-int collector_run(struct collector *c, uint64_t kernel_mask, bool tcp_info, struct pv_snapshot *snap,
+int collector_run(struct collector *c, uint64_t kernel_mask, uint32_t info_states, struct pv_snapshot *snap,
 		  char *err, size_t errsize)
 {
 	struct owners_stats stats;
@@ -110,7 +110,7 @@ int collector_run(struct collector *c, uint64_t kernel_mask, bool tcp_info, stru
 	 * threads while this one dumps. */
 	if (!c->cache && proc_usable)
 		walk = owners_walk_start("/proc");
-	if (diag_collect(c->diag, kernel_mask, tcp_info, snap, err, errsize) < 0) {
+	if (diag_collect(c->diag, kernel_mask, info_states, snap, err, errsize) < 0) {
 		if (walk)
 			owners_walk_finish(walk, snap, c->users, &stats);
 		return -1;

@@ -18,12 +18,13 @@ struct collector *collector_open(bool incremental, char *err, size_t errsize);
 void collector_close(struct collector *c);
 
 /* Fills snap (initialised, empty) with the sockets kernel_mask allows
- * and their owners, and with tcp_info the kernel's TCP details. How the
+ * and their owners, and the kernel's TCP details (tcp_info) of the TCP
+ * sockets in the states of info_states (1 << state bits). How the
  * sockets relate to each other is the pipeline's next step
  * (relations.h), not collection's. Returns 0, or -1 with a message in err
  * when no dump could be made; partial failures are flagged in the
  * snapshot. */
-int collector_run(struct collector *c, uint64_t kernel_mask, bool tcp_info, struct pv_snapshot *snap,
+int collector_run(struct collector *c, uint64_t kernel_mask, uint32_t info_states, struct pv_snapshot *snap,
 		  char *err, size_t errsize);
 
 /* The host name, or "?" when it cannot be had. */

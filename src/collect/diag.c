@@ -150,43 +150,58 @@ static int diag_reset(struct diag_conn *c, char *err, size_t errsize)
 	return diag_socket_open(c, err, errsize);
 }
 
-int diag_collect(struct diag_conn *c, uint64_t kernel_mask, bool want_info, struct pv_snapshot *snap,
+/* Runs the dump of one kind for states, with its retries: an interrupted
+ * dump is worth another try, and dedupe by cookie makes the repeats
+ * harmless. Returns 0 when it ended well, 1 when it failed, -1 when no
+ * netlink socket could be had (err says why). */
+static int diag_dump_kind(struct diag_conn *c, const struct socket_kind *k, uint32_t states, bool want_info,
+			  struct pv_snapshot *snap, int *last_errno, char *err, size_t errsize)
+{
+	for (int tries = 0; tries < DIAG_DUMP_TRIES; tries++) {
+		bool midway;
+
+		if (!c->nl && diag_reset(c, err, errsize) < 0)
+			return -1;
+		if (diag_dump_one(c, k, states, want_info, snap, &midway) == 0)
+			return 0;
+		*last_errno = errno;
+		if (midway && diag_reset(c, err, errsize) < 0)
+			return -1;
+		if (*last_errno == ENOENT || *last_errno == EOPNOTSUPP) {
+			snap->unavailable |= k->dump_bit;
+			return 0;
+		}
+		if (*last_errno != EINTR)
+			break;
+	}
+	snap->incomplete = true;
+	return 1;
+}
+
+int diag_collect(struct diag_conn *c, uint64_t kernel_mask, uint32_t info_states, struct pv_snapshot *snap,
 		 char *err, size_t errsize)
 {
-	size_t i;
 	unsigned failed = 0, attempted = 0;
 	int last_errno = 0;
 
-	for (i = 0; i < SOCKET_KIND_COUNT; i++) {
+	for (size_t i = 0; i < SOCKET_KIND_COUNT; i++) {
 		const struct socket_kind *k = &socket_kinds[i];
 		uint32_t states = kind_mask_states(kernel_mask, k->family, k->proto) & PV_STATES_ALL;
-		int tries;
+		/* tcp_info costs the kernel more per socket: the states that
+		 * need it are a dump of their own. */
+		uint32_t with_info = k->proto == IPPROTO_TCP ? states & info_states : 0;
+		uint32_t parts[2] = { states & ~with_info, with_info };
 
-		if (!states)
-			continue;
-		attempted++;
-		for (tries = 0; tries < DIAG_DUMP_TRIES; tries++) {
-			bool midway;
+		for (int part = 0; part < 2; part++) {
+			int ret;
 
-			if (!c->nl && diag_reset(c, err, errsize) < 0)
+			if (!parts[part])
+				continue;
+			attempted++;
+			ret = diag_dump_kind(c, k, parts[part], part == 1, snap, &last_errno, err, errsize);
+			if (ret < 0)
 				return -1;
-			if (diag_dump_one(c, k, states, want_info, snap, &midway) == 0)
-				break;
-			last_errno = errno;
-			if (midway && diag_reset(c, err, errsize) < 0)
-				return -1;
-			if (last_errno == ENOENT || last_errno == EOPNOTSUPP) {
-				snap->unavailable |= k->dump_bit;
-				break;
-			}
-			/* An interrupted dump is worth another try; dedupe by
-			 * cookie makes the repeats harmless. */
-			if (last_errno != EINTR)
-				tries = DIAG_DUMP_TRIES - 1;
-		}
-		if (tries == DIAG_DUMP_TRIES) {
-			snap->incomplete = true;
-			failed++;
+			failed += (unsigned)ret;
 		}
 	}
 	if (attempted && failed == attempted) {

@@ -16,11 +16,12 @@ struct diag_conn *diag_open(char *err, size_t errsize);
 void diag_close(struct diag_conn *c);
 
 /* Dumps into snap every (family, protocol, state) that kernel_mask (see
- * filter_kernel_mask) allows, asking for tcp_info when want_info is set.
+ * filter_kernel_mask) allows, asking for tcp_info of the TCP sockets in
+ * the states of info_states (a 1 << state mask; PV_STATES_ALL for all).
  * A protocol the kernel cannot dump sets its PV_DUMP_* bit in
  * snap->unavailable; an interrupted or failed dump sets snap->incomplete.
  * Returns 0, or -1 with a message in err when no dump could be made at all. */
-int diag_collect(struct diag_conn *c, uint64_t kernel_mask, bool want_info, struct pv_snapshot *snap,
+int diag_collect(struct diag_conn *c, uint64_t kernel_mask, uint32_t info_states, struct pv_snapshot *snap,
 		 char *err, size_t errsize);
 
 #endif

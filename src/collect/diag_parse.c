@@ -71,6 +71,7 @@ static void diag_copy_tcp_info(struct pv_tcp_details *d, const struct nlattr *at
 	d->lost = ti.tcpi_lost;
 	d->last_data_sent_ms = ti.tcpi_last_data_sent;
 	d->last_data_recv_ms = ti.tcpi_last_data_recv;
+	d->last_ack_recv_ms = ti.tcpi_last_ack_recv;
 	d->bytes_acked = ti.tcpi_bytes_acked;
 	d->bytes_received = ti.tcpi_bytes_received;
 	d->delivery_rate = ti.tcpi_delivery_rate;

@@ -36,7 +36,7 @@ struct pv_tcp_details {
 	uint32_t rtt_us, rttvar_us;
 	uint32_t retransmits, total_retrans;
 	uint32_t snd_cwnd, unacked, lost;
-	uint32_t last_data_sent_ms, last_data_recv_ms;
+	uint32_t last_data_sent_ms, last_data_recv_ms, last_ack_recv_ms;
 	uint64_t bytes_acked, bytes_received, delivery_rate;
 	bool has_snd_wnd; /* kernels before 5.19 do not report it */
 	uint32_t snd_wnd; /* the peer's advertised receive window */
@@ -99,12 +99,13 @@ struct pv_socket {
 	uint8_t flags;    /* PV_FLAG_*, from relations.h and health.h */
 	/* Derived from earlier snapshots (health.h); zero when not. */
 	bool has_rate, has_state_since;
+	bool state_entered; /* seen to enter its state: state_since is when, not a bound */
 	uint32_t peer;      /* the other end of a local connection */
 	uint32_t syn_recv;  /* listeners: handshakes not yet complete */
 	uint32_t time_wait; /* TCP listeners: connections of the port in TIME_WAIT */
 	struct pv_tcp_details tcp;
 	double rate_in, rate_out; /* bytes a second received and acknowledged */
-	double state_since;       /* monotonic time it entered its state */
+	double state_since;       /* monotonic time it entered its state, at the latest */
 };
 
 struct pv_process {

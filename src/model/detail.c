@@ -128,8 +128,11 @@ static void describe_health(const struct pv_snapshot *s, const struct pv_socket 
 		strbuf_putc(out, '\n');
 	}
 	if (k->has_state_since && k->state_since >= 0 && !socket_is_listener(k) && s->monotonic_taken > 0) {
+		/* Seen to enter it, the age is known; found in it, only a
+		 * lower bound is (how long it was watched, or tcp_info's). */
 		line_begin(out, "state");
-		strbuf_printf(out, "%s for ", state_name(k->proto, k->state));
+		strbuf_printf(out, "%s for %s", state_name(k->proto, k->state),
+			      k->state_entered ? "" : "at least ");
 		format_duration(out, s->monotonic_taken - k->state_since);
 		strbuf_putc(out, '\n');
 	}
@@ -147,8 +150,9 @@ static void describe_health(const struct pv_snapshot *s, const struct pv_socket 
 	put_rate(out, "  delivery ", (double)t->delivery_rate);
 	strbuf_putc(out, '\n');
 	line_begin(out, "last");
-	strbuf_printf(out, "sent %.1fs ago, received %.1fs ago", t->last_data_sent_ms / 1000.0,
-		      t->last_data_recv_ms / 1000.0);
+	strbuf_printf(out, "sent %.1fs ago, received %.1fs ago, ACK received %.1fs ago",
+		      t->last_data_sent_ms / 1000.0, t->last_data_recv_ms / 1000.0,
+		      t->last_ack_recv_ms / 1000.0);
 	if (t->has_snd_wnd)
 		strbuf_printf(out, "  peer window %u B", t->snd_wnd);
 	strbuf_putc(out, '\n');

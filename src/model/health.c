@@ -19,7 +19,8 @@ struct health_entry {
 	double seen_at;     /* when the counters were read */
 	double progress_at; /* last ACK progress, or when nothing waited */
 	double retrans_at;  /* last retransmission seen; < 0 never */
-	double state_since;
+	double state_since; /* entered its state at or before this */
+	bool entered;       /* seen to enter it, not found in it */
 	uint8_t state;
 };
 
@@ -104,6 +105,27 @@ static void health_judge(struct pv_socket *k, const struct health_entry *e, doub
 		k->flags |= PV_FLAG_CLOSE_WAIT;
 }
 
+static double max3(double a, double b, double c)
+{
+	return a > b ? (a > c ? a : c) : (b > c ? b : c);
+}
+
+double health_state_lower_bound(const struct pv_socket *k, double uptime)
+{
+	const struct pv_tcp_details *t = &k->tcp;
+	double bound;
+
+	if (k->proto != IPPROTO_TCP || !t->has_info)
+		return 0;
+	if (k->state == PV_STATE_CLOSE_WAIT || k->state == PV_STATE_FIN_WAIT2)
+		bound = t->last_ack_recv_ms / 1000.0;
+	else if (k->state == PV_STATE_ESTABLISHED)
+		bound = max3(t->last_data_sent_ms, t->last_data_recv_ms, t->last_ack_recv_ms) / 1000.0;
+	else
+		return 0;
+	return bound < uptime ? bound : 0;
+}
+
 /* The entry for k, from its old one (or NULL for a socket seen first). */
 static void health_step(struct health_entry *e, const struct health_entry *old, struct pv_socket *k,
 			double now)
@@ -116,12 +138,15 @@ static void health_step(struct health_entry *e, const struct health_entry *old, 
 	e->seen_at = now;
 	e->state = k->state;
 	e->retrans_at = -1;
+	double bound = health_state_lower_bound(k, now);
+
 	if (!old) {
 		/* Seen first: no history, so nothing is judged stalled yet and
-		 * the state's age counts from now. */
+		 * the state's age is what tcp_info proves, or nothing. */
 		e->progress_at = now;
 		e->state_since = now;
 	} else {
+		e->entered = old->state != k->state || old->entered;
 		e->state_since = old->state == k->state ? old->state_since : now;
 		e->progress_at = old->progress_at;
 		e->retrans_at = old->retrans_at;
@@ -139,8 +164,12 @@ static void health_step(struct health_entry *e, const struct health_entry *old, 
 	}
 	if (!health_data_waiting(k))
 		e->progress_at = now;
-	/* One look tells no age: a socket first seen now may be old. */
-	k->has_state_since = old != NULL;
+	if (bound > 0 && now - bound < e->state_since)
+		e->state_since = now - bound;
+	/* One look tells no age but tcp_info's: a socket first seen now may
+	 * be old. */
+	k->has_state_since = old != NULL || bound > 0;
+	k->state_entered = e->entered;
 	k->state_since = e->state_since;
 	health_judge(k, e, now);
 }

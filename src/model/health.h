@@ -8,6 +8,7 @@
 #define PV_HEALTH_H
 
 #include "snapshot.h"
+#include "states.h"
 #include "strbuf.h"
 
 /* Seconds without ACK progress, with data waiting, before "stalled". */
@@ -17,6 +18,20 @@
 /* Seconds in CLOSE_WAIT before it is flagged. */
 #define HEALTH_CLOSE_WAIT_SECONDS 10.0
 
+/* The states whose age tcp_info bounds from below on one look: worth its
+ * cost even when nothing else of tcp_info is asked for (few sockets are
+ * in them, and a CLOSE_WAIT that lasts is a bug worth flagging at once). */
+#define HEALTH_AGE_INFO_STATES (1u << PV_STATE_CLOSE_WAIT | 1u << PV_STATE_FIN_WAIT2)
+
+/* Seconds socket k has been in its state at least, by its tcp_info alone,
+ * or 0 when tcp_info tells nothing about it. Entering CLOSE_WAIT (the
+ * peer's FIN) and FIN_WAIT2 (the ACK of ours) is receiving a segment with
+ * an ACK, and every later one resets tcp_info's last_ack_recv, so that
+ * is a lower bound there. An ESTABLISHED connection has been so at least
+ * as long ago as its last data sent or received or ACK received: the
+ * kernel sets all three when the handshake completes. uptime (seconds
+ * since boot) rejects a bound from counters the kernel never set. */
+double health_state_lower_bound(const struct pv_socket *k, double uptime);
 struct health;
 
 struct health *health_new(void);

@@ -44,6 +44,8 @@ void view_free(struct view_state *v)
 	free(v->row_flags);
 	rows_free(&v->rows);
 	spark_free(v->sparks);
+	filter_free(v->all_filter);
+	rows_free(&v->all_rows);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -68,8 +70,12 @@ static void view_compose_filter(struct view_state *v)
 	for (i = 0; i < TOGGLE_COUNT; i++)
 		if (v->toggles & toggle_defs[i].bit)
 			f = view_and_text(f, toggle_defs[i].filter);
-	if (!v->show_unix && !filter_names_unix(v->user_filter))
+	filter_free(v->all_filter);
+	v->all_filter = NULL;
+	if (!v->show_unix && !filter_names_unix(v->user_filter)) {
 		f = view_and_text(f, "!unix");
+		v->all_filter = view_and_text(NULL, "!unix");
+	}
 	filter_free(v->filter);
 	v->filter = f;
 }
@@ -252,10 +258,17 @@ static bool view_sorted_by_rate(const struct view_state *v)
 	return v->order.column == COL_RATE_IN || v->order.column == COL_RATE_OUT;
 }
 
-/* One point of each group's sparkline: what it moved, in and out. */
+/* One point of each group's sparkline: what it moved, in and out, over
+ * all its sockets, not only those the filter shows. */
 static void view_record_traffic(struct view_state *v)
 {
 	const struct pv_rows *r = &v->rows;
+
+	if (v->filter_text[0] || v->toggles) {
+		rows_build(&v->all_rows, v->snap, v->all_filter, v->group,
+			   (struct rows_order){ .column = -1 });
+		r = &v->all_rows;
+	}
 
 	spark_begin(v->sparks);
 	for (size_t i = 0; i < r->nrows; i++) {

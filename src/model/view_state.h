@@ -57,9 +57,13 @@ struct view_state {
 	uint32_t *visible; /* row indices, in order, that are not folded away */
 	size_t nvisible;
 	uint8_t *row_flags; /* per row: VIEW_ROW_* */
-	/* Each group line's traffic over the last refreshes: a view's
-	 * history, since the groups are the view's. */
+	/* Each group's traffic over the last refreshes, whatever the filter:
+	 * the whole process's (port's, endpoint's), recorded from rows built
+	 * without the filter when one narrows the view, so that changing the
+	 * filter and back finds the same history. */
 	struct spark_history *sparks;
+	struct pv_filter *all_filter; /* what the view can show: UNIX or not */
+	struct pv_rows all_rows;      /* the rows of all_filter, when filtered */
 };
 
 enum { VIEW_ROW_HAS_CHILDREN = 1, VIEW_ROW_EXPANDED = 2 };

@@ -60,6 +60,7 @@ static void json_tcp_info(struct json_writer *w, const struct pv_tcp_details *t)
 	json_member_uint(w, "lost", t->lost);
 	json_member_uint(w, "last_data_sent_ms", t->last_data_sent_ms);
 	json_member_uint(w, "last_data_recv_ms", t->last_data_recv_ms);
+	json_member_uint(w, "last_ack_recv_ms", t->last_ack_recv_ms);
 	json_member_uint(w, "bytes_acked", t->bytes_acked);
 	json_member_uint(w, "bytes_received", t->bytes_received);
 	json_member_uint(w, "delivery_rate", t->delivery_rate);
@@ -130,8 +131,10 @@ static void json_derived(struct json_writer *w, const struct pv_snapshot *s, con
 		json_member_uint(w, "rate_in", (uint64_t)(k->rate_in + 0.5));
 		json_member_uint(w, "rate_out", (uint64_t)(k->rate_out + 0.5));
 	}
-	if (k->has_state_since && s->monotonic_taken >= k->state_since)
+	if (k->has_state_since && s->monotonic_taken >= k->state_since) {
 		json_member_uint(w, "state_seconds", (uint64_t)(s->monotonic_taken - k->state_since));
+		json_member_bool(w, "state_seconds_exact", k->state_entered);
+	}
 }
 
 /* A UNIX socket's own fields: its type, its name with the exact bytes

@@ -63,7 +63,7 @@ static int owners_at(double now, int fd, bool *full)
 	size_t i;
 
 	snapshot_init(&s);
-	ck_assert_int_eq(diag_collect(diag, ~0ull, false, &s, err, sizeof(err)), 0);
+	ck_assert_int_eq(diag_collect(diag, ~0ull, 0, &s, err, sizeof(err)), 0);
 	ck_assert_int_eq(owner_cache_collect(cache, &s, "/proc", users, now, &stats), 0);
 	*full = owner_cache_last_was_full(cache);
 	for (i = 0; i < s.nsocks; i++) {

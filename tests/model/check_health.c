@@ -203,6 +203,86 @@ START_TEST(t_close_wait_age)
 }
 END_TEST
 
+/* One look at a CLOSE_WAIT whose last ACK came 10 minutes ago: tcp_info
+ * proves its age, so it is flagged at once and its age is a lower bound. */
+START_TEST(t_close_wait_age_from_tcp_info)
+{
+	struct pv_socket k = conn(1, PV_STATE_CLOSE_WAIT, 0, 0);
+	struct pv_snapshot s, later;
+	struct health *h = health_new();
+
+	k.tcp.last_ack_recv_ms = 600000;
+	k.tcp.last_data_recv_ms = 900000; /* data before the FIN says nothing */
+	snap_of(&s, &k, 1);
+	health_update(h, NULL, &s, 5000);
+	ck_assert(s.socks[0].flags & PV_FLAG_CLOSE_WAIT);
+	ck_assert(s.socks[0].has_state_since);
+	ck_assert(!s.socks[0].state_entered);
+	ck_assert_double_eq_tol(s.socks[0].state_since, 4400, 0.001);
+	/* The bound is kept while the socket stays; a later look with a
+	 * smaller one (an ACK of data sent since) does not make it younger. */
+	k.tcp.last_ack_recv_ms = 1000;
+	snap_of(&later, &k, 1);
+	health_update(h, &s, &later, 5010);
+	ck_assert_double_eq_tol(later.socks[0].state_since, 4400, 0.001);
+	ck_assert(later.socks[0].flags & PV_FLAG_CLOSE_WAIT);
+	snapshot_free(&s);
+	snapshot_free(&later);
+
+	/* Counters older than the machine were never set: no bound. */
+	k.tcp.last_ack_recv_ms = 600000;
+	snap_of(&s, &k, 1);
+	health_free(h);
+	h = health_new();
+	health_update(h, NULL, &s, 100);
+	ck_assert(!s.socks[0].has_state_since);
+	ck_assert_uint_eq(s.socks[0].flags & PV_FLAG_CLOSE_WAIT, 0);
+	snapshot_free(&s);
+	health_free(h);
+}
+END_TEST
+
+/* What tcp_info proves of each state's age, and what it does not. */
+START_TEST(t_state_lower_bounds)
+{
+	struct pv_socket k = conn(1, PV_STATE_ESTABLISHED, 0, 0);
+
+	k.tcp.last_data_sent_ms = 2000;
+	k.tcp.last_data_recv_ms = 7000;
+	k.tcp.last_ack_recv_ms = 3000;
+	ck_assert_double_eq_tol(health_state_lower_bound(&k, 1e6), 7.0, 1e-9);
+	k.state = PV_STATE_FIN_WAIT2;
+	ck_assert_double_eq_tol(health_state_lower_bound(&k, 1e6), 3.0, 1e-9);
+	k.state = PV_STATE_FIN_WAIT1; /* entered by a local close: nothing */
+	ck_assert(health_state_lower_bound(&k, 1e6) == 0);
+	k.state = PV_STATE_ESTABLISHED;
+	k.tcp.has_info = false;
+	ck_assert(health_state_lower_bound(&k, 1e6) == 0);
+}
+END_TEST
+
+/* Seen to enter its state, a socket's age is exact. */
+START_TEST(t_state_entered_is_exact)
+{
+	static const double t[] = { 0, 5, 9 };
+	struct pv_socket k = conn(1, PV_STATE_ESTABLISHED, 0, 0);
+	struct pv_snapshot s[3];
+	struct health *h = health_new();
+
+	for (size_t i = 0; i < 3; i++) {
+		closes_at_2(&k, i);
+		snap_of(&s[i], &k, 1);
+		health_update(h, i ? &s[i - 1] : NULL, &s[i], t[i]);
+	}
+	ck_assert(!s[1].socks[0].state_entered);
+	ck_assert(s[2].socks[0].state_entered);
+	ck_assert_double_eq_tol(s[2].socks[0].state_since, 9, 1e-9);
+	for (size_t i = 0; i < 3; i++)
+		snapshot_free(&s[i]);
+	health_free(h);
+}
+END_TEST
+
 START_TEST(t_peers_and_sides)
 {
 	struct pv_snapshot s;
@@ -466,4 +546,5 @@ END_TEST
 CHECK_SUITE("health", t_relations_taken_from_before_are_exact, t_time_wait_piles, t_unix_peers,
 	    t_unix_queued_client, t_rate_of_a_counter, t_rates_follow_cookies, t_udp_and_no_info_have_no_rate,
 	    t_stalled_needs_waiting_data_and_time, t_retransmissions_stay_flagged_a_while, t_zero_window,
-	    t_close_wait_age, t_peers_and_sides, t_syn_recv_and_saturation, t_flag_names_and_summary)
+	    t_close_wait_age, t_close_wait_age_from_tcp_info, t_state_lower_bounds, t_state_entered_is_exact,
+	    t_peers_and_sides, t_syn_recv_and_saturation, t_flag_names_and_summary)

@@ -6,6 +6,8 @@
 #include "check_main.h"
 #include "columns.h"
 #include "fixtures.h"
+#include "model.h"
+#include "sparkline.h"
 #include "view_state.h"
 
 static struct pv_snapshot snap;
@@ -262,7 +264,51 @@ START_TEST(t_same_rows_detects_changes)
 }
 END_TEST
 
-CHECK_SUITE_WITH_FIXTURE("view", setup, teardown, t_selection_survives_rebuild,
+/* The width of the sparkline on the group line of process pid. */
+static size_t spark_width_of(int pid)
+{
+	struct strbuf sb = { 0 };
+	size_t w = 0;
+
+	for (size_t i = 0; i < v.rows.nrows; i++) {
+		const struct pv_row *r = &v.rows.rows[i];
+		struct row_key key;
+
+		if (r->kind != ROW_GROUP || v.rows.groups[r->index].kind != GK_PROCESS ||
+		    snap.procs[v.rows.groups[r->index].proc].pid != pid)
+			continue;
+		rows_key(&v.rows, &snap, i, &key);
+		w = spark_format(v.sparks, row_key_hash(&key), false, &sb);
+	}
+	strbuf_free(&sb);
+	return w;
+}
+
+/* Sparklines chart a group's whole traffic: a filter that hides the
+ * group for a while and is cleared again finds its history whole. */
+START_TEST(t_sparklines_outlive_filters)
+{
+	struct pv_model m = { .snap = &snap, .same_rows = true, .rates = true };
+	struct filter_error err;
+
+	snap.socks[7].has_rate = true; /* postgres's end of the psql connection */
+	snap.socks[7].rate_in = 100;
+	view_refresh(&v, &m);
+	view_refresh(&v, &m);
+	ck_assert_uint_eq(spark_width_of(812), 2);
+	ck_assert_int_ge(view_set_filter(&v, "port:80", &err), 0);
+	view_rebuild(&v, &snap);
+	for (int i = 0; i < 3; i++)
+		view_refresh(&v, &m);
+	ck_assert_uint_eq(spark_width_of(812), 0); /* not shown */
+	ck_assert_int_ge(view_set_filter(&v, "", &err), 0);
+	view_rebuild(&v, &snap);
+	view_refresh(&v, &m);
+	ck_assert_uint_eq(spark_width_of(812), 6);
+}
+END_TEST
+
+CHECK_SUITE_WITH_FIXTURE("view", setup, teardown, t_sparklines_outlive_filters, t_selection_survives_rebuild,
 			 t_gone_selection_goes_to_neighbour, t_collapse_and_expand, t_filter_live_and_errors,
 			 t_toggles, t_sort_and_group_cycles, t_scrolling, t_same_rows_detects_changes,
 			 t_notices)
