@@ -73,6 +73,19 @@ check "with e, the server is no client" screen_lacks "srv  pid .*\(client\)"
 check "with e, the server ends show their clients" screen_has "127\.0\.0\.1:8000 +127\.0\.0\.1:$C8000 .*srv $SRV <- cli $CLI"
 check "with e, nothing is shown without its process" screen_lacks '\(no process\)'
 
+# A server blocked in accept() (as nc -l is) has reserved the new fd
+# already, so its fd count does not move when a connection is accepted:
+# the dashboard must find the owner at once, not at its 10 s safety net.
+helper acc name acc listen tcp 127.0.0.1 8300 acceptone
+dashboard_start 160x30 "$PORTVIEW -d 0.5 port:8300"
+sleep 1.5
+helper ncl name ncl connect 127.0.0.1 8300
+ACC=$(helper_pid acc) NCL=$(helper_pid ncl)
+wait_for 5 grep -q accepted "$WORK/acc.out" || fail "the blocked accept did not return"
+check "a connection accepted into a reserved fd gets its owner within 2 s" \
+	wait_for 2 screen_has "ESTAB +127\.0\.0\.1:8300 .*acc $ACC <- ncl $NCL"
+check "and is not left in the accept queue" screen_lacks '\(accept queue\)'
+
 # TIME_WAIT is a minisocket the kernel reports with uid 0: that is no uid,
 # not root. Here the server runs as nobody and closes first.
 printf '#!/bin/sh\nexec setpriv --reuid=65534 --regid=65534 --clear-groups %s "$@"\n' "$SOCKHELPER" >"$WORK/as-nobody"

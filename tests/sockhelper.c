@@ -8,6 +8,8 @@
  *     udpconn ADDR PORT         a UDP socket connected to ADDR PORT
  *     connect ADDR PORT         a TCP connection to ADDR PORT
  *     noaccept                  leave connections in the accept queue
+ *     acceptone                 once ready, block in accept() on the first listener
+ *                               (as nc -l does: the new fd is reserved meanwhile)
  *     hangup                    close each connection as soon as it is accepted
  *                               (this end closes first: TIME_WAIT here)
  *     fork                      fork a child holding every socket too
@@ -242,7 +244,7 @@ static void accept_pending(int lfd)
 int main(int argc, char **argv)
 {
 	int i, accepting = 1, draining = 0, stream_fd = -1, first_accepted;
-	int pair_fds[2] = { -1, -1 }, close_at_eof = 0;
+	int pair_fds[2] = { -1, -1 }, close_at_eof = 0, accept_one = 0;
 	/* Connections whose peer closed and that stay open: not polled again. */
 	static unsigned char at_eof[65536];
 	const char *child_name = NULL;
@@ -371,6 +373,8 @@ int main(int argc, char **argv)
 			open_many_udp(atoi(argv[++i]));
 		} else if (!strcmp(a, "noaccept")) {
 			accepting = 0;
+		} else if (!strcmp(a, "acceptone")) {
+			accept_one = 1;
 		} else if (!strcmp(a, "hangup")) {
 			hangup_on_accept = 1;
 		} else if (!strcmp(a, "fork")) {
@@ -405,6 +409,14 @@ int main(int argc, char **argv)
 		printf("ready %d %d\n", (int)getpid(), (int)child);
 	else
 		printf("ready %d\n", (int)getpid());
+	if (accept_one && nlisteners) {
+		int c = accept(listeners[0], NULL, NULL);
+
+		if (c < 0)
+			die("accept");
+		hold(c);
+		printf("accepted\n");
+	}
 
 	/* Sockets held from here on were accepted. */
 	first_accepted = nheld;

@@ -8,10 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <netinet/in.h>
 #include <sys/stat.h>
 
+#include "addr.h"
 #include "procfd.h"
 #include "procinfo.h"
+#include "states.h"
 #include "u64map.h"
 #include "xalloc.h"
 
@@ -49,6 +52,9 @@ struct owner_cache {
 	double last_full;
 	bool ever_full, last_full_walk, counts_work;
 	bool others_invisible; /* /proc hides other users' processes */
+	/* Inodes of unowned accepted connections whose listener's owners
+	 * were walked again for them: not again before the next full walk. */
+	struct u64map rewalked;
 	char *fd_dents;
 };
 
@@ -58,6 +64,7 @@ struct owner_cache *owner_cache_new(void)
 	struct stat st;
 
 	u64map_init(&c->by_pid, 256);
+	u64map_init(&c->rewalked, 16);
 	u64map_init(&c->by_inode, 256);
 	c->holders_stale = true;
 	c->fd_dents = xmalloc(PROCFD_BUFFER);
@@ -89,6 +96,7 @@ void owner_cache_free(struct owner_cache *c)
 	free(c->fd_dents);
 	free(c->holders);
 	u64map_free(&c->by_pid);
+	u64map_free(&c->rewalked);
 	u64map_free(&c->by_inode);
 	free(c);
 }
@@ -305,6 +313,113 @@ static size_t cache_assign(struct owner_cache *c, struct pv_snapshot *s)
 	return unresolved;
 }
 
+/* The key of the listeners a connection like k may come from: the
+ * family and port, or a UNIX socket's name. */
+static uint64_t cache_listen_key(const struct pv_socket *k)
+{
+	return socket_is_unix(k) ? socket_name_hash(k) : ((uint64_t)k->family << 16 | k->local.port) + 1;
+}
+
+static bool cache_is_listener(const struct pv_socket *l)
+{
+	return l->state == PV_STATE_LISTEN && l->inode &&
+	       (l->proto == IPPROTO_TCP || (socket_is_unix(l) && l->path_len));
+}
+
+/* The listener of s that connection k may have been accepted from, or
+ * NULL: a TCP LISTEN socket of k's family and local port on k's address
+ * or the wildcard, or a UNIX listener of k's name. The map holds the
+ * first listener of each key; the others follow it in the dump. */
+static const struct pv_socket *cache_listener_of(const struct pv_snapshot *s, const struct u64map *listeners,
+						 const struct pv_socket *k)
+{
+	const uint32_t *at;
+
+	if (!k->inode || k->owner_count || k->state == PV_STATE_LISTEN ||
+	    (socket_is_unix(k) ? !k->path_len : k->proto != IPPROTO_TCP))
+		return NULL;
+	at = u64map_get(listeners, cache_listen_key(k));
+	for (size_t i = at ? *at : s->nsocks; i < s->nsocks; i++) {
+		const struct pv_socket *l = &s->socks[i];
+
+		if (!cache_is_listener(l) || socket_is_unix(l) != socket_is_unix(k))
+			continue;
+		if (socket_is_unix(k) ? socket_same_name(l, k)
+				      : l->family == k->family && l->local.port == k->local.port &&
+						addr_is_wildcard_or_equal(&l->local.addr, &k->local.addr))
+			return l;
+	}
+	return NULL;
+}
+
+/* Walks again every process the cache knows to hold inode. */
+static void cache_rewalk_holders(struct owner_cache *c, int procfd, uint32_t inode,
+				 struct owners_stats *stats)
+{
+	const uint32_t *first = u64map_get(&c->by_inode, inode);
+
+	for (const uint32_t *h = first ? &c->holders[*first] : NULL; h && *h != UINT32_MAX; h++) {
+		struct cached_process *p = &c->procs[*h];
+		char pid_name[16];
+
+		snprintf(pid_name, sizeof(pid_name), "%d", p->pid);
+		stats->processes++;
+		stats->fds += cache_walk_process(c, procfd, p, pid_name);
+		c->holders_stale = true;
+	}
+}
+
+/* A connection accepted from a listener of this host belongs to one of
+ * the listener's owners, which may have accepted it into an fd it had
+ * reserved already (a server blocked in accept(): its fd count does not
+ * move). When a listener has more unowned connections than its accept
+ * queue holds, some were accepted: its owners are walked again at once,
+ * once per connection until the next full walk. Returns true when some
+ * process was walked. */
+static bool cache_rewalk_acceptors(struct owner_cache *c, int procfd, struct pv_snapshot *s,
+				   struct owners_stats *stats)
+{
+	struct u64map listeners, waiting;
+	bool walked = false;
+	size_t i;
+
+	u64map_init(&listeners, 64);
+	u64map_init(&waiting, 16);
+	for (i = 0; i < s->nsocks; i++)
+		if (cache_is_listener(&s->socks[i]))
+			u64map_put(&listeners, cache_listen_key(&s->socks[i]), (uint32_t)i, NULL);
+	for (i = 0; i < s->nsocks; i++) {
+		const struct pv_socket *l = cache_listener_of(s, &listeners, &s->socks[i]);
+		int inserted;
+
+		if (l && !u64map_get(&c->rewalked, s->socks[i].inode))
+			(*u64map_put(&waiting, l->inode, 0, &inserted))++;
+	}
+	for (i = 0; i < s->nsocks; i++) {
+		const struct pv_socket *l = &s->socks[i];
+		uint32_t *n = cache_is_listener(l) ? u64map_get(&waiting, l->inode) : NULL;
+
+		if (!n || *n <= l->rqueue) {
+			if (n)
+				*n = 0; /* all may still be queued: nothing to walk */
+			continue;
+		}
+		cache_rewalk_holders(c, procfd, l->inode, stats);
+		walked = true;
+	}
+	/* The connections whose listener's owners were walked: not again. */
+	for (i = 0; i < s->nsocks; i++) {
+		const struct pv_socket *l = cache_listener_of(s, &listeners, &s->socks[i]);
+		const uint32_t *n = l ? u64map_get(&waiting, l->inode) : NULL;
+
+		if (n && *n)
+			u64map_put(&c->rewalked, s->socks[i].inode, 1, NULL);
+	}
+	u64map_free(&listeners);
+	u64map_free(&waiting);
+	return walked;
+}
+
 int owner_cache_collect(struct owner_cache *c, struct pv_snapshot *snap, const char *proc_root,
 			struct users *users, double now, struct owners_stats *stats)
 {
@@ -317,6 +432,12 @@ int owner_cache_collect(struct owner_cache *c, struct pv_snapshot *snap, const c
 		return -1;
 	cache_refresh(c, procfd, full, stats);
 	unresolved = cache_assign(c, snap);
+	if (full)
+		u64map_clear(&c->rewalked);
+	else if (unresolved > 0 && cache_rewalk_acceptors(c, procfd, snap, stats)) {
+		snap->nprocs = 0;
+		unresolved = cache_assign(c, snap);
+	}
 	/* A socket nobody is known to hold may belong to a process whose count
 	 * did not move (one fd closed, one opened): walk everything, but not
 	 * every refresh when the owner is simply hidden from us. */
