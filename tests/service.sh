@@ -140,6 +140,16 @@ check "flag:closewait keeps only the CLOSE_WAIT socket" \
 tm send-keys -t pv End Enter; sleep 0.6
 check "the detail pane tells how long it has been in CLOSE_WAIT, at least" screen_has 'CLOSE_WAIT for at least [0-9]+(s|m)'
 check "the detail pane lists the flag" screen_has '!closewait'
+# A filter that hides the CLOSE_WAIT socket and back: its flag and age are
+# the same at once, since the dashboard keeps collecting it.
+tm send-keys -t pv Escape; sleep 0.3
+tm send-keys -t pv / C-u; sleep 0.2
+tm send-keys -t pv -l 'state:established'; sleep 0.2
+tm send-keys -t pv Enter; sleep 1.2
+check "state:established hides the CLOSE_WAIT socket" screen_lacks 'CLOSE-WAIT +127\.0\.0\.1:5432'
+tm send-keys -t pv / C-u; sleep 0.2
+tm send-keys -t pv Enter; sleep 0.6
+check "after a filter that hid it, the CLOSE_WAIT is still flagged at once" screen_has '! .*CLOSE-WAIT +127\.0\.0\.1:5432'
 
 # --lean: no tcp_info, so no rate columns and no peers.
 dashboard_start 200x50 "$PORTVIEW -d 0.5 --lean"
