@@ -32,12 +32,23 @@ printf 'group = port\nwidth = 3\ndelay = fast\n' >"$CONFIG"
 check "a malformed file is not fatal" [ $? -eq 0 ]
 check "the bad lines are named" grep -qF "$CONFIG:2: unknown setting 'width'; $CONFIG:3: delay wants seconds" "$WORK/err"
 check "the good lines still apply" grep -qE '^tcp port 8080' "$WORK/out"
-"$PORTVIEW" --once --config "$WORK/missing" >"$WORK/out" 2>"$WORK/err"
-check "a missing --config file is reported, not fatal" \
-	bash -c '[ $? -eq 0 ] && grep -q "missing: No such file" "$1"' _ "$WORK/err"
-printf 'group = \e]0;pwned\a\n' >"$CONFIG"
+# A file named with --config must be one: missing, not a regular file, or
+# holding no setting at all is an error, in one line, exit 2.
+mkfifo "$WORK/fifo"
+printf 'root:$6$salt$hash:19000:0:99999:7:::\n' >"$WORK/shadowlike"
+for bad in "$WORK/missing:No such file" "$WORK/fifo:not a regular file" "/dev/null:not a regular file" \
+	"$WORK/shadowlike:not a settings file"; do
+	timeout 5 "$PORTVIEW" --once --config "${bad%%:*}" >"$WORK/out" 2>"$WORK/err"
+	status=$?
+	check "--config ${bad%%:*} exits 2 (got $status)" [ "$status" -eq 2 ]
+	check "--config ${bad%%:*} says '${bad#*:}' in one line" \
+		bash -c 'grep -q -- "$2" "$1" && [ "$(wc -l <"$1")" -eq 1 ] && [ ! -s "$3" ]' _ "$WORK/err" "${bad#*:}" "$WORK/out"
+done
+check "a file that is not a settings file is not quoted back" bash -c '! grep -q "salt" "$1"' _ "$WORK/err"
+printf 'sort = natural\ngroup = \e]0;pwned\a\n\e[31mkey = 1\n' >"$CONFIG"
 "$PORTVIEW" --once >/dev/null 2>"$WORK/err"
-check "a hostile value is shown escaped" grep -qF '\x1b]0;pwned\x07' "$WORK/err"
+check "a hostile value or key is never echoed" bash -c '! grep -q -e pwned -e "31m" "$1" && ! grep -q $'"'"'\e'"'"' "$1"' _ "$WORK/err"
+check "its lines are still named" grep -qF "$CONFIG:2: group wants process, port or none; $CONFIG:3: not a setting" "$WORK/err"
 
 # --- the dashboard: W writes what is in force; the next start reads it ---
 rm -f "$CONFIG"

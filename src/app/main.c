@@ -9,6 +9,7 @@
 #include "filter.h"
 #include "modes.h"
 #include "options.h"
+#include "privilege.h"
 #include "sanitize.h"
 #include "settings_file.h"
 #include "xalloc.h"
@@ -17,20 +18,33 @@ enum { EXIT_USAGE = 2 };
 
 /* The settings in force: defaults, then the settings file (unless
  * --no-config), then what the command line gave, which wins. *path is
- * where the file is (W writes there), or NULL. Problems with the file are
- * described in problems, never fatal. */
-static void main_settings(const struct settings *cli, struct settings *s, char **path, char *problems,
-			  size_t size)
+ * where the file is (W writes there), or NULL. Problems with lines of the
+ * file are described in problems and skipped; a file named with --config
+ * that cannot be read, or holds no setting at all, is an error (-1). */
+static int main_settings(const struct settings *cli, struct settings *s, char **path, char *problems,
+			 size_t size)
 {
 	settings_defaults(s);
 	problems[0] = '\0';
 	*path = NULL;
 	if (!cli->no_config) {
 		*path = cli->config ? xstrdup(cli->config) : settings_default_path();
-		if (*path)
-			settings_load(*path, cli->config == NULL, s, problems, size);
+		if (*path && settings_load(*path, cli->config == NULL, s, problems, size) < 0 && cli->config)
+			return -1;
 	}
 	settings_merge(s, cli);
+	return 0;
+}
+
+/* One line on stderr, with what came from the user escaped: an option or
+ * filter may hold escape sequences. */
+static void main_error(const char *what, const char *hint)
+{
+	struct strbuf clean = { 0 };
+
+	sanitize_append(&clean, what, strlen(what), sanitize_locale_is_utf8());
+	fprintf(stderr, "portview: %s\n%s", strbuf_str(&clean), hint);
+	strbuf_free(&clean);
 }
 
 static void main_report_settings(const char *problems)
@@ -86,10 +100,16 @@ int main(int argc, char **argv)
 	struct pv_filter *filter;
 	int status = EXIT_USAGE;
 
+	/* First, while no other thread exists: capabilities from setcap are
+	 * kept for the /proc walk only, never effective elsewhere. */
+	if (privilege_init() < 0) {
+		perror("portview: cannot give up capabilities");
+		return EXIT_FAILURE;
+	}
 	setlocale(LC_ALL, "");
 	settings_defaults(&settings);
 	if (options_parse(argc, argv, &cli, &filter_text, err, sizeof(err)) < 0) {
-		fprintf(stderr, "portview: %s\nTry 'portview --help' for more information.\n", err);
+		main_error(err, "Try 'portview --help' for more information.\n");
 		goto out;
 	}
 	if (cli.help || cli.version) {
@@ -100,10 +120,14 @@ int main(int argc, char **argv)
 		status = EXIT_SUCCESS;
 		goto out;
 	}
-	main_settings(&cli, &settings, &settings_path, problems, sizeof(problems));
+	if (main_settings(&cli, &settings, &settings_path, problems, sizeof(problems)) < 0) {
+		main_error(problems, "");
+		goto out;
+	}
 	filter = filter_parse(filter_text, &ferr);
 	if (!filter) {
-		fprintf(stderr, "portview: bad filter at column %zu: %s\n", ferr.pos + 1, ferr.msg);
+		snprintf(err, sizeof(err), "bad filter at column %zu: %s", ferr.pos + 1, ferr.msg);
+		main_error(err, "");
 		goto out;
 	}
 	if (settings.json && !settings.once) {

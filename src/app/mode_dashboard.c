@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/auxv.h>
 #include <sys/eventfd.h>
 
 #include "collect.h"
@@ -85,6 +86,21 @@ static int app_signal_process(void *ctx, int pid, unsigned long long start_time,
 
 enum { APP_MMAP_THRESHOLD = 256 * 1024 };
 
+/* A program started with privileges (AT_SECURE: file capabilities, or
+ * setuid) must not load a terminal description the user chose: ncurses
+ * trusts these variables and ~/.terminfo unless uid and euid differ,
+ * which file capabilities do not change. The settings path was found
+ * before, so HOME can go too. */
+static void dashboard_secure_environment(void)
+{
+	static const char *const untrusted[] = { "TERMINFO", "TERMINFO_DIRS", "TERMCAP", "TERMPATH", "HOME" };
+
+	if (!getauxval(AT_SECURE))
+		return;
+	for (size_t i = 0; i < sizeof(untrusted) / sizeof(untrusted[0]); i++)
+		unsetenv(untrusted[i]);
+}
+
 int mode_dashboard(struct dashboard_options *d, const char *settings_path)
 {
 	struct refresh_options ro = {
@@ -114,6 +130,8 @@ int mode_dashboard(struct dashboard_options *d, const char *settings_path)
 	 * and RSS creeps up. A fixed threshold sends them to mmap, so freeing
 	 * one gives its memory back. */
 	mallopt(M_MMAP_THRESHOLD, APP_MMAP_THRESHOLD);
+	/* Before any thread reads the environment. */
+	dashboard_secure_environment();
 	app.refresh = refresh_open(&ro, err, sizeof(err));
 	if (!app.refresh) {
 		fprintf(stderr, "portview: %s\n", err);

@@ -53,6 +53,7 @@ int settings_load(const char *path, bool missing_ok, struct settings *s, char *p
 	char *buf;
 	ssize_t n, total = 0;
 	struct stat st;
+	unsigned bad, good;
 
 	problems[0] = '\0';
 	if (fd < 0) {
@@ -76,8 +77,13 @@ int settings_load(const char *path, bool missing_ok, struct settings *s, char *p
 		free(buf);
 		return -1;
 	}
-	settings_parse(s, buf, (size_t)total, load_problem, &ctx);
+	bad = settings_parse(s, buf, (size_t)total, load_problem, &ctx, &good);
 	free(buf);
+	if (bad && !good) {
+		/* Nothing in it is a setting: say so, and nothing of its lines. */
+		snprintf(problems, size, "%s: not a settings file (no line is a setting)", path);
+		return -1;
+	}
 	return 0;
 }
 

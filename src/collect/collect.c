@@ -13,6 +13,7 @@
 #include "diag.h"
 #include "owner_cache.h"
 #include "owners.h"
+#include "privilege.h"
 #include "users.h"
 #include "xalloc.h"
 
@@ -108,8 +109,13 @@ int collector_run(struct collector *c, uint64_t kernel_mask, uint32_t info_state
 	snap->kernel_mask = kernel_mask;
 	/* A full walk does not need the dump's answer to start: it runs on its
 	 * threads while this one dumps. */
-	if (!c->cache && proc_usable)
+	/* The walkers inherit the raised capabilities; this thread drops
+	 * them while it dumps, which needs none. */
+	if (!c->cache && proc_usable) {
+		privilege_raise();
 		walk = owners_walk_start("/proc");
+		privilege_lower();
+	}
 	if (diag_collect(c->diag, kernel_mask, info_states, snap, err, errsize) < 0) {
 		if (walk)
 			owners_walk_finish(walk, snap, c->users, &stats);
@@ -118,7 +124,12 @@ int collector_run(struct collector *c, uint64_t kernel_mask, uint32_t info_state
 	if (!proc_usable || (!c->cache && !walk)) {
 		collector_owners_unknown(snap, c->users);
 	} else if (c->cache) {
-		if (owner_cache_collect(c->cache, snap, "/proc", c->users, snap->monotonic_taken, &stats) < 0)
+		int ret;
+
+		privilege_raise();
+		ret = owner_cache_collect(c->cache, snap, "/proc", c->users, snap->monotonic_taken, &stats);
+		privilege_lower();
+		if (ret < 0)
 			snap->incomplete = true;
 	} else {
 		owners_walk_finish(walk, snap, c->users, &stats);

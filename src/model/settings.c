@@ -425,6 +425,19 @@ static void trim(const char **p, size_t *len)
 		(*len)--;
 }
 
+/* A key worth quoting back: short, lower-case letters, digits, '_' and
+ * '-', as every setting's name is. Anything else may be a secret. */
+static bool key_is_plausible(const char *key, size_t len)
+{
+	if (len == 0 || len > 24)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!islower((unsigned char)key[i]) && !isdigit((unsigned char)key[i]) && key[i] != '_' &&
+		    key[i] != '-')
+			return false;
+	return true;
+}
+
 /* One "key = value" line (trimmed, not a comment). Returns 0 or -1 with a
  * message. */
 static int settings_apply_line(struct settings *s, const char *line, size_t len, char *msg, size_t msgsize)
@@ -444,18 +457,37 @@ static int settings_apply_line(struct settings *s, const char *line, size_t len,
 	trim(&line, &key_len);
 	trim(&value, &value_len);
 	id = setting_by_key(line, key_len);
-	if (id < 0) {
+	if (id < 0 && key_is_plausible(line, key_len)) {
 		snprintf(msg, msgsize, "unknown setting '%.*s'", (int)key_len, line);
 		return -1;
 	}
+	if (id < 0) {
+		snprintf(msg, msgsize, "not a setting");
+		return -1;
+	}
 	snprintf(name, sizeof(name), "%.*s", (int)key_len, line);
-	return setting_parse(s, (enum setting_id)id, name, value, value_len, msg, msgsize);
+	if (setting_parse(s, (enum setting_id)id, name, value, value_len, msg, msgsize) == 0)
+		return 0;
+	/* The value may be anything: say what is wanted, not what was there.
+	 * The parsers quote the value last (", not 'VALUE'", or "unknown
+	 * column 'NAME'"): cut the quote off. */
+	char *quote = strstr(msg, ", not '");
+
+	if (!quote)
+		quote = strchr(msg, '\'');
+	if (quote) {
+		while (quote > msg && quote[-1] == ' ')
+			quote--;
+		*quote = '\0';
+	}
+	return -1;
 }
 
-unsigned settings_parse(struct settings *s, const char *text, size_t len, settings_error_fn err, void *arg)
+unsigned settings_parse(struct settings *s, const char *text, size_t len, settings_error_fn err, void *arg,
+			unsigned *good)
 {
 	const char *p = text, *end = text + len;
-	unsigned line = 0, bad = 0;
+	unsigned line = 0, bad = 0, applied = 0;
 
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -477,8 +509,12 @@ unsigned settings_parse(struct settings *s, const char *text, size_t len, settin
 		if (settings_apply_line(s, start, trimmed, msg, sizeof(msg)) < 0) {
 			err(line, msg, arg);
 			bad++;
+		} else {
+			applied++;
 		}
 	}
+	if (good)
+		*good = applied;
 	return bad;
 }
 

@@ -116,8 +116,12 @@ void setting_set_flag(struct settings *s, enum setting_id id);
 typedef void (*settings_error_fn)(unsigned line, const char *message, void *arg);
 
 /* Reads text (len bytes, not necessarily NUL-terminated) into s, which
- * keeps what the text does not set. Returns the number of bad lines. */
-unsigned settings_parse(struct settings *s, const char *text, size_t len, settings_error_fn err, void *arg);
+ * keeps what the text does not set. Returns the number of bad lines, and
+ * in *good (when not NULL) the number of settings applied. The messages
+ * quote no part of a line but a key that is a plausible setting name: a
+ * settings file may hold what its reader should not repeat. */
+unsigned settings_parse(struct settings *s, const char *text, size_t len, settings_error_fn err, void *arg,
+			unsigned *good);
 
 /* Writes every setting of s that has a key, as the file's text. */
 void settings_format(const struct settings *s, struct strbuf *out);
