@@ -38,6 +38,12 @@ bad_usage "longer than 4096 characters" --once "$(printf 'x%.0s' $(seq 5000))"
 bad_usage "nests deeper than 64" --once "$(printf '(%.0s' $(seq 1000))port:1$(printf ')%.0s' $(seq 1000))"
 bad_usage "needs a terminal" </dev/null
 
+# What the user typed is echoed escaped: no escape byte reaches stderr.
+for args in "-g"$'\e]0;T\a' "port:"$'\e[2J' "--"$'\e[31mx'; do
+	"$PORTVIEW" --once "$args" >/dev/null 2>"$WORK/err"
+	check "an error about '$(printf %q "$args")' carries no escape byte" bash -c '! grep -q $'"'"'[\x1b\x07]'"'"' "$1" && [ -s "$1" ]' _ "$WORK/err"
+done
+
 out=$("$PORTVIEW" --help)
 check "--help exits 0" [ $? -eq 0 ]
 check "--help shows usage" grep -q '^Usage: portview' <<<"$out"

@@ -41,6 +41,8 @@ struct resolver {
 	int notify_fd;
 	bool stopping;
 	unsigned refs; /* the owner and each live worker */
+	pthread_t workers[RESOLVER_WORKERS];
+	int nworkers;
 };
 
 static uint64_t addr_hash(const struct pv_addr *a)
@@ -148,7 +150,6 @@ static void *resolver_worker(void *arg)
 struct resolver *resolver_new(int notify_fd)
 {
 	struct resolver *r = xcalloc(1, sizeof(*r));
-	pthread_attr_t attr;
 	int i;
 
 	pthread_mutex_init(&r->lock, NULL);
@@ -157,31 +158,42 @@ struct resolver *resolver_new(int notify_fd)
 	u64map_init(&r->by_hash, 256);
 	r->notify_fd = notify_fd;
 	r->refs = 1;
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	for (i = 0; i < RESOLVER_WORKERS; i++) {
-		pthread_t t;
-
 		pthread_mutex_lock(&r->lock);
 		r->refs++;
 		pthread_mutex_unlock(&r->lock);
-		if (pthread_create(&t, &attr, resolver_worker, r) != 0) {
+		if (pthread_create(&r->workers[r->nworkers], NULL, resolver_worker, r) == 0) {
+			r->nworkers++;
+		} else {
 			pthread_mutex_lock(&r->lock);
 			r->refs--;
 			pthread_mutex_unlock(&r->lock);
 		}
 	}
-	pthread_attr_destroy(&attr);
 	return r;
 }
 
 void resolver_free(struct resolver *r)
 {
+	bool idle;
+
 	if (!r)
 		return;
 	pthread_mutex_lock(&r->lock);
 	r->stopping = true;
 	pthread_cond_broadcast(&r->work);
+	/* Idle workers end at once and are joined; one stuck in a slow DNS
+	 * look-up is let go (it frees what it shares on its way out), so
+	 * that quitting never waits for a resolver. */
+	idle = r->busy == 0;
+	pthread_mutex_unlock(&r->lock);
+	for (int i = 0; i < r->nworkers; i++) {
+		if (idle)
+			pthread_join(r->workers[i], NULL);
+		else
+			pthread_detach(r->workers[i]);
+	}
+	pthread_mutex_lock(&r->lock);
 	resolver_unref_locked(r);
 }
 
