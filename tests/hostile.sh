@@ -44,6 +44,10 @@ done
 # of a C1 control, which a terminal printing the JSON could act on; bidi and
 # zero-width characters come as their \uXXXX.
 check "JSON writes invalid bytes as \\u00XX" grep -qF '"comm":"bad\u00ff\u00c3x"' "$WORK/out.json"
+check "an invalid name comes with its exact bytes in hex" \
+	jq_true '[.processes[] | select(.comm_hex) | [.comm_hex, .comm]] == [["626164ffc378", "bad\u00ff\u00c3x"]]' "$WORK/out.json"
+check "and so does every owner entry of it" \
+	jq_true '[.sockets[].owners[] | select(.comm_hex) | .comm_hex] | length > 0 and all(. == "626164ffc378")' "$WORK/out.json"
 check "JSON writes a C1 control byte by byte" grep -qF '"comm":"c1\u00c2\u009b31m"' "$WORK/out.json"
 check "JSON holds no raw control byte" bash -c "! LC_ALL=C grep -q \$'[\x01-\x1f\x7f]' '$WORK/out.json'"
 check "JSON holds no raw C1, bidi or zero-width character" \

@@ -45,3 +45,19 @@ bool utf8_is_invisible(uint32_t cp)
 	       (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x061c ||
 	       cp == 0xfeff || cp == 0x00ad || cp == 0x180e;
 }
+
+bool utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t cp;
+
+	while (len > 0) {
+		size_t n = utf8_decode(p, len, &cp);
+
+		if (n == 0)
+			return false;
+		p += n;
+		len -= n;
+	}
+	return true;
+}

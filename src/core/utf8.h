@@ -11,6 +11,9 @@
  * not valid UTF-8 (overlong, surrogate, beyond U+10FFFF, cut short). */
 size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
 
+/* True when all len bytes at s are valid UTF-8. */
+bool utf8_valid(const char *s, size_t len);
+
 /* Invisible characters that reorder or hide text: bidi controls, zero-width
  * joiners and spaces, word joiners, the BOM, the soft hyphen. They render as
  * nothing, or as something else, so a name could pretend to be another. */

@@ -81,6 +81,26 @@ const char *column_host_name(const struct pv_addr *a)
 	return names_in_use->host(names_in_use->ctx, a);
 }
 
+/* A host name from reverse DNS, escaped and cut to COLUMN_HOST_MAX cells
+ * with an ellipsis: a PTR record is the remote peer's to choose, and 255
+ * characters of it would push every other column off the screen. */
+static size_t format_host_name(struct strbuf *sb, const char *host, bool utf8)
+{
+	struct strbuf clean = { 0 };
+	size_t width = sanitize_append(&clean, host, strlen(host), utf8), used;
+
+	if (width <= COLUMN_HOST_MAX) {
+		strbuf_append(sb, clean.data, clean.len);
+	} else {
+		strbuf_append(sb, clean.data,
+			      sanitize_fit(clean.data, clean.len, COLUMN_HOST_MAX - 1, &used));
+		strbuf_puts(sb, utf8 ? "\xe2\x80\xa6" : "~");
+		width = used + 1;
+	}
+	strbuf_free(&clean);
+	return width;
+}
+
 size_t column_format_endpoint(struct strbuf *sb, const struct pv_endpoint *e, uint8_t proto, bool utf8)
 {
 	char buf[PV_ENDPOINT_STRLEN];
@@ -93,7 +113,7 @@ size_t column_format_endpoint(struct strbuf *sb, const struct pv_endpoint *e, ui
 	service = column_service_name(proto, e->port);
 	/* Names come from DNS and /etc/services: untrusted text. */
 	if (host)
-		width = sanitize_append(sb, host, strlen(host), utf8);
+		width = format_host_name(sb, host, utf8);
 	else if (e->addr.family == AF_INET6)
 		width = put(sb, "[") + put(sb, addr_format(&e->addr, buf, sizeof(buf))) + put(sb, "]");
 	else

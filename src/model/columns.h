@@ -95,6 +95,9 @@ const struct column_names *columns_names(void);
 const char *column_service_name(uint8_t proto, uint16_t port);
 /* The host name of a, or NULL (numbers, a wildcard, or not known). */
 const char *column_host_name(const struct pv_addr *a);
+/* The most cells a host name takes in an endpoint; longer ones end in an
+ * ellipsis. */
+enum { COLUMN_HOST_MAX = 40 };
 /* Writes an endpoint, with names when in use: "db.example:postgresql",
  * "[2001:db8::1]:443"; names sanitised. Returns the display width. */
 size_t column_format_endpoint(struct strbuf *sb, const struct pv_endpoint *e, uint8_t proto, bool utf8);

@@ -227,3 +227,27 @@ void json_member_string(struct json_writer *w, const char *key, const char *s)
 	json_key(w, key);
 	json_string(w, s);
 }
+
+void json_member_bytes(struct json_writer *w, const char *key, const char *s, size_t len)
+{
+	static const char digits[] = "0123456789abcdef";
+	struct strbuf hex_key = { 0 }, hex = { 0 };
+
+	json_key(w, key);
+	if (!s) {
+		json_null(w);
+		return;
+	}
+	json_string_len(w, s, len);
+	if (utf8_valid(s, len))
+		return;
+	strbuf_printf(&hex_key, "%s_hex", key);
+	for (size_t i = 0; i < len; i++) {
+		strbuf_putc(&hex, digits[(unsigned char)s[i] >> 4]);
+		strbuf_putc(&hex, digits[(unsigned char)s[i] & 15]);
+	}
+	json_key(w, strbuf_str(&hex_key));
+	json_string_len(w, hex.data ? hex.data : "", hex.len);
+	strbuf_free(&hex_key);
+	strbuf_free(&hex);
+}

@@ -46,6 +46,12 @@ void json_member_bool(struct json_writer *w, const char *key, bool v);
 /* NULL s writes null. */
 void json_member_string(struct json_writer *w, const char *key, const char *s);
 
+/* Untrusted bytes (a process name, a command line, a socket path): the
+ * member as json_string_len writes it, and when the bytes are not valid
+ * UTF-8 also KEY_hex, the exact bytes in lower-case hex, since a decoder
+ * reads the byte \xff and the text "\u00ff" alike. NULL s writes null. */
+void json_member_bytes(struct json_writer *w, const char *key, const char *s, size_t len);
+
 /* The escaping alone, for callers and tests: appends the quoted string. */
 void json_append_escaped(struct strbuf *out, const char *s, size_t len);
 

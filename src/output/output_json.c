@@ -81,7 +81,7 @@ static void json_owners(struct json_writer *w, const struct pv_snapshot *s, cons
 
 		json_begin_object(w);
 		json_member_uint(w, "pid", (uint64_t)p->pid);
-		json_member_string(w, "comm", p->comm);
+		json_member_bytes(w, "comm", p->comm, strlen(p->comm));
 		json_end_object(w);
 	}
 	json_end_array(w);
@@ -144,13 +144,12 @@ static void json_unix(struct json_writer *w, const struct pv_socket *k)
 	bool abstract = k->path_len && k->path[0] == '\0';
 
 	json_member_string(w, "type", unix_type_name(k->sock_type));
-	json_key(w, "path");
 	if (!k->path_len)
-		json_null(w);
+		json_member_bytes(w, "path", NULL, 0);
 	else if (abstract)
-		json_string_len(w, k->path + 1, k->path_len - 1U);
+		json_member_bytes(w, "path", k->path + 1, k->path_len - 1U);
 	else
-		json_string_len(w, k->path, k->path_len);
+		json_member_bytes(w, "path", k->path, k->path_len);
 	json_member_bool(w, "abstract", abstract);
 	json_member_uint(w, "peer_inode", k->peer_inode);
 }
@@ -198,9 +197,8 @@ static void json_process(struct json_writer *w, const struct pv_process *p)
 	json_member_uint(w, "start_time", p->start_time);
 	json_member_uint(w, "uid", p->uid);
 	json_member_string(w, "user", p->user);
-	json_member_string(w, "comm", p->comm);
-	json_key(w, "cmdline");
-	json_string_len(w, p->cmdline, p->cmdline_len);
+	json_member_bytes(w, "comm", p->comm, strlen(p->comm));
+	json_member_bytes(w, "cmdline", p->cmdline, p->cmdline_len);
 	if (p->cmdline_truncated)
 		json_member_bool(w, "cmdline_truncated", true);
 	json_end_object(w);

@@ -1,6 +1,8 @@
 #include "config.h"
 
 #include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "check_main.h"
 #include "columns.h"
@@ -242,6 +244,38 @@ START_TEST(t_sort_cycle_from_the_table)
 }
 END_TEST
 
-CHECK_SUITE_WITH_FIXTURE("columns", setup, teardown, t_unix_cells, t_tcp_info_cells, t_cells,
-			 t_owner_names_sanitised, t_group_lines, t_fit_drops_least_important_first,
-			 t_sort_cycle_from_the_table)
+/* A PTR record of 255 characters, as a remote peer may publish one. */
+static const char *long_host(void *ctx, const struct pv_addr *a)
+{
+	static char name[256];
+
+	(void)ctx;
+	(void)a;
+	memset(name, 'a', 250);
+	memcpy(name + 250, ".com", 5);
+	return name;
+}
+
+START_TEST(t_long_host_names_are_cut)
+{
+	const struct column_names names = { .host = long_host };
+	struct pv_endpoint e = { .addr = { .family = AF_INET, .bytes = { 10, 0, 0, 1 } }, .port = 443 };
+	struct strbuf sb = { 0 };
+	size_t w;
+
+	columns_use_names(&names);
+	w = column_format_endpoint(&sb, &e, IPPROTO_TCP, true);
+	ck_assert_uint_eq(w, COLUMN_HOST_MAX + strlen(":443"));
+	ck_assert_ptr_nonnull(strstr(strbuf_str(&sb), "a\xe2\x80\xa6:443"));
+	strbuf_reset(&sb);
+	w = column_format_endpoint(&sb, &e, IPPROTO_TCP, false);
+	ck_assert_uint_eq(w, COLUMN_HOST_MAX + strlen(":443"));
+	ck_assert_ptr_nonnull(strstr(strbuf_str(&sb), "a~:443"));
+	columns_use_names(NULL);
+	strbuf_free(&sb);
+}
+END_TEST
+
+CHECK_SUITE_WITH_FIXTURE("columns", setup, teardown, t_long_host_names_are_cut, t_unix_cells,
+			 t_tcp_info_cells, t_cells, t_owner_names_sanitised, t_group_lines,
+			 t_fit_drops_least_important_first, t_sort_cycle_from_the_table)

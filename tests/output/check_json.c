@@ -54,35 +54,55 @@ START_TEST(t_escapes)
 }
 END_TEST
 
+/* A writer into memory; writer_text finishes it and returns the text. */
+struct mem_writer {
+	char *buf;
+	size_t size;
+	FILE *f;
+	struct json_writer w;
+};
+
+static struct json_writer *writer_open(struct mem_writer *m)
+{
+	m->buf = NULL;
+	m->f = open_memstream(&m->buf, &m->size);
+	json_init(&m->w, m->f);
+	return &m->w;
+}
+
+static char *writer_text(struct mem_writer *m)
+{
+	json_finish(&m->w);
+	fclose(m->f);
+	return m->buf;
+}
+
 START_TEST(t_writer_structure)
 {
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *f = open_memstream(&buf, &size);
-	struct json_writer w;
+	struct mem_writer m;
+	struct json_writer *wp = writer_open(&m);
+	char *buf;
 
-	json_init(&w, f);
-	json_begin_object(&w);
-	json_key(&w, "a");
-	json_uint(&w, 18446744073709551615ull);
-	json_key(&w, "b");
-	json_begin_array(&w);
-	json_int(&w, -5);
-	json_int(&w, INT64_MIN);
-	json_uint(&w, 0);
-	json_bool(&w, true);
-	json_null(&w);
-	json_string(&w, NULL);
-	json_begin_object(&w);
-	json_end_object(&w);
-	json_begin_array(&w);
-	json_end_array(&w);
-	json_end_array(&w);
-	json_key(&w, "c\"");
-	json_string_len(&w, "x\0y", 3);
-	json_end_object(&w);
-	json_finish(&w);
-	fclose(f);
+	json_begin_object(wp);
+	json_key(wp, "a");
+	json_uint(wp, 18446744073709551615ull);
+	json_key(wp, "b");
+	json_begin_array(wp);
+	json_int(wp, -5);
+	json_int(wp, INT64_MIN);
+	json_uint(wp, 0);
+	json_bool(wp, true);
+	json_null(wp);
+	json_string(wp, NULL);
+	json_begin_object(wp);
+	json_end_object(wp);
+	json_begin_array(wp);
+	json_end_array(wp);
+	json_end_array(wp);
+	json_key(wp, "c\"");
+	json_string_len(wp, "x\0y", 3);
+	json_end_object(wp);
+	buf = writer_text(&m);
 	ck_assert_str_eq(
 		buf,
 		"{\"a\":18446744073709551615,\"b\":[-5,-9223372036854775808,0,true,null,null,{},[]],\"c\\\"\":\"x\\u0000y\"}");
@@ -90,4 +110,23 @@ START_TEST(t_writer_structure)
 }
 END_TEST
 
-CHECK_SUITE("json", t_escapes, t_writer_structure)
+/* Bytes that are not UTF-8 come with their exact hex; valid text without. */
+START_TEST(t_member_bytes)
+{
+	struct mem_writer m;
+	struct json_writer *w = writer_open(&m);
+	char *buf;
+
+	json_begin_object(w);
+	json_member_bytes(w, "comm", "bad\xffx", 5);
+	json_member_bytes(w, "name", "\xc3\xbf", 2); /* U+00FF, valid */
+	json_member_bytes(w, "path", NULL, 0);
+	json_end_object(w);
+	buf = writer_text(&m);
+	ck_assert_str_eq(buf, "{\"comm\":\"bad\\u00ffx\",\"comm_hex\":\"626164ff78\",\"name\":\"\xc3\xbf\","
+			      "\"path\":null}");
+	free(buf);
+}
+END_TEST
+
+CHECK_SUITE("json", t_escapes, t_writer_structure, t_member_bytes)
