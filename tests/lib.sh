@@ -47,6 +47,9 @@ require_tool() {
 }
 
 WORK=$(mktemp -d)
+# Settings and the filter history go to the test's own folder, never to
+# the home of whoever runs the tests.
+export XDG_CONFIG_HOME=$WORK/config
 HELPER_PIDS=()
 cleanup() {
 	local p

@@ -23,6 +23,7 @@ struct dashboard_app {
 	struct names *names; /* NULL while names are off */
 	int names_fd;        /* the resolver's answers, for the loop */
 	const char *settings_path;
+	char *history_path; /* NULL: the history is not kept */
 };
 
 static const struct pv_model *app_refresh_now(void *ctx, uint64_t mask, char *err, size_t errsize)
@@ -72,6 +73,20 @@ static int app_settings_save(void *ctx, const struct settings *s, char *msg, siz
 	return 0;
 }
 
+static int app_history_load(void *ctx, struct line_history *h, char *err, size_t errsize)
+{
+	struct dashboard_app *a = ctx;
+
+	return a->history_path ? history_load(a->history_path, h, err, errsize) : 0;
+}
+
+static int app_history_save(void *ctx, const struct line_history *h, char *err, size_t errsize)
+{
+	struct dashboard_app *a = ctx;
+
+	return a->history_path ? history_save(a->history_path, h, err, errsize) : 0;
+}
+
 static int app_signal_process(void *ctx, int pid, unsigned long long start_time, int sig)
 {
 	unsigned long long start;
@@ -119,6 +134,8 @@ int mode_dashboard(struct dashboard_options *d, const char *settings_path)
 		.refresh_take = app_refresh_finish,
 		.names_enable = app_names_enable,
 		.save_settings = app_settings_save,
+		.history_load = app_history_load,
+		.history_save = app_history_save,
 		.signal_process = app_signal_process,
 	};
 	char err[256], host_name[256];
@@ -130,17 +147,23 @@ int mode_dashboard(struct dashboard_options *d, const char *settings_path)
 	 * and RSS creeps up. A fixed threshold sends them to mmap, so freeing
 	 * one gives its memory back. */
 	mallopt(M_MMAP_THRESHOLD, APP_MMAP_THRESHOLD);
+	/* The history sits beside the default settings file; --no-config
+	 * (scripts, tests) keeps it in memory. Found before HOME may go. */
+	if (!d->settings->no_config)
+		app.history_path = settings_folder_file("history");
 	/* Before any thread reads the environment. */
 	dashboard_secure_environment();
 	app.refresh = refresh_open(&ro, err, sizeof(err));
 	if (!app.refresh) {
 		fprintf(stderr, "portview: %s\n", err);
+		free(app.history_path);
 		return EXIT_FAILURE;
 	}
 	app.names_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (app.names_fd < 0) {
 		fprintf(stderr, "portview: cannot make an eventfd: %s\n", strerror(errno));
 		refresh_close(app.refresh);
+		free(app.history_path);
 		return EXIT_FAILURE;
 	}
 	host.refresh_ready_fd = refresh_fd(app.refresh);
@@ -152,5 +175,6 @@ int mode_dashboard(struct dashboard_options *d, const char *settings_path)
 	/* The resolver stops writing to names_fd before it is closed. */
 	names_close(app.names);
 	close(app.names_fd);
+	free(app.history_path);
 	return status;
 }

@@ -321,37 +321,78 @@ static void term_flag(struct parser *p, int n, const char *v, size_t len, size_t
 
 typedef void (*term_parser)(struct parser *, int, const char *, size_t, size_t);
 
+/* Each keyword with what it takes and what it matches: the parser and
+ * the dashboard's help read the same rows. */
 struct keyword {
 	const char *name;
 	enum filter_kind kind;
 	enum filter_side side;
 	term_parser parse;
+	const char *arg, *help;
 };
 
 static const struct keyword keywords[] = {
-	{ "port", FK_PORT, SIDE_ANY, term_port },     { "lport", FK_PORT, SIDE_LOCAL, term_port },
-	{ "sport", FK_PORT, SIDE_LOCAL, term_port },  { "rport", FK_PORT, SIDE_REMOTE, term_port },
-	{ "dport", FK_PORT, SIDE_REMOTE, term_port }, { "addr", FK_ADDR, SIDE_ANY, term_addr },
-	{ "laddr", FK_ADDR, SIDE_LOCAL, term_addr },  { "raddr", FK_ADDR, SIDE_REMOTE, term_addr },
-	{ "proc", FK_PROC, SIDE_ANY, term_text },     { "pid", FK_PID, SIDE_ANY, term_pid },
-	{ "user", FK_USER, SIDE_ANY, term_user },     { "state", FK_STATE, SIDE_ANY, term_state },
-	{ "proto", FK_PROTO, SIDE_ANY, term_proto },  { "flag", FK_FLAG, SIDE_ANY, term_flag },
-	{ "path", FK_PATH, SIDE_ANY, term_text },
+	{ "port", FK_PORT, SIDE_ANY, term_port, "N[-M]", "the local or remote port" },
+	{ "lport", FK_PORT, SIDE_LOCAL, term_port, "N[-M]", "the local port" },
+	{ "sport", FK_PORT, SIDE_LOCAL, term_port, "N[-M]", "the local port, as ss says" },
+	{ "rport", FK_PORT, SIDE_REMOTE, term_port, "N[-M]", "the remote port" },
+	{ "dport", FK_PORT, SIDE_REMOTE, term_port, "N[-M]", "the remote port, as ss says" },
+	{ "addr", FK_ADDR, SIDE_ANY, term_addr, "ADDR[/N]", "the local or remote address" },
+	{ "laddr", FK_ADDR, SIDE_LOCAL, term_addr, "ADDR[/N]", "the local address" },
+	{ "raddr", FK_ADDR, SIDE_REMOTE, term_addr, "ADDR[/N]", "the remote address" },
+	{ "proc", FK_PROC, SIDE_ANY, term_text, "TEXT", "an owner's name or command line holds TEXT" },
+	{ "pid", FK_PID, SIDE_ANY, term_pid, "N", "an owner's pid" },
+	{ "user", FK_USER, SIDE_ANY, term_user, "NAME|UID", "the socket's or an owner's user" },
+	{ "state", FK_STATE, SIDE_ANY, term_state, "NAME[,NAME]",
+	  "listen, established, time-wait, close-wait, ..., listening, unconn" },
+	{ "proto", FK_PROTO, SIDE_ANY, term_proto, "tcp|udp|unix", "the protocol" },
+	{ "flag", FK_FLAG, SIDE_ANY, term_flag, "NAME",
+	  "saturated, stalled, retrans, zerowindow, closewait, timewait" },
+	{ "path", FK_PATH, SIDE_ANY, term_text, "TEXT", "a UNIX socket's name, or its peer's, holds TEXT" },
 };
 
 struct bare_word {
 	const char *name;
 	enum filter_kind kind;
 	uint32_t value;
+	const char *help; /* NULL: an alias of the word before */
 };
 
 static const struct bare_word bare_words[] = {
-	{ "tcp", FK_PROTO, IPPROTO_TCP },    { "udp", FK_PROTO, IPPROTO_UDP },
-	{ "unix", FK_PROTO, PV_PROTO_UNIX }, { "4", FK_FAMILY, AF_INET },
-	{ "ipv4", FK_FAMILY, AF_INET },      { "inet", FK_FAMILY, AF_INET },
-	{ "6", FK_FAMILY, AF_INET6 },        { "ipv6", FK_FAMILY, AF_INET6 },
-	{ "inet6", FK_FAMILY, AF_INET6 },
+	{ "tcp", FK_PROTO, IPPROTO_TCP, "TCP sockets" },
+	{ "udp", FK_PROTO, IPPROTO_UDP, "UDP sockets" },
+	{ "unix", FK_PROTO, PV_PROTO_UNIX, "UNIX domain sockets" },
+	{ "4", FK_FAMILY, AF_INET, "shown as IPv4 (and dual-stack listeners)" },
+	{ "ipv4", FK_FAMILY, AF_INET, NULL },
+	{ "inet", FK_FAMILY, AF_INET, NULL },
+	{ "6", FK_FAMILY, AF_INET6, "shown as IPv6" },
+	{ "ipv6", FK_FAMILY, AF_INET6, NULL },
+	{ "inet6", FK_FAMILY, AF_INET6, NULL },
 };
+
+void filter_describe_words(filter_word_fn emit, void *arg)
+{
+	char word[48];
+
+	for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++) {
+		snprintf(word, sizeof(word), "%s:%s", keywords[i].name, keywords[i].arg);
+		emit(word, keywords[i].help, arg);
+	}
+	for (size_t i = 0; i < sizeof(bare_words) / sizeof(bare_words[0]); i++) {
+		size_t n = (size_t)snprintf(word, sizeof(word), "%s", bare_words[i].name);
+
+		if (!bare_words[i].help)
+			continue;
+		/* Its aliases follow it: "4 ipv4 inet". */
+		for (size_t j = i + 1; j < sizeof(bare_words) / sizeof(bare_words[0]) &&
+				       !bare_words[j].help && n < sizeof(word);
+		     j++)
+			n += (size_t)snprintf(word + n, sizeof(word) - n, " %s", bare_words[j].name);
+		emit(word, bare_words[i].help, arg);
+	}
+	emit("WORD", "a number is a port, an address an address, other words a process (proc:)", arg);
+	emit("! not, | or, ( )", "negate, either, group; words side by side must all hold", arg);
+}
 
 static int parse_bare(struct parser *p)
 {

@@ -41,6 +41,11 @@ struct pv_filter *filter_and(const struct pv_filter *a, const struct pv_filter *
  * socket of that kind could match. Sockets outside it never match, so the
  * collector need not ask for them. */
 uint64_t filter_kernel_mask(const struct pv_filter *f);
+/* Calls emit for each word of the language with what it takes and
+ * matches ("port:N[-M]", "the local or remote port"), from the table the
+ * parser reads: the dashboard's help lists them all. */
+typedef void (*filter_word_fn)(const char *word, const char *help, void *arg);
+void filter_describe_words(filter_word_fn emit, void *arg);
 /* True when f names UNIX sockets (proto:unix, unix, path:): such a filter
  * asks for them even where they are not shown by default. */
 bool filter_names_unix(const struct pv_filter *f);

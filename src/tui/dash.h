@@ -47,13 +47,16 @@ struct dash {
 	const char *host_name;
 
 	enum mode mode;
-	struct prompt input; /* the prompt's text */
-	char *filter_before; /* restored by Esc */
+	struct prompt input;         /* the prompt's text */
+	struct line_history history; /* filters kept with Enter, oldest first */
+	char *filter_before;         /* restored by Esc */
 	char prompt_error[200];
+	char prompt_label[64]; /* the interval prompt's, with the interval in force */
 	char status[300];
 	bool status_is_error;
 	double status_until;
 	size_t detail_scroll;
+	size_t help_top; /* the help's first line shown */
 	int kill_choice; /* index into kill_signals */
 	struct kill_target kill;
 

@@ -36,11 +36,14 @@ void dash_draw(struct dash *d)
 	};
 
 	if (d->mode == MODE_FILTER || d->mode == MODE_DELAY) {
-		f.prompt_label = d->mode == MODE_FILTER ? "/" : "refresh every (seconds): ";
+		f.prompt_label = d->mode == MODE_FILTER ? "/" : d->prompt_label;
 		f.prompt_text = prompt_text(&d->input);
+		f.prompt_cursor = prompt_cursor(&d->input);
 	}
-	if (d->mode == MODE_HELP)
+	if (d->mode == MODE_HELP) {
 		f.overlay = OVERLAY_HELP;
+		f.help_top = &d->help_top;
+	}
 	if (d->mode == MODE_COLUMNS)
 		f.overlay = OVERLAY_COLUMNS;
 	if (d->mode == MODE_DETAIL && view_current(&d->view)) {
@@ -62,9 +65,7 @@ void dash_draw(struct dash *d)
 	screen_draw(&f, &d->layout);
 	if (f.prompt_label) {
 		curs_set(1);
-		move(LINES - 1,
-		     (int)(strlen(f.prompt_label) +
-			   sanitize_fit(f.prompt_text, strlen(f.prompt_text), (size_t)COLS, &(size_t){ 0 })));
+		move(LINES - 1, d->layout.prompt_cursor_x);
 	}
 	doupdate();
 	strbuf_free(&detail);

@@ -17,7 +17,7 @@
 static void dash_open_prompt(struct dash *d, enum mode mode, const char *initial)
 {
 	d->mode = mode;
-	prompt_begin(&d->input, initial);
+	prompt_begin(&d->input, initial, mode == MODE_FILTER ? &d->history : NULL);
 	d->prompt_error[0] = '\0';
 	free(d->filter_before);
 	d->filter_before = xstrdup(d->view.filter_text);
@@ -78,7 +78,6 @@ static void dash_action(struct dash *d, enum key_action a)
 	struct view_state *v = &d->view;
 	size_t page = d->layout.list_rows > 1 ? (size_t)d->layout.list_rows - 1 : 1;
 	struct filter_error err;
-	char now[32];
 
 	switch (a) {
 	case ACT_NONE:
@@ -87,6 +86,15 @@ static void dash_action(struct dash *d, enum key_action a)
 	case ACT_PROMPT_CANCEL:
 	case ACT_PROMPT_ERASE:
 	case ACT_PROMPT_CLEAR:
+	case ACT_PROMPT_DELETE:
+	case ACT_PROMPT_DELETE_WORD:
+	case ACT_PROMPT_KILL_END:
+	case ACT_PROMPT_LEFT:
+	case ACT_PROMPT_RIGHT:
+	case ACT_PROMPT_HOME:
+	case ACT_PROMPT_END:
+	case ACT_PROMPT_OLDER:
+	case ACT_PROMPT_NEWER:
 	case ACT_PROMPT_TYPE:
 	case ACT_KILL_PREV:
 	case ACT_KILL_NEXT:
@@ -100,10 +108,18 @@ static void dash_action(struct dash *d, enum key_action a)
 	case ACT_COLUMN_CLOSE:
 	case ACT_DETAIL_UP:
 	case ACT_DETAIL_DOWN:
-	case ACT_DETAIL_CLOSE: break;
+	case ACT_DETAIL_CLOSE:
+	case ACT_HELP_UP:
+	case ACT_HELP_DOWN:
+	case ACT_HELP_PAGE_UP:
+	case ACT_HELP_PAGE_DOWN:
+	case ACT_HELP_HOME:
+	case ACT_HELP_END:
+	case ACT_HELP_CLOSE: break;
 	case ACT_QUIT: d->quit = true; break;
 	case ACT_HELP:
 		d->mode = MODE_HELP;
+		d->help_top = 0;
 		d->dirty |= EFFECT_REDRAW;
 		break;
 	case ACT_WRITE_SETTINGS: dash_write_settings(d); break;
@@ -146,8 +162,11 @@ static void dash_action(struct dash *d, enum key_action a)
 		break;
 	case ACT_REFRESH: d->dirty |= EFFECT_RESCAN; break;
 	case ACT_DELAY:
-		snprintf(now, sizeof(now), "%g", d->set.delay);
-		dash_open_prompt(d, MODE_DELAY, now);
+		/* Empty, not the current value: what is typed replaces it
+		 * (the label shows it), and Enter alone keeps it. */
+		snprintf(d->prompt_label, sizeof(d->prompt_label),
+			 "refresh every (seconds, now %g): ", d->set.delay);
+		dash_open_prompt(d, MODE_DELAY, "");
 		break;
 	case ACT_DETAIL:
 		if (view_current(v)) {
@@ -186,12 +205,27 @@ static void dash_filter_changed(struct dash *d)
 	d->dirty |= (unsigned)effect;
 }
 
+/* A filter kept with Enter joins the history, on disk at once so that a
+ * dashboard killed later still has it. */
+static void dash_remember_filter(struct dash *d)
+{
+	char err[300];
+
+	if (!d->view.filter_text[0])
+		return;
+	history_add(&d->history, d->view.filter_text);
+	if (d->host->history_save && d->host->history_save(d->host->ctx, &d->history, err, sizeof(err)) < 0)
+		dash_status(d, true, "filter history: %s", err);
+}
+
 static void dash_accept_delay(struct dash *d)
 {
 	const char *text = prompt_text(&d->input);
 	char *end;
 	double v = strtod(text, &end);
 
+	if (!text[0])
+		return; /* nothing typed: the interval stays */
 	if (end == text || *end || !isfinite(v) || v < 0.1 || v > 3600) {
 		dash_status(d, true, "the interval must be 0.1 to 3600 seconds, not '%s'", text);
 		return;
@@ -220,12 +254,15 @@ static void dash_key_prompt(struct dash *d, wint_t ch, bool is_key)
 			dash_accept_delay(d);
 		else if (d->prompt_error[0])
 			dash_status(d, true, "filter kept as '%s': %s", d->view.filter_text, d->prompt_error);
+		else
+			dash_remember_filter(d);
 		dash_close_prompt(d);
 		break;
 	case PROMPT_EDITED:
 		if (filter)
 			dash_filter_changed(d);
 		break;
+	case PROMPT_MOVED:
 	case PROMPT_NONE: break;
 	}
 	d->dirty |= EFFECT_REDRAW;
@@ -269,12 +306,24 @@ static void dash_key_detail(struct dash *d, wint_t ch, bool is_key)
 	d->dirty |= EFFECT_REDRAW;
 }
 
+/* The help scrolls within what the last frame drew: help_last_top is
+ * the top that shows its last line at the bottom. */
 static void dash_key_help(struct dash *d, wint_t ch, bool is_key)
 {
-	d->mode = MODE_LIST;
+	size_t last = d->layout.help_last_top, page = LINES > 3 ? (size_t)LINES - 2 : 1;
+
+	switch (keys_lookup(KEYMAP_HELP, ch, is_key)) {
+	case ACT_HELP_UP: d->help_top -= d->help_top > 0; break;
+	case ACT_HELP_DOWN: d->help_top += d->help_top < last; break;
+	case ACT_HELP_PAGE_UP: d->help_top = d->help_top > page ? d->help_top - page : 0; break;
+	case ACT_HELP_PAGE_DOWN: d->help_top = d->help_top + page < last ? d->help_top + page : last; break;
+	case ACT_HELP_HOME: d->help_top = 0; break;
+	case ACT_HELP_END: d->help_top = last; break;
+	case ACT_HELP_CLOSE: d->mode = MODE_LIST; break;
+	case ACT_QUIT: d->quit = true; break;
+	default: return;
+	}
 	d->dirty |= EFFECT_REDRAW;
-	if (!is_key && ch == 3)
-		d->quit = true;
 }
 
 static void dash_mouse(struct dash *d)

@@ -97,9 +97,13 @@ static void dash_refresh_done(struct dash *d)
 
 /* ---- setup and loop ---- */
 
+/* Returned by dash_open_terminal for a terminal no dashboard can run on. */
+enum { DASH_TERMINAL_UNFIT = -2, DASH_EXIT_USAGE = 2 };
+
 static int dash_open_terminal(struct dash *d, bool color)
 {
 	const char *term = getenv("TERM");
+	const char *cup;
 
 	/* An unknown TERM (common under sudo) falls back to a basic terminal. */
 	if (!newterm(term && *term ? term : "vt100", stdout, stdin)) {
@@ -108,6 +112,19 @@ static int dash_open_terminal(struct dash *d, bool color)
 			return -1;
 		}
 		dash_status(d, true, "terminal type '%s' unknown: using vt100", term ? term : "");
+	}
+	/* A terminal that cannot move the cursor (TERM=dumb, emacs shells)
+	 * would get a garbled stream: say so and leave it as it was. */
+	cup = tigetstr("cup");
+	if (!cup || cup == (const char *)-1) {
+		struct strbuf name = { 0 };
+
+		endwin();
+		sanitize_append(&name, term ? term : "", term ? strlen(term) : 0, d->utf8);
+		fprintf(stderr, "portview: the terminal '%s' cannot move the cursor; use --once for text\n",
+			strbuf_str(&name));
+		strbuf_free(&name);
+		return DASH_TERMINAL_UNFIT;
 	}
 	curses_active = true;
 	xalloc_fatal_hook = dash_restore_terminal;
@@ -256,7 +273,7 @@ int dashboard_run(const struct dashboard_options *opts, const struct dashboard_h
 {
 	struct dash d;
 	char err[256];
-	int status = EXIT_SUCCESS;
+	int status = EXIT_SUCCESS, ret;
 	const struct pv_model *first;
 
 	memset(&d, 0, sizeof(d));
@@ -287,8 +304,11 @@ int dashboard_run(const struct dashboard_options *opts, const struct dashboard_h
 	dash_take_model(&d, first);
 	if (opts->settings_problem && opts->settings_problem[0])
 		dash_status(&d, true, "settings: %s (ignored)", opts->settings_problem);
-	if (dash_open_terminal(&d, opts->color) < 0) {
-		status = EXIT_FAILURE;
+	else if (host->history_load && host->history_load(host->ctx, &d.history, err, sizeof(err)) < 0)
+		dash_status(&d, true, "filter history: %s (not used)", err);
+	ret = dash_open_terminal(&d, opts->color);
+	if (ret < 0) {
+		status = ret == DASH_TERMINAL_UNFIT ? DASH_EXIT_USAGE : EXIT_FAILURE;
 		goto out;
 	}
 	d.dirty |= EFFECT_REDRAW;
@@ -297,6 +317,7 @@ out:
 	dash_restore_terminal();
 	view_free(&d.view);
 	prompt_free(&d.input);
+	history_free(&d.history);
 	free(d.filter_before);
 	free(d.kill.label);
 	if (d.timer_fd >= 0)

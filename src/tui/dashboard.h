@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lineedit.h"
 #include "model.h"
 #include "rows.h"
 #include "settings.h"
@@ -30,6 +31,11 @@ struct dashboard_host {
 	/* W: writes s where settings are read from. Returns 0 with where in
 	 * err's place, or -1 with a message. */
 	int (*save_settings)(void *ctx, const struct settings *s, char *msg, size_t msgsize);
+	/* The filter history, read once at start and written after each
+	 * filter kept; NULL where there is no settings folder. Return 0, or
+	 * -1 with a message. */
+	int (*history_load)(void *ctx, struct line_history *h, char *err, size_t errsize);
+	int (*history_save)(void *ctx, const struct line_history *h, char *err, size_t errsize);
 	/* k: sends sig to pid if it still started at start_time. Returns 0,
 	 * or -1 with errno (ESRCH: it has exited). */
 	int (*signal_process)(void *ctx, int pid, unsigned long long start_time, int sig);

@@ -49,6 +49,15 @@ enum key_action {
 	ACT_PROMPT_CANCEL,
 	ACT_PROMPT_ERASE,
 	ACT_PROMPT_CLEAR,
+	ACT_PROMPT_DELETE,
+	ACT_PROMPT_DELETE_WORD,
+	ACT_PROMPT_KILL_END,
+	ACT_PROMPT_LEFT,
+	ACT_PROMPT_RIGHT,
+	ACT_PROMPT_HOME,
+	ACT_PROMPT_END,
+	ACT_PROMPT_OLDER,
+	ACT_PROMPT_NEWER,
 	ACT_PROMPT_TYPE,
 	/* the signal dialog */
 	ACT_KILL_PREV,
@@ -66,6 +75,14 @@ enum key_action {
 	ACT_DETAIL_UP,
 	ACT_DETAIL_DOWN,
 	ACT_DETAIL_CLOSE,
+	/* the help */
+	ACT_HELP_UP,
+	ACT_HELP_DOWN,
+	ACT_HELP_PAGE_UP,
+	ACT_HELP_PAGE_DOWN,
+	ACT_HELP_HOME,
+	ACT_HELP_END,
+	ACT_HELP_CLOSE,
 };
 
 /* Sections of the help screen; those from KEYS_PROMPT on belong to a
@@ -76,6 +93,7 @@ enum key_section {
 	KEYS_FILTER,
 	KEYS_ACTIONS,
 	KEYS_PROMPT,
+	KEYS_HELP,
 	KEYS_KILL,
 	KEYS_COLUMNS,
 	KEYS_DETAIL,
@@ -83,7 +101,7 @@ enum key_section {
 };
 
 /* Where a key is looked up: the list, or one modal mode. */
-enum key_map { KEYMAP_LIST, KEYMAP_PROMPT, KEYMAP_KILL, KEYMAP_COLUMNS, KEYMAP_DETAIL };
+enum key_map { KEYMAP_LIST, KEYMAP_PROMPT, KEYMAP_HELP, KEYMAP_KILL, KEYMAP_COLUMNS, KEYMAP_DETAIL };
 
 struct key_binding {
 	int key;          /* a character, or a curses KEY_* code */

@@ -3,12 +3,14 @@
 #include "screen.h"
 
 #include <curses.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <netinet/in.h>
 
 #include "health.h"
+#include "help.h"
 #include "keys.h"
 #include "rows.h"
 #include "sanitize.h"
@@ -335,25 +337,58 @@ static void draw_row(const struct screen_frame *f, const struct row_geometry *g,
 
 /* ---- bottom line ---- */
 
-static void draw_bottom(const struct screen_frame *f)
+/* The prompt: its label and text, the cursor kept on screen by showing
+ * the end of a line too long for it, after a '<'. Returns the cursor's
+ * column. */
+static int draw_prompt(const struct screen_frame *f, int y)
+{
+	struct strbuf before = { 0 }, after = { 0 };
+	size_t room = COLS > 2 ? (size_t)COLS - 1 : 1, cells, skip = 0, used = 0;
+	int x = 0;
+
+	strbuf_puts(&before, f->prompt_label);
+	cells = strlen(f->prompt_label) + sanitize_append(&before, f->prompt_text, f->prompt_cursor, f->utf8);
+	sanitize_append(&after, f->prompt_text + f->prompt_cursor, strlen(f->prompt_text + f->prompt_cursor),
+			f->utf8);
+	attrset(f->prompt_error[0] ? color_attr(PAIR_ERROR) | A_BOLD : A_BOLD);
+	if (cells >= room) {
+		/* Drop whole characters from the front until the rest fits
+		 * after the '<'. */
+		size_t need = cells - room + 1, rest;
+
+		skip = sanitize_fit(before.data, before.len, need, &used);
+		if (used < need && skip < before.len) {
+			/* A wide character straddles the cut: it goes too. */
+			while (++skip < before.len && ((unsigned char)before.data[skip] & 0xc0) == 0x80)
+				;
+			sanitize_fit(before.data + skip, before.len - skip, SIZE_MAX, &rest);
+			used = cells - rest;
+		}
+		mvaddstr(y, 0, "<");
+		x = 1;
+	}
+	put_fitted(y, x, before.data + skip, before.len - skip, (size_t)(COLS - x));
+	x += (int)(cells - used);
+	if (x < COLS)
+		put_fitted(y, x, after.data, after.len, (size_t)(COLS - x));
+	if (f->prompt_error[0] && getcurx(stdscr) + 3 < COLS && x + (int)after.len + 3 < COLS) {
+		attrset(color_attr(PAIR_ERROR));
+		addstr("  ");
+		put_fitted(y, getcurx(stdscr), f->prompt_error, strlen(f->prompt_error),
+			   (size_t)(COLS - getcurx(stdscr)));
+	}
+	strbuf_free(&before);
+	strbuf_free(&after);
+	return x < COLS ? x : COLS - 1;
+}
+
+static void draw_bottom(const struct screen_frame *f, struct screen_layout *lay)
 {
 	int y = LINES - 1;
 
 	fill_line(y, A_NORMAL);
 	if (f->prompt_label) {
-		struct strbuf sb = { 0 };
-
-		strbuf_puts(&sb, f->prompt_label);
-		sanitize_append(&sb, f->prompt_text, strlen(f->prompt_text), f->utf8);
-		attrset(f->prompt_error[0] ? color_attr(PAIR_ERROR) | A_BOLD : A_BOLD);
-		put_fitted(y, 0, sb.data, sb.len, (size_t)COLS);
-		if (f->prompt_error[0] && (int)sb.len + 3 < COLS) {
-			attrset(color_attr(PAIR_ERROR));
-			addstr("  ");
-			put_fitted(y, getcurx(stdscr), f->prompt_error, strlen(f->prompt_error),
-				   (size_t)(COLS - getcurx(stdscr)));
-		}
-		strbuf_free(&sb);
+		lay->prompt_cursor_x = draw_prompt(f, y);
 		return;
 	}
 	if (f->status[0]) {
@@ -392,65 +427,6 @@ static void draw_box(int top, int left, int height, int width, const char *title
 	mvaddch(top + height - 1, left + width - 1, ACS_LRCORNER);
 	if (title)
 		mvaddnstr(top, left + 2, title, width - 4);
-}
-
-/* The help screen's sections: the left column, then the right one (one
- * column on a narrow screen), each list's keys beside its modes'. */
-static const enum key_section help_order[KEYS_SECTION_COUNT] = {
-	KEYS_NAVIGATION, KEYS_VIEW,    KEYS_PROMPT, KEYS_DETAIL,
-	KEYS_FILTER,     KEYS_ACTIONS, KEYS_KILL,   KEYS_COLUMNS,
-};
-enum { HELP_RIGHT_FROM = 4 };
-
-static void draw_help(void)
-{
-	struct strbuf keyname = { 0 };
-	int y = 1, col = 0, colw = COLS >= 90 ? COLS / 2 : COLS, sec;
-	size_t i;
-
-	erase();
-	attrset(A_BOLD);
-	mvaddstr(0, 0, "portview keys  (any key closes)");
-	for (int n = 0; n < KEYS_SECTION_COUNT; n++) {
-		sec = help_order[n];
-		if (colw < COLS && n == HELP_RIGHT_FROM) {
-			col = colw;
-			y = 1;
-		}
-		y++;
-		attrset(A_BOLD | A_UNDERLINE);
-		mvaddnstr(y++, col, key_section_names[sec], colw);
-		for (i = 0; key_bindings[i].action != ACT_NONE; i++) {
-			const struct key_binding *b = &key_bindings[i];
-			size_t j;
-
-			if (b->section != (enum key_section)sec || !b->help)
-				continue;
-			/* Keys listed right after with no help of their own share this line. */
-			strbuf_reset(&keyname);
-			strbuf_puts(&keyname, b->name);
-			for (j = i + 1; key_bindings[j].action != ACT_NONE && !key_bindings[j].help; j++)
-				if (key_bindings[j].name)
-					strbuf_printf(&keyname, ", %s", key_bindings[j].name);
-			if (y >= LINES - 6)
-				break;
-			attrset(A_BOLD);
-			mvaddnstr(y, col + 2, keyname.data, 14);
-			attrset(A_NORMAL);
-			mvaddnstr(y, col + 18, b->help, colw - 19 > 0 ? colw - 19 : 0);
-			y++;
-		}
-	}
-	strbuf_free(&keyname);
-	attrset(A_NORMAL);
-	y = LINES - 5 > y ? LINES - 5 : y;
-	mvaddnstr(y++, 0, "Filter: port:N[-M] lport: rport: addr:ADDR[/N] laddr: raddr: proc:TEXT pid:N",
-		  COLS);
-	mvaddnstr(y++, 0, "  user:NAME state:listen,established,time-wait,... tcp udp 4 6, a bare word",
-		  COLS);
-	mvaddnstr(y++, 0, "  is a port, an address or a process name; ! or not, | or or, ( ), \"quotes\"",
-		  COLS);
-	mvaddnstr(y, 0, "Marks: + new  ~ changed state  x closed (kept a few seconds)", COLS);
 }
 
 static void draw_detail(const struct screen_frame *f)
@@ -556,7 +532,7 @@ void screen_draw(const struct screen_frame *f, struct screen_layout *lay)
 		return;
 	}
 	if (f->overlay == OVERLAY_HELP) {
-		draw_help();
+		lay->help_last_top = help_draw(f->help_top);
 		wnoutrefresh(stdscr);
 		return;
 	}
@@ -576,7 +552,7 @@ void screen_draw(const struct screen_frame *f, struct screen_layout *lay)
 		mvaddstr(lay->list_top, 2,
 			 v->filter_text[0] || v->toggles ? "no sockets match the filter" : "no sockets");
 	}
-	draw_bottom(f);
+	draw_bottom(f, lay);
 	if (f->overlay == OVERLAY_DETAIL)
 		draw_detail(f);
 	else if (f->overlay == OVERLAY_COLUMNS)

@@ -33,6 +33,7 @@ struct screen_frame {
 
 	const char *prompt_label; /* non-NULL: the bottom line is a prompt */
 	const char *prompt_text;
+	size_t prompt_cursor;     /* a byte offset into prompt_text */
 	const char *prompt_error; /* "" when the text is valid */
 	const char *status;       /* a message for the bottom line, "" for none */
 	bool status_is_error;
@@ -40,6 +41,7 @@ struct screen_frame {
 	enum screen_overlay overlay;
 	const char *overlay_text; /* details: "label\tvalue\n" lines; kill: the question */
 	size_t overlay_scroll;
+	size_t *help_top;  /* the help's first line: clamped as it is drawn */
 	int kill_choice;   /* index into kill_signals */
 	int column_choice; /* the column chooser's cursor: a column id */
 	bool kill_confirm;
@@ -52,6 +54,8 @@ struct screen_layout {
 	int col_x[COL_COUNT], col_w[COL_COUNT];
 	bool col_shown[COL_COUNT];
 	bool too_small;
+	int prompt_cursor_x;  /* where the prompt's cursor is drawn */
+	size_t help_last_top; /* the help's last first line that fills the screen */
 };
 
 /* Sets up colour pairs when color is wanted and the terminal has them. */
