@@ -104,7 +104,27 @@ any(.owners[]; .pid == $SRV)#pid:$SRV
 .uid == 0#user:root
 .uid == 0#user:0
 .local.port == 9090 or .remote.port == 9090#9090
+.local.port == 8080 or .remote.port == 8080#:8080
+.local.port == 8080 or .remote.port == 8080#port 8080
+.local.port == 8080#sport 8080
+.state == "LISTEN"#listen
+.state == "ESTABLISHED"#estab
+.state == "ESTABLISHED" and .proto == "tcp"#established tcp
+.proto == "tcp" and .family == "inet6"#tcp6
+.proto == "udp" and .family == "inet6"#udp6
+.proto == "tcp" and .family == "inet6"#proto:tcp6
+any(.owners[]; .comm == "cli")#comm:cli
+any(.owners[]; .comm == "cli")#proc cli
+any(.owners[]; .pid == $CLI)#cmd:connect
 EOF2
+
+# A bare word is a process name: the clients' command lines hold
+# "connect", their names do not.
+check "a bare word does not search command lines" jq_true '.sockets == []' \
+	<("$PORTVIEW" --once --json connect 2>/dev/null)
+check "a filter matching nothing says which term" \
+	grep -qx "portview: nothing matches 'port:1', nor 'proc:nosuch'" \
+	<("$PORTVIEW" --once --json port:1 proc:nosuch 2>&1 >/dev/null)
 
 check "a filter matching nothing prints an empty list" jq_true '.sockets == [] and .processes == []' \
 	<("$PORTVIEW" --once --json port:1)

@@ -125,6 +125,10 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	filter = filter_parse(filter_text, &ferr);
+	if (filter && !filter_check_users(filter, &ferr)) {
+		filter_free(filter);
+		filter = NULL;
+	}
 	if (!filter) {
 		snprintf(err, sizeof(err), "bad filter at column %zu: %s", ferr.pos + 1, ferr.msg);
 		main_error(err, "");

@@ -109,6 +109,13 @@ int mode_once(const struct settings *s, bool twice, const char *filter_text, con
 	else
 		output_text(stdout, m->snap, &rows, &meta);
 	once_report_gaps(m->snap, &rows);
+	if (rows.nselected == 0 && filter_text && filter_text[0]) {
+		struct strbuf why = { 0 };
+
+		filter_explain_empty(filter, m->snap, meta.utf8, &why);
+		fprintf(stderr, "portview: %s\n", strbuf_str(&why));
+		strbuf_free(&why);
+	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		perror("portview: writing output");
 		status = EXIT_FAILURE;

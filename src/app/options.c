@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "filter.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -26,6 +27,11 @@ static int option_id(int code)
 	return -1;
 }
 
+static void options_usage_word(const char *word, const char *help, void *arg)
+{
+	fprintf(arg, "  %-20s %s\n", word, help);
+}
+
 void options_usage(FILE *out)
 {
 	fputs("Usage: portview [OPTION]... [FILTER]...\n"
@@ -44,14 +50,11 @@ void options_usage(FILE *out)
 			 d->arg ? "=" : "", d->arg ? d->arg : "");
 		fprintf(out, "  %-26s %s\n", left, d->help);
 	}
-	fputs("\nFILTER words (juxtaposition is AND; '|' or 'or' is OR; '!' or 'not' negates):\n"
-	      "  port:N[-M] lport: rport:   addr:ADDR[/PREFIX] laddr: raddr:\n"
-	      "  proc:TEXT  pid:N  user:NAME|UID  state:NAME[,NAME]  proto:tcp|udp|unix\n"
-	      "  path:TEXT  flag:stalled|retrans|zerowindow|closewait|saturated|timewait\n"
-	      "  tcp udp unix 4 6   a bare number is a port, an address an address,\n"
-	      "  any other word a process name; ( ) group.\n"
-	      "Example: portview --once 'port:5432 | proc:nginx' !state:time-wait\n",
+	fputs("\nFILTER words, from the filter parser's own table (side by side: all must\n"
+	      "hold):\n",
 	      out);
+	filter_describe_words(options_usage_word, out);
+	fputs("Example: portview --once 'port:5432 | proc:nginx' !state:time-wait\n", out);
 }
 
 /* getopt's two tables from the settings table. */

@@ -2,6 +2,8 @@
 
 #include "filter.h"
 
+#include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
@@ -9,6 +11,7 @@
 
 #include "filter_internal.h"
 #include "kinds.h"
+#include "sanitize.h"
 #include "states.h"
 #include "xalloc.h"
 
@@ -40,8 +43,10 @@ void filter_free(struct pv_filter *f)
 
 	if (!f)
 		return;
-	for (i = 0; i < f->count; i++)
+	for (i = 0; i < f->count; i++) {
 		free(f->nodes[i].text);
+		free(f->nodes[i].source);
+	}
 	free(f->nodes);
 	free(f);
 }
@@ -62,6 +67,7 @@ static int filter_copy_into(struct pv_filter *dst, const struct pv_filter *src, 
 	dst->nodes[m].a = a;
 	dst->nodes[m].b = b;
 	dst->nodes[m].text = s->text ? xstrdup(s->text) : NULL;
+	dst->nodes[m].source = s->source ? xstrdup(s->source) : NULL;
 	return m;
 }
 
@@ -89,6 +95,12 @@ static bool owner_matches(const struct filter_node *n, const struct pv_process *
 {
 	switch (n->kind) {
 	case FK_PROC:
+		switch ((enum proc_match)n->lo) {
+		case PROC_NAME_EXACT: return pr->comm && strcmp(pr->comm, n->text) == 0;
+		case PROC_NAME: return pr->comm && strcasestr(pr->comm, n->text);
+		case PROC_CMD: return pr->cmdline && strcasestr(pr->cmdline, n->text);
+		case PROC_NAME_OR_CMD: break;
+		}
 		return (pr->comm && strcasestr(pr->comm, n->text)) ||
 		       (pr->cmdline && strcasestr(pr->cmdline, n->text));
 	case FK_PID: return pr->pid == (int)n->lo;
@@ -170,7 +182,11 @@ static bool node_match(const struct pv_filter *f, int idx, const struct pv_snaps
 		return (n->numeric && k->uid != PV_UID_UNKNOWN && k->uid == n->lo) ||
 		       (k->user && strcmp(k->user, n->text) == 0) || any_owner_matches(n, s, k);
 	case FK_STATE: return k->state < 32 && ((1u << k->state) & n->lo);
-	case FK_PROTO: return k->proto == n->lo;
+	case FK_PROTO:
+		/* tcp6 is what PROTO prints for an AF_INET6 socket, v4-mapped
+		 * or not; u_str a UNIX stream socket. */
+		return k->proto == n->lo &&
+		       (!n->hi || (socket_is_unix(k) ? k->sock_type == n->hi : k->family == n->hi));
 	case FK_FAMILY: return family_matches(k, n->lo);
 	case FK_LISTENING: return socket_is_listener(k);
 	case FK_FLAG: return (k->flags & n->lo) != 0;
@@ -202,7 +218,10 @@ static uint64_t mask_where(const struct filter_node *n)
 
 			switch (n->kind) {
 			case FK_STATE: ok = (n->lo >> st) & 1u; break;
-			case FK_PROTO: ok = mk->proto == n->lo; break;
+			case FK_PROTO:
+				ok = mk->proto == n->lo &&
+				     (!n->hi || mk->proto == PV_PROTO_UNIX || mk->family == n->hi);
+				break;
 			case FK_FAMILY: ok = mk->proto != PV_PROTO_UNIX; break;
 			case FK_PATH: ok = mk->proto == PV_PROTO_UNIX; break;
 			default: /* FK_LISTENING */
@@ -245,8 +264,11 @@ static uint64_t node_mask(const struct pv_filter *f, int idx, bool *exact)
 		a = node_mask(f, n->a, &ea);
 		*exact = ea;
 		return ea ? ~a : ~0ull;
-	case FK_STATE:
-	case FK_PROTO: *exact = true; return mask_where(n);
+	case FK_STATE: *exact = true; return mask_where(n);
+	case FK_PROTO:
+		/* A UNIX socket type is no part of the mask. */
+		*exact = !(n->hi && n->lo == PV_PROTO_UNIX);
+		return mask_where(n);
 	case FK_FAMILY: /* both families hold sockets shown as IPv4 */
 	case FK_LISTENING:
 	case FK_PATH: *exact = false; return mask_where(n);
@@ -316,4 +338,76 @@ bool filter_names_unix(const struct pv_filter *f)
 		    f->nodes[i].kind == FK_PATH)
 			return true;
 	return false;
+}
+
+/* ---- checks and explanations ---- */
+
+bool filter_check_users(const struct pv_filter *f, struct filter_error *err)
+{
+	if (!f)
+		return true;
+	for (int i = 0; i < f->count; i++) {
+		const struct filter_node *n = &f->nodes[i];
+		struct passwd pw, *found = NULL;
+		char buf[4096];
+
+		if (n->kind != FK_USER || n->numeric)
+			continue;
+		if (getpwnam_r(n->text, &pw, buf, sizeof(buf), &found) == 0 && found)
+			continue;
+		memset(err, 0, sizeof(*err));
+		err->pos = n->at + (n->source && strchr(n->source, ':') ? strlen("user:") : strlen("user "));
+		snprintf(err->msg, sizeof(err->msg), "no user '%.60s' on this host", n->text);
+		return false;
+	}
+	return true;
+}
+
+/* The terms that must all hold: the leaves of the AND tree at idx. */
+static void filter_conjuncts(const struct pv_filter *f, int idx, int *out, size_t *n, size_t cap)
+{
+	const struct filter_node *node = &f->nodes[idx];
+
+	if (node->kind == FK_AND) {
+		filter_conjuncts(f, node->a, out, n, cap);
+		filter_conjuncts(f, node->b, out, n, cap);
+	} else if (*n < cap) {
+		out[(*n)++] = idx;
+	}
+}
+
+static bool node_matches_any(const struct pv_filter *f, int idx, const struct pv_snapshot *s)
+{
+	for (size_t i = 0; i < s->nsocks; i++)
+		if (!s->socks[i].gone && node_match(f, idx, s, &s->socks[i]))
+			return true;
+	return false;
+}
+
+enum { EXPLAIN_TERMS_MAX = 64 };
+
+void filter_explain_empty(const struct pv_filter *f, const struct pv_snapshot *s, bool utf8,
+			  struct strbuf *out)
+{
+	int terms[EXPLAIN_TERMS_MAX];
+	size_t n = 0, named = 0;
+
+	if (!f || f->root < 0)
+		return;
+	filter_conjuncts(f, f->root, terms, &n, EXPLAIN_TERMS_MAX);
+	for (size_t i = 0; i < n; i++) {
+		const char *src = f->nodes[terms[i]].source;
+
+		if (node_matches_any(f, terms[i], s))
+			continue;
+		strbuf_puts(out, named++ ? ", nor '" : "nothing matches '");
+		if (src)
+			sanitize_append(out, src, strlen(src), utf8);
+		else
+			strbuf_puts(out, "a term");
+		strbuf_putc(out, '\'');
+	}
+	if (!named)
+		strbuf_puts(out, n > 1 ? "each term matches some socket, but no socket matches them all"
+				       : "nothing matches the filter");
 }

@@ -1,9 +1,11 @@
 /* The filter language shared by --once and the dashboard.
  *
- *   port:N[-M] lport: rport:   proc:TEXT   pid:N   user:NAME|UID
- *   state:NAME[,NAME...]  proto:tcp|udp|unix  tcp udp unix  4 6 ipv4 ipv6
+ *   port:N[-M] lport: rport: :N   proc:TEXT comm:NAME cmd:TEXT   pid:N
+ *   user:NAME|UID   state:NAME[,NAME...]  listen estab ... (states alone)
+ *   proto:NAME  tcp udp unix tcp6 udp6 u_str u_seq u_dgr  4 6 ipv4 ipv6
  *   addr:ADDR[/PREFIX] laddr: raddr:   path:TEXT (UNIX socket names)
- *   flag:NAME   a bare word (port, address, process)
+ *   flag:NAME   "port 80" (a keyword and its value as two words)
+ *   a bare word: a port, an address, or a process name holding it
  *   !X or not X, X Y or X and Y, X | Y or X or Y, ( ... )
  *
  * The model evaluates it per socket; its coarse part (family, protocol,
@@ -16,6 +18,7 @@
 #include <stdint.h>
 
 #include "snapshot.h"
+#include "strbuf.h"
 
 enum { FILTER_MAX_LEN = 4096, FILTER_MAX_DEPTH = 64 };
 
@@ -46,6 +49,14 @@ uint64_t filter_kernel_mask(const struct pv_filter *f);
  * parser reads: the dashboard's help lists them all. */
 typedef void (*filter_word_fn)(const char *word, const char *help, void *arg);
 void filter_describe_words(filter_word_fn emit, void *arg);
+/* False, with err naming the term, when f asks for a user by a name this
+ * host does not know (user:nosuchuser): such a term could never match. */
+bool filter_check_users(const struct pv_filter *f, struct filter_error *err);
+/* For a filter that matched no socket of s: appends why, naming the
+ * terms (as written, sanitised) that match nothing on their own ("nothing
+ * matches 'port:9999'"), or saying that each matches but not together. */
+void filter_explain_empty(const struct pv_filter *f, const struct pv_snapshot *s, bool utf8,
+			  struct strbuf *out);
 /* True when f names UNIX sockets (proto:unix, unix, path:): such a filter
  * asks for them even where they are not shown by default. */
 bool filter_names_unix(const struct pv_filter *f);

@@ -28,15 +28,27 @@ enum filter_kind {
 
 enum filter_side { SIDE_ANY, SIDE_LOCAL, SIDE_REMOTE };
 
+/* Where FK_PROC looks for its text (in lo). */
+enum proc_match {
+	PROC_NAME_OR_CMD, /* proc: the name or the command line holds it */
+	PROC_NAME,        /* a bare word: the name holds it */
+	PROC_NAME_EXACT,  /* comm: the name is it */
+	PROC_CMD,         /* cmd: the command line holds it */
+};
+
 struct filter_node {
 	enum filter_kind kind;
 	int a, b; /* children (node indices) */
 	enum filter_side side;
-	uint32_t lo, hi; /* port range, pid, uid, state mask, proto, family */
-	bool numeric;    /* user given as a uid */
+	/* port range, pid, uid, state mask, proc_match, flag; FK_PROTO: the
+	 * protocol, and in hi the family (tcp6) or UNIX type (u_str) or 0 */
+	uint32_t lo, hi;
+	bool numeric; /* user given as a uid */
 	struct pv_addr addr;
 	int prefix;
-	char *text; /* proc text, user name */
+	char *text;   /* proc text, user name */
+	char *source; /* a term as the user wrote it ("port 80"), for messages */
+	size_t at;    /* where source starts in the filter's text */
 };
 
 struct pv_filter {

@@ -29,6 +29,7 @@ struct parser {
 	char *word; /* current word, unquoted */
 	size_t word_len;
 	int depth;
+	size_t term_end; /* where the text of the last term or group ends */
 	struct pv_filter *f;
 	struct filter_error *err;
 	bool failed;
@@ -203,18 +204,44 @@ static void term_state(struct parser *p, int n, const char *v, size_t len, size_
 	}
 }
 
+/* The protocol words: proto:NAME and NAME alone, as the PROTO column
+ * prints them (tcp6 is TCP over IPv6, u_str a UNIX stream socket). */
+static const struct proto_word {
+	const char *name;
+	uint8_t proto;
+	uint32_t qualifier; /* family for TCP/UDP, socket type for UNIX; 0: any */
+	const char *help;
+} proto_words[] = {
+	{ "tcp", IPPROTO_TCP, 0, "TCP sockets" },
+	{ "udp", IPPROTO_UDP, 0, "UDP sockets" },
+	{ "unix", PV_PROTO_UNIX, 0, "UNIX domain sockets" },
+	{ "tcp6", IPPROTO_TCP, AF_INET6, "TCP over IPv6, as PROTO prints it" },
+	{ "udp6", IPPROTO_UDP, AF_INET6, "UDP over IPv6, as PROTO prints it" },
+	{ "u_str", PV_PROTO_UNIX, SOCK_STREAM, "UNIX stream sockets (ss's names)" },
+	{ "u_seq", PV_PROTO_UNIX, SOCK_SEQPACKET, "UNIX seqpacket sockets" },
+	{ "u_dgr", PV_PROTO_UNIX, SOCK_DGRAM, "UNIX datagram sockets" },
+};
+
+static const struct proto_word *proto_word_find(const char *v, size_t len)
+{
+	for (size_t i = 0; i < sizeof(proto_words) / sizeof(proto_words[0]); i++)
+		if (strlen(proto_words[i].name) == len && strncasecmp(v, proto_words[i].name, len) == 0)
+			return &proto_words[i];
+	return NULL;
+}
+
 static void term_proto(struct parser *p, int n, const char *v, size_t len, size_t at)
 {
-	struct filter_node *node = &p->f->nodes[n];
+	const struct proto_word *w = proto_word_find(v, len);
 
-	if (len == 3 && strncasecmp(v, "tcp", 3) == 0)
-		node->lo = IPPROTO_TCP;
-	else if (len == 3 && strncasecmp(v, "udp", 3) == 0)
-		node->lo = IPPROTO_UDP;
-	else if (len == 4 && strncasecmp(v, "unix", 4) == 0)
-		node->lo = PV_PROTO_UNIX;
-	else
-		parser_fail(p, at, "unknown protocol '%.*s' (tcp, udp or unix)", (int)len, v);
+	if (!w) {
+		parser_fail(p, at,
+			    "unknown protocol '%.*s' (tcp, udp, unix, tcp6, udp6, u_str, u_seq, u_dgr)",
+			    (int)len, v);
+		return;
+	}
+	p->f->nodes[n].lo = w->proto;
+	p->f->nodes[n].hi = w->qualifier;
 }
 
 static void term_pid(struct parser *p, int n, const char *v, size_t len, size_t at)
@@ -227,6 +254,18 @@ static void term_text(struct parser *p, int n, const char *v, size_t len, size_t
 {
 	(void)at;
 	p->f->nodes[n].text = xstrndup(v, len);
+}
+
+static void term_comm(struct parser *p, int n, const char *v, size_t len, size_t at)
+{
+	term_text(p, n, v, len, at);
+	p->f->nodes[n].lo = PROC_NAME_EXACT;
+}
+
+static void term_cmd(struct parser *p, int n, const char *v, size_t len, size_t at)
+{
+	term_text(p, n, v, len, at);
+	p->f->nodes[n].lo = PROC_CMD;
 }
 
 static void term_user(struct parser *p, int n, const char *v, size_t len, size_t at)
@@ -271,11 +310,13 @@ static const struct keyword keywords[] = {
 	{ "laddr", FK_ADDR, SIDE_LOCAL, term_addr, "ADDR[/N]", "the local address" },
 	{ "raddr", FK_ADDR, SIDE_REMOTE, term_addr, "ADDR[/N]", "the remote address" },
 	{ "proc", FK_PROC, SIDE_ANY, term_text, "TEXT", "an owner's name or command line holds TEXT" },
+	{ "comm", FK_PROC, SIDE_ANY, term_comm, "NAME", "an owner's process name is NAME, exactly" },
+	{ "cmd", FK_PROC, SIDE_ANY, term_cmd, "TEXT", "an owner's command line holds TEXT" },
 	{ "pid", FK_PID, SIDE_ANY, term_pid, "N", "an owner's pid" },
 	{ "user", FK_USER, SIDE_ANY, term_user, "NAME|UID", "the socket's or an owner's user" },
 	{ "state", FK_STATE, SIDE_ANY, term_state, "NAME[,NAME]",
 	  "listen, established, time-wait, close-wait, ..., listening, unconn" },
-	{ "proto", FK_PROTO, SIDE_ANY, term_proto, "tcp|udp|unix", "the protocol" },
+	{ "proto", FK_PROTO, SIDE_ANY, term_proto, "NAME", "tcp, udp, unix, or as PROTO prints it" },
 	{ "flag", FK_FLAG, SIDE_ANY, term_flag, "NAME",
 	  "saturated, stalled, retrans, zerowindow, closewait, timewait" },
 	{ "path", FK_PATH, SIDE_ANY, term_text, "TEXT", "a UNIX socket's name, or its peer's, holds TEXT" },
@@ -289,15 +330,28 @@ struct bare_word {
 };
 
 static const struct bare_word bare_words[] = {
-	{ "tcp", FK_PROTO, IPPROTO_TCP, "TCP sockets" },
-	{ "udp", FK_PROTO, IPPROTO_UDP, "UDP sockets" },
-	{ "unix", FK_PROTO, PV_PROTO_UNIX, "UNIX domain sockets" },
 	{ "4", FK_FAMILY, AF_INET, "shown as IPv4 (and dual-stack listeners)" },
 	{ "ipv4", FK_FAMILY, AF_INET, NULL },
 	{ "inet", FK_FAMILY, AF_INET, NULL },
 	{ "6", FK_FAMILY, AF_INET6, "shown as IPv6" },
 	{ "ipv6", FK_FAMILY, AF_INET6, NULL },
 	{ "inet6", FK_FAMILY, AF_INET6, NULL },
+	{ "listening", FK_LISTENING, 0, "listeners: TCP LISTEN, unconnected UDP, bound UNIX" },
+};
+
+/* Words of the help that no table row gives. */
+static const struct {
+	const char *word, *help;
+} more_words[] = {
+	{ "listen estab ...",
+	  "a state alone: listen, established (estab), time-wait, close-wait, syn-sent, ..." },
+	{ ":N[-M]", "the port, as ss and lsof write it (:8000)" },
+	{ "port 80", "a keyword, a space and its value: the same as port:80" },
+	{ "N", "a port (a pid is pid:N)" },
+	{ "ADDR[/N]", "an address" },
+	{ "WORD", "a process whose name holds WORD (cmd: for command lines)" },
+	{ "\"a b\"", "quotes keep spaces in a word" },
+	{ "! not, | or, ( )", "negate, either, group; words side by side must all hold" },
 };
 
 void filter_describe_words(filter_word_fn emit, void *arg)
@@ -308,6 +362,8 @@ void filter_describe_words(filter_word_fn emit, void *arg)
 		snprintf(word, sizeof(word), "%s:%s", keywords[i].name, keywords[i].arg);
 		emit(word, keywords[i].help, arg);
 	}
+	for (size_t i = 0; i < sizeof(proto_words) / sizeof(proto_words[0]); i++)
+		emit(proto_words[i].name, proto_words[i].help, arg);
 	for (size_t i = 0; i < sizeof(bare_words) / sizeof(bare_words[0]); i++) {
 		size_t n = (size_t)snprintf(word, sizeof(word), "%s", bare_words[i].name);
 
@@ -320,24 +376,45 @@ void filter_describe_words(filter_word_fn emit, void *arg)
 			n += (size_t)snprintf(word + n, sizeof(word) - n, " %s", bare_words[j].name);
 		emit(word, bare_words[i].help, arg);
 	}
-	emit("WORD", "a number is a port, an address an address, other words a process (proc:)", arg);
-	emit("! not, | or, ( )", "negate, either, group; words side by side must all hold", arg);
+	for (size_t i = 0; i < sizeof(more_words) / sizeof(more_words[0]); i++)
+		emit(more_words[i].word, more_words[i].help, arg);
+}
+
+/* A state's name alone ("listen", "estab", "time-wait"), as ss takes
+ * them. "close" and "unknown" are left to process names. */
+static uint32_t bare_state(const struct parser *p)
+{
+	if (word_is(p, "close") || word_is(p, "unknown"))
+		return 0;
+	return state_parse(p->word, p->word_len);
 }
 
 static int parse_bare(struct parser *p)
 {
+	const struct proto_word *pw = proto_word_find(p->word, p->word_len);
 	size_t i;
 	int n;
 	struct pv_addr a;
 	int prefix;
-	uint32_t port;
+	uint32_t port, states;
 
+	if (pw) {
+		n = filter_add(p->f, FK_PROTO);
+		p->f->nodes[n].lo = pw->proto;
+		p->f->nodes[n].hi = pw->qualifier;
+		return n;
+	}
 	for (i = 0; i < sizeof(bare_words) / sizeof(bare_words[0]); i++) {
 		if (word_is(p, bare_words[i].name)) {
 			n = filter_add(p->f, bare_words[i].kind);
 			p->f->nodes[n].lo = bare_words[i].value;
 			return n;
 		}
+	}
+	if ((states = bare_state(p)) != 0) {
+		n = filter_add(p->f, FK_STATE);
+		p->f->nodes[n].lo = states;
+		return n;
 	}
 	if (parse_uint(p->word, p->word_len, 65535, &port)) {
 		n = filter_add(p->f, FK_PORT);
@@ -352,50 +429,81 @@ static int parse_bare(struct parser *p)
 	}
 	if (p->word_len > 0 && p->word[0] >= '0' && p->word[0] <= '9' &&
 	    strspn(p->word, "0123456789") == p->word_len) {
-		parser_fail(p, p->tok_pos, "port must be a number from 0 to 65535, not '%s'", p->word);
+		parser_fail(p, p->tok_pos,
+			    "a number alone is a port, 0 to 65535, not '%s' (for a pid: pid:%s)", p->word,
+			    p->word);
 		return -1;
 	}
 	n = filter_add(p->f, FK_PROC);
+	p->f->nodes[n].lo = PROC_NAME;
 	p->f->nodes[n].text = xstrndup(p->word, p->word_len);
 	return n;
+}
+
+static const struct keyword *keyword_find(const char *name, size_t len)
+{
+	for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
+		if (strlen(keywords[i].name) == len && strncasecmp(name, keywords[i].name, len) == 0)
+			return &keywords[i];
+	return NULL;
+}
+
+/* keyword:VALUE, where v is the value (vlen bytes, at byte at). */
+static int parse_keyword(struct parser *p, const struct keyword *kw, const char *v, size_t vlen, size_t at)
+{
+	int n = filter_add(p->f, kw->kind);
+
+	p->f->nodes[n].side = kw->side;
+	kw->parse(p, n, v, vlen, at);
+	return p->failed ? -1 : n;
+}
+
+/* "port 80" and "port: 80": a keyword whose value is the next word. */
+static int parse_keyword_then_word(struct parser *p, const struct keyword *kw)
+{
+	size_t at = p->tok_pos;
+
+	lex_next(p);
+	if (p->tok != TOK_WORD) {
+		parser_fail(p, at, "%s: needs a value", kw->name);
+		return -1;
+	}
+	return parse_keyword(p, kw, p->word, p->word_len, p->tok_pos);
 }
 
 static int parse_term(struct parser *p)
 {
 	const char *colon = memchr(p->word, ':', p->word_len);
-	size_t i, klen;
-	int n;
+	const struct keyword *kw;
+	size_t klen;
 
-	if (colon) {
-		klen = (size_t)(colon - p->word);
-		for (i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++) {
-			const struct keyword *kw = &keywords[i];
-			const char *v = colon + 1;
-			size_t vlen = p->word_len - klen - 1;
+	if (!colon) {
+		kw = keyword_find(p->word, p->word_len);
+		return kw ? parse_keyword_then_word(p, kw) : parse_bare(p);
+	}
+	klen = (size_t)(colon - p->word);
+	kw = keyword_find(p->word, klen);
+	if (kw) {
+		if (klen + 1 == p->word_len)
+			return parse_keyword_then_word(p, kw);
+		return parse_keyword(p, kw, colon + 1, p->word_len - klen - 1, p->tok_pos + klen + 1);
+	}
+	/* ":8000" (ss, lsof): a port, unless it reads as an IPv6 address. */
+	if (klen == 0 && p->word_len > 1 && strspn(p->word + 1, "0123456789-") == p->word_len - 1)
+		return parse_keyword(p, keyword_find("port", 4), p->word + 1, p->word_len - 1,
+				     p->tok_pos + 1);
+	/* An IPv6 address is also a word with colons. */
+	{
+		struct pv_addr a;
+		int prefix;
 
-			if (strlen(kw->name) != klen || strncasecmp(p->word, kw->name, klen) != 0)
-				continue;
-			if (vlen == 0) {
-				parser_fail(p, p->tok_pos, "%s: needs a value", kw->name);
-				return -1;
-			}
-			n = filter_add(p->f, kw->kind);
-			p->f->nodes[n].side = kw->side;
-			kw->parse(p, n, v, vlen, p->tok_pos + klen + 1);
-			return p->failed ? -1 : n;
-		}
-		/* An IPv6 address is also a word with colons. */
-		{
-			struct pv_addr a;
-			int prefix;
-
-			if (addr_parse(p->word, p->word_len, &a, &prefix) < 0) {
-				parser_fail(
-					p, p->tok_pos,
-					"unknown keyword '%.*s:' (try port: proc: pid: user: state: proto: addr: flag:)",
-					(int)klen, p->word);
-				return -1;
-			}
+		if (addr_parse(p->word, p->word_len, &a, &prefix) < 0) {
+			parser_fail(
+				p, p->tok_pos,
+				"unknown keyword '%.*s:' (try port: proc: comm: cmd: pid: user: state: proto: "
+				"addr: flag: path:)",
+				(int)klen, p->word);
+			return -1;
 		}
 	}
 	return parse_bare(p);
@@ -405,8 +513,19 @@ static int parse_term(struct parser *p)
 
 static int parse_or(struct parser *p);
 
+/* Keeps the text of node n, [start, p->term_end), as the user wrote it:
+ * "port:9999 matches no socket" quotes it. */
+static void parse_note_source(struct parser *p, int n, size_t start)
+{
+	if (!p->f->nodes[n].source) {
+		p->f->nodes[n].source = xstrndup(p->text + start, p->term_end - start);
+		p->f->nodes[n].at = start;
+	}
+}
+
 static int parse_unary(struct parser *p)
 {
+	size_t start = p->tok_pos;
 	int n, inner;
 
 	if (p->failed)
@@ -424,6 +543,7 @@ static int parse_unary(struct parser *p)
 			return -1;
 		n = filter_add(p->f, FK_NOT);
 		p->f->nodes[n].a = inner;
+		parse_note_source(p, n, start);
 		return n;
 	case TOK_LPAREN: {
 		size_t open = p->tok_pos;
@@ -445,13 +565,18 @@ static int parse_unary(struct parser *p)
 			return -1;
 		}
 		p->depth--;
+		p->term_end = p->pos;
+		parse_note_source(p, n, open);
 		lex_next(p);
 		return n;
 	}
 	case TOK_WORD:
 		n = parse_term(p);
-		if (n >= 0)
-			lex_next(p);
+		if (n < 0)
+			return -1;
+		p->term_end = p->pos;
+		parse_note_source(p, n, start);
+		lex_next(p);
 		return n;
 	case TOK_RPAREN: parser_fail(p, p->tok_pos, "unbalanced ')': no matching '('"); return -1;
 	case TOK_END: parser_fail(p, p->tok_pos, "filter ends where a term was expected"); return -1;

@@ -96,6 +96,10 @@ int view_set_filter(struct view_state *v, const char *text, struct filter_error 
 	struct pv_filter *f = filter_parse(text, err);
 	uint64_t old = v->filter ? view_kernel_mask(v) : ~0ull;
 
+	if (f && !filter_check_users(f, err)) {
+		filter_free(f);
+		f = NULL;
+	}
 	if (!f)
 		return -1;
 	filter_free(v->user_filter);
@@ -243,6 +247,12 @@ void view_rebuild(struct view_state *v, const struct pv_snapshot *snap)
 	v->snap = snap;
 	rows_build(&v->rows, snap, v->filter, v->group, v->order);
 	view_restore_selection(v);
+}
+
+void view_explain_empty(const struct view_state *v, bool utf8, struct strbuf *out)
+{
+	if (v->snap)
+		filter_explain_empty(v->filter, v->snap, utf8, out);
 }
 
 void view_retarget(struct view_state *v, const struct pv_snapshot *snap)

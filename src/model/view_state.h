@@ -89,6 +89,9 @@ uint64_t view_kernel_mask(const struct view_state *v);
  * selection: the same row if it still exists, else its neighbour. */
 void view_rebuild(struct view_state *v, const struct pv_snapshot *snap);
 
+/* When the filter shows nothing: why, in words (filter_explain_empty). */
+void view_explain_empty(const struct view_state *v, bool utf8, struct strbuf *out);
+
 /* Points the rows at snap, which snapshot_same_rows found equal to the
  * snapshot they were built from: no rebuild needed. */
 void view_retarget(struct view_state *v, const struct pv_snapshot *snap);

@@ -548,9 +548,15 @@ void screen_draw(const struct screen_frame *f, struct screen_layout *lay)
 	for (i = v->top; i < v->nvisible && y < lay->list_top + lay->list_rows; i++, y++)
 		draw_row(f, &g, lay, y, i);
 	if (v->nvisible == 0) {
+		struct strbuf why = { 0 };
+
+		if (v->filter_text[0] || v->toggles)
+			view_explain_empty(v, f->utf8, &why);
+		else
+			strbuf_puts(&why, "no sockets");
 		attrset(A_DIM);
-		mvaddstr(lay->list_top, 2,
-			 v->filter_text[0] || v->toggles ? "no sockets match the filter" : "no sockets");
+		put_fitted(lay->list_top, 2, why.data, why.len, (size_t)(COLS - 2));
+		strbuf_free(&why);
 	}
 	draw_bottom(f, lay);
 	if (f->overlay == OVERLAY_DETAIL)

@@ -193,7 +193,11 @@ START_TEST(t_errors)
 	fails("and udp", 0, "operator 'and' needs a term");
 	fails("()", 1, "empty parentheses");
 	fails("proc:\"abc", 5, "unterminated quote");
-	fails("99999", 0, "port must be a number");
+	fails("99999", 0, "a number alone is a port");
+	fails("port", 0, "port: needs a value");
+	fails("port:", 0, "port: needs a value");
+	fails("port (80)", 0, "port: needs a value");
+	fails(":99999", 1, "port must be a number");
 	fails("proto:sctp", 6, "unknown protocol 'sctp'");
 	fails("addr:1.2.3.4/33", 5, "not an address");
 	fails("addr:::1/129", 5, "not an address");
@@ -339,6 +343,10 @@ START_TEST(t_kernel_mask_is_sound)
 		"state:unconn | state:listen",
 		"!udp !tcp",
 		"proc:nginx | 6",
+		"tcp6",
+		"udp6 | listen",
+		"!tcp6",
+		"estab !udp6",
 	};
 	size_t i, k;
 
@@ -422,10 +430,108 @@ END_TEST
 
 /* UNIX sockets: their own protocol word, names by path (a client by the
  * name of what it is connected to), no ports or addresses. */
+/* What people type from ss, lsof and the PROTO column means what its
+ * long form does. */
+START_TEST(t_words_people_type)
+{
+	static const char *const same[][2] = {
+		{ ":80", "port:80" },
+		{ ":5000-6000", "port:5000-6000" },
+		{ "port 80", "port:80" },
+		{ "port: 80", "port:80" },
+		{ "lport 5432", "lport:5432" },
+		{ "proc nginx", "proc:nginx" },
+		{ "user alice", "user:alice" },
+		{ "listen", "state:listen" },
+		{ "LISTEN", "state:listen" },
+		{ "estab", "state:established" },
+		{ "established", "state:established" },
+		{ "time-wait", "state:time-wait" },
+		{ "time_wait", "state:time-wait" },
+		{ "unconn", "state:unconn" },
+		{ "listening", "state:listening" },
+		{ "tcp6", "proto:tcp6" },
+		{ "!estab udp", "udp !state:established" },
+		{ "::1", "addr:::1" },
+	};
+
+	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++)
+		ck_assert_msg(sel(same[i][0]) == sel(same[i][1]), "'%s' selects 0x%x, '%s' 0x%x", same[i][0],
+			      sel(same[i][0]), same[i][1], sel(same[i][1]));
+	ck_sel(":80", B(0) | B(1) | B(2) | B(3) | B(4));
+	ck_sel("listen", B(0) | B(1) | B(5));
+	ck_sel("estab", B(2) | B(3) | B(6) | B(7) | B(9) | B(10));
+	/* tcp6 and udp6 as PROTO prints them: the socket's family, a
+	 * v4-mapped end included. */
+	ck_sel("tcp6", B(1) | B(3));
+	ck_sel("udp6", B(9));
+	ck_sel("tcp !tcp6", B(0) | B(2) | B(4) | B(5) | B(6) | B(7) | B(10));
+	/* A bare word is a process name; cmd: searches command lines, comm:
+	 * takes the name exactly, proc: either. */
+	ck_sel("master", 0);
+	ck_sel("proc:master", B(0) | B(1));
+	ck_sel("cmd:master", B(0) | B(1));
+	ck_sel("cmd:nginx", B(0) | B(1) | B(2) | B(3));
+	ck_sel("sbin", 0);
+	ck_sel("proc:sbin", B(0) | B(1));
+	ck_sel("comm:nginx", B(0) | B(1) | B(2) | B(3));
+	ck_sel("comm:ngin", 0);
+	ck_sel("comm:NGINX", 0);
+	ck_sel("ngin", B(0) | B(1) | B(2) | B(3));
+	/* "close" is left to process names. */
+	ck_sel("close", 0);
+}
+END_TEST
+
+/* Which term of a filter matched nothing, as written. */
+START_TEST(t_explains_an_empty_result)
+{
+	static const char *const cases[][2] = {
+		{ "port:9999", "nothing matches 'port:9999'" },
+		{ "port 9999 proc:nginx", "nothing matches 'port 9999'" },
+		{ "port:9999 (proc:zz | pid:7)", "nothing matches 'port:9999', nor '(proc:zz | pid:7)'" },
+		{ "port:5432 proc:nginx", "each term matches some socket, but no socket matches them all" },
+		{ "!port:0-65535", "nothing matches '!port:0-65535'" },
+		{ "proc:\"\x1b[2J\"", "nothing matches 'proc:\"\\x1b[2J\"'" },
+	};
+	struct filter_error err;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct pv_filter *f = filter_parse(cases[i][0], &err);
+		struct strbuf why = { 0 };
+
+		ck_assert_msg(f != NULL, "'%s': %s", cases[i][0], err.msg);
+		filter_explain_empty(f, &snap, true, &why);
+		ck_assert_str_eq(strbuf_str(&why), cases[i][1]);
+		strbuf_free(&why);
+		filter_free(f);
+	}
+}
+END_TEST
+
+/* A user name this host does not know is an error naming it; a uid, or a
+ * name it knows, is not. */
+START_TEST(t_unknown_users)
+{
+	struct filter_error err;
+	struct pv_filter *f = filter_parse("tcp user:no-such-user-pv", &err);
+
+	ck_assert(!filter_check_users(f, &err));
+	ck_assert_str_eq(err.msg, "no user 'no-such-user-pv' on this host");
+	ck_assert_uint_eq(err.pos, 9);
+	filter_free(f);
+	f = filter_parse("user:root | user:54321", &err);
+	ck_assert(filter_check_users(f, &err));
+	filter_free(f);
+	ck_assert(filter_check_users(NULL, &err));
+}
+END_TEST
+
 START_TEST(t_unix)
 {
 	static const char *const filters[] = {
-		"unix", "!unix", "path:app", "state:listening", "tcp | path:log", "!path:app", "port:80",
+		"unix",      "!unix",   "path:app", "state:listening", "tcp | path:log",
+		"!path:app", "port:80", "u_str",    "!u_str",          "u_dgr | tcp",
 	};
 	struct filter_error err;
 	struct pv_filter *f;
@@ -446,6 +552,11 @@ START_TEST(t_unix)
 	ck_sel("state:listening", B(0) | B(3) | B(4) | B(8));
 	ck_sel("flag:saturated", B(0));
 	ck_sel("proc:cli unix", B(2) | B(5) | B(6));
+	ck_sel("u_str", B(0) | B(1) | B(2) | B(6) | B(7));
+	ck_sel("proto:u_str", B(0) | B(1) | B(2) | B(6) | B(7));
+	ck_sel("u_seq", B(3));
+	ck_sel("u_dgr", B(4) | B(5));
+	ck_sel("!u_str", B(3) | B(4) | B(5) | B(8));
 	for (i = 0; i < sizeof(filters) / sizeof(filters[0]); i++) {
 		uint64_t m = mask_of(filters[i]);
 		unsigned chosen = sel(filters[i]);
@@ -474,6 +585,7 @@ START_TEST(t_unix)
 }
 END_TEST
 
-CHECK_SUITE_WITH_FIXTURE("filter", setup, teardown, t_unix, t_flags, t_ports, t_processes_and_users,
+CHECK_SUITE_WITH_FIXTURE("filter", setup, teardown, t_words_people_type, t_explains_an_empty_result,
+			 t_unknown_users, t_unix, t_flags, t_ports, t_processes_and_users,
 			 t_states_protocols_families, t_addresses, t_precedence, t_errors, t_limits,
 			 t_kernel_mask, t_kernel_mask_is_sound, t_kernel_mask_keeps_relations, t_and_combines)
