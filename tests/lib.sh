@@ -158,7 +158,7 @@ dashboard_start() {
 	tm kill-server 2>/dev/null
 	PV_TMUX_N=$((PV_TMUX_N + 1))
 	tm -u new-session -d -s pv -x "${1%x*}" -y "${1#*x}" "$2"
-	wait_for 5 screen_has_fixed 'portview '
+	wait_for 5 screen_has '(portview |^filter )'
 }
 
 tmux_cleanup() {

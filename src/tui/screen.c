@@ -11,6 +11,7 @@
 
 #include "health.h"
 #include "help.h"
+#include "line_fit.h"
 #include "keys.h"
 #include "rows.h"
 #include "sanitize.h"
@@ -83,63 +84,114 @@ static void fill_line(int y, attr_t attr)
 
 /* ---- header ---- */
 
+/* One header line's parts, each its own text, by priority. */
+enum { HEADER_PARTS_MAX = 8, HEADER_GAP = 3, HEADER_FILTER_MIN = 20, HEADER_LONG_WORDS = 80 };
+
+struct header_line {
+	struct strbuf text[HEADER_PARTS_MAX];
+	struct line_part parts[HEADER_PARTS_MAX];
+	attr_t attrs[HEADER_PARTS_MAX];
+	size_t n;
+};
+
+/* Starts a part; what is appended to the returned buffer is its text. */
+static struct strbuf *header_part(struct header_line *h, int priority, bool right, attr_t attr)
+{
+	h->parts[h->n] = (struct line_part){ .priority = priority, .right = right };
+	h->attrs[h->n] = attr;
+	strbuf_reset(&h->text[h->n]);
+	return &h->text[h->n++];
+}
+
+/* Lays the parts out (line_fit: the least important goes first, nothing
+ * overlaps) and draws them on line y. */
+static void header_draw(struct header_line *h, int y, attr_t base, bool utf8)
+{
+	size_t used;
+
+	for (size_t i = 0; i < h->n; i++) {
+		h->parts[i].text = h->text[i].data ? h->text[i].data : "";
+		h->parts[i].len = h->text[i].len;
+		sanitize_fit(h->parts[i].text, h->parts[i].len, SIZE_MAX, &used);
+		h->parts[i].cells = used;
+	}
+	line_fit(h->parts, h->n, (size_t)COLS, HEADER_GAP);
+	fill_line(y, base);
+	for (size_t i = 0; i < h->n; i++) {
+		if (!h->parts[i].shown)
+			continue;
+		attrset(h->attrs[i] ? h->attrs[i] : base);
+		mvaddnstr(y, (int)h->parts[i].x, h->parts[i].text, (int)h->parts[i].shown_len);
+		if (h->parts[i].cut)
+			addstr(utf8 ? "\u2026" : "~");
+	}
+	attrset(A_NORMAL);
+	for (size_t i = 0; i < h->n; i++)
+		strbuf_free(&h->text[i]);
+	h->n = 0;
+}
+
+/* The header: what this is and how the host stands (line 0), then how
+ * the view looks at it and what is wrong (line 1). On a narrow terminal
+ * the least important parts go first; the counts, the filter and what is
+ * wrong stay longest. */
 static void draw_header(const struct screen_frame *f)
 {
 	const struct view_state *v = f->view;
 	const struct pv_counts *c = f->counts;
-	struct strbuf sb = { 0 };
+	struct header_line h = { .n = 0 };
+	struct strbuf *sb;
 	char when[16];
 	struct tm tm;
 
 	localtime_r(&f->snap->taken.tv_sec, &tm);
 	strftime(when, sizeof(when), "%H:%M:%S", &tm);
-	strbuf_printf(&sb, "portview %s  ", PACKAGE_VERSION);
-	sanitize_append(&sb, f->host, strlen(f->host), f->utf8);
-	strbuf_printf(&sb, "  every %.1fs  %s   listening %zu  established %zu  other %zu  processes %zu",
-		      f->delay, when, c->listening, c->established, c->other, c->processes);
-	fill_line(0, A_BOLD);
-	put_fitted(0, 0, sb.data, sb.len, (size_t)COLS);
-	if (f->paused) {
-		attrset(A_REVERSE | A_BOLD);
-		mvaddstr(0, COLS > 8 ? COLS - 8 : 0, " PAUSED ");
-	}
+	strbuf_printf(header_part(&h, 3, false, 0), "portview %s", PACKAGE_VERSION);
+	sb = header_part(&h, 6, false, 0);
+	sanitize_append(sb, f->host, strlen(f->host), f->utf8);
+	strbuf_printf(header_part(&h, 4, false, 0), "every %.1fs", f->delay);
+	strbuf_puts(header_part(&h, 2, false, 0), when);
+	/* ss's short words where the long ones would push PAUSED out. */
+	strbuf_printf(header_part(&h, 9, false, 0),
+		      COLS >= HEADER_LONG_WORDS ? "listening %zu  established %zu  other %zu"
+						: "listen %zu  estab %zu  other %zu",
+		      c->listening, c->established, c->other);
+	strbuf_printf(header_part(&h, 5, false, 0), "processes %zu", c->processes);
+	if (f->paused)
+		strbuf_puts(header_part(&h, 10, true, A_REVERSE | A_BOLD), " PAUSED ");
+	header_draw(&h, 0, A_BOLD, f->utf8);
 
-	strbuf_reset(&sb);
-	strbuf_puts(&sb, "filter ");
+	sb = header_part(&h, 9, false, 0);
+	h.parts[h.n - 1].min_cells = HEADER_FILTER_MIN;
+	strbuf_puts(sb, "filter ");
 	if (v->filter_text[0] || v->toggles) {
-		sanitize_append(&sb, v->filter_text, strlen(v->filter_text), f->utf8);
+		sanitize_append(sb, v->filter_text, strlen(v->filter_text), f->utf8);
 		if (v->filter_text[0] && v->toggles)
-			strbuf_putc(&sb, ' ');
-		view_describe_toggles(v, &sb);
-		strbuf_printf(&sb, "  (%zu of %zu shown)", v->rows.nopen,
+			strbuf_putc(sb, ' ');
+		view_describe_toggles(v, sb);
+		strbuf_printf(header_part(&h, 8, false, 0), "(%zu of %zu shown)", v->rows.nopen,
 			      c->listening + c->established + c->other);
 	} else {
-		strbuf_puts(&sb, "none");
+		strbuf_puts(sb, "none");
 	}
-	strbuf_printf(&sb, "   group %s   sort %s%s", group_mode_name(v->group),
+	strbuf_printf(header_part(&h, 5, false, 0), "group %s", group_mode_name(v->group));
+	strbuf_printf(header_part(&h, 4, false, 0), "sort %s%s",
 		      v->order.column < 0 ? "natural" : columns[v->order.column].header,
 		      v->order.reverse ? " (reversed)" : "");
 	if (v->show_unix)
-		strbuf_puts(&sb, "   [+unix]");
+		strbuf_puts(header_part(&h, 3, false, 0), "[+unix]");
 	if (columns_names())
-		strbuf_puts(&sb, "   [names]");
+		strbuf_puts(header_part(&h, 3, false, 0), "[names]");
 	if (c->hidden)
-		strbuf_printf(&sb, "   owners of %zu sockets hidden", c->hidden);
-	fill_line(1, A_NORMAL);
-	put_fitted(1, 0, sb.data, sb.len, (size_t)COLS);
+		strbuf_printf(header_part(&h, 7, false, 0), "owners of %zu sockets hidden", c->hidden);
 	/* What is wrong, where the eye lands last on the line: its right end. */
-	strbuf_reset(&sb);
-	health_describe(c, &sb);
-	if (sb.len && (size_t)COLS > sb.len + 2) {
-		attrset(use_color ? color_attr(PAIR_ERROR) | A_BOLD : A_BOLD | A_REVERSE);
-		mvaddstr(1, COLS - (int)sb.len - 1, sb.data);
-		attrset(A_NORMAL);
-	}
+	health_describe(c, header_part(&h, 10, true,
+				       use_color ? color_attr(PAIR_ERROR) | A_BOLD : A_BOLD | A_REVERSE));
+	header_draw(&h, 1, A_NORMAL, f->utf8);
 	if (f->notice[0]) {
 		fill_line(2, color_attr(PAIR_NOTICE) | A_BOLD);
 		put_fitted(2, 0, f->notice, strlen(f->notice), (size_t)COLS);
 	}
-	strbuf_free(&sb);
 }
 
 /* ---- rows ---- */
