@@ -73,7 +73,7 @@ tm send-keys -t pv Escape; sleep 0.3
 check "the list has no USER column any more" screen_lacks 'OUT/s +USER +PROCESS'
 check "the other columns stay" screen_has 'PROTO +STATE +LOCAL +REMOTE +RECV-Q +SEND-Q +IN/s +OUT/s +PROCESS'
 tm send-keys -t pv W; sleep 0.5
-check "W keeps the chosen columns" grep -qx 'columns = PROTO STATE LOCAL REMOTE RECV-Q SEND-Q IN/s OUT/s PROCESS' "$CONFIG"
+check "W keeps the chosen columns" grep -qx 'columns = PROTO STATE LOCAL REMOTE RECV-Q SEND-Q IN/s OUT/s PROCESS COMMAND' "$CONFIG"
 # c opens the chooser too, and closes it; Esc in the list clears a filter.
 tm send-keys -t pv c; sleep 0.3
 check "c opens the column chooser" screen_has '\[ \] USER'

@@ -59,4 +59,32 @@ check_header 120
 check "at 120 columns every part is there" screen_has '^portview .*processes [0-9]+ +PAUSED$'
 keys q
 
+# Five processes all called python3 are told apart by their command
+# lines; a connection's PROCESS cell keeps the peer when it is short of
+# room; at 60 and 40 columns a listener still looks unlike a connection.
+for port in 8101 8102 8103; do
+	helper "py$port" name python3 listen tcp 127.0.0.1 "$port"
+done
+helper pycli name python3 connect 127.0.0.1 8101 connect 127.0.0.1 8102
+PY1=$(helper_pid py8101) PYCLI=$(helper_pid pycli)
+dashboard_start 200x30 "$PORTVIEW -d 0.5 proc:python3"
+sleep 1
+for port in 8101 8102 8103; do
+	check "at 200 columns the group line of python3 on $port shows its command line" \
+		screen_has "python3  pid $(helper_pid "py$port") .*sockhelper name python3 listen tcp 127\.0\.0\.1 $port\$"
+done
+check "at 200 columns the COMMAND column is there" screen_has 'PROCESS +COMMAND$'
+check "at 200 columns rows show the command line" \
+	screen_has "LISTEN +127\.0\.0\.1:8101 .*python3 $PY1 +[^ ]*sockhelper name python3 listen tcp 127\.0\.0\.1 8101"
+check "at 200 columns the accepted end names its client in full" screen_has "python3 $PY1 <- python3 $PYCLI( |\$)"
+for width in 60 40; do
+	tm resize-window -t pv -x "$width" -y 30
+	sleep 0.5
+	check "at $width columns listeners say LISTEN" screen_has 'LISTEN +[^ ]*:810[123]'
+	check "at $width columns connections say ESTAB" screen_has 'ESTAB +[^ ]*:8101'
+	check "at $width columns the accepted end keeps its peer, cut with an ellipsis" \
+		screen_has "<- python3 [0-9]*…\$|<- python3 $PYCLI\$"
+done
+keys q
+
 finish

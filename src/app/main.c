@@ -142,9 +142,7 @@ int main(int argc, char **argv)
 	if (settings.once) {
 		main_report_settings(problems);
 		filter = main_once_filter(filter, settings.listening);
-		/* Only -d on the command line makes --once look twice, never
-		 * a delay from the settings file. */
-		status = mode_once(&settings, (cli.given & SETTING_BIT(SET_DELAY)) != 0, filter_text, filter);
+		status = mode_once(&settings, &cli, filter_text, filter);
 	} else {
 		status = main_dashboard(&settings, filter_text, settings_path, problems);
 	}

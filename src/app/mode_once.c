@@ -53,8 +53,14 @@ static uint64_t once_kernel_mask(const struct settings *s, const struct pv_filte
 	return mask;
 }
 
-int mode_once(const struct settings *s, bool twice, const char *filter_text, const struct pv_filter *filter)
+int mode_once(const struct settings *s, const struct settings *cli, const char *filter_text,
+	      const struct pv_filter *filter)
 {
+	/* Only -d on the command line makes --once look twice, never a delay
+	 * from the settings file; COMMAND is printed only when --columns on
+	 * the command line names it. */
+	bool twice = (cli->given & SETTING_BIT(SET_DELAY)) != 0;
+	unsigned named = (cli->given & SETTING_BIT(SET_COLUMNS)) ? ~cli->hidden_columns : 0;
 	char err[256], host[256];
 	/* With -d, two looks delay apart tell rates, stalls and
 	 * retransmissions (both with tcp_info); one look still tells a zero
@@ -76,6 +82,7 @@ int mode_once(const struct settings *s, bool twice, const char *filter_text, con
 		.utf8 = sanitize_locale_is_utf8(),
 		.info = ro.tcp_info,
 		.hidden_columns = s->hidden_columns,
+		.named_columns = named,
 	};
 	int status = EXIT_SUCCESS;
 

@@ -7,10 +7,12 @@
 #include "filter.h"
 #include "settings.h"
 
-/* --once: one refresh (with twice, two, s->delay apart), its rows as
- * filter selects them, printed as text or JSON; filter_text is the
- * filter as typed. Returns the exit status. */
-int mode_once(const struct settings *s, bool twice, const char *filter_text, const struct pv_filter *filter);
+/* --once: one refresh (two, s->delay apart, when cli gave -d), its rows
+ * as filter selects them, printed as text or JSON; cli is what the
+ * command line alone said; filter_text is the filter as typed. Returns
+ * the exit status. */
+int mode_once(const struct settings *s, const struct settings *cli, const char *filter_text,
+	      const struct pv_filter *filter);
 
 /* The dashboard, with settings_path where W writes (NULL: nowhere).
  * Returns the exit status. */

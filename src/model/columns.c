@@ -564,6 +564,27 @@ static int cmp_process(const struct pv_snapshot *s, const struct pv_socket *a, c
 	return c ? c : cmp_u32((uint32_t)s->procs[pa].pid, (uint32_t)s->procs[pb].pid);
 }
 
+/* The command line of the socket's first owner, so that five python3
+ * processes can be told apart at a glance. */
+static size_t fmt_command(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
+			  struct strbuf *sb)
+{
+	int32_t p = rows_primary_owner(s, k);
+
+	if (p < 0 || !s->procs[p].cmdline || !s->procs[p].cmdline_len)
+		return put(sb, "-");
+	return sanitize_append(sb, s->procs[p].cmdline, s->procs[p].cmdline_len, utf8);
+}
+
+static int cmp_command(const struct pv_snapshot *s, const struct pv_socket *a, const struct pv_socket *b)
+{
+	int32_t pa = rows_primary_owner(s, a), pb = rows_primary_owner(s, b);
+
+	if (pa < 0 || pb < 0 || !s->procs[pa].cmdline || !s->procs[pb].cmdline)
+		return cmp_u32(pa < 0 || !s->procs[pa].cmdline, pb < 0 || !s->procs[pb].cmdline);
+	return strcmp(s->procs[pa].cmdline, s->procs[pb].cmdline);
+}
+
 /* sort_step: where the s key's cycle (natural order first) reaches the
  * column; 0 leaves it out of the cycle (a header click still sorts). */
 const struct column columns[COL_COUNT] = {
@@ -572,8 +593,10 @@ const struct column columns[COL_COUNT] = {
 			.format = fmt_proto,
 			.compare = cmp_proto,
 			.sort_step = 5 },
+	/* STATE outlives REMOTE: at 40 columns a listener must still look
+	 * unlike a connection. */
 	[COL_STATE] = { .header = "STATE",
-			.priority = 2,
+			.priority = 1,
 			.format = fmt_state,
 			.compare = cmp_state,
 			.sort_step = 4 },
@@ -583,7 +606,7 @@ const struct column columns[COL_COUNT] = {
 			.compare = cmp_local,
 			.sort_step = 2 },
 	[COL_REMOTE] = { .header = "REMOTE",
-			 .priority = 1,
+			 .priority = 2,
 			 .format = fmt_remote,
 			 .compare = cmp_remote,
 			 .sort_step = 3 },
@@ -655,6 +678,12 @@ const struct column columns[COL_COUNT] = {
 			  .format = column_format_owners,
 			  .compare = cmp_process,
 			  .sort_step = 1 },
+	/* Last, taking what width is left; the first to go when short. */
+	[COL_COMMAND] = { .header = "COMMAND",
+			  .priority = 20,
+			  .format = fmt_command,
+			  .compare = cmp_command,
+			  .text_when_named = true },
 };
 
 int column_next_sort(int column)

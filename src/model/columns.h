@@ -26,6 +26,7 @@ enum column_id {
 	COL_DELIVERY,
 	COL_USER,
 	COL_PROCESS,
+	COL_COMMAND,
 	COL_COUNT,
 };
 
@@ -57,6 +58,8 @@ struct column {
 	bool needs_rates;       /* shown only where rates were measured */
 	bool needs_info;        /* shown only where tcp_info was asked for */
 	bool hidden_by_default; /* shown once chosen (c) or listed in the settings */
+	bool text_when_named;   /* a wide column: text output has it only when
+				 * --columns names it */
 };
 
 /* The sort order after column (-1: the natural order) in the s key's

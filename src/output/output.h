@@ -17,6 +17,7 @@ struct output_meta {
 	bool rates;              /* rates and flags were measured (two looks) */
 	bool info;               /* tcp_info was asked for (--info, -d) */
 	unsigned hidden_columns; /* bit c: column c is left out (settings) */
+	unsigned named_columns;  /* bit c: --columns named column c */
 };
 
 /* Writes the rows as text: a summary line, a column header, group lines and

@@ -30,11 +30,13 @@ static void text_pad_to(struct strbuf *sb, size_t want, size_t have)
 
 /* Rate columns appear only when two looks measured rates (--once -d),
  * tcp_info columns only with it; the settings file may leave columns out
- * or choose the ones hidden by default. */
+ * or choose the ones hidden by default; COMMAND, as wide as a command
+ * line, only when --columns names it. */
 static bool text_column_shown(int c, const struct output_meta *meta)
 {
 	return (!columns[c].needs_rates || meta->rates) && (!columns[c].needs_info || meta->info) &&
-	       !(meta->hidden_columns & (1u << c));
+	       !(meta->hidden_columns & (1u << c)) &&
+	       (!columns[c].text_when_named || (meta->named_columns & (1u << c)));
 }
 
 /* Writes one socket line (or the header when k is NULL) padded to widths. */
@@ -43,8 +45,11 @@ static void text_socket_line(struct strbuf *line, const struct pv_snapshot *s, c
 			     struct strbuf *cell)
 {
 	bool utf8 = meta->utf8;
-	int c;
+	int c, last = 0;
 
+	for (c = 0; c < COL_COUNT; c++)
+		if (text_column_shown(c, meta))
+			last = c;
 	for (c = 0; c < COL_COUNT; c++) {
 		size_t w, indent = c == 0 ? depth * TEXT_INDENT : 0;
 
@@ -64,7 +69,8 @@ static void text_socket_line(struct strbuf *line, const struct pv_snapshot *s, c
 		if (columns[c].right_align)
 			text_pad_to(line, widths[c], w);
 		strbuf_append(line, cell->data, cell->len);
-		if (!columns[c].right_align && c + 1 < COL_COUNT)
+		/* No padding after the last column: lines end with text. */
+		if (!columns[c].right_align && c < last)
 			text_pad_to(line, widths[c], w);
 	}
 }

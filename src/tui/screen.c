@@ -20,7 +20,15 @@
 #include "strbuf.h"
 #include "xalloc.h"
 
-enum { MIN_COLS = 40, MIN_LINES = 10, COL_GAP = 2, PROCESS_MIN = 12 };
+enum {
+	MIN_COLS = 40,
+	MIN_LINES = 10,
+	COL_GAP = 2,
+	PROCESS_MIN = 28,
+	PROCESS_TIGHT = 12,
+	COMMAND_MIN = 16,
+	LOCAL_MIN = 12
+};
 
 enum color_pair { PAIR_NEW = 1, PAIR_GONE, PAIR_CHANGED, PAIR_ERROR, PAIR_NOTICE, PAIR_GROUP, PAIR_BAR };
 
@@ -58,10 +66,46 @@ static void put_fitted(int y, int x, const char *text, size_t len, size_t width)
 	mvaddnstr(y, x, text, (int)bytes);
 }
 
-/* Writes a cell: right-aligned numbers; endpoints cut on the left so the
- * port always shows; other text cut on the right. */
-static void put_cell(int y, int x, int column, const char *text, size_t len, size_t cells, size_t width)
+/* Writes text cut to width cells, its last cell an ellipsis. */
+static void put_cut(int y, int x, const char *text, size_t len, size_t width, bool utf8)
 {
+	size_t used, bytes;
+
+	if (width == 0)
+		return;
+	bytes = sanitize_fit(text, len, width - 1, &used);
+	mvaddnstr(y, x, text, (int)bytes);
+	addstr(utf8 ? "\u2026" : "~");
+}
+
+/* The start of the last " <- ", " -> " or " <-> " in an owners cell: what
+ * follows is the process at the other end. */
+static const char *peer_arrow(const char *text, size_t len)
+{
+	static const char *const arrows[] = { " <- ", " -> ", " <-> " };
+	const char *found = NULL;
+
+	for (size_t i = 0; i < sizeof(arrows) / sizeof(arrows[0]); i++) {
+		const char *p = text, *hit;
+
+		while ((hit = memmem(p, len - (size_t)(p - text), arrows[i], strlen(arrows[i]))) != NULL) {
+			if (!found || hit > found)
+				found = hit;
+			p = hit + 1;
+		}
+	}
+	return found;
+}
+
+/* Writes a cell: right-aligned numbers; endpoints cut on the left so the
+ * port always shows; an owners cell short of room gives up its own
+ * process's name before the peer's; other text is cut on the right. A cut
+ * always shows: '~' or an ellipsis. */
+static void put_cell(int y, int x, int column, const char *text, size_t len, size_t cells, size_t width,
+		     bool utf8)
+{
+	const char *arrow;
+
 	if (cells <= width) {
 		put_fitted(y, x + (columns[column].right_align ? (int)(width - cells) : 0), text, len, width);
 		return;
@@ -71,7 +115,21 @@ static void put_cell(int y, int x, int column, const char *text, size_t len, siz
 		addnstr(text + len - (width - 1), (int)(width - 1));
 		return;
 	}
-	put_fitted(y, x, text, len, width);
+	if (column == COL_PROCESS && (arrow = peer_arrow(text, len)) != NULL) {
+		size_t tail_len = len - (size_t)(arrow - text), tail;
+
+		sanitize_fit(arrow, tail_len, SIZE_MAX, &tail);
+		if (tail + 2 <= width) {
+			put_cut(y, x, text, (size_t)(arrow - text), width - tail, utf8);
+			addnstr(arrow, (int)tail_len);
+			return;
+		}
+		/* Too narrow for both: the other end, which the row's group
+		 * or listener does not already name. */
+		put_cut(y, x, arrow + 1, tail_len - 1, width, utf8);
+		return;
+	}
+	put_cut(y, x, text, len, width, utf8);
 }
 
 static void fill_line(int y, attr_t attr)
@@ -201,13 +259,23 @@ struct row_geometry {
 	int max_depth;
 };
 
+/* Columns sized to what the rows on screen hold. Some may shrink: for
+ * deciding what fits they count at their least (LOCAL cut on the left
+ * keeps its port; PROCESS keeps room for "own <- peer"), then the room
+ * left goes back to them in grow_order up to their widest cell, and what
+ * remains to the last column shown (COMMAND, when it is). */
 static void compute_columns(const struct screen_frame *f, const struct row_geometry *g,
 			    struct screen_layout *lay)
 {
+	static const size_t least[COL_COUNT] = {
+		[COL_LOCAL] = LOCAL_MIN, [COL_PROCESS] = PROCESS_MIN, [COL_COMMAND] = COMMAND_MIN
+	};
+	static const int grow_order[] = { COL_LOCAL, COL_PROCESS };
 	const struct view_state *v = f->view;
-	size_t want[COL_COUNT], i, total;
+	size_t want[COL_COUNT], fit[COL_COUNT], i, total,
+		avail = COLS > g->tree ? (size_t)(COLS - g->tree) : 0;
 	struct strbuf cell = { 0 };
-	int c, x;
+	int c, x, last = -1, depth = 0;
 
 	for (c = 0; c < COL_COUNT; c++) {
 		want[c] = strlen(columns[c].header);
@@ -221,6 +289,8 @@ static void compute_columns(const struct screen_frame *f, const struct row_geome
 
 		if (r->kind != ROW_SOCKET)
 			continue;
+		if (r->depth > depth)
+			depth = r->depth;
 		for (c = 0; c < COL_COUNT; c++) {
 			size_t w;
 
@@ -231,14 +301,40 @@ static void compute_columns(const struct screen_frame *f, const struct row_geome
 		}
 	}
 	strbuf_free(&cell);
-	want[COL_PROTO] += (size_t)g->max_depth * 2;
+	/* PROTO carries the tree's indentation of the deepest row shown. */
+	want[COL_PROTO] += (size_t)(depth < g->max_depth ? depth : g->max_depth) * 2;
+	for (c = 0; c < COL_COUNT; c++)
+		fit[c] = least[c] && want[c] > least[c] ? least[c] : want[c];
+	/* Room for the peer in PROCESS outranks USER, PROTO and the queues,
+	 * not STATE or REMOTE: where keeping it would cost those, PROCESS
+	 * counts at its narrowest instead. */
 	{
-		size_t process_want = want[COL_PROCESS];
+		bool roomy[COL_COUNT], tight[COL_COUNT];
+		size_t tight_fit[COL_COUNT];
 
-		if (want[COL_PROCESS] > PROCESS_MIN)
-			want[COL_PROCESS] = PROCESS_MIN;
-		total = columns_fit(want, COL_GAP, (size_t)(COLS - g->tree), lay->col_shown);
-		want[COL_PROCESS] = process_want;
+		memcpy(roomy, lay->col_shown, sizeof(roomy));
+		memcpy(tight, lay->col_shown, sizeof(tight));
+		memcpy(tight_fit, fit, sizeof(tight_fit));
+		tight_fit[COL_PROCESS] =
+			want[COL_PROCESS] > PROCESS_TIGHT ? PROCESS_TIGHT : want[COL_PROCESS];
+		total = columns_fit(fit, COL_GAP, avail, roomy);
+		columns_fit(tight_fit, COL_GAP, avail, tight);
+		if ((tight[COL_STATE] && !roomy[COL_STATE]) || (tight[COL_REMOTE] && !roomy[COL_REMOTE])) {
+			memcpy(fit, tight_fit, sizeof(fit));
+			memcpy(roomy, tight, sizeof(roomy));
+			total = columns_fit(fit, COL_GAP, avail, roomy);
+		}
+		memcpy(lay->col_shown, roomy, sizeof(roomy));
+	}
+	for (i = 0; i < sizeof(grow_order) / sizeof(grow_order[0]); i++) {
+		size_t more;
+
+		c = grow_order[i];
+		if (!lay->col_shown[c] || avail <= total)
+			continue;
+		more = want[c] - fit[c] < avail - total ? want[c] - fit[c] : avail - total;
+		fit[c] += more;
+		total += more;
 	}
 	x = g->tree;
 	for (c = 0; c < COL_COUNT; c++) {
@@ -247,12 +343,15 @@ static void compute_columns(const struct screen_frame *f, const struct row_geome
 			continue;
 		}
 		lay->col_x[c] = x;
-		lay->col_w[c] = (int)want[c];
-		if (c == COL_PROCESS || x + lay->col_w[c] > COLS)
+		lay->col_w[c] = (int)fit[c];
+		if (x + lay->col_w[c] > COLS)
 			lay->col_w[c] = COLS - x > 0 ? COLS - x : 0;
 		x += lay->col_w[c] + COL_GAP;
+		last = c;
 	}
-	(void)total;
+	/* The last column takes the rest of the line. */
+	if (last >= 0)
+		lay->col_w[last] = COLS - lay->col_x[last] > 0 ? COLS - lay->col_x[last] : 0;
 }
 
 static void draw_column_header(const struct screen_frame *f, const struct screen_layout *lay)
@@ -267,7 +366,8 @@ static void draw_column_header(const struct screen_frame *f, const struct screen
 		if (!lay->col_shown[c] || lay->col_w[c] <= 0)
 			continue;
 		attrset((use_color ? color_attr(PAIR_BAR) : A_REVERSE) | (sorted ? A_BOLD | A_UNDERLINE : 0));
-		put_cell(lay->header_y, lay->col_x[c], c, h, strlen(h), strlen(h), (size_t)lay->col_w[c]);
+		put_cell(lay->header_y, lay->col_x[c], c, h, strlen(h), strlen(h), (size_t)lay->col_w[c],
+			 false);
 	}
 }
 
@@ -309,6 +409,18 @@ static attr_t queue_attr(const struct pv_socket *k)
 	if ((uint64_t)k->rqueue * 2 > k->wqueue)
 		return use_color ? color_attr(PAIR_CHANGED) | A_BOLD : A_BOLD;
 	return 0;
+}
+
+/* A group line, cut with an ellipsis where the screen ends. */
+static void put_group_line(int y, int x, const struct strbuf *line, bool utf8)
+{
+	size_t cells, room = COLS > x ? (size_t)(COLS - x) : 0;
+
+	sanitize_fit(line->data, line->len, SIZE_MAX, &cells);
+	if (cells <= room)
+		put_fitted(y, x, line->data, line->len, room);
+	else
+		put_cut(y, x, line->data, line->len, room, utf8);
 }
 
 static void draw_row(const struct screen_frame *f, const struct row_geometry *g,
@@ -358,7 +470,16 @@ static void draw_row(const struct screen_frame *f, const struct row_geometry *g,
 			}
 			strbuf_free(&line);
 		}
-		put_fitted(y, x, cell.data, cell.len, COLS > x ? (size_t)(COLS - x) : 0);
+		/* A process's command line tells five python3 apart. */
+		if (v->rows.groups[r->index].kind == GK_PROCESS) {
+			const struct pv_process *p = &f->snap->procs[v->rows.groups[r->index].proc];
+
+			if (p->cmdline && p->cmdline_len) {
+				strbuf_puts(&cell, "  ");
+				sanitize_append(&cell, p->cmdline, p->cmdline_len, f->utf8);
+			}
+		}
+		put_group_line(y, x, &cell, f->utf8);
 		strbuf_free(&cell);
 		return;
 	}
@@ -381,7 +502,7 @@ static void draw_row(const struct screen_frame *f, const struct row_geometry *g,
 		w = columns[c].format(f->snap, &f->snap->socks[r->index], f->utf8, &cell);
 		if (c == COL_RECVQ)
 			attrset(base | queue_attr(&f->snap->socks[r->index]));
-		put_cell(y, cx, c, cell.data, cell.len, w, (size_t)cw);
+		put_cell(y, cx, c, cell.data, cell.len, w, (size_t)cw, f->utf8);
 		attrset(base);
 	}
 	strbuf_free(&cell);

@@ -93,6 +93,7 @@ START_TEST(t_every_option_from_the_table)
 		[SETTING_SECONDS] = "2",
 		[SETTING_GROUP_MODE] = "port",
 		[SETTING_PATH] = "/nonexistent",
+		[SETTING_COLUMNS] = "STATE,COMMAND",
 	};
 	char usage[8192] = "";
 	FILE *f = fmemopen(usage, sizeof(usage) - 1, "w");

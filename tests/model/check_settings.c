@@ -42,7 +42,8 @@ START_TEST(t_every_setting)
 	ck_assert(s.delay == 2.5 && s.highlight == 0);
 	/* PROTO, LOCAL and PROCESS always show; the rest as listed. */
 	ck_assert_uint_eq(s.hidden_columns, 1u << COL_RECVQ | 1u << COL_SENDQ | 1u << COL_RATE_IN |
-						    1u << COL_RATE_OUT | columns_hidden_by_default());
+						    1u << COL_RATE_OUT | 1u << COL_COMMAND |
+						    columns_hidden_by_default());
 	for (int id = 0; id < SET_COUNT; id++)
 		ck_assert_msg(!(s.given & SETTING_BIT(id)) == !setting_defs[id].key, "%s given: %d",
 			      setting_defs[id].long_name, !!(s.given & SETTING_BIT(id)));
