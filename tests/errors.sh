@@ -39,7 +39,6 @@ bad_usage "--delay wants seconds" -d abc
 bad_usage "needs a value" --once --group
 bad_usage "longer than 4096 characters" --once "$(printf 'x%.0s' $(seq 5000))"
 bad_usage "nests deeper than 64" --once "$(printf '(%.0s' $(seq 1000))port:1$(printf ')%.0s' $(seq 1000))"
-bad_usage "needs a terminal" </dev/null
 
 # What the user typed is echoed escaped: no escape byte reaches stderr.
 for args in "-g"$'\e]0;T\a' "port:"$'\e[2J' "--"$'\e[31mx'; do

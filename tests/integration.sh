@@ -111,6 +111,13 @@ any(.owners[]; .pid == $SRV)#pid:$SRV
 .state == "ESTABLISHED"#estab
 .state == "ESTABLISHED" and .proto == "tcp"#established tcp
 .proto == "tcp" and .family == "inet6"#tcp6
+.listening#-tulpn
+.listening and .proto == "tcp"#-tlnp
+.proto == "tcp"#-antp
+.state == "ESTABLISHED"#--established
+.state == "ESTABLISHED" and .proto == "udp"#-u --established
+(.local.addr | contains(":") | not) or (.listening and .v6only == false and .local.addr == "::")#-4
+.local.addr | contains(":")#-6 -a -n -p -e
 .proto == "udp" and .family == "inet6"#udp6
 .proto == "tcp" and .family == "inet6"#proto:tcp6
 any(.owners[]; .comm == "cli")#comm:cli
@@ -126,6 +133,9 @@ check "a filter matching nothing says which term" \
 	grep -qx "portview: nothing matches 'port:1', nor 'proc:nosuch'" \
 	<("$PORTVIEW" --once --json port:1 proc:nosuch 2>&1 >/dev/null)
 
+check "-j alone is --once --json" jq_true '.portview == 1' <("$PORTVIEW" -j)
+check "without a terminal for output, portview prints --once text" \
+	grep -qE '^[^ ]+  [0-9T:-]+Z  listening [0-9]+' <("$PORTVIEW" </dev/null)
 check "a filter matching nothing prints an empty list" jq_true '.sockets == [] and .processes == []' \
 	<("$PORTVIEW" --once --json port:1)
 

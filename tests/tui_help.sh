@@ -122,4 +122,10 @@ wait_for 3 screen_has 'EXIT=' || true
 check "TERM=dumb is refused with a hint" screen_has "^portview: the terminal 'dumb' cannot move the cursor; use --once"
 check "TERM=dumb exits 2" screen_has '^EXIT=2$'
 
+# Keys come from a terminal: with none on standard input, one line, exit 2.
+dashboard_start 80x24 "$PORTVIEW </dev/null; echo EXIT=\$?; sleep 30"
+wait_for 3 screen_has 'EXIT=' || true
+check "no terminal to read keys from is refused with a hint" screen_has '^portview: the dashboard needs a terminal; use --once'
+check "and exits 2" screen_has '^EXIT=2$'
+
 finish

@@ -12,6 +12,7 @@
 #include "privilege.h"
 #include "sanitize.h"
 #include "settings_file.h"
+#include "view_state.h"
 #include "xalloc.h"
 
 enum { EXIT_USAGE = 2 };
@@ -58,33 +59,56 @@ static void main_report_settings(const char *problems)
 	strbuf_free(&clean);
 }
 
-/* The filter --once applies: the user's, and with -l listeners only. */
-static struct pv_filter *main_once_filter(struct pv_filter *user, bool listening)
-{
-	struct filter_error ferr;
-	struct pv_filter *listeners, *both;
+/* The command line's letters that narrow the view as the dashboard's
+ * toggle keys do (-l as l, -t as t, ...). */
+static const struct {
+	enum setting_id id;
+	unsigned toggle;
+} main_toggle_options[] = {
+	{ SET_LISTENING, TOGGLE_LISTEN },
+	{ SET_ESTABLISHED, TOGGLE_ESTAB },
+	{ SET_TCP, TOGGLE_TCP },
+	{ SET_UDP, TOGGLE_UDP },
+	{ SET_V4, TOGGLE_V4 },
+	{ SET_V6, TOGGLE_V6 },
+};
 
-	if (!listening)
+static unsigned main_toggles(const struct settings *cli)
+{
+	unsigned toggles = 0;
+
+	for (size_t i = 0; i < sizeof(main_toggle_options) / sizeof(main_toggle_options[0]); i++)
+		if (cli->given & SETTING_BIT(main_toggle_options[i].id))
+			toggles |= main_toggle_options[i].toggle;
+	return toggles;
+}
+
+/* The filter --once applies: the user's, and the toggles' (-l -t ...). */
+static struct pv_filter *main_once_filter(struct pv_filter *user, unsigned toggles)
+{
+	struct pv_filter *narrow = view_toggles_filter(toggles), *both;
+
+	if (!narrow)
 		return user;
-	listeners = filter_parse("state:listening", &ferr);
-	both = filter_and(user, listeners);
-	filter_free(listeners);
+	both = filter_and(user, narrow);
+	filter_free(narrow);
 	filter_free(user);
 	return both;
 }
 
-static int main_dashboard(const struct settings *s, const char *filter_text, const char *settings_path,
-			  const char *problems)
+static int main_dashboard(const struct settings *s, unsigned toggles, const char *filter_text,
+			  const char *settings_path, const char *problems)
 {
 	const char *no_color = getenv("NO_COLOR");
 	struct dashboard_options d = {
 		.settings = s,
 		.color = s->color && !(no_color && *no_color),
 		.filter = filter_text,
+		.toggles = toggles,
 		.settings_problem = problems,
 	};
 
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+	if (!isatty(STDIN_FILENO)) {
 		fprintf(stderr,
 			"portview: the dashboard needs a terminal; use --once for text or --once --json\n");
 		return EXIT_USAGE;
@@ -134,17 +158,16 @@ int main(int argc, char **argv)
 		main_error(err, "");
 		goto out;
 	}
-	if (settings.json && !settings.once) {
-		fprintf(stderr, "portview: --json goes with --once\n");
-		filter_free(filter);
-		goto out;
-	}
+	/* --json means --once; so does output that is no terminal (a pipe,
+	 * a file): the dashboard would have no screen to draw on. */
+	if (settings.json || !isatty(STDOUT_FILENO))
+		settings.once = true;
 	if (settings.once) {
 		main_report_settings(problems);
-		filter = main_once_filter(filter, settings.listening);
+		filter = main_once_filter(filter, main_toggles(&cli));
 		status = mode_once(&settings, &cli, filter_text, filter);
 	} else {
-		status = main_dashboard(&settings, filter_text, settings_path, problems);
+		status = main_dashboard(&settings, main_toggles(&cli), filter_text, settings_path, problems);
 	}
 	filter_free(filter);
 out:

@@ -54,7 +54,10 @@ void options_usage(FILE *out)
 	      "hold):\n",
 	      out);
 	filter_describe_words(options_usage_word, out);
-	fputs("Example: portview --once 'port:5432 | proc:nginx' !state:time-wait\n", out);
+	fputs("Example: portview --once 'port:5432 | proc:nginx' !state:time-wait\n"
+	      "ss and netstat habits work: portview -tulpn, portview -antp.\n"
+	      "The JSON format: " DOCDIR "/FORMATS.md; keys and more: man portview.\n",
+	      out);
 }
 
 /* getopt's two tables from the settings table. */

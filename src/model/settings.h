@@ -49,6 +49,16 @@ enum setting_id {
 	SET_NO_CONFIG,
 	SET_HELP,
 	SET_VERSION,
+	/* ss's and netstat's letters, so that -tulpn and -antp work */
+	SET_TCP,
+	SET_UDP,
+	SET_V4,
+	SET_V6,
+	SET_ESTABLISHED,
+	SET_ALL,
+	SET_NUMERIC,
+	SET_PROCESSES,
+	SET_EXTENDED,
 	SET_COUNT,
 };
 
@@ -69,6 +79,7 @@ struct settings {
 	bool resolve;            /* names instead of numbers */
 	/* the command line's alone */
 	bool once, json, listening, info, no_config, help, version;
+	bool tcp, udp, v4, v6, established, all, processes;
 	char *config; /* --config FILE, or NULL; owned */
 };
 

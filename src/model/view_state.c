@@ -121,6 +121,36 @@ unsigned view_toggle(struct view_state *v, unsigned toggle)
 	return view_filter_changed(v, old);
 }
 
+/* Asked for with its opposite (-t -u), a toggle means both: neither. */
+static unsigned toggles_without_pairs(unsigned toggles)
+{
+	unsigned out = toggles;
+
+	for (size_t i = 0; i < TOGGLE_COUNT; i++)
+		if ((toggles & toggle_defs[i].bit) && (toggles & toggle_defs[i].opposite))
+			out &= ~(toggle_defs[i].bit | toggle_defs[i].opposite);
+	return out;
+}
+
+unsigned view_set_toggles(struct view_state *v, unsigned toggles)
+{
+	uint64_t old = view_kernel_mask(v);
+
+	v->toggles = toggles_without_pairs(toggles);
+	return view_filter_changed(v, old);
+}
+
+struct pv_filter *view_toggles_filter(unsigned toggles)
+{
+	struct pv_filter *f = NULL;
+
+	toggles = toggles_without_pairs(toggles);
+	for (size_t i = 0; i < TOGGLE_COUNT; i++)
+		if (toggles & toggle_defs[i].bit)
+			f = view_and_text(f, toggle_defs[i].filter);
+	return f;
+}
+
 unsigned view_toggle_unix(struct view_state *v)
 {
 	uint64_t old = view_kernel_mask(v);

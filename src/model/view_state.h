@@ -76,6 +76,12 @@ void view_free(struct view_state *v);
 int view_set_filter(struct view_state *v, const char *text, struct filter_error *err);
 /* Flips a quick toggle (switching off its opposite); returns the effects. */
 unsigned view_toggle(struct view_state *v, unsigned toggle);
+/* Sets the toggles as the command line asked for them (-t -l ...); a
+ * toggle asked for with its opposite (-t -u) means neither. Returns the
+ * effects. */
+unsigned view_set_toggles(struct view_state *v, unsigned toggles);
+/* The same toggles as a filter for --once (NULL: none). */
+struct pv_filter *view_toggles_filter(unsigned toggles);
 /* Shows or hides UNIX domain sockets (a filter naming them shows them
  * anyway); returns the effects. */
 unsigned view_toggle_unix(struct view_state *v);

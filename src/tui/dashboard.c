@@ -265,8 +265,7 @@ static void dash_init_view(struct dash *d, const struct dashboard_options *opts)
 		if (s->reverse)
 			view_reverse_sort(&d->view);
 	}
-	if (s->listening)
-		view_toggle(&d->view, TOGGLE_LISTEN);
+	view_set_toggles(&d->view, opts->toggles);
 }
 
 int dashboard_run(const struct dashboard_options *opts, const struct dashboard_host *host)

@@ -45,6 +45,7 @@ struct dashboard_options {
 	const struct settings *settings; /* in force at start: grouping, sort, interval, ... */
 	bool color;                      /* draw colours: the setting, unless NO_COLOR says not */
 	const char *filter;              /* the initial filter, already known to parse */
+	unsigned toggles;                /* TOGGLE_* the command line asked for (-l -t ...) */
 	const char *host_name;           /* for the header */
 	const char *settings_problem;    /* what was wrong with the settings file, or "" */
 };
