@@ -72,7 +72,8 @@ printf 'columns = PROTO STATE LOCAL RTT RETRANS CWND DELIV/s PROCESS\n' >"$WORK/
 "$PORTVIEW" --once -i --config "$WORK/columns.conf" port:5432 >"$WORK/info-text"
 check "chosen tcp_info columns head the listing" grep -qE '^ +PROTO +STATE +LOCAL +RTT +RETRANS +CWND +DELIV/s +PROCESS$' "$WORK/info-text"
 check "a connection shows its RTT and window" \
-	grep -qE "ESTAB +127\.0\.0\.1:$CLIENT_PORT +[0-9.]+ms +[0-9]+ +[0-9]+ +[0-9.]+[KMG]? +client $CLIENT" "$WORK/info-text"
+	grep -qE "ESTAB +127\.0\.0\.1:$CLIENT_PORT +([0-9.]+ms|[0-9]+µs) +[0-9]+ +[0-9]+ +[0-9.]+[KMG]? +client $CLIENT" "$WORK/info-text"
+check "a loopback RTT is microseconds, not 0.0ms" bash -c '! grep -qE " 0\.0ms " "$1"' _ "$WORK/info-text"
 check "without --info those columns stay out" \
 	bash -c '! "$1" --once --config "$2" port:5432 | grep -q RTT' _ "$PORTVIEW" "$WORK/columns.conf"
 

@@ -433,9 +433,13 @@ static size_t fmt_rtt(const struct pv_snapshot *s, const struct pv_socket *k, bo
 	size_t before = sb->len;
 
 	(void)s;
-	(void)utf8;
 	if (lacks_tcp_info(k))
 		return put(sb, "-");
+	/* Loopback and LAN round trips are microseconds: "85µs", not "0.1ms". */
+	if (k->tcp.rtt_us < 1000) {
+		strbuf_printf(sb, "%u%s", k->tcp.rtt_us, utf8 ? "\xc2\xb5s" : "us");
+		return sb->len - before - (utf8 ? 1 : 0);
+	}
 	strbuf_printf(sb, k->tcp.rtt_us < 10000 ? "%.1fms" : "%.0fms", k->tcp.rtt_us / 1000.0);
 	return sb->len - before;
 }

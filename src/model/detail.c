@@ -100,6 +100,18 @@ static void put_bytes(struct strbuf *out, const char *label, uint64_t bytes)
 	strbuf_puts(out, "B");
 }
 
+/* A round-trip time as people read it: "85 us" on loopback, "1.2 ms",
+ * "140 ms" across an ocean. */
+static void put_duration_us(struct strbuf *out, uint32_t us, bool utf8)
+{
+	if (us < 1000)
+		strbuf_printf(out, "%u %s", us, utf8 ? "\xc2\xb5s" : "us");
+	else if (us < 10000)
+		strbuf_printf(out, "%.1f ms", us / 1000.0);
+	else
+		strbuf_printf(out, "%.0f ms", us / 1000.0);
+}
+
 static void put_rate(struct strbuf *out, const char *label, double bytes_per_second)
 {
 	strbuf_puts(out, label);
@@ -108,7 +120,8 @@ static void put_rate(struct strbuf *out, const char *label, double bytes_per_sec
 }
 
 /* Rates, flags, how long in this state, and the kernel's tcp_info. */
-static void describe_health(const struct pv_snapshot *s, const struct pv_socket *k, struct strbuf *out)
+static void describe_health(const struct pv_snapshot *s, const struct pv_socket *k, struct strbuf *out,
+			    bool utf8)
 {
 	const struct pv_tcp_details *t = &k->tcp;
 	unsigned bit;
@@ -136,11 +149,14 @@ static void describe_health(const struct pv_snapshot *s, const struct pv_socket 
 		format_duration(out, s->monotonic_taken - k->state_since);
 		strbuf_putc(out, '\n');
 	}
-	if (!t->has_info)
+	/* A listener's tcp_info is no connection's: no RTT, no bytes. */
+	if (!t->has_info || socket_is_listener(k))
 		return;
 	line_begin(out, "rtt");
-	strbuf_printf(out, "%.1f ms (variance %.1f ms)  cwnd %u segments\n", t->rtt_us / 1000.0,
-		      t->rttvar_us / 1000.0, t->snd_cwnd);
+	put_duration_us(out, t->rtt_us, utf8);
+	strbuf_puts(out, " (variance ");
+	put_duration_us(out, t->rttvar_us, utf8);
+	strbuf_printf(out, ")  cwnd %u segments\n", t->snd_cwnd);
 	line_begin(out, "retrans");
 	strbuf_printf(out, "%u now, %u in all  unacked %u  lost %u\n", t->retransmits, t->total_retrans,
 		      t->unacked, t->lost);
@@ -173,6 +189,9 @@ static void describe_inet(const struct pv_socket *k, struct strbuf *out)
 		      k->v6only == 0   ? "  (dual-stack: IPv4 too)"
 		      : k->v6only == 1 ? "  (IPv6 only)"
 				       : "");
+	/* A listener has no other end; "0.0.0.0:0" would say it has one. */
+	if (socket_is_listener(k))
+		return;
 	line_begin(out, "remote");
 	strbuf_printf(out, "%s\n", endpoint_format(&k->remote, a, sizeof(a)));
 }
@@ -237,7 +256,7 @@ static void describe_socket(const struct pv_snapshot *s, const struct pv_socket 
 		strbuf_printf(out, "recv %u B unread, send %u B unacknowledged\n", k->rqueue, k->wqueue);
 	else
 		strbuf_printf(out, "recv %u B, send %u B\n", k->rqueue, k->wqueue);
-	describe_health(s, k, out);
+	describe_health(s, k, out, utf8);
 	line_begin(out, "socket");
 	strbuf_printf(out, "inode %u  cookie %llu  ", k->inode, (unsigned long long)k->cookie);
 	if (k->uid == PV_UID_UNKNOWN)

@@ -72,6 +72,9 @@ START_TEST(t_tcp_info_cells)
 	snap.socks[2].tcp.snd_cwnd = 10;
 	snap.socks[2].tcp.delivery_rate = 3 * 1024 * 1024;
 	ck_assert_str_eq(cell(COL_RTT, 2, &w), "1.2ms");
+	snap.socks[2].tcp.rtt_us = 85;
+	ck_assert_str_eq(cell(COL_RTT, 2, &w), "85µs");
+	ck_assert_uint_eq(w, 4);
 	snap.socks[2].tcp.rtt_us = 45600;
 	ck_assert_str_eq(cell(COL_RTT, 2, &w), "46ms");
 	ck_assert_str_eq(cell(COL_RETRANS, 2, &w), "7");
