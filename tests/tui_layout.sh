@@ -67,16 +67,16 @@ for port in 8101 8102 8103; do
 done
 helper pycli name python3 connect 127.0.0.1 8101 connect 127.0.0.1 8102
 PY1=$(helper_pid py8101) PYCLI=$(helper_pid pycli)
-dashboard_start 200x30 "$PORTVIEW -d 0.5 proc:python3"
+dashboard_start 400x30 "$PORTVIEW -d 0.5 proc:python3"
 sleep 1
 for port in 8101 8102 8103; do
-	check "at 200 columns the group line of python3 on $port shows its command line" \
+	check "at 400 columns the group line of python3 on $port shows its command line" \
 		screen_has "python3  pid $(helper_pid "py$port") .*sockhelper name python3 listen tcp 127\.0\.0\.1 $port\$"
 done
-check "at 200 columns the COMMAND column is there" screen_has 'PROCESS +COMMAND$'
-check "at 200 columns rows show the command line" \
+check "at 400 columns the COMMAND column is there" screen_has 'PROCESS +COMMAND$'
+check "at 400 columns rows show the command line" \
 	screen_has "LISTEN +127\.0\.0\.1:8101 .*python3 $PY1 +[^ ]*sockhelper name python3 listen tcp 127\.0\.0\.1 8101"
-check "at 200 columns the accepted end names its client in full" screen_has "python3 $PY1 <- python3 $PYCLI( |\$)"
+check "at 400 columns the accepted end names its client in full" screen_has "python3 $PY1 <- python3 $PYCLI( |\$)"
 for width in 60 40; do
 	tm resize-window -t pv -x "$width" -y 30
 	sleep 0.5
