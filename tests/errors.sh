@@ -41,7 +41,8 @@ bad_usage "longer than 4096 characters" --once "$(printf 'x%.0s' $(seq 5000))"
 bad_usage "nests deeper than 64" --once "$(printf '(%.0s' $(seq 1000))port:1$(printf ')%.0s' $(seq 1000))"
 
 # What the user typed is echoed escaped: no escape byte reaches stderr.
-for args in "-g"$'\e]0;T\a' "port:"$'\e[2J' "--"$'\e[31mx'; do
+# "nothing matches 'proc:...'" quotes the filter: escaped too.
+for args in "-g"$'\e]0;T\a' "port:"$'\e[2J' "--"$'\e[31mx' "proc:"$'\e]0;T\a'; do
 	"$PORTVIEW" --once "$args" >/dev/null 2>"$WORK/err"
 	check "an error about '$(printf %q "$args")' carries no escape byte" bash -c '! grep -q $'"'"'[\x1b\x07]'"'"' "$1" && [ -s "$1" ]' _ "$WORK/err"
 done

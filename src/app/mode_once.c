@@ -117,11 +117,13 @@ int mode_once(const struct settings *s, const struct settings *cli, const char *
 		output_text(stdout, m->snap, &rows, &meta);
 	once_report_gaps(m->snap, &rows);
 	if (rows.nselected == 0 && filter_text && filter_text[0]) {
-		struct strbuf why = { 0 };
+		struct strbuf why = { 0 }, shown = { 0 };
 
-		filter_explain_empty(filter, m->snap, meta.utf8, &why);
-		fprintf(stderr, "portview: %s\n", strbuf_str(&why));
+		filter_explain_empty(filter, m->snap, &why);
+		sanitize_append(&shown, why.data ? why.data : "", why.len, meta.utf8);
+		fprintf(stderr, "portview: %s\n", strbuf_str(&shown));
 		strbuf_free(&why);
+		strbuf_free(&shown);
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		perror("portview: writing output");

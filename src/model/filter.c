@@ -11,7 +11,6 @@
 
 #include "filter_internal.h"
 #include "kinds.h"
-#include "sanitize.h"
 #include "states.h"
 #include "xalloc.h"
 
@@ -356,7 +355,7 @@ bool filter_check_users(const struct pv_filter *f, struct filter_error *err)
 		if (getpwnam_r(n->text, &pw, buf, sizeof(buf), &found) == 0 && found)
 			continue;
 		memset(err, 0, sizeof(*err));
-		err->pos = n->at + (n->source && strchr(n->source, ':') ? strlen("user:") : strlen("user "));
+		err->pos = n->value_at;
 		snprintf(err->msg, sizeof(err->msg), "no user '%.60s' on this host", n->text);
 		return false;
 	}
@@ -386,8 +385,7 @@ static bool node_matches_any(const struct pv_filter *f, int idx, const struct pv
 
 enum { EXPLAIN_TERMS_MAX = 64 };
 
-void filter_explain_empty(const struct pv_filter *f, const struct pv_snapshot *s, bool utf8,
-			  struct strbuf *out)
+void filter_explain_empty(const struct pv_filter *f, const struct pv_snapshot *s, struct strbuf *out)
 {
 	int terms[EXPLAIN_TERMS_MAX];
 	size_t n = 0, named = 0;
@@ -401,10 +399,7 @@ void filter_explain_empty(const struct pv_filter *f, const struct pv_snapshot *s
 		if (node_matches_any(f, terms[i], s))
 			continue;
 		strbuf_puts(out, named++ ? ", nor '" : "nothing matches '");
-		if (src)
-			sanitize_append(out, src, strlen(src), utf8);
-		else
-			strbuf_puts(out, "a term");
+		strbuf_puts(out, src ? src : "a term");
 		strbuf_putc(out, '\'');
 	}
 	if (!named)

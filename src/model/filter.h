@@ -53,10 +53,10 @@ void filter_describe_words(filter_word_fn emit, void *arg);
  * host does not know (user:nosuchuser): such a term could never match. */
 bool filter_check_users(const struct pv_filter *f, struct filter_error *err);
 /* For a filter that matched no socket of s: appends why, naming the
- * terms (as written, sanitised) that match nothing on their own ("nothing
- * matches 'port:9999'"), or saying that each matches but not together. */
-void filter_explain_empty(const struct pv_filter *f, const struct pv_snapshot *s, bool utf8,
-			  struct strbuf *out);
+ * terms (as the user wrote them: untrusted, for the caller to sanitise)
+ * that match nothing on their own ("nothing matches 'port:9999'"), or
+ * saying that each matches but not together. One pass over s per term. */
+void filter_explain_empty(const struct pv_filter *f, const struct pv_snapshot *s, struct strbuf *out);
 /* True when f names UNIX sockets (proto:unix, unix, path:): such a filter
  * asks for them even where they are not shown by default. */
 bool filter_names_unix(const struct pv_filter *f);

@@ -46,9 +46,9 @@ struct filter_node {
 	bool numeric; /* user given as a uid */
 	struct pv_addr addr;
 	int prefix;
-	char *text;   /* proc text, user name */
-	char *source; /* a term as the user wrote it ("port 80"), for messages */
-	size_t at;    /* where source starts in the filter's text */
+	char *text;      /* proc text, user name */
+	char *source;    /* a term as the user wrote it ("port 80"), for messages */
+	size_t value_at; /* keyword:VALUE: where VALUE starts in the filter's text */
 };
 
 struct pv_filter {

@@ -454,6 +454,7 @@ static int parse_keyword(struct parser *p, const struct keyword *kw, const char 
 	int n = filter_add(p->f, kw->kind);
 
 	p->f->nodes[n].side = kw->side;
+	p->f->nodes[n].value_at = at;
 	kw->parse(p, n, v, vlen, at);
 	return p->failed ? -1 : n;
 }
@@ -517,10 +518,8 @@ static int parse_or(struct parser *p);
  * "port:9999 matches no socket" quotes it. */
 static void parse_note_source(struct parser *p, int n, size_t start)
 {
-	if (!p->f->nodes[n].source) {
+	if (!p->f->nodes[n].source)
 		p->f->nodes[n].source = xstrndup(p->text + start, p->term_end - start);
-		p->f->nodes[n].at = start;
-	}
 }
 
 static int parse_unary(struct parser *p)

@@ -37,6 +37,7 @@ void view_init(struct view_state *v, enum group_mode group)
 void view_free(struct view_state *v)
 {
 	free(v->filter_text);
+	strbuf_free(&v->empty_why);
 	filter_free(v->user_filter);
 	filter_free(v->filter);
 	free(v->flipped);
@@ -276,13 +277,12 @@ void view_rebuild(struct view_state *v, const struct pv_snapshot *snap)
 		view_compose_filter(v);
 	v->snap = snap;
 	rows_build(&v->rows, snap, v->filter, v->group, v->order);
+	/* A retarget keeps the same sockets, so the reason holds until the
+	 * next rebuild. */
+	strbuf_reset(&v->empty_why);
+	if (v->rows.nselected == 0 && (v->filter_text[0] || v->toggles))
+		filter_explain_empty(v->filter, snap, &v->empty_why);
 	view_restore_selection(v);
-}
-
-void view_explain_empty(const struct view_state *v, bool utf8, struct strbuf *out)
-{
-	if (v->snap)
-		filter_explain_empty(v->filter, v->snap, utf8, out);
 }
 
 void view_retarget(struct view_state *v, const struct pv_snapshot *snap)

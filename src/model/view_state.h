@@ -62,6 +62,9 @@ struct view_state {
 	 * without the filter when one narrows the view, so that changing the
 	 * filter and back finds the same history. */
 	struct spark_history *sparks;
+	/* When the filter and toggles show nothing: why, in words, worked
+	 * out once per rebuild (filter_explain_empty; unsanitised); "" else. */
+	struct strbuf empty_why;
 	struct pv_filter *all_filter; /* what the view can show: UNIX or not */
 	struct pv_rows all_rows;      /* the rows of all_filter, when filtered */
 };
@@ -94,9 +97,6 @@ uint64_t view_kernel_mask(const struct view_state *v);
 /* Rebuilds rows from snap (which must outlive the rows) and restores the
  * selection: the same row if it still exists, else its neighbour. */
 void view_rebuild(struct view_state *v, const struct pv_snapshot *snap);
-
-/* When the filter shows nothing: why, in words (filter_explain_empty). */
-void view_explain_empty(const struct view_state *v, bool utf8, struct strbuf *out);
 
 /* Points the rows at snap, which snapshot_same_rows found equal to the
  * snapshot they were built from: no rebuild needed. */

@@ -723,8 +723,9 @@ void screen_draw(const struct screen_frame *f, struct screen_layout *lay)
 	if (v->nvisible == 0) {
 		struct strbuf why = { 0 };
 
-		if (v->filter_text[0] || v->toggles)
-			view_explain_empty(v, f->utf8, &why);
+		/* The reason holds the user's words: escaped for the screen. */
+		if (v->empty_why.len)
+			sanitize_append(&why, v->empty_why.data, v->empty_why.len, f->utf8);
 		else
 			strbuf_puts(&why, "no sockets");
 		attrset(A_DIM);
