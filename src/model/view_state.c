@@ -63,14 +63,18 @@ static struct pv_filter *view_and_text(struct pv_filter *f, const char *text)
 /* Rebuilds the applied filter from the user's filter and the toggles.
  * Hidden UNIX sockets are a term of it too: the kernel mask then leaves
  * them out, and rows from an older snapshot lose them at once. */
+/* f AND the filter of each toggle set in toggles; takes f. */
+static struct pv_filter *view_and_toggles(struct pv_filter *f, unsigned toggles)
+{
+	for (size_t i = 0; i < TOGGLE_COUNT; i++)
+		if (toggles & toggle_defs[i].bit)
+			f = view_and_text(f, toggle_defs[i].filter);
+	return f;
+}
+
 static void view_compose_filter(struct view_state *v)
 {
-	struct pv_filter *f = filter_and(v->user_filter, NULL);
-	size_t i;
-
-	for (i = 0; i < TOGGLE_COUNT; i++)
-		if (v->toggles & toggle_defs[i].bit)
-			f = view_and_text(f, toggle_defs[i].filter);
+	struct pv_filter *f = view_and_toggles(filter_and(v->user_filter, NULL), v->toggles);
 	filter_free(v->all_filter);
 	v->all_filter = NULL;
 	if (!v->show_unix && !filter_names_unix(v->user_filter)) {
@@ -143,13 +147,7 @@ unsigned view_set_toggles(struct view_state *v, unsigned toggles)
 
 struct pv_filter *view_toggles_filter(unsigned toggles)
 {
-	struct pv_filter *f = NULL;
-
-	toggles = toggles_without_pairs(toggles);
-	for (size_t i = 0; i < TOGGLE_COUNT; i++)
-		if (toggles & toggle_defs[i].bit)
-			f = view_and_text(f, toggle_defs[i].filter);
-	return f;
+	return view_and_toggles(NULL, toggles_without_pairs(toggles));
 }
 
 unsigned view_toggle_unix(struct view_state *v)
