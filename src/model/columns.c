@@ -428,20 +428,25 @@ static bool lacks_tcp_info(const struct pv_socket *k)
 	return !k->tcp.has_info || socket_is_listener(k);
 }
 
-static size_t fmt_rtt(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8, struct strbuf *sb)
+size_t column_format_round_trip(struct strbuf *sb, uint32_t us, bool utf8)
 {
 	size_t before = sb->len;
 
+	/* Loopback and LAN round trips are microseconds: "85µs", not "0.1ms". */
+	if (us < 1000) {
+		strbuf_printf(sb, "%u%s", us, utf8 ? "\xc2\xb5s" : "us");
+		return sb->len - before - (utf8 ? 1 : 0); /* µ is two bytes, one cell */
+	}
+	strbuf_printf(sb, us < 10000 ? "%.1fms" : "%.0fms", us / 1000.0);
+	return sb->len - before;
+}
+
+static size_t fmt_rtt(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8, struct strbuf *sb)
+{
 	(void)s;
 	if (lacks_tcp_info(k))
 		return put(sb, "-");
-	/* Loopback and LAN round trips are microseconds: "85µs", not "0.1ms". */
-	if (k->tcp.rtt_us < 1000) {
-		strbuf_printf(sb, "%u%s", k->tcp.rtt_us, utf8 ? "\xc2\xb5s" : "us");
-		return sb->len - before - (utf8 ? 1 : 0);
-	}
-	strbuf_printf(sb, k->tcp.rtt_us < 10000 ? "%.1fms" : "%.0fms", k->tcp.rtt_us / 1000.0);
-	return sb->len - before;
+	return column_format_round_trip(sb, k->tcp.rtt_us, utf8);
 }
 
 static size_t fmt_retrans(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,

@@ -117,6 +117,10 @@ size_t column_format_user(struct strbuf *sb, const char *user, uint32_t uid, boo
  * never be hidden. */
 bool column_always_shown(int c);
 
+/* Writes a round-trip time as "85µs" ("85us" without UTF-8), "1.2ms" or
+ * "46ms"; returns the width. */
+size_t column_format_round_trip(struct strbuf *sb, uint32_t us, bool utf8);
+
 /* Writes bytes a second as "0", "512", "1.5K", "38M"; returns the width. */
 size_t column_format_rate(struct strbuf *sb, double bytes_per_second);
 

@@ -100,18 +100,6 @@ static void put_bytes(struct strbuf *out, const char *label, uint64_t bytes)
 	strbuf_puts(out, "B");
 }
 
-/* A round-trip time as people read it: "85 us" on loopback, "1.2 ms",
- * "140 ms" across an ocean. */
-static void put_duration_us(struct strbuf *out, uint32_t us, bool utf8)
-{
-	if (us < 1000)
-		strbuf_printf(out, "%u %s", us, utf8 ? "\xc2\xb5s" : "us");
-	else if (us < 10000)
-		strbuf_printf(out, "%.1f ms", us / 1000.0);
-	else
-		strbuf_printf(out, "%.0f ms", us / 1000.0);
-}
-
 static void put_rate(struct strbuf *out, const char *label, double bytes_per_second)
 {
 	strbuf_puts(out, label);
@@ -153,9 +141,9 @@ static void describe_health(const struct pv_snapshot *s, const struct pv_socket 
 	if (!t->has_info || socket_is_listener(k))
 		return;
 	line_begin(out, "rtt");
-	put_duration_us(out, t->rtt_us, utf8);
+	column_format_round_trip(out, t->rtt_us, utf8);
 	strbuf_puts(out, " (variance ");
-	put_duration_us(out, t->rttvar_us, utf8);
+	column_format_round_trip(out, t->rttvar_us, utf8);
 	strbuf_printf(out, ")  cwnd %u segments\n", t->snd_cwnd);
 	line_begin(out, "retrans");
 	strbuf_printf(out, "%u now, %u in all  unacked %u  lost %u\n", t->retransmits, t->total_retrans,

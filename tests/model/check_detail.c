@@ -58,10 +58,10 @@ START_TEST(t_microsecond_round_trips)
 	snap.socks[2].tcp.has_info = true;
 	snap.socks[2].tcp.rtt_us = 85;
 	snap.socks[2].tcp.rttvar_us = 20;
-	ck_assert_ptr_nonnull(strstr(details(2, true), "rtt\t85 µs (variance 20 µs)"));
-	ck_assert_ptr_nonnull(strstr(details(2, false), "rtt\t85 us (variance 20 us)"));
+	ck_assert_ptr_nonnull(strstr(details(2, true), "rtt\t85µs (variance 20µs)"));
+	ck_assert_ptr_nonnull(strstr(details(2, false), "rtt\t85us (variance 20us)"));
 	snap.socks[2].tcp.rtt_us = 1234;
-	ck_assert_ptr_nonnull(strstr(details(2, true), "rtt\t1.2 ms"));
+	ck_assert_ptr_nonnull(strstr(details(2, true), "rtt\t1.2ms"));
 }
 END_TEST
 
