@@ -109,9 +109,7 @@ bool lineedit_kill_start(struct line_edit *e)
 
 bool lineedit_kill_end(struct line_edit *e)
 {
-	size_t at = e->cursor;
-
-	return cut(e, at, e->text.len);
+	return cut(e, e->cursor, e->text.len);
 }
 
 bool lineedit_left(struct line_edit *e)

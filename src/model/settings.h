@@ -79,6 +79,9 @@ struct settings {
 	bool resolve;            /* names instead of numbers */
 	/* the command line's alone */
 	bool once, json, listening, info, no_config, help, version;
+	/* Set by -t -u -4 -6 --established -a -p; what they narrow is read
+	 * from given (main.c maps them to the view's toggles), so these are
+	 * only where the table's flags land. */
 	bool tcp, udp, v4, v6, established, all, processes;
 	char *config; /* --config FILE, or NULL; owned */
 };

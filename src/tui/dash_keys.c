@@ -313,8 +313,14 @@ static void dash_key_help(struct dash *d, wint_t ch, bool is_key)
 	size_t last = d->layout.help_last_top, page = LINES > 3 ? (size_t)LINES - 2 : 1;
 
 	switch (keys_lookup(KEYMAP_HELP, ch, is_key)) {
-	case ACT_HELP_UP: d->help_top -= d->help_top > 0; break;
-	case ACT_HELP_DOWN: d->help_top += d->help_top < last; break;
+	case ACT_HELP_UP:
+		if (d->help_top > 0)
+			d->help_top--;
+		break;
+	case ACT_HELP_DOWN:
+		if (d->help_top < last)
+			d->help_top++;
+		break;
 	case ACT_HELP_PAGE_UP: d->help_top = d->help_top > page ? d->help_top - page : 0; break;
 	case ACT_HELP_PAGE_DOWN: d->help_top = d->help_top + page < last ? d->help_top + page : last; break;
 	case ACT_HELP_HOME: d->help_top = 0; break;

@@ -2,6 +2,7 @@
 
 #include "screen.h"
 
+#include <assert.h>
 #include <curses.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -155,6 +156,8 @@ struct header_line {
 /* Starts a part; what is appended to the returned buffer is its text. */
 static struct strbuf *header_part(struct header_line *h, int priority, bool right, attr_t attr)
 {
+	/* A new part of the header needs room here first. */
+	assert(h->n < HEADER_PARTS_MAX);
 	h->parts[h->n] = (struct line_part){ .priority = priority, .right = right };
 	h->attrs[h->n] = attr;
 	strbuf_reset(&h->text[h->n]);
@@ -259,6 +262,47 @@ struct row_geometry {
 	int max_depth;
 };
 
+/* Which columns show (shown[] in: those wanted), counting each at its
+ * fit[] width. Room for the peer in PROCESS outranks USER, PROTO and the
+ * queues, not STATE or REMOTE: where keeping it would cost those,
+ * PROCESS counts at its narrowest instead. Returns the width taken. */
+static size_t columns_choose(const size_t *want, size_t *fit, size_t avail, bool *shown)
+{
+	bool tight_shown[COL_COUNT];
+	size_t tight_fit[COL_COUNT], total, tight_total;
+
+	memcpy(tight_shown, shown, sizeof(tight_shown));
+	memcpy(tight_fit, fit, sizeof(tight_fit));
+	tight_fit[COL_PROCESS] = want[COL_PROCESS] > PROCESS_TIGHT ? PROCESS_TIGHT : want[COL_PROCESS];
+	total = columns_fit(fit, COL_GAP, avail, shown);
+	tight_total = columns_fit(tight_fit, COL_GAP, avail, tight_shown);
+	if ((tight_shown[COL_STATE] && !shown[COL_STATE]) ||
+	    (tight_shown[COL_REMOTE] && !shown[COL_REMOTE])) {
+		memcpy(fit, tight_fit, sizeof(tight_fit));
+		memcpy(shown, tight_shown, sizeof(tight_shown));
+		return tight_total;
+	}
+	return total;
+}
+
+/* Gives the room left (avail - total) back to the columns that were
+ * counted short, LOCAL first, then PROCESS, each up to its want[]. */
+static void columns_grow(const size_t *want, size_t *fit, size_t avail, size_t total, const bool *shown)
+{
+	static const int grow_order[] = { COL_LOCAL, COL_PROCESS };
+
+	for (size_t i = 0; i < sizeof(grow_order) / sizeof(grow_order[0]); i++) {
+		int c = grow_order[i];
+		size_t more;
+
+		if (!shown[c] || avail <= total)
+			continue;
+		more = want[c] - fit[c] < avail - total ? want[c] - fit[c] : avail - total;
+		fit[c] += more;
+		total += more;
+	}
+}
+
 /* Columns sized to what the rows on screen hold. Some may shrink: for
  * deciding what fits they count at their least (LOCAL cut on the left
  * keeps its port; PROCESS keeps room for "own <- peer"), then the room
@@ -270,7 +314,6 @@ static void compute_columns(const struct screen_frame *f, const struct row_geome
 	static const size_t least[COL_COUNT] = {
 		[COL_LOCAL] = LOCAL_MIN, [COL_PROCESS] = PROCESS_MIN, [COL_COMMAND] = COMMAND_MIN
 	};
-	static const int grow_order[] = { COL_LOCAL, COL_PROCESS };
 	const struct view_state *v = f->view;
 	size_t want[COL_COUNT], fit[COL_COUNT], i, total,
 		avail = COLS > g->tree ? (size_t)(COLS - g->tree) : 0;
@@ -305,37 +348,8 @@ static void compute_columns(const struct screen_frame *f, const struct row_geome
 	want[COL_PROTO] += (size_t)(depth < g->max_depth ? depth : g->max_depth) * 2;
 	for (c = 0; c < COL_COUNT; c++)
 		fit[c] = least[c] && want[c] > least[c] ? least[c] : want[c];
-	/* Room for the peer in PROCESS outranks USER, PROTO and the queues,
-	 * not STATE or REMOTE: where keeping it would cost those, PROCESS
-	 * counts at its narrowest instead. */
-	{
-		bool roomy[COL_COUNT], tight[COL_COUNT];
-		size_t tight_fit[COL_COUNT];
-
-		memcpy(roomy, lay->col_shown, sizeof(roomy));
-		memcpy(tight, lay->col_shown, sizeof(tight));
-		memcpy(tight_fit, fit, sizeof(tight_fit));
-		tight_fit[COL_PROCESS] =
-			want[COL_PROCESS] > PROCESS_TIGHT ? PROCESS_TIGHT : want[COL_PROCESS];
-		total = columns_fit(fit, COL_GAP, avail, roomy);
-		columns_fit(tight_fit, COL_GAP, avail, tight);
-		if ((tight[COL_STATE] && !roomy[COL_STATE]) || (tight[COL_REMOTE] && !roomy[COL_REMOTE])) {
-			memcpy(fit, tight_fit, sizeof(fit));
-			memcpy(roomy, tight, sizeof(roomy));
-			total = columns_fit(fit, COL_GAP, avail, roomy);
-		}
-		memcpy(lay->col_shown, roomy, sizeof(roomy));
-	}
-	for (i = 0; i < sizeof(grow_order) / sizeof(grow_order[0]); i++) {
-		size_t more;
-
-		c = grow_order[i];
-		if (!lay->col_shown[c] || avail <= total)
-			continue;
-		more = want[c] - fit[c] < avail - total ? want[c] - fit[c] : avail - total;
-		fit[c] += more;
-		total += more;
-	}
+	total = columns_choose(want, fit, avail, lay->col_shown);
+	columns_grow(want, fit, avail, total, lay->col_shown);
 	x = g->tree;
 	for (c = 0; c < COL_COUNT; c++) {
 		if (!lay->col_shown[c]) {
