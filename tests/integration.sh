@@ -171,6 +171,10 @@ check "text puts the client after the servers" awk '/^srv /{s=NR} /^cli /{c=NR} 
 check "text shows the client as a client" grep -qE "^cli  pid $CLI  user root  0 listening, 4 connections \(client\)\$" "$WORK/text"
 check "text lists a connection under its listener" \
 	awk -v p="127.0.0.1:$C1" '/LISTEN +127\.0\.0\.1:8080 /{l=NR} index($0, p) && /^    tcp /{c=NR} END{exit !(l && c > l)}' "$WORK/text"
+check "text has no COMMAND column unless --columns names it" bash -c '! grep -q COMMAND "$1"' _ "$WORK/text"
+check "--columns naming COMMAND adds each owner's command line" \
+	grep -qE "LISTEN +127\.0\.0\.1:8080 .* srv $SRV +$SOCKHELPER name srv listen tcp 127\.0\.0\.1 8080" \
+	<("$PORTVIEW" --once -g none --columns STATE,LOCAL,PROCESS,COMMAND)
 check "text shows shared owners" grep -qE "0\.0\.0\.0:9090 .*shr $SHR,$SHR_CHILD\$" "$WORK/text"
 check "text escapes a hostile name" grep -qF '\x1b[31mevil\x07' "$WORK/text"
 check "text holds no escape or bell bytes" bash -c "! LC_ALL=C grep -q \$'[\x01-\x08\x0b-\x1f\x7f]' '$WORK/text'"
