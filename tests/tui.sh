@@ -158,7 +158,7 @@ keys Enter Home k
 check "k asks which signal to send" screen_has 'SIGTERM'
 check "the dialog names the process" screen_has "srv \(pid $(helper_pid srv), user root\)"
 keys Enter
-check "Enter asks for confirmation" screen_has 'send SIGTERM to srv'
+check "Enter asks for confirmation, naming the signal" screen_has 'send SIGTERM \(15\) to srv'
 keys y
 check "the server got SIGTERM" wait_for 3 bash -c "! kill -0 $(helper_pid srv) 2>/dev/null"
 check "the outcome is reported" screen_has 'sent SIGTERM to srv'

@@ -369,6 +369,47 @@ const struct pv_row *view_current(const struct view_state *v)
 	return v->nvisible ? &v->rows.rows[v->visible[v->cursor]] : NULL;
 }
 
+/* The visible row that shows row: itself, or the closed row above it
+ * that folds it away (visible[] is increasing). */
+static size_t view_visible_of(const struct view_state *v, size_t row)
+{
+	size_t lo = 0, hi = v->nvisible;
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v->visible[mid] <= row)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+unsigned view_find(struct view_state *v, const struct pv_filter *f, bool after_cursor, bool *found)
+{
+	size_t n = v->rows.nrows, start;
+
+	*found = false;
+	if (!v->nvisible)
+		return EFFECT_NONE;
+	start = v->visible[v->cursor] + (after_cursor ? 1 : 0);
+	for (size_t i = 0; i < n; i++) {
+		size_t row = (start + i) % n, shown;
+		const struct pv_row *r = &v->rows.rows[row];
+
+		if (r->kind != ROW_SOCKET || !filter_match(f, v->snap, &v->snap->socks[r->index]))
+			continue;
+		shown = view_visible_of(v, row);
+		/* Matches folded under the row already selected are behind. */
+		if (after_cursor && shown == v->cursor)
+			continue;
+		*found = true;
+		return view_move_to(v, shown);
+	}
+	return EFFECT_NONE;
+}
+
 static unsigned view_relayout(struct view_state *v)
 {
 	view_restore_selection(v);

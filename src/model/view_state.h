@@ -116,6 +116,12 @@ void view_scroll_to_cursor(struct view_state *v, size_t page);
 /* The row under the cursor, or NULL when nothing is shown. */
 const struct pv_row *view_current(const struct view_state *v);
 
+/* Find (F3): moves the cursor to the next row showing a socket f matches,
+ * hiding nothing: after the cursor (wrapping round) when after_cursor is
+ * set, else from the cursor on. A match folded away lands on the closed
+ * row that holds it. Sets *found; the cursor stays when nothing matches. */
+unsigned view_find(struct view_state *v, const struct pv_filter *f, bool after_cursor, bool *found);
+
 /* Opens or closes the row under the cursor if it has children. */
 unsigned view_toggle_expand(struct view_state *v);
 /* Left: close the current row, or go to its parent. Right: open it. */

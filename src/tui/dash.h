@@ -8,6 +8,7 @@
 #include <wchar.h>
 
 #include "dashboard.h"
+#include "keys.h"
 #include "kill_signals.h"
 #include "model.h"
 #include "prompt.h"
@@ -22,7 +23,9 @@ enum mode {
 	MODE_DETAIL,
 	MODE_KILL,
 	MODE_KILL_CONFIRM,
-	MODE_COLUMNS
+	MODE_COLUMNS,
+	MODE_SORT, /* the sort orders (F6) */
+	MODE_FIND  /* the find prompt (F3) */
 };
 
 struct kill_target {
@@ -44,20 +47,24 @@ struct dash {
 	bool paused, utf8;
 	bool color;        /* drawn in colour: the setting, unless NO_COLOR says not */
 	int column_choice; /* the chooser's cursor */
+	int sort_choice;   /* the sort list's cursor: a column id + 1, 0 the natural order */
 	const char *host_name;
 
 	enum mode mode;
 	struct prompt input;         /* the prompt's text */
 	struct line_history history; /* filters kept with Enter, oldest first */
 	char *filter_before;         /* restored by Esc */
+	struct pv_filter *find;      /* what F3 looks for; NULL until something valid is typed */
+	size_t find_from;            /* the visible row the find began on: Esc goes back */
 	char prompt_error[200];
 	char prompt_label[64]; /* the interval prompt's, with the interval in force */
 	char status[300];
 	bool status_is_error;
 	double status_until;
-	size_t detail_scroll;
-	size_t help_top; /* the help's first line shown */
-	int kill_choice; /* index into kill_signals */
+	int detail_scroll;   /* the details' first line shown */
+	int detail_last_top; /* the first line that shows their end: set as they are drawn */
+	size_t help_top;     /* the help's first line shown */
+	int kill_choice;     /* index into kill_signals */
 	struct kill_target kill;
 
 	int timer_fd, signal_fd;
@@ -72,6 +79,10 @@ void dash_arm_timer(struct dash *d);
 
 /* dash_keys.c: one key (or KEY_* code with is_key) in the current mode. */
 void dash_key(struct dash *d, wint_t ch, bool is_key);
+
+/* Moves a list's cursor *choice among count entries by a KEYMAP_MENU
+ * action (a page is what the screen holds); false for other actions. */
+bool dash_menu_move(int *choice, int count, enum key_action a);
 
 /* dash_kill.c. Picks the process a kill goes to: the group's, or the socket's primary
  * owner. False when the row has none. */

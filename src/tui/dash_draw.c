@@ -7,6 +7,17 @@
 #include "detail.h"
 #include "sanitize.h"
 
+/* The details' first line that shows their last at the bottom of the box
+ * (screen_draw's: LINES - 4 high, within its border). */
+static int detail_last_top(const char *text)
+{
+	int lines = 0, room = LINES - 6 > 1 ? LINES - 6 : 1;
+
+	for (const char *p = text; *p; p++)
+		lines += *p == '\n';
+	return lines > room ? lines - room : 0;
+}
+
 void dash_draw(struct dash *d)
 {
 	struct strbuf detail = { 0 };
@@ -33,10 +44,13 @@ void dash_draw(struct dash *d)
 		.kill_choice = d->kill_choice,
 		.kill_confirm = d->mode == MODE_KILL_CONFIRM,
 		.column_choice = d->column_choice,
+		.sort_choice = d->sort_choice,
 	};
 
-	if (d->mode == MODE_FILTER || d->mode == MODE_DELAY) {
-		f.prompt_label = d->mode == MODE_FILTER ? "/" : d->prompt_label;
+	if (d->mode == MODE_FILTER || d->mode == MODE_DELAY || d->mode == MODE_FIND) {
+		f.prompt_label = d->mode == MODE_FILTER ? "/"
+				 : d->mode == MODE_FIND ? "find: "
+							: d->prompt_label;
 		f.prompt_text = prompt_text(&d->input);
 		f.prompt_cursor = prompt_cursor(&d->input);
 	}
@@ -46,17 +60,24 @@ void dash_draw(struct dash *d)
 	}
 	if (d->mode == MODE_COLUMNS)
 		f.overlay = OVERLAY_COLUMNS;
+	if (d->mode == MODE_SORT)
+		f.overlay = OVERLAY_SORT;
 	if (d->mode == MODE_DETAIL && view_current(&d->view)) {
 		detail_describe(m->snap, &d->view.rows, d->view.visible[d->view.cursor], d->utf8, &detail);
 		f.overlay = OVERLAY_DETAIL;
 		f.overlay_text = strbuf_str(&detail);
-		f.overlay_scroll = d->detail_scroll;
+		d->detail_last_top = detail_last_top(strbuf_str(&detail));
+		if (d->detail_scroll > d->detail_last_top)
+			d->detail_scroll = d->detail_last_top;
+		f.overlay_scroll = (size_t)d->detail_scroll;
 	}
 	if (d->mode == MODE_KILL || d->mode == MODE_KILL_CONFIRM) {
+		const struct kill_signal *ks = &kill_signals[d->kill_choice];
+
 		if (d->mode == MODE_KILL)
 			strbuf_printf(&question, "to %s:", d->kill.label);
 		else
-			strbuf_printf(&question, "send SIG%s to %s?", kill_signals[d->kill_choice].name,
+			strbuf_printf(&question, "send SIG%s (%d) to %s?", ks->name, ks->number,
 				      d->kill.label);
 		f.overlay = OVERLAY_KILL;
 		f.overlay_text = strbuf_str(&question);

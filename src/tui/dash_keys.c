@@ -18,6 +18,7 @@ static void dash_open_prompt(struct dash *d, enum mode mode, const char *initial
 {
 	d->mode = mode;
 	prompt_begin(&d->input, initial, mode == MODE_FILTER ? &d->history : NULL);
+	d->find_from = d->view.cursor;
 	d->prompt_error[0] = '\0';
 	free(d->filter_before);
 	d->filter_before = xstrdup(d->view.filter_text);
@@ -73,6 +74,73 @@ static void dash_write_settings(struct dash *d)
 		dash_status(d, false, "settings written to %s", msg);
 }
 
+bool dash_menu_move(int *choice, int count, enum key_action a)
+{
+	int page = LINES > 8 ? LINES - 8 : 1, to = *choice;
+
+	switch (a) {
+	case ACT_MENU_UP: to--; break;
+	case ACT_MENU_DOWN: to++; break;
+	case ACT_MENU_PAGE_UP: to -= page; break;
+	case ACT_MENU_PAGE_DOWN: to += page; break;
+	case ACT_MENU_HOME: to = 0; break;
+	case ACT_MENU_END: to = count - 1; break;
+	default: return false;
+	}
+	*choice = to < 0 ? 0 : to >= count ? count - 1 : to;
+	return true;
+}
+
+/* f and F: the filter becomes the selected row's process or local port,
+ * written as the filter words that say it, so that the prompt shows
+ * what is applied and Esc or an edit takes it back. */
+static void dash_filter_to_row(struct dash *d, bool port)
+{
+	const struct pv_row *r = view_current(&d->view);
+	const struct pv_snapshot *s = d->view.snap;
+	const struct pv_socket *k = NULL;
+	struct filter_error err;
+	char text[64];
+	int effect;
+
+	if (!r)
+		return;
+	if (r->kind == ROW_SOCKET) {
+		k = &s->socks[r->index];
+	} else {
+		const struct pv_group *g = &d->view.rows.groups[r->index];
+
+		if (!port && g->kind == GK_PROCESS) {
+			snprintf(text, sizeof(text), "pid:%d", s->procs[g->proc].pid);
+			goto apply;
+		}
+		k = &s->socks[g->first_socket];
+	}
+	if (port) {
+		if (socket_is_unix(k) || !k->local.port) {
+			dash_status(d, true, "this row has no port");
+			return;
+		}
+		snprintf(text, sizeof(text), "port:%u", k->local.port);
+	} else {
+		int32_t o = rows_primary_owner(s, k);
+
+		if (o < 0) {
+			dash_status(d, true, "no process on this row");
+			return;
+		}
+		snprintf(text, sizeof(text), "pid:%d", s->procs[o].pid);
+	}
+apply:
+	effect = view_set_filter(&d->view, text, &err);
+	if (effect < 0) {
+		dash_status(d, true, "cannot filter: %s", err.msg);
+		return;
+	}
+	d->dirty |= (unsigned)effect;
+	dash_status(d, false, "filter: %s (Esc clears it)", text);
+}
+
 static void dash_action(struct dash *d, enum key_action a)
 {
 	struct view_state *v = &d->view;
@@ -96,18 +164,20 @@ static void dash_action(struct dash *d, enum key_action a)
 	case ACT_PROMPT_OLDER:
 	case ACT_PROMPT_NEWER:
 	case ACT_PROMPT_TYPE:
-	case ACT_KILL_PREV:
-	case ACT_KILL_NEXT:
+	case ACT_PROMPT_FIND_NEXT:
+	case ACT_MENU_UP:
+	case ACT_MENU_DOWN:
+	case ACT_MENU_PAGE_UP:
+	case ACT_MENU_PAGE_DOWN:
+	case ACT_MENU_HOME:
+	case ACT_MENU_END:
+	case ACT_MENU_CLOSE:
+	case ACT_KILL_NUMBER:
 	case ACT_KILL_CHOOSE:
-	case ACT_KILL_CANCEL:
-	case ACT_KILL_LETTER:
 	case ACT_KILL_YES:
-	case ACT_COLUMN_UP:
-	case ACT_COLUMN_DOWN:
 	case ACT_COLUMN_FLIP:
 	case ACT_COLUMN_CLOSE:
-	case ACT_DETAIL_UP:
-	case ACT_DETAIL_DOWN:
+	case ACT_SORT_CHOOSE:
 	case ACT_DETAIL_CLOSE:
 	case ACT_HELP_UP:
 	case ACT_HELP_DOWN:
@@ -139,7 +209,16 @@ static void dash_action(struct dash *d, enum key_action a)
 	case ACT_RIGHT: d->dirty |= view_expand(v); break;
 	case ACT_EXPAND_ALL: d->dirty |= view_set_all_expanded(v, true); break;
 	case ACT_COLLAPSE_ALL: d->dirty |= view_set_all_expanded(v, false); break;
+	case ACT_FOLD_FLIP: d->dirty |= view_set_all_expanded(v, v->collapse_default); break;
 	case ACT_FILTER: dash_open_prompt(d, MODE_FILTER, v->filter_text); break;
+	case ACT_FIND: dash_open_prompt(d, MODE_FIND, ""); break;
+	case ACT_FILTER_PROCESS: dash_filter_to_row(d, false); break;
+	case ACT_FILTER_PORT: dash_filter_to_row(d, true); break;
+	case ACT_SORT_MENU:
+		d->mode = MODE_SORT;
+		d->sort_choice = v->order.column + 1;
+		d->dirty |= EFFECT_REDRAW;
+		break;
 	case ACT_CLEAR_FILTER:
 		d->status[0] = '\0';
 		v->toggles = 0;
@@ -235,6 +314,50 @@ static void dash_accept_delay(struct dash *d)
 	dash_status(d, false, "refreshing every %.1f s", v);
 }
 
+/* Find: the text is compiled as a filter on every keystroke and the
+ * cursor goes to the first match from where the find began; F3 goes on
+ * to the next. Nothing is hidden. */
+static void dash_find(struct dash *d, bool next)
+{
+	struct filter_error err;
+	struct pv_filter *f;
+	bool found;
+
+	if (!next) {
+		f = prompt_text(&d->input)[0] ? filter_parse(prompt_text(&d->input), &err) : NULL;
+		if (prompt_text(&d->input)[0] && !f) {
+			snprintf(d->prompt_error, sizeof(d->prompt_error), "column %zu: %s", err.pos + 1,
+				 err.msg);
+			return;
+		}
+		filter_free(d->find);
+		d->find = f;
+		d->dirty |= view_move_to(&d->view, d->find_from);
+	}
+	d->prompt_error[0] = '\0';
+	if (!d->find)
+		return;
+	d->dirty |= view_find(&d->view, d->find, next, &found);
+	if (!found)
+		snprintf(d->prompt_error, sizeof(d->prompt_error), "no row matches");
+}
+
+static void dash_key_find(struct dash *d, wint_t ch, bool is_key)
+{
+	switch (prompt_key(&d->input, ch, is_key)) {
+	case PROMPT_CANCEL:
+		d->dirty |= view_move_to(&d->view, d->find_from);
+		dash_close_prompt(d);
+		break;
+	case PROMPT_ACCEPT: dash_close_prompt(d); break;
+	case PROMPT_EDITED: dash_find(d, false); break;
+	case PROMPT_NEXT: dash_find(d, true); break;
+	case PROMPT_MOVED:
+	case PROMPT_NONE: break;
+	}
+	d->dirty |= EFFECT_REDRAW;
+}
+
 static void dash_key_prompt(struct dash *d, wint_t ch, bool is_key)
 {
 	bool filter = d->mode == MODE_FILTER;
@@ -262,6 +385,7 @@ static void dash_key_prompt(struct dash *d, wint_t ch, bool is_key)
 		if (filter)
 			dash_filter_changed(d);
 		break;
+	case PROMPT_NEXT:
 	case PROMPT_MOVED:
 	case PROMPT_NONE: break;
 	}
@@ -270,40 +394,57 @@ static void dash_key_prompt(struct dash *d, wint_t ch, bool is_key)
 
 static void dash_key_columns(struct dash *d, wint_t ch, bool is_key)
 {
-	switch (keys_lookup(KEYMAP_COLUMNS, ch, is_key)) {
-	case ACT_COLUMN_UP:
-		if (d->column_choice > 0)
-			d->column_choice--;
-		break;
-	case ACT_COLUMN_DOWN:
-		if (d->column_choice + 1 < COL_COUNT)
-			d->column_choice++;
-		break;
+	enum key_action a = keys_lookup_menu(KEYMAP_COLUMNS, ch, is_key);
+
+	d->dirty |= EFFECT_REDRAW;
+	if (dash_menu_move(&d->column_choice, COL_COUNT, a))
+		return;
+	switch (a) {
 	case ACT_COLUMN_FLIP:
 		if (column_always_shown(d->column_choice))
 			dash_status(d, false, "%s always shows", columns[d->column_choice].header);
 		else
 			d->set.hidden_columns ^= 1u << d->column_choice;
 		break;
+	case ACT_MENU_CLOSE:
 	case ACT_COLUMN_CLOSE: d->mode = MODE_LIST; break;
 	case ACT_QUIT: d->quit = true; break;
 	default: break;
 	}
-	d->dirty |= EFFECT_REDRAW;
 }
 
+/* F6: the natural order, then every column. Choosing the order in use
+ * reverses it, as a second click on a column header does. */
+static void dash_key_sort(struct dash *d, wint_t ch, bool is_key)
+{
+	enum key_action a = keys_lookup_menu(KEYMAP_SORT, ch, is_key);
+
+	d->dirty |= EFFECT_REDRAW;
+	if (dash_menu_move(&d->sort_choice, COL_COUNT + 1, a))
+		return;
+	switch (a) {
+	case ACT_SORT_CHOOSE:
+		d->dirty |= view_sort_by(&d->view, d->sort_choice - 1);
+		d->mode = MODE_LIST;
+		break;
+	case ACT_MENU_CLOSE: d->mode = MODE_LIST; break;
+	case ACT_QUIT: d->quit = true; break;
+	default: break;
+	}
+}
+
+/* The details scroll by line; the list's own keys are theirs no more. */
 static void dash_key_detail(struct dash *d, wint_t ch, bool is_key)
 {
-	switch (keys_lookup(KEYMAP_DETAIL, ch, is_key)) {
-	case ACT_DETAIL_DOWN: d->detail_scroll++; break;
-	case ACT_DETAIL_UP:
-		if (d->detail_scroll > 0)
-			d->detail_scroll--;
-		break;
-	case ACT_QUIT: d->quit = true; break;
-	default: d->mode = MODE_LIST; break;
-	}
+	enum key_action a = keys_lookup_menu(KEYMAP_DETAIL, ch, is_key);
+
 	d->dirty |= EFFECT_REDRAW;
+	if (dash_menu_move(&d->detail_scroll, d->detail_last_top + 1, a))
+		return;
+	if (a == ACT_QUIT)
+		d->quit = true;
+	else
+		d->mode = MODE_LIST;
 }
 
 /* The help scrolls within what the last frame drew: help_last_top is
@@ -384,6 +525,7 @@ static void (*const mode_keys[])(struct dash *, wint_t, bool) = {
 	[MODE_DELAY] = dash_key_prompt,      [MODE_HELP] = dash_key_help,
 	[MODE_DETAIL] = dash_key_detail,     [MODE_KILL] = dash_kill_key,
 	[MODE_KILL_CONFIRM] = dash_kill_key, [MODE_COLUMNS] = dash_key_columns,
+	[MODE_SORT] = dash_key_sort,         [MODE_FIND] = dash_key_find,
 };
 
 void dash_key(struct dash *d, wint_t ch, bool is_key)

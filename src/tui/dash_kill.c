@@ -13,10 +13,15 @@
 #include "xalloc.h"
 
 const struct kill_signal kill_signals[KILL_SIGNAL_COUNT] = {
-	{ SIGTERM, "TERM" },
-	{ SIGKILL, "KILL" },
-	{ SIGHUP, "HUP" },
-	{ SIGINT, "INT" },
+	{ SIGTERM, "TERM", "end cleanly (the usual way)" },
+	{ SIGINT, "INT", "interrupt, as Ctrl-C does" },
+	{ SIGHUP, "HUP", "many servers reload their configuration" },
+	{ SIGQUIT, "QUIT", "quit; many leave a core dump" },
+	{ SIGUSR1, "USR1", "the program's own meaning (nginx: reopen logs)" },
+	{ SIGUSR2, "USR2", "the program's own meaning" },
+	{ SIGSTOP, "STOP", "freeze it until CONT (cannot be caught)" },
+	{ SIGCONT, "CONT", "let a stopped process run again" },
+	{ SIGKILL, "KILL", "end at once, no clean-up (cannot be caught)" },
 };
 
 bool dash_kill_pick(struct dash *d)
@@ -66,28 +71,35 @@ static void dash_kill_send(struct dash *d)
 
 void dash_kill_key(struct dash *d, wint_t ch, bool is_key)
 {
-	enum key_action a = keys_lookup(KEYMAP_KILL, ch, is_key);
+	enum key_action a = keys_lookup_menu(KEYMAP_KILL, ch, is_key);
 
 	d->dirty |= EFFECT_REDRAW;
 	if (d->mode == MODE_KILL_CONFIRM) {
 		if (a == ACT_KILL_YES)
 			dash_kill_send(d);
+		else if (a == ACT_QUIT)
+			d->quit = true;
 		else
 			dash_status(d, false, "no signal sent");
 		d->mode = MODE_LIST;
 		return;
 	}
-	switch (a) {
-	case ACT_KILL_PREV:
-		d->kill_choice = (d->kill_choice + KILL_SIGNAL_COUNT - 1) % KILL_SIGNAL_COUNT;
+	/* Only what the list shows chooses: arrows and the numbers beside
+	 * the names. A letter does nothing, so that a second k, or a key
+	 * meant for the list, never turns TERM into something else. */
+	if (!is_key && ch >= '1' && ch < '1' + KILL_SIGNAL_COUNT) {
+		d->kill_choice = (int)(ch - '1');
 		return;
-	case ACT_KILL_NEXT: d->kill_choice = (d->kill_choice + 1) % KILL_SIGNAL_COUNT; return;
-	case ACT_KILL_CHOOSE: d->mode = MODE_KILL_CONFIRM; return;
-	case ACT_KILL_CANCEL: d->mode = MODE_LIST; return;
-	default: break;
 	}
-	/* A signal's first letter picks it. */
-	for (int i = 0; !is_key && i < KILL_SIGNAL_COUNT; i++)
-		if ((int)(ch | 0x20) == (kill_signals[i].name[0] | 0x20))
-			d->kill_choice = i;
+	if (dash_menu_move(&d->kill_choice, KILL_SIGNAL_COUNT, a))
+		return;
+	switch (a) {
+	case ACT_KILL_CHOOSE: d->mode = MODE_KILL_CONFIRM; return;
+	case ACT_MENU_CLOSE:
+		dash_status(d, false, "no signal sent");
+		d->mode = MODE_LIST;
+		return;
+	case ACT_QUIT: d->quit = true; return;
+	default: return;
+	}
 }

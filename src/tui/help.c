@@ -14,8 +14,8 @@
 /* The sections in the order shown: the list's keys, then each modal
  * mode's. */
 static const enum key_section help_order[KEYS_SECTION_COUNT] = {
-	KEYS_NAVIGATION, KEYS_VIEW, KEYS_FILTER,  KEYS_ACTIONS, KEYS_PROMPT,
-	KEYS_HELP,       KEYS_KILL, KEYS_COLUMNS, KEYS_DETAIL,
+	KEYS_NAVIGATION, KEYS_VIEW, KEYS_FILTER,  KEYS_ACTIONS, KEYS_PROMPT, KEYS_HELP,
+	KEYS_MENU,       KEYS_KILL, KEYS_COLUMNS, KEYS_SORT,    KEYS_DETAIL,
 };
 
 /* What no key binding says: the mouse and the marks on the screen. */

@@ -14,16 +14,19 @@ const char *const key_section_names[KEYS_SECTION_COUNT] = {
 	[KEYS_ACTIONS] = "Actions",
 	[KEYS_PROMPT] = "In the prompt (/ and d)",
 	[KEYS_HELP] = "In this help (?)",
-	[KEYS_KILL] = "In the signal dialog (k)",
+	[KEYS_MENU] = "In every list and pane (k, c, F6, i)",
+	[KEYS_KILL] = "In the signal list (k, F9)",
 	[KEYS_COLUMNS] = "In the column chooser (c)",
+	[KEYS_SORT] = "In the sort orders (F6)",
 	[KEYS_DETAIL] = "In the details (i)",
 };
 
 /* The map each section's keys apply in. */
 static const enum key_map section_maps[KEYS_SECTION_COUNT] = {
-	[KEYS_NAVIGATION] = KEYMAP_LIST, [KEYS_VIEW] = KEYMAP_LIST,       [KEYS_FILTER] = KEYMAP_LIST,
-	[KEYS_ACTIONS] = KEYMAP_LIST,    [KEYS_PROMPT] = KEYMAP_PROMPT,   [KEYS_HELP] = KEYMAP_HELP,
-	[KEYS_KILL] = KEYMAP_KILL,       [KEYS_COLUMNS] = KEYMAP_COLUMNS, [KEYS_DETAIL] = KEYMAP_DETAIL,
+	[KEYS_NAVIGATION] = KEYMAP_LIST, [KEYS_VIEW] = KEYMAP_LIST,     [KEYS_FILTER] = KEYMAP_LIST,
+	[KEYS_ACTIONS] = KEYMAP_LIST,    [KEYS_PROMPT] = KEYMAP_PROMPT, [KEYS_HELP] = KEYMAP_HELP,
+	[KEYS_MENU] = KEYMAP_MENU,       [KEYS_KILL] = KEYMAP_KILL,     [KEYS_COLUMNS] = KEYMAP_COLUMNS,
+	[KEYS_SORT] = KEYMAP_SORT,       [KEYS_DETAIL] = KEYMAP_DETAIL,
 };
 
 const struct key_binding key_bindings[] = {
@@ -41,9 +44,13 @@ const struct key_binding key_bindings[] = {
 	{ KEY_RIGHT, "Right", ACT_RIGHT, KEYS_NAVIGATION, "unfold" },
 	{ '+', "+", ACT_EXPAND_ALL, KEYS_NAVIGATION, "unfold everything" },
 	{ '-', "-", ACT_COLLAPSE_ALL, KEYS_NAVIGATION, "fold everything to group lines" },
+	{ KEY_F(5), "F5", ACT_FOLD_FLIP, KEYS_NAVIGATION, "fold everything, or unfold everything" },
+	{ KEY_F(3), "F3", ACT_FIND, KEYS_NAVIGATION,
+	  "find: jump to the next row that matches, hiding nothing (filter words)" },
 
 	{ 'g', "g", ACT_GROUP, KEYS_VIEW, "group by process, port, or not at all" },
 	{ 's', "s", ACT_SORT, KEYS_VIEW, "next sort column" },
+	{ KEY_F(6), "F6", ACT_SORT_MENU, KEYS_VIEW, "choose the sort order from a list" },
 	{ 'S', "S", ACT_REVERSE, KEYS_VIEW, "reverse the order" },
 	{ 'p', "p", ACT_PAUSE, KEYS_VIEW, "pause or resume refreshing" },
 	{ 'r', "r", ACT_REFRESH, KEYS_VIEW, "refresh now" },
@@ -53,8 +60,11 @@ const struct key_binding key_bindings[] = {
 	{ 'C', NULL, ACT_COLUMNS, KEYS_VIEW, NULL },
 	{ 'n', "n", ACT_TOGGLE_NAMES, KEYS_VIEW, "names or numbers: services and hosts (reverse DNS)" },
 
-	{ '/', "/", ACT_FILTER, KEYS_FILTER, "filter as you type (Enter keeps, Esc restores)" },
+	{ '/', "/, F4", ACT_FILTER, KEYS_FILTER, "filter as you type (Enter keeps, Esc restores)" },
+	{ KEY_F(4), NULL, ACT_FILTER, KEYS_FILTER, NULL },
 	{ 27, "Esc", ACT_CLEAR_FILTER, KEYS_FILTER, "clear the filter and the toggles" },
+	{ 'f', "f", ACT_FILTER_PROCESS, KEYS_FILTER, "filter to the selected row's process (pid:N)" },
+	{ 'F', "F", ACT_FILTER_PORT, KEYS_FILTER, "filter to the selected row's local port (port:N)" },
 	{ 'l', "l", ACT_TOGGLE_LISTEN, KEYS_FILTER, "listeners only" },
 	{ 'e', "e", ACT_TOGGLE_ESTAB, KEYS_FILTER, "established connections only" },
 	{ 't', "t", ACT_TOGGLE_TCP, KEYS_FILTER, "TCP only" },
@@ -63,7 +73,8 @@ const struct key_binding key_bindings[] = {
 	{ '6', "6", ACT_TOGGLE_V6, KEYS_FILTER, "IPv6 only" },
 	{ 'x', "x", ACT_TOGGLE_UNIX, KEYS_FILTER, "show or hide UNIX domain sockets" },
 
-	{ 'k', "k", ACT_KILL, KEYS_ACTIONS, "send a signal to the owning process" },
+	{ 'k', "k, F9", ACT_KILL, KEYS_ACTIONS, "send a signal to the owning process" },
+	{ KEY_F(9), NULL, ACT_KILL, KEYS_ACTIONS, NULL },
 	{ 'W', "W", ACT_WRITE_SETTINGS, KEYS_ACTIONS,
 	  "write the settings (grouping, sort, interval...) to the config file" },
 	{ '?', "?", ACT_HELP, KEYS_ACTIONS, "this help" },
@@ -93,7 +104,9 @@ const struct key_binding key_bindings[] = {
 	{ CTRL('k'), "Ctrl-K", ACT_PROMPT_KILL_END, KEYS_PROMPT, "delete all from the cursor" },
 	{ KEY_UP, "Up", ACT_PROMPT_OLDER, KEYS_PROMPT, "an older filter (kept across runs)" },
 	{ KEY_DOWN, "Down", ACT_PROMPT_NEWER, KEYS_PROMPT, "a newer filter, then what was typed" },
-	{ -1, "text", ACT_PROMPT_TYPE, KEYS_PROMPT, "the filter applies as you type" },
+	{ -1, "text", ACT_PROMPT_TYPE, KEYS_PROMPT, "the filter applies, or find jumps, as you type" },
+	{ KEY_F(3), "F3, Ctrl-N", ACT_PROMPT_FIND_NEXT, KEYS_PROMPT, "find: the next row that matches" },
+	{ CTRL('n'), NULL, ACT_PROMPT_FIND_NEXT, KEYS_PROMPT, NULL },
 
 	{ KEY_UP, "Up", ACT_HELP_UP, KEYS_HELP, "scroll up a line" },
 	{ KEY_DOWN, "Down", ACT_HELP_DOWN, KEYS_HELP, "scroll down a line" },
@@ -108,32 +121,39 @@ const struct key_binding key_bindings[] = {
 	{ KEY_F(1), NULL, ACT_HELP_CLOSE, KEYS_HELP, NULL },
 	{ CTRL('c'), "Ctrl-C", ACT_QUIT, KEYS_HELP, "quit" },
 
-	{ KEY_LEFT, "Left", ACT_KILL_PREV, KEYS_KILL, "previous signal" },
-	{ KEY_RIGHT, "Right, Tab", ACT_KILL_NEXT, KEYS_KILL, "next signal" },
-	{ '\t', NULL, ACT_KILL_NEXT, KEYS_KILL, NULL },
-	{ -1, "T K H I", ACT_KILL_LETTER, KEYS_KILL, "a signal by its first letter" },
-	{ '\r', "Enter", ACT_KILL_CHOOSE, KEYS_KILL, "this one: asks to confirm" },
+	{ KEY_UP, "Up, Left", ACT_MENU_UP, KEYS_MENU, "the previous entry (details: scroll up)" },
+	{ KEY_LEFT, NULL, ACT_MENU_UP, KEYS_MENU, NULL },
+	{ KEY_DOWN, "Down, Right, Tab", ACT_MENU_DOWN, KEYS_MENU, "the next entry (details: scroll down)" },
+	{ KEY_RIGHT, NULL, ACT_MENU_DOWN, KEYS_MENU, NULL },
+	{ '\t', NULL, ACT_MENU_DOWN, KEYS_MENU, NULL },
+	{ KEY_PPAGE, "PgUp", ACT_MENU_PAGE_UP, KEYS_MENU, "a page up" },
+	{ KEY_NPAGE, "PgDn", ACT_MENU_PAGE_DOWN, KEYS_MENU, "a page down" },
+	{ KEY_HOME, "Home", ACT_MENU_HOME, KEYS_MENU, "the first entry" },
+	{ KEY_END, "End", ACT_MENU_END, KEYS_MENU, "the last entry" },
+	{ 27, "Esc", ACT_MENU_CLOSE, KEYS_MENU, "close; nothing is sent or changed" },
+	{ CTRL('c'), "Ctrl-C", ACT_QUIT, KEYS_MENU, "quit" },
+
+	{ -1, "1-9", ACT_KILL_NUMBER, KEYS_KILL, "that signal; letters never change the choice" },
+	{ '\r', "Enter", ACT_KILL_CHOOSE, KEYS_KILL, "this one: asks to confirm, naming it" },
 	{ '\n', NULL, ACT_KILL_CHOOSE, KEYS_KILL, NULL },
 	{ KEY_ENTER, NULL, ACT_KILL_CHOOSE, KEYS_KILL, NULL },
 	{ 'y', "y", ACT_KILL_YES, KEYS_KILL, "when asked: send it (any other key: do not)" },
 	{ 'Y', NULL, ACT_KILL_YES, KEYS_KILL, NULL },
-	{ 27, "Esc", ACT_KILL_CANCEL, KEYS_KILL, "send nothing" },
 
-	{ KEY_UP, "Up", ACT_COLUMN_UP, KEYS_COLUMNS, "previous column" },
-	{ KEY_DOWN, "Down", ACT_COLUMN_DOWN, KEYS_COLUMNS, "next column" },
 	{ ' ', "Space, Enter", ACT_COLUMN_FLIP, KEYS_COLUMNS, "show or hide it" },
 	{ '\r', NULL, ACT_COLUMN_FLIP, KEYS_COLUMNS, NULL },
 	{ '\n', NULL, ACT_COLUMN_FLIP, KEYS_COLUMNS, NULL },
 	{ KEY_ENTER, NULL, ACT_COLUMN_FLIP, KEYS_COLUMNS, NULL },
-	{ 27, "Esc, c, C, q", ACT_COLUMN_CLOSE, KEYS_COLUMNS, "close the chooser" },
-	{ 'c', NULL, ACT_COLUMN_CLOSE, KEYS_COLUMNS, NULL },
+	{ 'c', "c, C, q", ACT_COLUMN_CLOSE, KEYS_COLUMNS, "close the chooser" },
 	{ 'C', NULL, ACT_COLUMN_CLOSE, KEYS_COLUMNS, NULL },
 	{ 'q', NULL, ACT_COLUMN_CLOSE, KEYS_COLUMNS, NULL },
-	{ CTRL('c'), "Ctrl-C", ACT_QUIT, KEYS_COLUMNS, "quit" },
 
-	{ KEY_UP, "Up", ACT_DETAIL_UP, KEYS_DETAIL, "scroll up" },
-	{ KEY_DOWN, "Down", ACT_DETAIL_DOWN, KEYS_DETAIL, "scroll down" },
-	{ CTRL('c'), "Ctrl-C", ACT_QUIT, KEYS_DETAIL, "quit" },
+	{ '\r', "Enter, Space", ACT_SORT_CHOOSE, KEYS_SORT,
+	  "sort by it; the order in use again reverses it" },
+	{ '\n', NULL, ACT_SORT_CHOOSE, KEYS_SORT, NULL },
+	{ KEY_ENTER, NULL, ACT_SORT_CHOOSE, KEYS_SORT, NULL },
+	{ ' ', NULL, ACT_SORT_CHOOSE, KEYS_SORT, NULL },
+
 	{ -1, "other keys", ACT_DETAIL_CLOSE, KEYS_DETAIL, "close the details" },
 	{ 0, NULL, ACT_NONE, KEYS_ACTIONS, NULL },
 };
@@ -149,4 +169,11 @@ enum key_action keys_lookup(enum key_map map, wint_t ch, bool is_key)
 		if (key_bindings[i].key == key && key != -1 && section_maps[key_bindings[i].section] == map)
 			return key_bindings[i].action;
 	return ACT_NONE;
+}
+
+enum key_action keys_lookup_menu(enum key_map map, wint_t ch, bool is_key)
+{
+	enum key_action a = keys_lookup(map, ch, is_key);
+
+	return a != ACT_NONE ? a : keys_lookup(KEYMAP_MENU, ch, is_key);
 }

@@ -44,6 +44,11 @@ enum key_action {
 	ACT_KILL,
 	ACT_WRITE_SETTINGS,
 	ACT_COLUMNS,
+	ACT_FIND,
+	ACT_FOLD_FLIP,
+	ACT_SORT_MENU,
+	ACT_FILTER_PROCESS,
+	ACT_FILTER_PORT,
 	/* the prompt */
 	ACT_PROMPT_ACCEPT,
 	ACT_PROMPT_CANCEL,
@@ -59,21 +64,26 @@ enum key_action {
 	ACT_PROMPT_OLDER,
 	ACT_PROMPT_NEWER,
 	ACT_PROMPT_TYPE,
+	ACT_PROMPT_FIND_NEXT,
+	/* every list and pane (the signals, the columns, the sort orders,
+	 * the details) */
+	ACT_MENU_UP,
+	ACT_MENU_DOWN,
+	ACT_MENU_PAGE_UP,
+	ACT_MENU_PAGE_DOWN,
+	ACT_MENU_HOME,
+	ACT_MENU_END,
+	ACT_MENU_CLOSE,
 	/* the signal dialog */
-	ACT_KILL_PREV,
-	ACT_KILL_NEXT,
+	ACT_KILL_NUMBER,
 	ACT_KILL_CHOOSE,
-	ACT_KILL_CANCEL,
-	ACT_KILL_LETTER,
 	ACT_KILL_YES,
 	/* the column chooser */
-	ACT_COLUMN_UP,
-	ACT_COLUMN_DOWN,
 	ACT_COLUMN_FLIP,
 	ACT_COLUMN_CLOSE,
+	/* the sort menu */
+	ACT_SORT_CHOOSE,
 	/* the detail pane */
-	ACT_DETAIL_UP,
-	ACT_DETAIL_DOWN,
 	ACT_DETAIL_CLOSE,
 	/* the help */
 	ACT_HELP_UP,
@@ -94,14 +104,25 @@ enum key_section {
 	KEYS_ACTIONS,
 	KEYS_PROMPT,
 	KEYS_HELP,
+	KEYS_MENU,
 	KEYS_KILL,
 	KEYS_COLUMNS,
+	KEYS_SORT,
 	KEYS_DETAIL,
 	KEYS_SECTION_COUNT
 };
 
 /* Where a key is looked up: the list, or one modal mode. */
-enum key_map { KEYMAP_LIST, KEYMAP_PROMPT, KEYMAP_HELP, KEYMAP_KILL, KEYMAP_COLUMNS, KEYMAP_DETAIL };
+enum key_map {
+	KEYMAP_LIST,
+	KEYMAP_PROMPT,
+	KEYMAP_HELP,
+	KEYMAP_MENU, /* asked after the dialog's own map */
+	KEYMAP_KILL,
+	KEYMAP_COLUMNS,
+	KEYMAP_SORT,
+	KEYMAP_DETAIL
+};
 
 struct key_binding {
 	int key;          /* a character, or a curses KEY_* code */
@@ -118,5 +139,8 @@ extern const char *const key_section_names[KEYS_SECTION_COUNT];
  * is_key a KEY_* code. ACT_NONE when unbound; a wide character is never
  * mistaken for a function key's code. */
 enum key_action keys_lookup(enum key_map map, wint_t ch, bool is_key);
+/* The same for a list or pane: its own map first, then KEYMAP_MENU's
+ * scrolling keys. */
+enum key_action keys_lookup_menu(enum key_map map, wint_t ch, bool is_key);
 
 #endif

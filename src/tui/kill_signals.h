@@ -5,10 +5,11 @@
 
 struct kill_signal {
 	int number;
-	const char *name; /* "TERM", shown as SIGTERM */
+	const char *name;    /* "TERM", shown as SIGTERM */
+	const char *meaning; /* what it asks of a usual server */
 };
 
-enum { KILL_SIGNAL_COUNT = 4 };
+enum { KILL_SIGNAL_COUNT = 9 };
 
 extern const struct kill_signal kill_signals[KILL_SIGNAL_COUNT];
 

@@ -54,6 +54,7 @@ enum prompt_result prompt_key(struct prompt *p, wint_t ch, bool is_key)
 	switch (keys_lookup(KEYMAP_PROMPT, ch, is_key)) {
 	case ACT_PROMPT_CANCEL: return PROMPT_CANCEL;
 	case ACT_PROMPT_ACCEPT: return PROMPT_ACCEPT;
+	case ACT_PROMPT_FIND_NEXT: return PROMPT_NEXT;
 	case ACT_PROMPT_ERASE: return changed(lineedit_backspace(e));
 	case ACT_PROMPT_DELETE: return changed(lineedit_delete(e));
 	case ACT_PROMPT_DELETE_WORD: return changed(lineedit_delete_word(e));

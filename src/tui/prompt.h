@@ -17,6 +17,7 @@ enum prompt_result {
 	PROMPT_EDITED, /* the text changed */
 	PROMPT_ACCEPT, /* Enter */
 	PROMPT_CANCEL, /* Esc */
+	PROMPT_NEXT,   /* F3: find the next match */
 };
 
 struct prompt {

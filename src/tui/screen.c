@@ -569,27 +569,48 @@ static int draw_prompt(const struct screen_frame *f, int y)
 	return x < COLS ? x : COLS - 1;
 }
 
+/* Where the list is: "rows 31-60 of 726", or "" when it all shows. */
+static void scroll_position(const struct screen_frame *f, const struct screen_layout *lay, char *buf,
+			    size_t len)
+{
+	const struct view_state *v = f->view;
+	size_t last = v->top + (size_t)lay->list_rows;
+
+	buf[0] = '\0';
+	if (v->nvisible > (size_t)lay->list_rows)
+		snprintf(buf, len, "rows %zu-%zu of %zu", v->top + 1, last < v->nvisible ? last : v->nvisible,
+			 v->nvisible);
+}
+
+/* The bottom line: a prompt, or a message, or the key hints, with the
+ * scroll position at the right when there is room for both. */
 static void draw_bottom(const struct screen_frame *f, struct screen_layout *lay)
 {
+	static const char hints[] =
+		"?help  /filter  F3 find  g group  s sort  Space fold  i details  k kill  q quit";
 	int y = LINES - 1;
+	char where[64];
+	size_t room = (size_t)COLS, wlen;
 
 	fill_line(y, A_NORMAL);
 	if (f->prompt_label) {
 		lay->prompt_cursor_x = draw_prompt(f, y);
 		return;
 	}
+	scroll_position(f, lay, where, sizeof(where));
+	wlen = strlen(where);
+	if (wlen && (size_t)COLS >= wlen + 20) {
+		room = (size_t)COLS - wlen - 3;
+		attrset(A_BOLD);
+		mvaddstr(y, COLS - (int)wlen - 1, where);
+	}
 	if (f->status[0]) {
 		attrset(f->status_is_error ? color_attr(PAIR_ERROR) | A_BOLD : A_BOLD);
-		put_fitted(y, 0, f->status, strlen(f->status), (size_t)COLS);
+		put_fitted(y, 0, f->status, strlen(f->status), room);
 		return;
 	}
 	attrset(A_DIM);
-	{
-		static const char hints[] =
-			"?help  /filter  g group  s sort  Space fold  i details  p pause  k kill  q quit";
-
-		put_fitted(y, 0, hints, sizeof(hints) - 1, (size_t)COLS);
-	}
+	put_fitted(y, 0, hints, sizeof(hints) - 1, room);
 }
 
 /* ---- overlays ---- */
@@ -646,52 +667,116 @@ static void draw_detail(const struct screen_frame *f)
 	}
 }
 
-static void draw_kill(const struct screen_frame *f)
-{
-	int width = COLS - 4 > 70 ? 70 : COLS - 4, left = (COLS - width) / 2, top = LINES / 2 - 3;
-	int i, x;
+/* A list in a box: an optional question above, the entries with the
+ * cursor on one (the part around it when the terminal is short), and a
+ * hint below. The signal list, the column chooser and the sort orders. */
+typedef void (*list_label_fn)(const struct screen_frame *f, int entry, struct strbuf *out);
 
-	draw_box(top, left, 6, width, f->kill_confirm ? " confirm " : " send a signal ");
-	attrset(A_NORMAL);
-	put_fitted(top + 1, left + 2, f->overlay_text, strlen(f->overlay_text), (size_t)(width - 4));
-	x = left + 2;
-	if (f->kill_confirm) {
-		attrset(A_BOLD);
-		mvaddstr(top + 3, x, "y: send it     any other key: cancel");
-		return;
+struct list_box {
+	const char *title, *question, *hint;
+	int count, choice, width_max;
+	list_label_fn label;
+};
+
+static void draw_list_box(const struct screen_frame *f, const struct list_box *b)
+{
+	int asked = b->question ? 2 : 0, width = COLS - 4 > b->width_max ? b->width_max : COLS - 4;
+	int height = b->count + 3 + asked < LINES ? b->count + 3 + asked : LINES;
+	int left = (COLS - width) / 2, top = (LINES - height) / 2 > 0 ? (LINES - height) / 2 : 0;
+	int rows = height - 3 - asked > 1 ? height - 3 - asked : 1;
+	int first = b->choice >= rows ? b->choice - rows + 1 : 0;
+	struct strbuf line = { 0 };
+
+	draw_box(top, left, height, width, b->title);
+	if (b->question) {
+		attrset(A_NORMAL);
+		put_fitted(top + 1, left + 2, b->question, strlen(b->question), (size_t)(width - 4));
 	}
-	for (i = 0; i < KILL_SIGNAL_COUNT; i++) {
-		attrset(i == f->kill_choice ? A_REVERSE | A_BOLD : A_NORMAL);
-		mvprintw(top + 3, x, " SIG%s ", kill_signals[i].name);
-		x += (int)strlen(kill_signals[i].name) + 6;
+	for (int i = first; i < b->count && i < first + rows; i++) {
+		strbuf_reset(&line);
+		b->label(f, i, &line);
+		attrset(i == b->choice ? A_REVERSE | A_BOLD : A_NORMAL);
+		put_fitted(top + 1 + asked + i - first, left + 2, line.data, line.len, (size_t)(width - 4));
 	}
 	attrset(A_DIM);
-	mvaddnstr(top + 4, left + 2, "Left/Right choose, Enter next, Esc cancel", width - 4);
+	put_fitted(top + height - 2, left + 2, b->hint, strlen(b->hint), (size_t)(width - 4));
+	strbuf_free(&line);
 }
 
-/* The column chooser: every column with its state, the cursor on one. A
- * terminal too short for all of them shows the part around the cursor. */
+static void kill_label(const struct screen_frame *f, int i, struct strbuf *out)
+{
+	(void)f;
+	strbuf_printf(out, "%d  SIG%-5s %2d  %s", i + 1, kill_signals[i].name, kill_signals[i].number,
+		      kill_signals[i].meaning);
+}
+
+/* The signal list; once one is chosen, the question that names it. */
+static void draw_kill(const struct screen_frame *f)
+{
+	struct list_box b = { .title = " send a signal ",
+			      .question = f->overlay_text,
+			      .hint = "arrows or 1-9 choose, Enter next, Esc cancel",
+			      .count = KILL_SIGNAL_COUNT,
+			      .choice = f->kill_choice,
+			      .width_max = 72,
+			      .label = kill_label };
+	int width = COLS - 4 > 72 ? 72 : COLS - 4, left = (COLS - width) / 2, top = LINES / 2 - 3;
+
+	if (!f->kill_confirm) {
+		draw_list_box(f, &b);
+		return;
+	}
+	draw_box(top, left, 6, width, " confirm ");
+	attrset(A_NORMAL);
+	put_fitted(top + 1, left + 2, f->overlay_text, strlen(f->overlay_text), (size_t)(width - 4));
+	attrset(A_BOLD);
+	mvaddnstr(top + 3, left + 2, "y: send it     any other key: cancel", width - 4);
+}
+
+static void column_label(const struct screen_frame *f, int c, struct strbuf *out)
+{
+	bool shown = !(f->hidden_columns & (1u << c));
+
+	strbuf_printf(out, "[%c] %-8s%s", shown ? 'x' : ' ', columns[c].header,
+		      column_always_shown(c)                                           ? " (always)"
+		      : (columns[c].needs_rates || columns[c].needs_info) && !f->rates ? " (not with --lean)"
+										       : "");
+}
+
+/* Entry 0 is the natural order, then each column by id. */
+static void sort_label(const struct screen_frame *f, int entry, struct strbuf *out)
+{
+	const struct rows_order *o = &f->view->order;
+	bool in_use = o->column == entry - 1;
+
+	strbuf_puts(out, in_use ? (o->reverse ? "* " : "> ") : "  ");
+	strbuf_puts(out, entry == 0 ? "natural: protocol, port, address" : columns[entry - 1].header);
+	if (in_use)
+		strbuf_puts(out, o->reverse ? "  (in use, reversed)" : "  (in use)");
+}
+
 static void draw_columns(const struct screen_frame *f)
 {
-	int width = COLS - 4 > 50 ? 50 : COLS - 4, height = COL_COUNT + 4 < LINES ? COL_COUNT + 4 : LINES;
-	int left = (COLS - width) / 2, top = (LINES - height) / 2 > 0 ? (LINES - height) / 2 : 0;
-	int rows = height - 4 > 1 ? height - 4 : 1;
-	int first = f->column_choice >= rows ? f->column_choice - rows + 1 : 0;
-	int c;
+	struct list_box b = { .title = " columns ",
+			      .hint = "Up/Down choose, Space show/hide, Esc close",
+			      .count = COL_COUNT,
+			      .choice = f->column_choice,
+			      .width_max = 50,
+			      .label = column_label };
 
-	draw_box(top, left, height, width, " columns ");
-	for (c = first; c < COL_COUNT && c < first + rows; c++) {
-		bool shown = !(f->hidden_columns & (1u << c));
+	draw_list_box(f, &b);
+}
 
-		attrset(c == f->column_choice ? A_REVERSE | A_BOLD : A_NORMAL);
-		mvprintw(top + 1 + c - first, left + 2, "[%c] %-8s%s", shown ? 'x' : ' ', columns[c].header,
-			 column_always_shown(c) ? " (always)"
-			 : (columns[c].needs_rates || columns[c].needs_info) && !f->rates
-				 ? " (not with --lean)"
-				 : "");
-	}
-	attrset(A_DIM);
-	mvaddnstr(top + height - 2, left + 2, "Up/Down choose, Space show/hide, Esc close", width - 4);
+static void draw_sort(const struct screen_frame *f)
+{
+	struct list_box b = { .title = " sort by ",
+			      .hint = "Up/Down choose, Enter sort (again: reverse), Esc close",
+			      .count = COL_COUNT + 1,
+			      .choice = f->sort_choice,
+			      .width_max = 60,
+			      .label = sort_label };
+
+	draw_list_box(f, &b);
 }
 
 int screen_list_rows(const struct screen_frame *f)
@@ -753,6 +838,8 @@ void screen_draw(const struct screen_frame *f, struct screen_layout *lay)
 		draw_columns(f);
 	else if (f->overlay == OVERLAY_KILL)
 		draw_kill(f);
+	else if (f->overlay == OVERLAY_SORT)
+		draw_sort(f);
 	attrset(A_NORMAL);
 	wnoutrefresh(stdscr);
 }

@@ -14,7 +14,14 @@
 #include "tracker.h"
 #include "view_state.h"
 
-enum screen_overlay { OVERLAY_NONE, OVERLAY_HELP, OVERLAY_DETAIL, OVERLAY_KILL, OVERLAY_COLUMNS };
+enum screen_overlay {
+	OVERLAY_NONE,
+	OVERLAY_HELP,
+	OVERLAY_DETAIL,
+	OVERLAY_KILL,
+	OVERLAY_COLUMNS,
+	OVERLAY_SORT
+};
 
 /* Everything one frame shows. */
 struct screen_frame {
@@ -44,6 +51,7 @@ struct screen_frame {
 	size_t *help_top;  /* the help's first line: clamped as it is drawn */
 	int kill_choice;   /* index into kill_signals */
 	int column_choice; /* the column chooser's cursor: a column id */
+	int sort_choice;   /* the sort list's cursor: a column id + 1 */
 	bool kill_confirm;
 };
 
