@@ -72,7 +72,7 @@ printf 'columns = PROTO STATE LOCAL RTT RETRANS CWND DELIV/s PROCESS\n' >"$WORK/
 "$PORTVIEW" --once -i --config "$WORK/columns.conf" port:5432 >"$WORK/info-text"
 check "chosen tcp_info columns head the listing" grep -qE '^ +PROTO +STATE +LOCAL +RTT +RETRANS +CWND +DELIV/s +PROCESS$' "$WORK/info-text"
 check "a connection shows its RTT and window" \
-	grep -qE "ESTAB +127\.0\.0\.1:$CLIENT_PORT +([0-9.]+ms|[0-9]+µs) +[0-9]+ +[0-9]+ +[0-9.]+[KMG]? +client $CLIENT" "$WORK/info-text"
+	grep -qE "ESTAB +127\.0\.0\.1:$CLIENT_PORT +([0-9.]+ms|[0-9]+µs) +[0-9]+ +[0-9]+ +[0-9.]+ (B|KiB|MiB|GiB)/s +client $CLIENT" "$WORK/info-text"
 check "a loopback RTT is microseconds, not 0.0ms" bash -c '! grep -qE " 0\.0ms " "$1"' _ "$WORK/info-text"
 check "without --info those columns stay out" \
 	bash -c '! "$1" --once --config "$2" port:5432 | grep -q RTT' _ "$PORTVIEW" "$WORK/columns.conf"
@@ -125,7 +125,7 @@ check "--once flags a CLOSE_WAIT tcp_info proves 10 s old, in one look" wait_for
 
 # --- the dashboard: stalled after 5 s, CLOSE_WAIT after 10 s ---
 dashboard_start 200x50 "$PORTVIEW -d 0.5"
-check "the dashboard shows rates on the server's group line" wait_for 3 screen_has "srv  pid $SRV .* in [0-9.]+K/s out "
+check "the dashboard shows rates on the server's group line" wait_for 3 screen_has "srv  pid $SRV .* in [0-9.]+ (KiB|MiB)/s out "
 # Block characters, matched byte by byte whatever the test's locale.
 spark_on_srv() { screen | grep "srv  pid $SRV" | grep -qE '(▁|▂|▃|▄|▅|▆|▇|█){4}'; }
 check "the group line grows a sparkline of its throughput" wait_for 4 spark_on_srv

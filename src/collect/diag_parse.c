@@ -194,6 +194,9 @@ static int diag_data_cb(const struct nlmsghdr *nlh, void *data)
 	rec.cookie = (uint64_t)m->id.idiag_cookie[0] | ((uint64_t)m->id.idiag_cookie[1] << 32);
 	rec.rqueue = m->idiag_rqueue;
 	rec.wqueue = m->idiag_wqueue;
+	/* For TIME_WAIT the timer is the time left of a fixed span. */
+	if (ctx->proto == IPPROTO_TCP && rec.state == PV_STATE_TIME_WAIT)
+		rec.timer_left_ms = m->idiag_expires;
 	if (attrs.tb[INET_DIAG_SKV6ONLY])
 		rec.v6only = (int8_t)mnl_attr_get_u8(attrs.tb[INET_DIAG_SKV6ONLY]);
 	if (attrs.tb[INET_DIAG_INFO] && ctx->proto == IPPROTO_TCP)

@@ -99,10 +99,11 @@ struct pv_socket {
 	uint8_t flags;    /* PV_FLAG_*, from relations.h and health.h */
 	/* Derived from earlier snapshots (health.h); zero when not. */
 	bool has_rate, has_state_since;
-	bool state_entered; /* seen to enter its state: state_since is when, not a bound */
-	uint32_t peer;      /* the other end of a local connection */
-	uint32_t syn_recv;  /* listeners: handshakes not yet complete */
-	uint32_t time_wait; /* TCP listeners: connections of the port in TIME_WAIT */
+	bool state_entered;     /* seen to enter its state: state_since is when, not a bound */
+	uint32_t peer;          /* the other end of a local connection */
+	uint32_t syn_recv;      /* listeners: handshakes not yet complete */
+	uint32_t time_wait;     /* TCP listeners: connections of the port in TIME_WAIT */
+	uint32_t timer_left_ms; /* TCP TIME_WAIT: milliseconds until the kernel frees it */
 	struct pv_tcp_details tcp;
 	double rate_in, rate_out; /* bytes a second received and acknowledged */
 	double state_since;       /* monotonic time it entered its state, at the latest */

@@ -189,22 +189,32 @@ bool column_always_shown(int c)
 	return c == COL_PROTO || c == COL_LOCAL || c == COL_PROCESS;
 }
 
-size_t column_format_rate(struct strbuf *sb, double bytes_per_second)
+size_t column_format_bytes(struct strbuf *sb, double bytes)
 {
-	static const char units[] = "KMGT";
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
 	size_t before = sb->len;
-	double v = bytes_per_second;
+	double v = bytes;
 	int u = -1;
 
+	/* Binary units, switching before four digits: "1000 B" would be
+	 * wider than "1.0 KiB" and no easier to read. */
 	while (v >= 1000 && u < 3) {
 		v /= 1024;
 		u++;
 	}
 	if (u < 0)
-		strbuf_printf(sb, "%.0f", v);
+		strbuf_printf(sb, "%.0f B", v);
 	else
-		strbuf_printf(sb, v < 10 ? "%.1f%c" : "%.0f%c", v, units[u]);
+		strbuf_printf(sb, v < 10 ? "%.1f %s" : "%.0f %s", v, units[u]);
 	return sb->len - before;
+}
+
+size_t column_format_rate(struct strbuf *sb, double bytes_per_second)
+{
+	size_t width = column_format_bytes(sb, bytes_per_second);
+
+	strbuf_puts(sb, "/s");
+	return width + 2;
 }
 
 static size_t fmt_rate_in(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
@@ -317,12 +327,49 @@ static void group_traffic(struct strbuf *sb, const struct pv_group *g)
 	if (g->has_rate) {
 		strbuf_puts(sb, "  in ");
 		column_format_rate(sb, g->rate_in);
-		strbuf_puts(sb, "/s out ");
+		strbuf_puts(sb, " out ");
 		column_format_rate(sb, g->rate_out);
-		strbuf_puts(sb, "/s");
 	}
 	if (g->flagged)
 		strbuf_printf(sb, "  ! %u flagged", g->flagged);
+}
+
+/* A process's listening ports, so that a folded line still says what it
+ * serves: "  :80 :443", or service names when names are on. */
+static void group_ports(struct strbuf *sb, const struct pv_group *g, bool utf8)
+{
+	if (!g->nports)
+		return;
+	strbuf_puts(sb, " ");
+	for (size_t i = 0; i < g->nports; i++) {
+		const char *service = column_service_name(IPPROTO_TCP, g->ports[i]);
+
+		/* /etc/services is text anyone with root once wrote: escaped. */
+		if (service) {
+			strbuf_puts(sb, " :");
+			sanitize_append(sb, service, strlen(service), utf8);
+		} else
+			strbuf_printf(sb, " :%u", g->ports[i]);
+	}
+	if (g->more_ports)
+		strbuf_puts(sb, " +more");
+}
+
+void column_format_pile(const struct pv_snapshot *s, const struct pv_pile *p, bool utf8, struct strbuf *sb)
+{
+	char buf[PV_ADDR_STRLEN];
+	const char *host = column_host_name(&p->top);
+
+	(void)s;
+	strbuf_printf(sb, "%u in TIME-WAIT  oldest %us  ", p->count, (p->oldest_ms + 500) / 1000);
+	if (p->remotes == 1)
+		strbuf_puts(sb, "all from ");
+	else
+		strbuf_printf(sb, "from %u addresses, %u from ", p->remotes, p->top_count);
+	if (host)
+		format_host_name(sb, host, utf8);
+	else
+		strbuf_puts(sb, addr_format(&p->top, buf, sizeof(buf)));
 }
 
 void column_format_group(const struct pv_snapshot *s, const struct pv_group *g, bool utf8, struct strbuf *sb)
@@ -338,6 +385,7 @@ void column_format_group(const struct pv_snapshot *s, const struct pv_group *g, 
 		group_counts(sb, g);
 		if (!g->serves)
 			strbuf_puts(sb, " (client)");
+		group_ports(sb, g, utf8);
 		group_traffic(sb, g);
 		break;
 	}
@@ -478,6 +526,49 @@ static size_t fmt_delivery(const struct pv_snapshot *s, const struct pv_socket *
 	return column_format_rate(sb, (double)k->tcp.delivery_rate);
 }
 
+/* What a TCP connection moved in all, from tcp_info: received, and sent
+ * and acknowledged. */
+static size_t fmt_bytes_in(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
+			   struct strbuf *sb)
+{
+	(void)s;
+	(void)utf8;
+	if (lacks_tcp_info(k))
+		return put(sb, "-");
+	return column_format_bytes(sb, (double)k->tcp.bytes_received);
+}
+
+static size_t fmt_bytes_out(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
+			    struct strbuf *sb)
+{
+	(void)s;
+	(void)utf8;
+	if (lacks_tcp_info(k))
+		return put(sb, "-");
+	return column_format_bytes(sb, (double)k->tcp.bytes_acked);
+}
+
+/* The local port alone, so that sorting by it is not sorting by address. */
+static size_t fmt_port(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8, struct strbuf *sb)
+{
+	(void)s;
+	(void)utf8;
+	if (socket_is_unix(k))
+		return put(sb, "-");
+	return fmt_u32(sb, k->local.port);
+}
+
+/* The pid of the owner the PROCESS column names first. */
+static size_t fmt_pid(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8, struct strbuf *sb)
+{
+	int32_t p = rows_primary_owner(s, k);
+
+	(void)utf8;
+	if (p < 0)
+		return put(sb, "-");
+	return fmt_u32(sb, (uint32_t)s->procs[p].pid);
+}
+
 unsigned columns_hidden_by_default(void)
 {
 	unsigned mask = 0;
@@ -554,6 +645,37 @@ static int cmp_delivery(const struct pv_snapshot *s, const struct pv_socket *a, 
 	return -cmp_u64(a->tcp.delivery_rate, b->tcp.delivery_rate);
 }
 
+static int cmp_bytes_in(const struct pv_snapshot *s, const struct pv_socket *a, const struct pv_socket *b)
+{
+	return -cmp_u64(a->tcp.has_info ? a->tcp.bytes_received : 0,
+			b->tcp.has_info ? b->tcp.bytes_received : 0);
+}
+
+static int cmp_bytes_out(const struct pv_snapshot *s, const struct pv_socket *a, const struct pv_socket *b)
+{
+	return -cmp_u64(a->tcp.has_info ? a->tcp.bytes_acked : 0, b->tcp.has_info ? b->tcp.bytes_acked : 0);
+}
+
+/* Port numbers smallest first, UNIX sockets after them; then the address. */
+static int cmp_port(const struct pv_snapshot *s, const struct pv_socket *a, const struct pv_socket *b)
+{
+	int c = cmp_u32(socket_is_unix(a), socket_is_unix(b));
+
+	if (!c)
+		c = cmp_u32(a->local.port, b->local.port);
+	return c ? c : cmp_local(s, a, b);
+}
+
+/* Sockets without an owner last. */
+static int cmp_pid(const struct pv_snapshot *s, const struct pv_socket *a, const struct pv_socket *b)
+{
+	int32_t pa = rows_primary_owner(s, a), pb = rows_primary_owner(s, b);
+
+	if (pa < 0 || pb < 0)
+		return cmp_u32(pa < 0, pb < 0);
+	return cmp_u32((uint32_t)s->procs[pa].pid, (uint32_t)s->procs[pb].pid);
+}
+
 static int cmp_user(const struct pv_snapshot *s, const struct pv_socket *a, const struct pv_socket *b)
 {
 	int c = cmp_text(a->user, b->user);
@@ -614,6 +736,13 @@ const struct column columns[COL_COUNT] = {
 			.format = fmt_local,
 			.compare = cmp_local,
 			.sort_step = 2 },
+	/* A sort key more than a column: LOCAL shows the port already. */
+	[COL_PORT] = { .header = "PORT",
+		       .right_align = true,
+		       .priority = 9,
+		       .format = fmt_port,
+		       .compare = cmp_port,
+		       .hidden_by_default = true },
 	[COL_REMOTE] = { .header = "REMOTE",
 			 .priority = 2,
 			 .format = fmt_remote,
@@ -649,6 +778,20 @@ const struct column columns[COL_COUNT] = {
 			   .sort_step = 10,
 			   .group_order = GROUPS_BY_RATE_OUT,
 			   .needs_rates = true },
+	[COL_BYTES_IN] = { .header = "BYTES-IN",
+			   .right_align = true,
+			   .priority = 8,
+			   .format = fmt_bytes_in,
+			   .compare = cmp_bytes_in,
+			   .needs_info = true,
+			   .hidden_by_default = true },
+	[COL_BYTES_OUT] = { .header = "BYTES-OUT",
+			    .right_align = true,
+			    .priority = 8,
+			    .format = fmt_bytes_out,
+			    .compare = cmp_bytes_out,
+			    .needs_info = true,
+			    .hidden_by_default = true },
 	[COL_RTT] = { .header = "RTT",
 		      .right_align = true,
 		      .priority = 8,
@@ -682,6 +825,12 @@ const struct column columns[COL_COUNT] = {
 		       .format = fmt_user,
 		       .compare = cmp_user,
 		       .sort_step = 8 },
+	[COL_PID] = { .header = "PID",
+		      .right_align = true,
+		      .priority = 4,
+		      .format = fmt_pid,
+		      .compare = cmp_pid,
+		      .hidden_by_default = true },
 	[COL_PROCESS] = { .header = "PROCESS",
 			  .priority = 0,
 			  .format = column_format_owners,

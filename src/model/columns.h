@@ -15,16 +15,20 @@ enum column_id {
 	COL_PROTO,
 	COL_STATE,
 	COL_LOCAL,
+	COL_PORT,
 	COL_REMOTE,
 	COL_RECVQ,
 	COL_SENDQ,
 	COL_RATE_IN,
 	COL_RATE_OUT,
+	COL_BYTES_IN,
+	COL_BYTES_OUT,
 	COL_RTT,
 	COL_RETRANS,
 	COL_CWND,
 	COL_DELIVERY,
 	COL_USER,
+	COL_PID,
 	COL_PROCESS,
 	COL_COMMAND,
 	COL_COUNT,
@@ -121,10 +125,18 @@ bool column_always_shown(int c);
  * "46ms"; returns the width. */
 size_t column_format_round_trip(struct strbuf *sb, uint32_t us, bool utf8);
 
-/* Writes bytes a second as "0", "512", "1.5K", "38M"; returns the width. */
+/* Writes an amount of bytes as "0 B", "512 B", "1.5 KiB", "38 MiB" (binary
+ * units); returns the width. */
+size_t column_format_bytes(struct strbuf *sb, double bytes);
+/* The same a second: "0 B/s", "194 KiB/s". */
 size_t column_format_rate(struct strbuf *sb, double bytes_per_second);
 
 struct pv_group;
+struct pv_pile;
+
+/* Writes a TIME_WAIT pile's line: "700 in TIME-WAIT  oldest 58s  from 3
+ * addresses, 640 from 10.0.0.5". */
+void column_format_pile(const struct pv_snapshot *s, const struct pv_pile *p, bool utf8, struct strbuf *sb);
 
 /* Writes a group's line ("nginx  pid 100  user root  2 listening, 3
  * connections", "tcp port 80  nginx 100  ...  accept 0/511"), names

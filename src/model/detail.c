@@ -92,19 +92,17 @@ static void describe_process(const struct pv_snapshot *s, const struct pv_proces
 	strbuf_putc(out, '\n');
 }
 
-/* label, then an amount in the units the columns use: "acked 1.5MB". */
+/* label, then an amount in the units the columns use: "acked 1.5 MiB". */
 static void put_bytes(struct strbuf *out, const char *label, uint64_t bytes)
 {
 	strbuf_puts(out, label);
-	column_format_rate(out, (double)bytes);
-	strbuf_puts(out, "B");
+	column_format_bytes(out, (double)bytes);
 }
 
 static void put_rate(struct strbuf *out, const char *label, double bytes_per_second)
 {
 	strbuf_puts(out, label);
 	column_format_rate(out, bytes_per_second);
-	strbuf_puts(out, "B/s");
 }
 
 /* Rates, flags, how long in this state, and the kernel's tcp_info. */
@@ -286,6 +284,20 @@ static void describe_group(const struct pv_snapshot *s, const struct pv_group *g
 			  utf8);
 }
 
+/* A TIME_WAIT pile: what it sums up, and why it is there. */
+static void describe_pile(const struct pv_snapshot *s, const struct pv_pile *p, bool utf8, struct strbuf *out)
+{
+	line_begin(out, "pile");
+	column_format_pile(s, p, utf8, out);
+	strbuf_putc(out, '\n');
+	line_text(out, "why",
+		  "connections closed by this end first wait 60 s in TIME_WAIT; many mean many short "
+		  "connections (keep-alive would reuse them)",
+		  utf8);
+	if (p->parent != UINT32_MAX)
+		describe_socket(s, &s->socks[p->parent], utf8, out);
+}
+
 void detail_describe(const struct pv_snapshot *s, const struct pv_rows *r, size_t i, bool utf8,
 		     struct strbuf *out)
 {
@@ -293,6 +305,8 @@ void detail_describe(const struct pv_snapshot *s, const struct pv_rows *r, size_
 
 	if (row->kind == ROW_SOCKET)
 		describe_socket(s, &s->socks[row->index], utf8, out);
+	else if (row->kind == ROW_PILE)
+		describe_pile(s, &r->piles[row->index], utf8, out);
 	else
 		describe_group(s, &r->groups[row->index], utf8, out);
 }

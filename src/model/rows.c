@@ -39,6 +39,7 @@ const char *group_mode_name(enum group_mode mode)
 void rows_free(struct pv_rows *r)
 {
 	free(r->groups);
+	free(r->piles);
 	free(r->rows);
 	free(r->selected);
 	memset(r, 0, sizeof(*r));
@@ -165,6 +166,30 @@ static void group_add_connection(struct pv_group *g, const struct pv_socket *c)
 	g->serves |= c->accepted;
 }
 
+/* Remembers listener l's port on its process group's line, once each,
+ * smallest first, the first ROWS_GROUP_PORTS of them. */
+static void group_add_port(struct pv_group *g, const struct pv_socket *l)
+{
+	uint16_t port = l->local.port;
+	size_t i;
+
+	if (g->kind != GK_PROCESS || socket_is_unix(l) || !port || l->gone)
+		return;
+	for (i = 0; i < g->nports && g->ports[i] < port; i++)
+		;
+	if (i < g->nports && g->ports[i] == port)
+		return;
+	if (g->nports == ROWS_GROUP_PORTS) {
+		g->more_ports = true;
+		if (i == ROWS_GROUP_PORTS)
+			return;
+		g->nports--;
+	}
+	memmove(&g->ports[i + 1], &g->ports[i], (g->nports - i) * sizeof(g->ports[0]));
+	g->ports[i] = port;
+	g->nports++;
+}
+
 /* Phase 4: counts and sums, now that groups are stable. */
 static void rows_sum_groups(struct pv_rows *out, const struct pv_snapshot *s, const struct rows_tree *t)
 {
@@ -182,6 +207,7 @@ static void rows_sum_groups(struct pv_rows *out, const struct pv_snapshot *s, co
 			continue;
 		}
 		group_add_traffic(g, sk);
+		group_add_port(g, sk);
 		g->serves = true;
 		g->listeners += !sk->gone;
 		if (socket_has_accept_queue(sk)) {
@@ -195,24 +221,51 @@ static void rows_sum_groups(struct pv_rows *out, const struct pv_snapshot *s, co
 	}
 }
 
+/* Listener k's connections under it, those in TIME_WAIT last (piled up
+ * when many). */
+static void rows_emit_children(struct builder *b, const struct rows_tree *t, uint32_t k, uint32_t group)
+{
+	size_t ntw = 0;
+
+	for (uint32_t c = t->child_head[k]; c != UINT32_MAX; c = t->child_next[c]) {
+		if (socket_in_time_wait(&b->s->socks[c]))
+			b->pile_child[ntw++] = c;
+		else
+			builder_row(b, ROW_SOCKET, 2, c);
+	}
+	builder_emit_time_wait(b, b->pile_child, ntw, 2, k, group);
+}
+
 /* Phase 5: groups in order, each top socket under its group line, its
- * connections under it. */
+ * connections under it; TIME_WAIT after the rest of their siblings. */
 static void rows_emit(struct builder *b, struct rows_tree *t, struct rows_order order)
 {
 	uint32_t *rank = rows_alloc(b->out->ngroups, sizeof(uint32_t));
+	size_t ntw = 0;
 
 	rows_rank_groups(b->s, order, b->out->groups, b->out->ngroups, t->pos, rank);
 	rows_sort_top(b->s, t->top, t->ntop, rank, t->pos);
 	free(rank);
+	b->pile_top = rows_alloc(b->out->nselected, sizeof(uint32_t));
+	b->pile_child = rows_alloc(b->out->nselected, sizeof(uint32_t));
 	for (size_t i = 0; i < t->ntop; i++) {
-		uint32_t k = t->top[i].sock;
+		uint32_t k = t->top[i].sock, g = t->top[i].group;
 
-		if (i == 0 || t->top[i].group != t->top[i - 1].group)
-			builder_row(b, ROW_GROUP, 0, t->top[i].group);
-		builder_row(b, ROW_SOCKET, 1, k);
-		for (uint32_t c = t->child_head[k]; c != UINT32_MAX; c = t->child_next[c])
-			builder_row(b, ROW_SOCKET, 2, c);
+		if (i == 0 || g != t->top[i - 1].group)
+			builder_row(b, ROW_GROUP, 0, g);
+		if (socket_in_time_wait(&b->s->socks[k]) && t->child_head[k] == UINT32_MAX)
+			b->pile_top[ntw++] = k;
+		else {
+			builder_row(b, ROW_SOCKET, 1, k);
+			rows_emit_children(b, t, k, g);
+		}
+		if (i + 1 == t->ntop || t->top[i + 1].group != g) {
+			builder_emit_time_wait(b, b->pile_top, ntw, 1, UINT32_MAX, g);
+			ntw = 0;
+		}
 	}
+	free(b->pile_top);
+	free(b->pile_child);
 }
 
 void rows_build(struct pv_rows *out, const struct pv_snapshot *s, const struct pv_filter *f,
@@ -252,18 +305,11 @@ void rows_build(struct pv_rows *out, const struct pv_snapshot *s, const struct p
 
 /* ---- identity ---- */
 
-void rows_key(const struct pv_rows *r, const struct pv_snapshot *s, size_t i, struct row_key *out)
+static void group_identity(const struct pv_rows *r, const struct pv_snapshot *s, uint32_t group,
+			   struct row_key *out)
 {
-	const struct pv_row *row = &r->rows[i];
-	const struct pv_group *g;
+	const struct pv_group *g = &r->groups[group];
 
-	memset(out, 0, sizeof(*out));
-	out->kind = row->kind;
-	if (row->kind == ROW_SOCKET) {
-		out->a = s->socks[row->index].cookie;
-		return;
-	}
-	g = &r->groups[row->index];
 	out->group_kind = (uint8_t)g->kind;
 	switch (g->kind) {
 	case GK_PROCESS:
@@ -282,6 +328,25 @@ void rows_key(const struct pv_rows *r, const struct pv_snapshot *s, size_t i, st
 		memcpy(out->addr, g->remote.addr.bytes, sizeof(out->addr));
 		break;
 	case GK_NOPROC: break;
+	}
+}
+
+void rows_key(const struct pv_rows *r, const struct pv_snapshot *s, size_t i, struct row_key *out)
+{
+	const struct pv_row *row = &r->rows[i];
+
+	memset(out, 0, sizeof(*out));
+	out->kind = row->kind;
+	if (row->kind == ROW_SOCKET) {
+		out->a = s->socks[row->index].cookie;
+	} else if (row->kind == ROW_GROUP) {
+		group_identity(r, s, row->index, out);
+	} else if (r->piles[row->index].parent != UINT32_MAX) {
+		/* A listener's pile: the listener's identity; the kind tells
+		 * them apart. */
+		out->a = s->socks[r->piles[row->index].parent].cookie;
+	} else {
+		group_identity(r, s, r->piles[row->index].group, out);
 	}
 }
 

@@ -41,9 +41,33 @@ struct pv_group {
 	uint32_t first_socket;           /* the group's first socket: for GK_PORT a listener,
 					 * or a connection accepted on it */
 	uint64_t queue_sum;              /* receive and send queues summed, for sorting */
+	/* GK_PROCESS: the ports its shown listeners listen on, smallest first,
+	 * the first ROWS_GROUP_PORTS of them; more_ports when there are others. */
+	uint16_t ports[6];
+	uint8_t nports;
+	bool more_ports;
 };
 
-enum row_kind { ROW_GROUP, ROW_SOCKET };
+enum { ROWS_GROUP_PORTS = 6 };
+
+/* TIME_WAIT connections that pile up under one listener (or at the top of
+ * one group) are summed up in one row that folds them, closed at first. */
+enum { ROWS_PILE_MIN = 3 }; /* fewer than this are rows of their own */
+/* How long Linux keeps a connection in TIME_WAIT (TCP_TIMEWAIT_LEN). */
+enum { ROWS_TIME_WAIT_SPAN_MS = 60000 };
+
+struct pv_pile {
+	uint32_t parent;    /* the listener's socket index; UINT32_MAX at a group's top */
+	uint32_t group;     /* the group it is in */
+	uint32_t first;     /* socket index of its first connection */
+	uint32_t count;     /* connections in it */
+	uint32_t oldest_ms; /* how long the oldest has been in TIME_WAIT */
+	uint32_t remotes;   /* distinct remote addresses */
+	struct pv_addr top; /* the remote address most of them are from */
+	uint32_t top_count; /* and how many */
+};
+
+enum row_kind { ROW_GROUP, ROW_SOCKET, ROW_PILE };
 
 struct pv_row {
 	uint8_t kind;   /* enum row_kind */
@@ -60,7 +84,8 @@ struct rows_order {
 };
 
 /* A row's identity across rebuilds: the socket cookie for sockets; the
- * process (pid, start time), uid, port or remote endpoint for groups. */
+ * process (pid, start time), uid, port or remote endpoint for groups; for
+ * a pile, its listener's cookie or its group's identity. */
 struct row_key {
 	uint8_t kind;       /* enum row_kind */
 	uint8_t group_kind; /* enum group_kind, for groups */
@@ -71,6 +96,8 @@ struct row_key {
 struct pv_rows {
 	struct pv_group *groups;
 	size_t ngroups;
+	struct pv_pile *piles;
+	size_t npiles;
 	struct pv_row *rows;
 	size_t nrows;
 	uint32_t *selected; /* socket indices that passed the filter, flat order */

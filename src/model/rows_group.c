@@ -77,7 +77,7 @@ void rows_update_traffic(struct pv_rows *r, const struct pv_snapshot *s)
 	for (i = 0; i < r->nrows; i++) {
 		if (r->rows[i].kind == ROW_GROUP)
 			g = &r->groups[r->rows[i].index];
-		else if (g)
+		else if (g && r->rows[i].kind == ROW_SOCKET)
 			group_add_traffic(g, &s->socks[r->rows[i].index]);
 	}
 }

@@ -16,6 +16,9 @@ struct builder {
 	size_t groups_cap, rows_cap;
 	uint32_t *group_of_proc; /* process index -> its group, UINT32_MAX before */
 	int32_t *parent;         /* socket index -> listener socket index, or -1 */
+	uint32_t *pile_top;      /* TIME_WAIT sockets at the top of the group being emitted */
+	uint32_t *pile_child;    /* TIME_WAIT connections of the listener being emitted */
+	size_t piles_cap;
 };
 
 /* What listener k listens on, as a key below 2^48: the protocol and
@@ -41,5 +44,13 @@ uint32_t builder_remote_group(struct builder *b, struct u64map *index, const str
 			      uint32_t sock);
 /* The group of listening port g->proto/g->port. */
 uint32_t builder_port_group(struct builder *b, struct u64map *index, const struct pv_group *g);
+
+/* rows_pile.c. True for a TCP connection in TIME_WAIT. */
+bool socket_in_time_wait(const struct pv_socket *k);
+/* Emits the n TIME_WAIT sockets of list, siblings at depth under parent
+ * (a listener's socket index, or UINT32_MAX at the top of group): as rows
+ * of their own when few, else one pile row with them under it. */
+void builder_emit_time_wait(struct builder *b, const uint32_t *list, size_t n, uint8_t depth, uint32_t parent,
+			    uint32_t group);
 
 #endif

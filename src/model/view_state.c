@@ -225,9 +225,13 @@ static void view_compute_visible(struct view_state *v)
 		struct row_key k;
 
 		if (i + 1 < n && v->rows.rows[i + 1].depth > r->depth) {
+			/* A TIME_WAIT pile starts closed whatever + said:
+			 * opening it is asking for its hundreds of rows. */
+			bool closed = v->collapse_default || r->kind == ROW_PILE;
+
 			rows_key(&v->rows, v->snap, i, &k);
 			v->row_flags[i] |= VIEW_ROW_HAS_CHILDREN;
-			if (v->collapse_default == view_flipped(v, &k))
+			if (closed == view_flipped(v, &k))
 				v->row_flags[i] |= VIEW_ROW_EXPANDED;
 		}
 		if (hide_below >= 0 && r->depth > hide_below)

@@ -40,7 +40,7 @@ static void dash_enter(struct dash *d)
 	if (!r)
 		return;
 	if (d->view.row_flags[d->view.visible[d->view.cursor]] & VIEW_ROW_HAS_CHILDREN &&
-	    r->kind == ROW_GROUP) {
+	    r->kind != ROW_SOCKET) {
 		d->dirty |= view_toggle_expand(&d->view);
 		return;
 	}
@@ -107,6 +107,11 @@ static void dash_filter_to_row(struct dash *d, bool port)
 		return;
 	if (r->kind == ROW_SOCKET) {
 		k = &s->socks[r->index];
+	} else if (r->kind == ROW_PILE) {
+		/* TIME_WAIT has no owner: a pile stands for its listener. */
+		const struct pv_pile *p = &d->view.rows.piles[r->index];
+
+		k = &s->socks[p->parent != UINT32_MAX ? p->parent : p->first];
 	} else {
 		const struct pv_group *g = &d->view.rows.groups[r->index];
 
@@ -505,7 +510,7 @@ static void dash_mouse(struct dash *d)
 		if (index >= d->view.nvisible)
 			return;
 		d->dirty |= view_move_to(&d->view, index);
-		if (d->view.rows.rows[d->view.visible[index]].kind == ROW_GROUP)
+		if (d->view.rows.rows[d->view.visible[index]].kind != ROW_SOCKET)
 			d->dirty |= view_toggle_expand(&d->view);
 	}
 }

@@ -409,6 +409,8 @@ static bool row_is_flagged(const struct screen_frame *f, const struct pv_row *r)
 {
 	if (r->kind == ROW_GROUP)
 		return f->view->rows.groups[r->index].flagged > 0;
+	if (r->kind == ROW_PILE)
+		return false; /* its listener carries the flag */
 	return f->snap->socks[r->index].flags != 0;
 }
 
@@ -451,7 +453,9 @@ static void draw_row(const struct screen_frame *f, const struct row_geometry *g,
 
 	if (r->kind == ROW_SOCKET)
 		mark = tracker_mark(f->tracker, &f->snap->socks[r->index], f->now);
-	base = r->kind == ROW_GROUP ? (color_attr(PAIR_GROUP) | A_BOLD) : mark_attr(mark);
+	base = r->kind == ROW_GROUP  ? (color_attr(PAIR_GROUP) | A_BOLD)
+	       : r->kind == ROW_PILE ? A_DIM
+				     : mark_attr(mark);
 	if (selected)
 		base |= A_REVERSE;
 	fill_line(y, base);
@@ -470,6 +474,12 @@ static void draw_row(const struct screen_frame *f, const struct row_geometry *g,
 		mvaddstr(y, x, f->utf8 ? (open ? "\u25be" : "\u25b8") : (open ? "v" : ">"));
 	}
 	x += 2;
+	if (r->kind == ROW_PILE) {
+		column_format_pile(f->snap, &v->rows.piles[r->index], f->utf8, &cell);
+		put_group_line(y, x, &cell, f->utf8);
+		strbuf_free(&cell);
+		return;
+	}
 	if (r->kind == ROW_GROUP) {
 		column_format_group(f->snap, &v->rows.groups[r->index], f->utf8, &cell);
 		/* The group's throughput over the last refreshes. */
@@ -811,7 +821,7 @@ void screen_draw(const struct screen_frame *f, struct screen_layout *lay)
 	lay->header_y = f->notice[0] ? 3 : 2;
 	lay->list_top = lay->header_y + 1;
 	lay->list_rows = screen_list_rows(f);
-	g.max_depth = v->group == GROUP_NONE ? 0 : 2;
+	g.max_depth = v->group == GROUP_NONE ? 0 : 3; /* group, listener, pile, connection */
 	g.tree = 4;
 	draw_header(f);
 	compute_columns(f, &g, lay);

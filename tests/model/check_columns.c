@@ -58,6 +58,52 @@ START_TEST(t_cells)
 	snap.socks[7].owner_status = PV_OWNER_NONE;
 	ck_assert_str_eq(cell(COL_PROCESS, 7, &w), "(accept queue) <- psql 4211");
 	ck_assert_str_eq(cell(COL_PROCESS, 4, &w), "-"); /* TIME_WAIT: just gone */
+	ck_assert_str_eq(cell(COL_PORT, 3, &w), "80");
+	ck_assert_str_eq(cell(COL_PID, 6, &w), "4211");
+	ck_assert_str_eq(cell(COL_PID, 4, &w), "-");
+}
+END_TEST
+
+/* Amounts in binary units, switching before four digits; rates the same
+ * a second, zero included. */
+START_TEST(t_units)
+{
+	static const struct {
+		double bytes;
+		const char *shown;
+	} cases[] = {
+		{ 0, "0 B" },        { 999, "999 B" },      { 1000, "1.0 KiB" },
+		{ 1536, "1.5 KiB" }, { 198656, "194 KiB" }, { 3 * 1048576.0, "3.0 MiB" },
+		{ 5e9, "4.7 GiB" },  { 2e15, "1819 TiB" },
+	};
+	struct strbuf sb = { 0 };
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		strbuf_reset(&sb);
+		ck_assert_uint_eq(column_format_bytes(&sb, cases[i].bytes), strlen(cases[i].shown));
+		ck_assert_str_eq(strbuf_str(&sb), cases[i].shown);
+	}
+	strbuf_reset(&sb);
+	ck_assert_uint_eq(column_format_rate(&sb, 198656), 9);
+	ck_assert_str_eq(strbuf_str(&sb), "194 KiB/s");
+	strbuf_reset(&sb);
+	column_format_rate(&sb, 0);
+	ck_assert_str_eq(strbuf_str(&sb), "0 B/s");
+	strbuf_free(&sb);
+}
+END_TEST
+
+/* Sorting by PORT is by number, whatever the address: 127.0.0.1:8080
+ * before 10.0.0.1:9000, which sorts first by address. */
+START_TEST(t_sort_by_port)
+{
+	struct pv_socket a = snap.socks[3], b = snap.socks[3];
+
+	a.local.port = 8080;
+	b.local.addr.bytes[0] = 10;
+	b.local.port = 9000;
+	ck_assert_int_lt(columns[COL_PORT].compare(&snap, &a, &b), 0);
+	ck_assert_int_gt(columns[COL_LOCAL].compare(&snap, &a, &b), 0);
 }
 END_TEST
 
@@ -79,14 +125,21 @@ START_TEST(t_tcp_info_cells)
 	ck_assert_str_eq(cell(COL_RTT, 2, &w), "46ms");
 	ck_assert_str_eq(cell(COL_RETRANS, 2, &w), "7");
 	ck_assert_str_eq(cell(COL_CWND, 2, &w), "10");
-	ck_assert_str_eq(cell(COL_DELIVERY, 2, &w), "3.0M");
+	ck_assert_str_eq(cell(COL_DELIVERY, 2, &w), "3.0 MiB/s");
+	ck_assert_uint_eq(w, 9);
+	snap.socks[2].tcp.bytes_received = 512;
+	snap.socks[2].tcp.bytes_acked = 1536;
+	ck_assert_str_eq(cell(COL_BYTES_IN, 2, &w), "512 B");
+	ck_assert_str_eq(cell(COL_BYTES_OUT, 2, &w), "1.5 KiB");
+	ck_assert_str_eq(cell(COL_BYTES_OUT, 3, &w), "-");
 	ck_assert_str_eq(cell(COL_RTT, 3, &w), "-"); /* no tcp_info asked for */
 	snap.socks[0].tcp.has_info = true;
 	ck_assert_str_eq(cell(COL_RTT, 0, &w), "-"); /* a listener has no RTT */
 	ck_assert(columns[COL_RTT].hidden_by_default && columns[COL_RTT].needs_info);
 	ck_assert(!columns[COL_USER].hidden_by_default);
 	ck_assert_uint_eq(columns_hidden_by_default(),
-			  1u << COL_RTT | 1u << COL_RETRANS | 1u << COL_CWND | 1u << COL_DELIVERY);
+			  1u << COL_RTT | 1u << COL_RETRANS | 1u << COL_CWND | 1u << COL_DELIVERY |
+				  1u << COL_PORT | 1u << COL_BYTES_IN | 1u << COL_BYTES_OUT | 1u << COL_PID);
 }
 END_TEST
 
@@ -109,7 +162,7 @@ START_TEST(t_group_lines)
 
 	rows_build(&rows, &snap, NULL, GROUP_PROCESS, (struct rows_order){ .column = -1 });
 	column_format_group(&snap, &rows.groups[rows.rows[0].index], true, &sb);
-	ck_assert_str_eq(strbuf_str(&sb), "nginx  pid 100  user root  2 listening, 3 connections");
+	ck_assert_str_eq(strbuf_str(&sb), "nginx  pid 100  user root  2 listening, 3 connections  :80");
 	rows_build(&rows, &snap, NULL, GROUP_PORT, (struct rows_order){ .column = -1 });
 	strbuf_reset(&sb);
 	column_format_group(&snap, &rows.groups[rows.rows[0].index], true, &sb);
@@ -150,7 +203,7 @@ START_TEST(t_fit_drops_least_important_first)
 	w = columns_fit(want, 2, 120, shown);
 	/* COMMAND, the first to go, makes 122 cells: it goes. */
 	ck_assert(!shown[COL_COMMAND]);
-	ck_assert_int_eq(shown_count(shown), COL_COUNT - 5);
+	ck_assert_int_eq(shown_count(shown), COL_COUNT - 1 - __builtin_popcount(columns_hidden_by_default()));
 	ck_assert_uint_eq(w, 102 + 18);
 
 	/* 120 cells wanted: the rates, the queues, then USER, go. */
@@ -284,4 +337,5 @@ END_TEST
 
 CHECK_SUITE_WITH_FIXTURE("columns", setup, teardown, t_long_host_names_are_cut, t_unix_cells,
 			 t_tcp_info_cells, t_cells, t_owner_names_sanitised, t_group_lines,
-			 t_fit_drops_least_important_first, t_sort_cycle_from_the_table)
+			 t_fit_drops_least_important_first, t_sort_cycle_from_the_table, t_units,
+			 t_sort_by_port)
