@@ -67,11 +67,12 @@ static void fx_owners(struct pv_snapshot *s, size_t k, int n, const uint32_t *pr
 {
 	int i;
 
-	s->owner_refs = xreallocarray(s->owner_refs, s->nrefs + (size_t)n, sizeof(uint32_t));
+	snapshot_reserve_refs(s, s->nrefs + (size_t)n);
 	s->socks[k].owner_first = (uint32_t)s->nrefs;
 	s->socks[k].owner_count = (uint32_t)n;
+	/* Fds as a process numbers them: 3 up, one per socket it holds. */
 	for (i = 0; i < n; i++)
-		s->owner_refs[s->nrefs++] = procs[i];
+		snapshot_push_ref(s, procs[i], (uint32_t)(3 + k));
 }
 
 void fixture_snapshot(struct pv_snapshot *s)
@@ -183,7 +184,7 @@ static void fixture_copy_some(const struct pv_snapshot *src, struct pv_snapshot 
 	/* Sockets may share owner refs, so count them per socket. */
 	for (i = 0; i < src->nsocks; i++)
 		total += src->socks[i].owner_count;
-	dst->owner_refs = xreallocarray(NULL, total + 1, sizeof(uint32_t));
+	snapshot_reserve_refs(dst, total + 1);
 	for (i = 0; i < src->nsocks; i++) {
 		struct pv_socket k = src->socks[i];
 		uint32_t o;
@@ -192,7 +193,8 @@ static void fixture_copy_some(const struct pv_snapshot *src, struct pv_snapshot 
 			continue;
 		k.owner_first = (uint32_t)dst->nrefs;
 		for (o = 0; o < k.owner_count; o++)
-			dst->owner_refs[dst->nrefs++] = src->owner_refs[src->socks[i].owner_first + o];
+			snapshot_push_ref(dst, src->owner_refs[src->socks[i].owner_first + o],
+					  src->owner_fds[src->socks[i].owner_first + o]);
 		snapshot_add_socket(dst, &k);
 	}
 	relations_compute(dst, NULL, true);

@@ -243,4 +243,13 @@ check "the text output is not flooded by it" [ "$("$PORTVIEW" --once port:7373 |
 	fi
 }
 
+# FD and PID: the fd each owner holds the socket by, as /proc/PID/fd says.
+inode_8080=$(jq -r '.sockets[] | select(.state == "LISTEN" and .local.port == 8080) | .inode' <("$PORTVIEW" --once --json))
+fd_8080=$(find "/proc/$SRV/fd" -lname "socket:\[$inode_8080\]" -printf '%f\n' | sort -n | head -1)
+check "JSON gives each owner the fd it holds the socket by" \
+	jq_true --argjson fd "$fd_8080" '.sockets[] | select(.state == "LISTEN" and .local.port == 8080) | .owners[0].fd == $fd' \
+	<("$PORTVIEW" --once --json)
+check "the FD and PID columns show it" \
+	grep -qE "^ +tcp +127\.0\.0\.1:8080 +$SRV +$fd_8080 +srv $SRV\$" <("$PORTVIEW" --once --columns PROTO,LOCAL,PID,FD,PROCESS)
+
 finish

@@ -60,10 +60,10 @@ check "peer_inode is the other end's inode" \
 		[.sockets[] | select(.peer_inode == $s.inode)] | length == 1' "$WORK/out.json"
 check "each end of the socketpair names the other process" \
 	jq_true --argjson a "$PAIRP" --argjson b "$PAIRC" \
-	'[.sockets[] | select(.owners == [{"pid": $a, "comm": "pairp"}]) | .peer.owners[0].pid == $b and .peer.side == "unknown"] == [true]' "$WORK/out.json"
+	'[.sockets[] | select([.owners[] | {pid, comm}] == [{"pid": $a, "comm": "pairp"}]) | .peer.owners[0].pid == $b and .peer.side == "unknown"] == [true]' "$WORK/out.json"
 check "and back" \
 	jq_true --argjson a "$PAIRP" --argjson b "$PAIRC" \
-	'[.sockets[] | select(.owners == [{"pid": $b, "comm": "pairc"}]) | .peer.owners[0].pid == $a] == [true]' "$WORK/out.json"
+	'[.sockets[] | select([.owners[] | {pid, comm}] == [{"pid": $b, "comm": "pairc"}]) | .peer.owners[0].pid == $a] == [true]' "$WORK/out.json"
 
 # --- a full accept queue ---
 check "the listener that never accepts shows 2 of 2 and is saturated" \

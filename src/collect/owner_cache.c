@@ -36,6 +36,7 @@ struct cached_process {
 	struct pv_process info; /* strings owned here (malloc) */
 	struct arena strings;
 	uint32_t *inodes; /* every socket inode it held */
+	uint32_t *fds;    /* beside each, the fd it held it by */
 	size_t ninodes, inodes_cap;
 };
 
@@ -46,7 +47,8 @@ struct owner_cache {
 	/* inode -> first of its holders in holders[], each a cache slot, by
 	 * pid; rebuilt only when some process was walked again or went. */
 	struct u64map by_inode;
-	uint32_t *holders; /* runs of slots, each ended by UINT32_MAX */
+	uint32_t *holders;    /* runs of slots, each ended by UINT32_MAX */
+	uint32_t *holder_fds; /* beside each slot, the fd it holds the inode by */
 	size_t nholders;
 	bool holders_stale;
 	double last_full;
@@ -79,6 +81,8 @@ static void cached_process_clear(struct cached_process *p)
 {
 	arena_free(&p->strings);
 	free(p->inodes);
+	free(p->fds);
+	p->fds = NULL;
 	p->inodes = NULL;
 	p->ninodes = p->inodes_cap = 0;
 	p->has_info = false;
@@ -95,6 +99,7 @@ void owner_cache_free(struct owner_cache *c)
 	free(c->procs);
 	free(c->fd_dents);
 	free(c->holders);
+	free(c->holder_fds);
 	u64map_free(&c->by_pid);
 	u64map_free(&c->rewalked);
 	u64map_free(&c->by_inode);
@@ -123,14 +128,16 @@ static struct cached_process *cache_slot(struct owner_cache *c, int pid)
 	return &c->procs[c->nprocs++];
 }
 
-static void cache_hold(uint32_t inode, void *arg)
+static void cache_hold(uint32_t inode, uint32_t fd, void *arg)
 {
 	struct cached_process *p = arg;
 
 	if (p->ninodes == p->inodes_cap) {
 		p->inodes_cap = p->inodes_cap ? p->inodes_cap * 2 : 16;
 		p->inodes = xreallocarray(p->inodes, p->inodes_cap, sizeof(*p->inodes));
+		p->fds = xreallocarray(p->fds, p->inodes_cap, sizeof(*p->fds));
 	}
+	p->fds[p->ninodes] = fd;
 	p->inodes[p->ninodes++] = inode;
 }
 
@@ -205,6 +212,7 @@ struct holding {
 	uint32_t inode;
 	int pid;
 	uint32_t slot;
+	uint32_t fd;
 };
 
 static int holding_cmp(const void *a, const void *b)
@@ -213,7 +221,9 @@ static int holding_cmp(const void *a, const void *b)
 
 	if (x->inode != y->inode)
 		return x->inode < y->inode ? -1 : 1;
-	return x->pid < y->pid ? -1 : x->pid > y->pid;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return x->fd < y->fd ? -1 : x->fd > y->fd; /* its lowest fd first */
 }
 
 /* Rebuilds the inode -> holders map from every process's holdings. */
@@ -235,6 +245,7 @@ static void cache_index_holders(struct owner_cache *c)
 			all[n].inode = p->inodes[j];
 			all[n].pid = p->pid;
 			all[n].slot = (uint32_t)i;
+			all[n].fd = p->fds[j];
 			n++;
 		}
 	}
@@ -243,6 +254,7 @@ static void cache_index_holders(struct owner_cache *c)
 	u64map_free(&c->by_inode);
 	u64map_init(&c->by_inode, n);
 	c->holders = xreallocarray(c->holders, 2 * n + 1, sizeof(*c->holders));
+	c->holder_fds = xreallocarray(c->holder_fds, 2 * n + 1, sizeof(*c->holder_fds));
 	c->nholders = 0;
 	for (i = 0; i < n; i++) {
 		if (i == 0 || all[i].inode != all[i - 1].inode) {
@@ -252,6 +264,7 @@ static void cache_index_holders(struct owner_cache *c)
 		} else if (all[i].pid == all[i - 1].pid) {
 			continue; /* the same process holding it twice */
 		}
+		c->holder_fds[c->nholders] = all[i].fd;
 		c->holders[c->nholders++] = all[i].slot;
 	}
 	if (n)
@@ -284,7 +297,7 @@ static size_t cache_assign(struct owner_cache *c, struct pv_snapshot *s)
 		for (const uint32_t *h = found ? &c->holders[*found] : NULL; h && *h != UINT32_MAX; h++)
 			nrefs++;
 	}
-	s->owner_refs = xreallocarray(s->owner_refs, nrefs ? nrefs : 1, sizeof(*s->owner_refs));
+	snapshot_reserve_refs(s, nrefs);
 	s->nrefs = 0;
 	for (i = 0; i < s->nsocks; i++) {
 		struct pv_socket *k = &s->socks[i];
@@ -303,7 +316,7 @@ static size_t cache_assign(struct owner_cache *c, struct pv_snapshot *s)
 					arena_strndup(&s->arena, p->info.cmdline, p->info.cmdline_len);
 				proc_index[*h] = idx;
 			}
-			s->owner_refs[s->nrefs++] = proc_index[*h];
+			snapshot_push_ref(s, proc_index[*h], c->holder_fds[h - c->holders]);
 			k->owner_count++;
 		}
 		unresolved += k->inode && !k->owner_count;

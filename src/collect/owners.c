@@ -21,6 +21,7 @@ enum { OWNERS_MAX_THREADS = 4 };
 struct holding {
 	uint32_t inode;
 	uint32_t pid_index; /* into the pid list */
+	uint32_t fd;
 };
 
 /* One thread's share of the walk and its results. Walkers share only
@@ -51,7 +52,7 @@ struct owners_walk {
 	bool started[OWNERS_MAX_THREADS];
 };
 
-static void walker_hold(struct walker *w, uint32_t inode, uint32_t pid_index)
+static void walker_hold(struct walker *w, uint32_t inode, uint32_t fd, uint32_t pid_index)
 {
 	if (w->nheld == w->held_cap) {
 		w->held_cap = w->held_cap ? w->held_cap * 2 : 1024;
@@ -59,6 +60,7 @@ static void walker_hold(struct walker *w, uint32_t inode, uint32_t pid_index)
 	}
 	w->held[w->nheld].inode = inode;
 	w->held[w->nheld].pid_index = pid_index;
+	w->held[w->nheld].fd = fd;
 	w->nheld++;
 }
 
@@ -67,11 +69,11 @@ struct walker_target {
 	uint32_t pid_index;
 };
 
-static void walker_found(uint32_t inode, void *arg)
+static void walker_found(uint32_t inode, uint32_t fd, void *arg)
 {
 	struct walker_target *t = arg;
 
-	walker_hold(t->w, inode, t->pid_index);
+	walker_hold(t->w, inode, fd, t->pid_index);
 }
 
 /* Reads one process's fd table: every socket inode it holds. Gone since
@@ -202,6 +204,7 @@ struct owner_pair {
 	uint32_t sock;
 	int pid;
 	uint32_t proc; /* snapshot process index */
+	uint32_t fd;
 };
 
 static int owners_pair_cmp(const void *a, const void *b)
@@ -210,7 +213,9 @@ static int owners_pair_cmp(const void *a, const void *b)
 
 	if (x->sock != y->sock)
 		return x->sock < y->sock ? -1 : 1;
-	return x->pid < y->pid ? -1 : x->pid > y->pid;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return x->fd < y->fd ? -1 : x->fd > y->fd; /* its lowest fd first */
 }
 
 void owners_walk_finish(struct owners_walk *w, struct pv_snapshot *snap, struct users *users,
@@ -264,6 +269,7 @@ void owners_walk_finish(struct owners_walk *w, struct pv_snapshot *snap, struct 
 			}
 			pairs[npairs].sock = *sock;
 			pairs[npairs].proc = owner_of[pi];
+			pairs[npairs].fd = wk->held[j].fd;
 			npairs++;
 		}
 		stats->processes += wk->stats.processes;
@@ -300,6 +306,7 @@ void owners_walk_finish(struct owners_walk *w, struct pv_snapshot *snap, struct 
 		if (p == UINT32_MAX)
 			continue;
 		pairs[j].sock = pairs[i].sock;
+		pairs[j].fd = pairs[i].fd;
 		pairs[j].proc = p;
 		pairs[j].pid = snap->procs[p].pid;
 		j++;
@@ -308,7 +315,7 @@ void owners_walk_finish(struct owners_walk *w, struct pv_snapshot *snap, struct 
 	/* No pairs may mean no array at all, which qsort must not be given. */
 	if (npairs)
 		qsort(pairs, npairs, sizeof(*pairs), owners_pair_cmp);
-	snap->owner_refs = xreallocarray(snap->owner_refs, npairs ? npairs : 1, sizeof(*snap->owner_refs));
+	snapshot_reserve_refs(snap, npairs);
 	snap->nrefs = 0;
 	for (i = 0; i < npairs; i++) {
 		struct pv_socket *k = &snap->socks[pairs[i].sock];
@@ -317,7 +324,7 @@ void owners_walk_finish(struct owners_walk *w, struct pv_snapshot *snap, struct 
 			continue;
 		if (k->owner_count == 0)
 			k->owner_first = (uint32_t)snap->nrefs;
-		snap->owner_refs[snap->nrefs++] = pairs[i].proc;
+		snapshot_push_ref(snap, pairs[i].proc, pairs[i].fd);
 		k->owner_count++;
 	}
 

@@ -46,6 +46,16 @@ static bool procfd_read_ended(long n)
 	return n < PROCFD_BUFFER - 1024;
 }
 
+/* An entry of /proc/PID/fd is the fd's number in decimal. */
+static uint32_t procfd_number(const char *name)
+{
+	uint32_t fd = 0;
+
+	for (; *name >= '0' && *name <= '9'; name++)
+		fd = fd * 10 + (uint32_t)(*name - '0');
+	return fd;
+}
+
 long procfd_each_socket(int procfd, const char *pid_name, char *buf, procfd_socket_fn fn, void *arg)
 {
 	char path[32];
@@ -74,7 +84,7 @@ long procfd_each_socket(int procfd, const char *pid_name, char *buf, procfd_sock
 			len = readlinkat(fddir, d->d_name, link, sizeof(link));
 			ino = len > 0 ? procfd_socket_inode(link, (size_t)len) : 0;
 			if (ino)
-				fn(ino, arg);
+				fn(ino, procfd_number(d->d_name), arg);
 		}
 		if (procfd_read_ended(n))
 			break;

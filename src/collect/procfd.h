@@ -11,7 +11,7 @@
 enum { PROCFD_BUFFER = 65536 };
 
 /* Called with each socket inode a process holds. */
-typedef void (*procfd_socket_fn)(uint32_t inode, void *arg);
+typedef void (*procfd_socket_fn)(uint32_t inode, uint32_t fd, void *arg);
 
 /* Reads the fd table of process pid_name under the open /proc directory
  * procfd with getdents64 and readlinkat (no path strings per fd, no

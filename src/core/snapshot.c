@@ -42,6 +42,7 @@ void snapshot_recycle(struct pv_snapshot *s, size_t expected)
 	s->procs = old.procs;
 	s->procs_cap = old.procs_cap;
 	s->owner_refs = old.owner_refs;
+	s->owner_fds = old.owner_fds;
 	/* The map is kept while it is the size u64map_init would choose or up
 	 * to four times more: a shrinking host gets a smaller one. */
 	if (old.by_cookie.slots && old.by_cookie.mask + 1 >= want * 2 && old.by_cookie.mask + 1 <= want * 8) {
@@ -57,11 +58,18 @@ void snapshot_recycle(struct pv_snapshot *s, size_t expected)
 	}
 }
 
+void snapshot_reserve_refs(struct pv_snapshot *s, size_t n)
+{
+	s->owner_refs = xreallocarray(s->owner_refs, n ? n : 1, sizeof(*s->owner_refs));
+	s->owner_fds = xreallocarray(s->owner_fds, n ? n : 1, sizeof(*s->owner_fds));
+}
+
 void snapshot_free(struct pv_snapshot *s)
 {
 	free(s->socks);
 	free(s->procs);
 	free(s->owner_refs);
+	free(s->owner_fds);
 	u64map_free(&s->by_cookie);
 	arena_free(&s->arena);
 	memset(s, 0, sizeof(*s));

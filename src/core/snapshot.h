@@ -131,12 +131,16 @@ struct pv_unix_queue {
 	uint32_t clients[];
 };
 
+/* The fd of an owner reference that has none to show: a closed socket's. */
+#define PV_FD_UNKNOWN UINT32_MAX
+
 struct pv_snapshot {
 	struct pv_socket *socks;
 	size_t nsocks, socks_cap;
 	struct pv_process *procs;
 	size_t nprocs, procs_cap;
 	uint32_t *owner_refs; /* process indices, grouped per socket */
+	uint32_t *owner_fds;  /* beside each: the fd it holds the socket by, or PV_FD_UNKNOWN */
 	size_t nrefs;
 	struct u64map by_cookie; /* cookie -> socket index, for dedupe */
 	struct arena arena;
@@ -237,6 +241,19 @@ bool socket_same_name(const struct pv_socket *a, const struct pv_socket *b);
 static inline bool socket_is_unix(const struct pv_socket *k)
 {
 	return k->proto == PV_PROTO_UNIX;
+}
+
+/* Makes room for n owner references in all (owner_refs and owner_fds
+ * grow together). */
+void snapshot_reserve_refs(struct pv_snapshot *s, size_t n);
+
+/* Appends an owner reference: process index proc holding the socket by fd.
+ * Room must have been reserved. */
+static inline void snapshot_push_ref(struct pv_snapshot *s, uint32_t proc, uint32_t fd)
+{
+	s->owner_refs[s->nrefs] = proc;
+	s->owner_fds[s->nrefs] = fd;
+	s->nrefs++;
 }
 
 #endif

@@ -211,7 +211,14 @@ size_t column_format_bytes(struct strbuf *sb, double bytes)
 
 size_t column_format_rate(struct strbuf *sb, double bytes_per_second)
 {
-	size_t width = column_format_bytes(sb, bytes_per_second);
+	size_t width;
+
+	/* Idle is most sockets: a bare 0 keeps their columns narrow. */
+	if (bytes_per_second == 0) {
+		strbuf_putc(sb, '0');
+		return 1;
+	}
+	width = column_format_bytes(sb, bytes_per_second);
 
 	strbuf_puts(sb, "/s");
 	return width + 2;
@@ -569,6 +576,31 @@ static size_t fmt_pid(const struct pv_snapshot *s, const struct pv_socket *k, bo
 	return fmt_u32(sb, (uint32_t)s->procs[p].pid);
 }
 
+/* The fd by which the owner PROCESS names first holds the socket; "-"
+ * for a closed socket or one no process holds. */
+static uint32_t primary_fd(const struct pv_snapshot *s, const struct pv_socket *k)
+{
+	int32_t p = rows_primary_owner(s, k);
+
+	for (uint32_t i = 0; p >= 0 && i < k->owner_count; i++)
+		if (s->owner_refs[k->owner_first + i] == (uint32_t)p)
+			return s->owner_fds[k->owner_first + i];
+	return PV_FD_UNKNOWN;
+}
+
+static size_t fmt_fd(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8, struct strbuf *sb)
+{
+	uint32_t fd = primary_fd(s, k);
+
+	(void)utf8;
+	return fd == PV_FD_UNKNOWN ? put(sb, "-") : fmt_u32(sb, fd);
+}
+
+static int cmp_fd(const struct pv_snapshot *s, const struct pv_socket *a, const struct pv_socket *b)
+{
+	return cmp_u32(primary_fd(s, a), primary_fd(s, b));
+}
+
 unsigned columns_hidden_by_default(void)
 {
 	unsigned mask = 0;
@@ -831,6 +863,12 @@ const struct column columns[COL_COUNT] = {
 		      .format = fmt_pid,
 		      .compare = cmp_pid,
 		      .hidden_by_default = true },
+	[COL_FD] = { .header = "FD",
+		     .right_align = true,
+		     .priority = 4,
+		     .format = fmt_fd,
+		     .compare = cmp_fd,
+		     .hidden_by_default = true },
 	[COL_PROCESS] = { .header = "PROCESS",
 			  .priority = 0,
 			  .format = column_format_owners,

@@ -29,6 +29,7 @@ enum column_id {
 	COL_DELIVERY,
 	COL_USER,
 	COL_PID,
+	COL_FD,
 	COL_PROCESS,
 	COL_COMMAND,
 	COL_COUNT,
@@ -128,7 +129,7 @@ size_t column_format_round_trip(struct strbuf *sb, uint32_t us, bool utf8);
 /* Writes an amount of bytes as "0 B", "512 B", "1.5 KiB", "38 MiB" (binary
  * units); returns the width. */
 size_t column_format_bytes(struct strbuf *sb, double bytes);
-/* The same a second: "0 B/s", "194 KiB/s". */
+/* The same a second: "512 B/s", "194 KiB/s"; nothing at all is "0". */
 size_t column_format_rate(struct strbuf *sb, double bytes_per_second);
 
 struct pv_group;

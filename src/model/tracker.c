@@ -137,9 +137,10 @@ static void tracker_resurrect(struct pv_snapshot *s, struct u64map *by_pid, cons
 
 	rec.owner_first = (uint32_t)s->nrefs;
 	rec.owner_count = tb->nowners;
-	s->owner_refs = xreallocarray(s->owner_refs, s->nrefs + tb->nowners + 1, sizeof(*s->owner_refs));
+	snapshot_reserve_refs(s, s->nrefs + tb->nowners + 1);
+	/* Closed: no fd holds it any more. */
 	for (i = 0; i < tb->nowners; i++)
-		s->owner_refs[s->nrefs++] = tracker_process_in(s, by_pid, &tb->owners[i]);
+		snapshot_push_ref(s, tracker_process_in(s, by_pid, &tb->owners[i]), PV_FD_UNKNOWN);
 	snapshot_add_socket(s, &rec);
 }
 

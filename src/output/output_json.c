@@ -69,7 +69,8 @@ static void json_tcp_info(struct json_writer *w, const struct pv_tcp_details *t)
 	json_end_object(w);
 }
 
-/* "owners": [{"pid", "comm"}...] of socket k. */
+/* "owners": [{"pid", "comm", "fd"}...] of socket k; no fd for a closed
+ * socket. */
 static void json_owners(struct json_writer *w, const struct pv_snapshot *s, const struct pv_socket *k)
 {
 	uint32_t i;
@@ -82,6 +83,8 @@ static void json_owners(struct json_writer *w, const struct pv_snapshot *s, cons
 		json_begin_object(w);
 		json_member_uint(w, "pid", (uint64_t)p->pid);
 		json_member_bytes(w, "comm", p->comm, strlen(p->comm));
+		if (s->owner_fds[k->owner_first + i] != PV_FD_UNKNOWN)
+			json_member_uint(w, "fd", s->owner_fds[k->owner_first + i]);
 		json_end_object(w);
 	}
 	json_end_array(w);

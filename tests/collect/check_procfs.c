@@ -247,9 +247,8 @@ START_TEST(t_unix_uid_from_owner)
 	s.procs[p].uid = 33;
 	s.procs[p].comm = "srv";
 	s.procs[p].cmdline = "";
-	s.owner_refs = malloc(sizeof(uint32_t));
-	s.owner_refs[0] = p;
-	s.nrefs = 1;
+	snapshot_reserve_refs(&s, 1);
+	snapshot_push_ref(&s, p, 3);
 	k.owner_count = 1;
 	snapshot_add_socket(&s, &k);
 	k.cookie = 2;

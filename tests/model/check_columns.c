@@ -61,6 +61,8 @@ START_TEST(t_cells)
 	ck_assert_str_eq(cell(COL_PORT, 3, &w), "80");
 	ck_assert_str_eq(cell(COL_PID, 6, &w), "4211");
 	ck_assert_str_eq(cell(COL_PID, 4, &w), "-");
+	ck_assert_str_eq(cell(COL_FD, 6, &w), "9"); /* the fixture's fds: 3 + socket index */
+	ck_assert_str_eq(cell(COL_FD, 4, &w), "-");
 }
 END_TEST
 
@@ -88,7 +90,10 @@ START_TEST(t_units)
 	ck_assert_str_eq(strbuf_str(&sb), "194 KiB/s");
 	strbuf_reset(&sb);
 	column_format_rate(&sb, 0);
-	ck_assert_str_eq(strbuf_str(&sb), "0 B/s");
+	ck_assert_str_eq(strbuf_str(&sb), "0");
+	strbuf_reset(&sb);
+	column_format_rate(&sb, 1);
+	ck_assert_str_eq(strbuf_str(&sb), "1 B/s");
 	strbuf_free(&sb);
 }
 END_TEST
@@ -137,9 +142,10 @@ START_TEST(t_tcp_info_cells)
 	ck_assert_str_eq(cell(COL_RTT, 0, &w), "-"); /* a listener has no RTT */
 	ck_assert(columns[COL_RTT].hidden_by_default && columns[COL_RTT].needs_info);
 	ck_assert(!columns[COL_USER].hidden_by_default);
-	ck_assert_uint_eq(columns_hidden_by_default(),
-			  1u << COL_RTT | 1u << COL_RETRANS | 1u << COL_CWND | 1u << COL_DELIVERY |
-				  1u << COL_PORT | 1u << COL_BYTES_IN | 1u << COL_BYTES_OUT | 1u << COL_PID);
+	ck_assert_uint_eq(columns_hidden_by_default(), 1u << COL_RTT | 1u << COL_RETRANS | 1u << COL_CWND |
+							       1u << COL_DELIVERY | 1u << COL_PORT |
+							       1u << COL_BYTES_IN | 1u << COL_BYTES_OUT |
+							       1u << COL_PID | 1u << COL_FD);
 }
 END_TEST
 
