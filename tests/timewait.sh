@@ -37,6 +37,10 @@ check "JSON still has every socket" \
 keys() { tm send-keys -t pv "$@"; sleep 0.3; }
 dashboard_start 120x30 "$PORTVIEW -d 0.5; echo EXIT=\$?; sleep 60"
 check "the dashboard shows the pile" screen_has '20 in TIME-WAIT  oldest [0-9]+s  from 2 addresses'
+oldest_shown() { screen | grep -oE '20 in TIME-WAIT  oldest [0-9]+s' | grep -oE '[0-9]+s' | tr -d s; }
+first=$(oldest_shown)
+sleep 2.2
+check "the pile's age goes on between refreshes ($first s, then $(oldest_shown) s)" [ "$(oldest_shown)" -ge $((first + 2)) ]
 check "the pile starts closed" [ "$(screen | grep -c 'TIME-WAIT .*:8080 ')" -eq 0 ]
 keys +
 check "+ unfolds groups but not the pile" [ "$(screen | grep -c 'TIME-WAIT .*:8080 ')" -eq 0 ]

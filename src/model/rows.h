@@ -115,6 +115,9 @@ void rows_free(struct pv_rows *r);
  * the same sockets as the snapshot r was built from (snapshot_same_rows). */
 void rows_update_traffic(struct pv_rows *r, const struct pv_snapshot *s);
 
+/* Ages each TIME_WAIT pile again from s, which holds the same sockets. */
+void rows_update_piles(struct pv_rows *r, const struct pv_snapshot *s);
+
 /* The owner that stands for socket k: the oldest (earliest start, then
  * lowest pid), as the parent of forked servers is. -1 when it has none. */
 int32_t rows_primary_owner(const struct pv_snapshot *s, const struct pv_socket *k);

@@ -73,6 +73,7 @@ void rows_update_traffic(struct pv_rows *r, const struct pv_snapshot *s)
 		r->groups[i].flagged = 0;
 		r->groups[i].queue_sum = 0;
 	}
+	rows_update_piles(r, s);
 	/* Every socket row belongs to the group row above it. */
 	for (i = 0; i < r->nrows; i++) {
 		if (r->rows[i].kind == ROW_GROUP)

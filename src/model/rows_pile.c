@@ -50,6 +50,21 @@ static void pile_measure(const struct pv_snapshot *s, const uint32_t *list, size
 	u64map_free(&seen);
 }
 
+void rows_update_piles(struct pv_rows *r, const struct pv_snapshot *s)
+{
+	for (size_t i = 0; i < r->nrows; i++) {
+		uint32_t min_left = ROWS_TIME_WAIT_SPAN_MS;
+		size_t j;
+
+		if (r->rows[i].kind != ROW_PILE)
+			continue;
+		for (j = i + 1; j < r->nrows && r->rows[j].depth > r->rows[i].depth; j++)
+			if (s->socks[r->rows[j].index].timer_left_ms < min_left)
+				min_left = s->socks[r->rows[j].index].timer_left_ms;
+		r->piles[r->rows[i].index].oldest_ms = ROWS_TIME_WAIT_SPAN_MS - min_left;
+	}
+}
+
 void builder_emit_time_wait(struct builder *b, const uint32_t *list, size_t n, uint8_t depth, uint32_t parent,
 			    uint32_t group)
 {
