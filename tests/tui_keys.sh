@@ -18,7 +18,7 @@ helper many name many udpmany 60
 keys() { tm send-keys -t pv "$@"; sleep 0.3; }
 proc_state() { awk '{ print $3 }' "/proc/$1/stat"; }
 
-dashboard_start 110x30 "$PORTVIEW -d 0.5; echo EXIT=\$?; sleep 60"
+dashboard_start 140x30 "$PORTVIEW -d 0.5; echo EXIT=\$?; sleep 60"
 
 # Where the list is.
 check "the bottom line says which rows show" screen_has 'rows 1-[0-9]+ of [0-9]+ *$'
@@ -30,14 +30,14 @@ keys Home
 keys F3
 check "F3 opens the find prompt" screen_has '^find:'
 keys -l ':8081'
-check "find hides no row" screen_has '127\.0\.0\.1:5432'
+check "find hides no row" screen_has ':5432'
 keys Enter
 check "Enter leaves the find prompt" screen_has '\?help'
 keys F
 check "find went to the :8081 row (F filters to its port)" screen_has 'filter port:8081'
-check "F applied the port" screen_lacks '127\.0\.0\.1:5432'
+check "F applied the port" screen_lacks ':5432'
 keys Escape
-check "Esc clears what F set" screen_has '127\.0\.0\.1:5432'
+check "Esc clears what F set" screen_has ':5432'
 keys F3
 keys -l 'nosuchprocess'
 check "find says when no row matches" screen_has 'no row matches'
@@ -46,7 +46,7 @@ keys F3
 keys -l 'postgres'
 keys Enter f
 check "f filters to the process of the row found" screen_has "filter pid:$(helper_pid db)"
-check "f keeps that process's rows" screen_has '127\.0\.0\.1:5432'
+check "f keeps that process's rows" screen_has ':5432'
 check "f hides the others" screen_lacks ':8081'
 keys Escape
 
