@@ -21,6 +21,12 @@ declare -A allowed=(
 declare -A confined=(
 	['<n?curses(w)?(/[a-z]+)?\.h>']=tui
 	['<libmnl/libmnl\.h>']=collect
+	['<bpf/[a-z_]+\.h>']=collect
+)
+
+# Headers the build generates, with the layer that owns them.
+declare -A generated=(
+	[socket_owners.skel.h]=collect
 )
 
 # check_tree DIR: prints one line per wrong include; fails if any.
@@ -28,6 +34,9 @@ check_tree() {
 	local dir=$1 bad=0 f layer line inc owner pattern
 	declare -A home=()
 
+	for f in "${!generated[@]}"; do
+		home[$f]=${generated[$f]}
+	done
 	for f in "$dir"/*/*.h; do
 		home[$(basename "$f")]=$(basename "$(dirname "$f")")
 	done

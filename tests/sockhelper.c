@@ -13,6 +13,11 @@
  *     hangup                    close each connection as soon as it is accepted
  *                               (this end closes first: TIME_WAIT here)
  *     fork                      fork a child holding every socket too
+ *     passfd                    fork a child (named by childname) holding nothing
+ *                               but the last socket, passed to it with SCM_RIGHTS
+ *                               as fd 100 or above; this process closes its copy;
+ *                               prints "passed CHILDPID FD"
+ *     threads N                 start N threads that only sleep
  *     childname NAME            the name the child of a later fork takes
  *     pad ARG                   ignored: makes the command line long
  *     udpmany N                 N UDP sockets on 127.0.0.1, ephemeral ports,
@@ -45,6 +50,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -241,6 +247,69 @@ static void accept_pending(int lfd)
 		hold(c);
 }
 
+static void *sleeper(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/* passfd: the last socket goes to a new child over a socketpair with
+ * SCM_RIGHTS, as a server hands a connection to a worker; the child keeps
+ * nothing else, and this process closes its copy once the child has it. */
+static void pass_last_socket(const char *name)
+{
+	int sv[2], fd = held[nheld - 1];
+	char byte = 0, cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { &byte, 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)
+	};
+	struct cmsghdr *cm;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv) < 0)
+		die("socketpair");
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		int got, high;
+
+		prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
+		if (name)
+			prctl(PR_SET_NAME, name, 0, 0, 0);
+		for (int j = 0; j < nheld; j++)
+			close(held[j]);
+		for (int j = 0; j < nlisteners; j++)
+			close(listeners[j]);
+		if (recvmsg(sv[1], &msg, 0) < 0 || !(cm = CMSG_FIRSTHDR(&msg)) || cm->cmsg_type != SCM_RIGHTS)
+			die("recvmsg");
+		memcpy(&got, CMSG_DATA(cm), sizeof(got));
+		high = fcntl(got, F_DUPFD, 100);
+		close(got);
+		printf("passed %d %d\n", (int)getpid(), high);
+		fflush(stdout);
+		if (write(sv[1], &byte, 1) != 1)
+			die("ack");
+		for (;;)
+			pause();
+	}
+	cm = CMSG_FIRSTHDR(&msg);
+	if (!cm)
+		die("cmsg");
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(fd));
+	if (sendmsg(sv[0], &msg, 0) < 0 || read(sv[0], &byte, 1) != 1)
+		die("sendmsg");
+	close(held[--nheld]);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 int main(int argc, char **argv)
 {
 	int i, accepting = 1, draining = 0, stream_fd = -1, first_accepted;
@@ -377,6 +446,15 @@ int main(int argc, char **argv)
 			accept_one = 1;
 		} else if (!strcmp(a, "hangup")) {
 			hangup_on_accept = 1;
+		} else if (!strcmp(a, "passfd") && nheld) {
+			pass_last_socket(child_name);
+		} else if (!strcmp(a, "threads") && i + 1 < argc) {
+			for (int t = atoi(argv[++i]); t > 0; t--) {
+				pthread_t th;
+
+				if (pthread_create(&th, NULL, sleeper, NULL) != 0)
+					die("pthread_create");
+			}
 		} else if (!strcmp(a, "fork")) {
 			child = fork();
 			if (child < 0)

@@ -30,7 +30,7 @@ header_ok() {
 }
 LINE0=("portview [0-9.]+" "$HOST" "every [0-9.]+s" "[0-9]{2}:[0-9]{2}:[0-9]{2}"
 	"(listening|listen) [0-9]+  (established|estab) [0-9]+  other [0-9]+" "processes [0-9]+" "PAUSED")
-LINE1=("filter .*[^ ]" "\([0-9]+ of [0-9]+ shown\)" "group (process|port|none)" "sort [A-Za-z/ ()-]+"
+LINE1=("owners (bpf|proc)" "filter .*[^ ]" "\([0-9]+ of [0-9]+ shown\)" "group (process|port|none)" "sort [A-Za-z/ ()-]+"
 	"\[\+unix\]" "\[names\]" "! 1 saturated")
 
 check_header() {

@@ -125,6 +125,7 @@ int mode_dashboard(struct dashboard_options *d, const char *settings_path)
 		.peers = !d->settings->lean,
 		.track = true,
 		.highlight = d->settings->highlight,
+		.owners = d->settings->owners,
 	};
 	struct dashboard_app app = { .settings_path = settings_path };
 	struct dashboard_host host = {

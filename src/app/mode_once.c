@@ -69,6 +69,7 @@ int mode_once(const struct settings *s, const struct settings *cli, const char *
 		.tcp_info = twice || s->info,
 		.age_info = !s->lean,
 		.peers = !s->lean,
+		.owners = s->owners,
 	};
 	struct refresh *refresh = refresh_open(&ro, err, sizeof(err));
 	const struct pv_model *m;

@@ -53,7 +53,7 @@ struct refresh *refresh_open(const struct refresh_options *opts, char *err, size
 	r->done_fd = -1;
 	snapshot_init(&r->snaps[0]);
 	snapshot_init(&r->snaps[1]);
-	r->collector = collector_open(opts->incremental, err, errsize);
+	r->collector = collector_open(opts->incremental, opts->owners, err, errsize);
 	if (!r->collector) {
 		refresh_close(r);
 		return NULL;

@@ -18,12 +18,13 @@
 #include "model.h"
 
 struct refresh_options {
-	bool incremental; /* remember owners between refreshes (the dashboard) */
-	bool tcp_info;    /* ask for tcp_info: rates, RTT, stalls */
-	bool age_info;    /* without tcp_info, still ask it of the states whose age it bounds */
-	bool peers;       /* join the two ends of local connections */
-	bool track;       /* keep change marks and tombstones */
-	double highlight; /* seconds marks and tombstones last, with track */
+	bool incremental;            /* remember owners between refreshes (the dashboard) */
+	bool tcp_info;               /* ask for tcp_info: rates, RTT, stalls */
+	bool age_info;               /* without tcp_info, still ask it of the states whose age it bounds */
+	bool peers;                  /* join the two ends of local connections */
+	bool track;                  /* keep change marks and tombstones */
+	double highlight;            /* seconds marks and tombstones last, with track */
+	enum pv_owner_source owners; /* where owners come from */
 };
 
 struct refresh;

@@ -13,6 +13,7 @@
 #include "diag.h"
 #include "owner_cache.h"
 #include "owners.h"
+#include "owners_bpf.h"
 #include "privilege.h"
 #include "users.h"
 #include "xalloc.h"
@@ -20,6 +21,7 @@
 struct collector {
 	struct diag_conn *diag;
 	struct owner_cache *cache; /* NULL: a full walk every run */
+	struct owners_bpf *bpf;    /* the kernel's iterator, when it loads: a full pass every run */
 	struct users *users;
 	double boot_time;
 	long clock_ticks;
@@ -41,17 +43,29 @@ static double collector_boot_time(void)
 	return btime;
 }
 
-struct collector *collector_open(bool incremental, char *err, size_t errsize)
+struct collector *collector_open(bool incremental, enum pv_owner_source owners, char *err, size_t errsize)
 {
 	struct collector *c = xcalloc(1, sizeof(*c));
+	char why[200];
 
 	c->diag = diag_open(err, errsize);
 	if (!c->diag) {
 		free(c);
 		return NULL;
 	}
+	if (owners != PV_OWNERS_PROC) {
+		c->bpf = owners_bpf_open(why, sizeof(why));
+		if (!c->bpf && owners == PV_OWNERS_BPF) {
+			snprintf(err, errsize, "--owners=bpf: %s", why);
+			diag_close(c->diag);
+			free(c);
+			return NULL;
+		}
+	}
 	c->users = users_new();
-	if (incremental)
+	/* The iterator reads every fd table in one pass, at less than the
+	 * cache's cost of checking what changed. */
+	if (incremental && !c->bpf)
 		c->cache = owner_cache_new();
 	c->boot_time = collector_boot_time();
 	c->clock_ticks = sysconf(_SC_CLK_TCK);
@@ -63,6 +77,7 @@ void collector_close(struct collector *c)
 	if (!c)
 		return;
 	diag_close(c->diag);
+	owners_bpf_close(c->bpf);
 	owner_cache_free(c->cache);
 	users_free(c->users);
 	free(c);
@@ -111,7 +126,8 @@ int collector_run(struct collector *c, uint64_t kernel_mask, uint32_t info_state
 	 * threads while this one dumps. */
 	/* The walkers inherit the raised capabilities; this thread drops
 	 * them while it dumps, which needs none. */
-	if (!c->cache && proc_usable) {
+	snap->owner_source = PV_OWNERS_PROC;
+	if (!c->cache && !c->bpf && proc_usable) {
 		privilege_raise();
 		walk = owners_walk_start("/proc");
 		privilege_lower();
@@ -120,6 +136,15 @@ int collector_run(struct collector *c, uint64_t kernel_mask, uint32_t info_state
 		if (walk)
 			owners_walk_finish(walk, snap, c->users, &stats);
 		return -1;
+	}
+	/* The iterator needs /proc too, for the owners' details; should it
+	 * fail, this run walks /proc as it would without it. */
+	if (c->bpf && proc_usable && owners_bpf_collect(c->bpf, snap, c->users, &stats) == 0)
+		return 0;
+	if (c->bpf && proc_usable) {
+		privilege_raise();
+		walk = owners_walk_start("/proc");
+		privilege_lower();
 	}
 	if (!proc_usable || (!c->cache && !walk)) {
 		collector_owners_unknown(snap, c->users);

@@ -200,13 +200,6 @@ struct owners_walk *owners_walk_start(const char *proc_root)
 	return w;
 }
 
-struct owner_pair {
-	uint32_t sock;
-	int pid;
-	uint32_t proc; /* snapshot process index */
-	uint32_t fd;
-};
-
 static int owners_pair_cmp(const void *a, const void *b)
 {
 	const struct owner_pair *x = a, *y = b;
@@ -216,6 +209,27 @@ static int owners_pair_cmp(const void *a, const void *b)
 	if (x->pid != y->pid)
 		return x->pid < y->pid ? -1 : 1;
 	return x->fd < y->fd ? -1 : x->fd > y->fd; /* its lowest fd first */
+}
+
+void owners_assign_pairs(struct pv_snapshot *snap, struct owner_pair *pairs, size_t npairs)
+{
+	/* No pairs may mean no array at all, which qsort must not be given. */
+	if (npairs)
+		qsort(pairs, npairs, sizeof(*pairs), owners_pair_cmp);
+	snapshot_reserve_refs(snap, npairs);
+	snap->nrefs = 0;
+	for (size_t i = 0; i < snap->nsocks; i++)
+		snap->socks[i].owner_count = 0;
+	for (size_t i = 0; i < npairs; i++) {
+		struct pv_socket *k = &snap->socks[pairs[i].sock];
+
+		if (i > 0 && pairs[i].sock == pairs[i - 1].sock && pairs[i].pid == pairs[i - 1].pid)
+			continue;
+		if (k->owner_count == 0)
+			k->owner_first = (uint32_t)snap->nrefs;
+		snapshot_push_ref(snap, pairs[i].proc, pairs[i].fd);
+		k->owner_count++;
+	}
 }
 
 void owners_walk_finish(struct owners_walk *w, struct pv_snapshot *snap, struct users *users,
@@ -311,22 +325,7 @@ void owners_walk_finish(struct owners_walk *w, struct pv_snapshot *snap, struct 
 		pairs[j].pid = snap->procs[p].pid;
 		j++;
 	}
-	npairs = j;
-	/* No pairs may mean no array at all, which qsort must not be given. */
-	if (npairs)
-		qsort(pairs, npairs, sizeof(*pairs), owners_pair_cmp);
-	snapshot_reserve_refs(snap, npairs);
-	snap->nrefs = 0;
-	for (i = 0; i < npairs; i++) {
-		struct pv_socket *k = &snap->socks[pairs[i].sock];
-
-		if (i > 0 && pairs[i].sock == pairs[i - 1].sock && pairs[i].pid == pairs[i - 1].pid)
-			continue;
-		if (k->owner_count == 0)
-			k->owner_first = (uint32_t)snap->nrefs;
-		snapshot_push_ref(snap, pairs[i].proc, pairs[i].fd);
-		k->owner_count++;
-	}
+	owners_assign_pairs(snap, pairs, j);
 
 	owners_settle(snap, users, stats->unreadable, procfd_others_invisible());
 

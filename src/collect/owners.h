@@ -18,6 +18,18 @@ struct owners_stats {
  * hidden when some processes were unreadable or invisible to us. */
 void owners_settle(struct pv_snapshot *snap, struct users *users, unsigned unreadable, bool invisible);
 
+/* One process holding one socket: what either owner source finds. */
+struct owner_pair {
+	uint32_t sock; /* snapshot socket index */
+	int pid;
+	uint32_t proc; /* snapshot process index */
+	uint32_t fd;
+};
+
+/* Gives the sockets of snap their owners from pairs (any order, sorted
+ * here): one reference per process and socket, with its lowest fd. */
+void owners_assign_pairs(struct pv_snapshot *snap, struct owner_pair *pairs, size_t npairs);
+
 struct owners_walk;
 
 /* Starts walking every fd under proc_root (normally "/proc") on background

@@ -30,6 +30,15 @@ enum pv_owner_status {
 	PV_OWNER_HIDDEN, /* not found, and some processes unreadable or invisible */
 };
 
+/* Where owners come from: the kernel's task_file iterator (BPF) or the
+ * fd tables under /proc. AUTO, asked for, is BPF when it loads. */
+enum pv_owner_source { PV_OWNERS_AUTO, PV_OWNERS_BPF, PV_OWNERS_PROC };
+
+/* The name of a source as options, the header and JSON say it. */
+const char *owner_source_name(enum pv_owner_source source);
+/* The source named name, or -1. */
+int owner_source_parse(const char *name);
+
 /* TCP details from INET_DIAG_INFO, present only when has_info is set. */
 struct pv_tcp_details {
 	bool has_info;
@@ -155,6 +164,7 @@ struct pv_snapshot {
 	unsigned hidden_procs;             /* processes whose fd tables we could not read */
 	bool procs_invisible;              /* /proc (hidepid=2) hides other users' processes */
 	bool procs_unreadable;             /* /proc is missing or not procfs: no owner is known */
+	uint8_t owner_source;              /* enum pv_owner_source: what found the owners */
 };
 
 void snapshot_init(struct pv_snapshot *s);

@@ -85,6 +85,13 @@ const struct setting_def setting_defs[SET_COUNT] = {
 		       .offset = AT(lean),
 		       .option_sets = true,
 		       .help = "the cheapest refresh: no tcp_info (no rates) and no peers" },
+	[SET_OWNERS] = { .key = "owners",
+			 .long_name = "owners",
+			 .type = SETTING_OWNER_SOURCE,
+			 .offset = AT(owners),
+			 .default_value = "auto",
+			 .arg = "SOURCE",
+			 .help = "where owners come from: auto (the BPF iterator when it loads), bpf or proc" },
 	[SET_COLOR] = { .key = "color",
 			.key_alias = "colour",
 			.long_name = "no-color",
@@ -254,19 +261,25 @@ static void format_seconds(const void *field, struct strbuf *out)
 	strbuf_printf(out, "%g", *(const double *)field);
 }
 
+/* A word of a short list, any case: lookup's answer for it, or -1. */
+static int parse_word(const char *v, size_t n, int (*lookup)(const char *))
+{
+	char buf[16];
+
+	if (n >= sizeof(buf))
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		buf[i] = (char)tolower((unsigned char)v[i]);
+	buf[n] = '\0';
+	return lookup(buf);
+}
+
 static int parse_group(const struct setting_def *def, const char *name, const char *v, size_t n, void *field,
 		       char *err, size_t errsize)
 {
-	char buf[16];
-	int mode = -1;
+	int mode = parse_word(v, n, group_mode_parse);
 
 	(void)def;
-	if (n < sizeof(buf)) {
-		for (size_t i = 0; i < n; i++)
-			buf[i] = (char)tolower((unsigned char)v[i]);
-		buf[n] = '\0';
-		mode = group_mode_parse(buf);
-	}
 	if (mode < 0) {
 		snprintf(err, errsize, "%s wants process, port or none, not '%.*s'", name, (int)n, v);
 		return -1;
@@ -278,6 +291,25 @@ static int parse_group(const struct setting_def *def, const char *name, const ch
 static void format_group(const void *field, struct strbuf *out)
 {
 	strbuf_puts(out, group_mode_name(*(const enum group_mode *)field));
+}
+
+static int parse_owner_source(const struct setting_def *def, const char *name, const char *v, size_t n,
+			      void *field, char *err, size_t errsize)
+{
+	int source = parse_word(v, n, owner_source_parse);
+
+	(void)def;
+	if (source < 0) {
+		snprintf(err, errsize, "%s wants auto, bpf or proc, not '%.*s'", name, (int)n, v);
+		return -1;
+	}
+	*(enum pv_owner_source *)field = (enum pv_owner_source)source;
+	return 0;
+}
+
+static void format_owner_source(const void *field, struct strbuf *out)
+{
+	strbuf_puts(out, owner_source_name(*(const enum pv_owner_source *)field));
 }
 
 static int parse_sort(const struct setting_def *def, const char *name, const char *v, size_t n, void *field,
@@ -394,8 +426,10 @@ static const struct setting_type_ops setting_types[] = {
 	[SETTING_SORT] = { sizeof(int), parse_sort, format_sort, NULL },
 	[SETTING_COLUMNS] = { sizeof(unsigned), parse_columns, format_columns, NULL },
 	[SETTING_PATH] = { sizeof(char *), parse_path, format_path, copy_path },
+	[SETTING_OWNER_SOURCE] = { sizeof(enum pv_owner_source), parse_owner_source, format_owner_source,
+				   NULL },
 };
-_Static_assert(sizeof(setting_types) / sizeof(setting_types[0]) == SETTING_PATH + 1,
+_Static_assert(sizeof(setting_types) / sizeof(setting_types[0]) == SETTING_OWNER_SOURCE + 1,
 	       "every setting type has its row");
 
 int setting_parse(struct settings *s, enum setting_id id, const char *name, const char *v, size_t n,

@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "rows.h"
+#include "snapshot.h"
 #include "strbuf.h"
 
 /* Indices into setting_defs: the order of --help and of the file. */
@@ -41,6 +42,7 @@ enum setting_id {
 	SET_UNIX,
 	SET_RESOLVE,
 	SET_LEAN,
+	SET_OWNERS,
 	SET_COLOR,
 	SET_SORT,
 	SET_REVERSE,
@@ -73,10 +75,11 @@ struct settings {
 	bool reverse;
 	double delay, highlight; /* seconds */
 	bool color;
-	unsigned hidden_columns; /* bit c: column c is not shown */
-	bool lean;               /* no tcp_info (no rates), no peers */
-	bool unix_sockets;       /* show UNIX domain sockets */
-	bool resolve;            /* names instead of numbers */
+	unsigned hidden_columns;     /* bit c: column c is not shown */
+	bool lean;                   /* no tcp_info (no rates), no peers */
+	bool unix_sockets;           /* show UNIX domain sockets */
+	bool resolve;                /* names instead of numbers */
+	enum pv_owner_source owners; /* where owners come from */
 	/* the command line's alone */
 	bool once, json, listening, info, no_config, help, version;
 	/* Set by -t -u -4 -6 --established -a -p; what they narrow is read
@@ -87,12 +90,13 @@ struct settings {
 };
 
 enum setting_type {
-	SETTING_FLAG,       /* an option without a value; yes/no in the file */
-	SETTING_SECONDS,    /* from min to 3600, decimals allowed */
-	SETTING_GROUP_MODE, /* process, port or none */
-	SETTING_SORT,       /* natural or a column header */
-	SETTING_COLUMNS,    /* column headers: those shown */
-	SETTING_PATH,       /* a file name */
+	SETTING_FLAG,         /* an option without a value; yes/no in the file */
+	SETTING_SECONDS,      /* from min to 3600, decimals allowed */
+	SETTING_GROUP_MODE,   /* process, port or none */
+	SETTING_SORT,         /* natural or a column header */
+	SETTING_COLUMNS,      /* column headers: those shown */
+	SETTING_PATH,         /* a file name */
+	SETTING_OWNER_SOURCE, /* auto, bpf or proc */
 };
 
 struct setting_def {

@@ -252,6 +252,8 @@ void output_json(FILE *out, const struct pv_snapshot *s, const struct pv_rows *r
 	json_string(&w, meta->host);
 	json_key(&w, "filter");
 	json_string(&w, meta->filter);
+	json_key(&w, "owner_source");
+	json_string(&w, owner_source_name(s->owner_source));
 	json_notices(&w, s);
 
 	json_key(&w, "sockets");

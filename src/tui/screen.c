@@ -243,6 +243,8 @@ static void draw_header(const struct screen_frame *f)
 		strbuf_puts(header_part(&h, 3, false, 0), "[+unix]");
 	if (columns_names())
 		strbuf_puts(header_part(&h, 3, false, 0), "[names]");
+	/* Which owner source ran: the kernel's iterator, or the /proc walk. */
+	strbuf_printf(header_part(&h, 2, false, 0), "owners %s", owner_source_name(f->snap->owner_source));
 	if (c->hidden)
 		strbuf_printf(header_part(&h, 7, false, 0), "owners of %zu sockets hidden", c->hidden);
 	/* What is wrong, where the eye lands last on the line: its right end. */

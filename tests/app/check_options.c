@@ -90,10 +90,9 @@ END_TEST
 START_TEST(t_every_option_from_the_table)
 {
 	static const char *const sample[] = {
-		[SETTING_SECONDS] = "2",
-		[SETTING_GROUP_MODE] = "port",
-		[SETTING_PATH] = "/nonexistent",
-		[SETTING_COLUMNS] = "STATE,COMMAND",
+		[SETTING_SECONDS] = "2",         [SETTING_GROUP_MODE] = "port",
+		[SETTING_PATH] = "/nonexistent", [SETTING_COLUMNS] = "STATE,COMMAND",
+		[SETTING_OWNER_SOURCE] = "proc",
 	};
 	char usage[8192] = "";
 	FILE *f = fmemopen(usage, sizeof(usage) - 1, "w");

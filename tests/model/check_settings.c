@@ -33,13 +33,15 @@ START_TEST(t_every_setting)
 	ck_assert_uint_eq(
 		parse(&s,
 		      "# a comment\n\n  group = port  \nsort=IN/s\r\nreverse = yes\n"
-		      "delay = 2.5\nhighlight = 0\ncolour = no\ncolumns = STATE, REMOTE USER\nlean = on\nunix = yes\nresolve = yes\n"),
+		      "delay = 2.5\nhighlight = 0\ncolour = no\ncolumns = STATE, REMOTE USER\nlean = on\nunix = yes\nresolve = yes\n"
+		      "owners = proc\n"),
 		0);
 	ck_assert_str_eq(problems, "");
 	ck_assert_int_eq(s.group, GROUP_PORT);
 	ck_assert_int_eq(s.sort_column, COL_RATE_IN);
 	ck_assert(s.reverse && !s.color && s.lean && s.unix_sockets && s.resolve);
 	ck_assert(s.delay == 2.5 && s.highlight == 0);
+	ck_assert_int_eq(s.owners, PV_OWNERS_PROC);
 	/* PROTO, LOCAL and PROCESS always show; the rest as listed. */
 	ck_assert_uint_eq(s.hidden_columns, 1u << COL_RECVQ | 1u << COL_SENDQ | 1u << COL_RATE_IN |
 						    1u << COL_RATE_OUT | 1u << COL_COMMAND |
