@@ -12,8 +12,9 @@
 struct collector;
 
 /* Returns NULL with a message in err when sock_diag cannot be used, or
- * when owners is PV_OWNERS_BPF and the iterator cannot load (AUTO falls
- * back to /proc, PROC never tries it). An
+ * when owners is PV_OWNERS_BPF and the iterator cannot load. AUTO tries
+ * the iterator for a single collection and falls back to /proc; an
+ * incremental collector with AUTO, and PROC, never try it. An
  * incremental collector remembers owners between runs (see owner_cache.h):
  * for the dashboard, which refreshes the same host again and again. */
 struct collector *collector_open(bool incremental, enum pv_owner_source owners, char *err, size_t errsize);
