@@ -44,8 +44,17 @@ static int bpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 
 struct owners_bpf *owners_bpf_open(char *why, size_t whysize)
 {
-	struct owners_bpf *b = xcalloc(1, sizeof(*b));
+	struct owners_bpf *b;
 
+	/* Without the privilege, libbpf would parse the kernel's BTF only to
+	 * be refused at the end. */
+	if (!privilege_may_load_bpf()) {
+		snprintf(why, whysize,
+			 "loading the BPF owner iterator needs root (or CAP_BPF and CAP_PERFMON)");
+		errno = EPERM;
+		return NULL;
+	}
+	b = xcalloc(1, sizeof(*b));
 	libbpf_set_print(bpf_quiet);
 	b->procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	privilege_raise();

@@ -64,6 +64,18 @@ static void privilege_set_effective(bool on)
 	cap_set(&c);
 }
 
+bool privilege_may_load_bpf(void)
+{
+	/* CAP_BPF is 39, in the second word; not every libc's headers name it. */
+	enum { PV_CAP_BPF = 39 };
+	struct cap_sets c;
+
+	if (cap_get(&c) < 0)
+		return false;
+	return (c.data[0].effective & (1u << CAP_SYS_ADMIN)) ||
+	       (c.data[1].effective & (1u << (PV_CAP_BPF - 32)));
+}
+
 void privilege_raise(void)
 {
 	privilege_set_effective(true);

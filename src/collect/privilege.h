@@ -20,4 +20,9 @@ int privilege_init(void);
 void privilege_raise(void);
 void privilege_lower(void);
 
+/* True when this process may load a BPF program: CAP_BPF or CAP_SYS_ADMIN
+ * effective (root has both). A setcap'd portview never may: init dropped
+ * all but the two above. */
+bool privilege_may_load_bpf(void);
+
 #endif
