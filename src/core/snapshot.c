@@ -58,23 +58,16 @@ void snapshot_recycle(struct pv_snapshot *s, size_t expected)
 	}
 }
 
-static const char *const owner_source_names[] = {
+const char *const owner_source_names[] = {
 	[PV_OWNERS_AUTO] = "auto",
 	[PV_OWNERS_BPF] = "bpf",
 	[PV_OWNERS_PROC] = "proc",
+	NULL,
 };
 
 const char *owner_source_name(enum pv_owner_source source)
 {
 	return owner_source_names[source];
-}
-
-int owner_source_parse(const char *name)
-{
-	for (size_t i = 0; i < sizeof(owner_source_names) / sizeof(owner_source_names[0]); i++)
-		if (strcmp(name, owner_source_names[i]) == 0)
-			return (int)i;
-	return -1;
 }
 
 void snapshot_reserve_refs(struct pv_snapshot *s, size_t n)

@@ -34,10 +34,9 @@ enum pv_owner_status {
  * fd tables under /proc. AUTO, asked for, is BPF when it loads. */
 enum pv_owner_source { PV_OWNERS_AUTO, PV_OWNERS_BPF, PV_OWNERS_PROC };
 
-/* The name of a source as options, the header and JSON say it. */
+/* The sources' names as options, the header and JSON say them, then NULL. */
+extern const char *const owner_source_names[];
 const char *owner_source_name(enum pv_owner_source source);
-/* The source named name, or -1. */
-int owner_source_parse(const char *name);
 
 /* TCP details from INET_DIAG_INFO, present only when has_info is set. */
 struct pv_tcp_details {

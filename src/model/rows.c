@@ -15,17 +15,18 @@
 #include "u64map.h"
 #include "xalloc.h"
 
-static const char *const group_mode_names[] = {
+const char *const group_mode_names[] = {
 	[GROUP_PROCESS] = "process",
 	[GROUP_PORT] = "port",
 	[GROUP_NONE] = "none",
+	NULL,
 };
 
 int group_mode_parse(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(group_mode_names) / sizeof(group_mode_names[0]); i++)
+	for (i = 0; group_mode_names[i]; i++)
 		if (strcmp(name, group_mode_names[i]) == 0)
 			return (int)i;
 	return -1;

@@ -128,6 +128,8 @@ bool row_key_equal(const struct row_key *a, const struct row_key *b);
 /* A 64-bit digest of a row's identity: equal keys, equal digests. */
 uint64_t row_key_hash(const struct row_key *k);
 
+/* The grouping names by mode, then NULL. */
+extern const char *const group_mode_names[];
 /* Parses a grouping name ("process", "port", "none"); -1 when unknown. */
 int group_mode_parse(const char *name);
 const char *group_mode_name(enum group_mode mode);

@@ -36,8 +36,9 @@ const struct setting_def setting_defs[SET_COUNT] = {
 	[SET_GROUP] = { .key = "group",
 			.long_name = "group",
 			.short_name = 'g',
-			.type = SETTING_GROUP_MODE,
+			.type = SETTING_CHOICE,
 			.offset = AT(group),
+			.choices = group_mode_names,
 			.default_value = "process",
 			.arg = "MODE",
 			.help = "group by process (default), port or none" },
@@ -87,8 +88,9 @@ const struct setting_def setting_defs[SET_COUNT] = {
 		       .help = "the cheapest refresh: no tcp_info (no rates) and no peers" },
 	[SET_OWNERS] = { .key = "owners",
 			 .long_name = "owners",
-			 .type = SETTING_OWNER_SOURCE,
+			 .type = SETTING_CHOICE,
 			 .offset = AT(owners),
+			 .choices = owner_source_names,
 			 .default_value = "auto",
 			 .arg = "SOURCE",
 			 .help = "where owners come from: auto (the BPF iterator when it loads), bpf or proc" },
@@ -231,8 +233,9 @@ static int parse_flag(const struct setting_def *def, const char *name, const cha
 	return 0;
 }
 
-static void format_flag(const void *field, struct strbuf *out)
+static void format_flag(const struct setting_def *def, const void *field, struct strbuf *out)
 {
+	(void)def;
 	strbuf_puts(out, *(const bool *)field ? "yes" : "no");
 }
 
@@ -256,60 +259,43 @@ static int parse_seconds(const struct setting_def *def, const char *name, const 
 	return 0;
 }
 
-static void format_seconds(const void *field, struct strbuf *out)
+static void format_seconds(const struct setting_def *def, const void *field, struct strbuf *out)
 {
+	(void)def;
 	strbuf_printf(out, "%g", *(const double *)field);
 }
 
-/* A word of a short list, any case: lookup's answer for it, or -1. */
-static int parse_word(const char *v, size_t n, int (*lookup)(const char *))
+/* A choice is stored as an int: its enum must be one. */
+_Static_assert(sizeof(enum group_mode) == sizeof(int) && sizeof(enum pv_owner_source) == sizeof(int),
+	       "a choice setting's field is an int");
+
+/* One word of def->choices, any case; the error lists them all. */
+static int parse_choice(const struct setting_def *def, const char *name, const char *v, size_t n, void *field,
+			char *err, size_t errsize)
 {
-	char buf[16];
+	struct strbuf wants = { 0 };
+	size_t i;
 
-	if (n >= sizeof(buf))
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		buf[i] = (char)tolower((unsigned char)v[i]);
-	buf[n] = '\0';
-	return lookup(buf);
-}
-
-static int parse_group(const struct setting_def *def, const char *name, const char *v, size_t n, void *field,
-		       char *err, size_t errsize)
-{
-	int mode = parse_word(v, n, group_mode_parse);
-
-	(void)def;
-	if (mode < 0) {
-		snprintf(err, errsize, "%s wants process, port or none, not '%.*s'", name, (int)n, v);
-		return -1;
+	for (i = 0; def->choices[i]; i++) {
+		if (word_is(v, n, def->choices[i])) {
+			*(int *)field = (int)i;
+			return 0;
+		}
 	}
-	*(enum group_mode *)field = (enum group_mode)mode;
-	return 0;
+	for (i = 0; def->choices[i]; i++)
+		strbuf_printf(&wants, "%s%s",
+			      i == 0                ? ""
+			      : def->choices[i + 1] ? ", "
+						    : " or ",
+			      def->choices[i]);
+	snprintf(err, errsize, "%s wants %s, not '%.*s'", name, strbuf_str(&wants), (int)n, v);
+	strbuf_free(&wants);
+	return -1;
 }
 
-static void format_group(const void *field, struct strbuf *out)
+static void format_choice(const struct setting_def *def, const void *field, struct strbuf *out)
 {
-	strbuf_puts(out, group_mode_name(*(const enum group_mode *)field));
-}
-
-static int parse_owner_source(const struct setting_def *def, const char *name, const char *v, size_t n,
-			      void *field, char *err, size_t errsize)
-{
-	int source = parse_word(v, n, owner_source_parse);
-
-	(void)def;
-	if (source < 0) {
-		snprintf(err, errsize, "%s wants auto, bpf or proc, not '%.*s'", name, (int)n, v);
-		return -1;
-	}
-	*(enum pv_owner_source *)field = (enum pv_owner_source)source;
-	return 0;
-}
-
-static void format_owner_source(const void *field, struct strbuf *out)
-{
-	strbuf_puts(out, owner_source_name(*(const enum pv_owner_source *)field));
+	strbuf_puts(out, def->choices[*(const int *)field]);
 }
 
 static int parse_sort(const struct setting_def *def, const char *name, const char *v, size_t n, void *field,
@@ -327,8 +313,9 @@ static int parse_sort(const struct setting_def *def, const char *name, const cha
 	return 0;
 }
 
-static void format_sort(const void *field, struct strbuf *out)
+static void format_sort(const struct setting_def *def, const void *field, struct strbuf *out)
 {
+	(void)def;
 	int c = *(const int *)field;
 
 	strbuf_puts(out, c < 0 ? "natural" : columns[c].header);
@@ -369,8 +356,9 @@ static int parse_columns(const struct setting_def *def, const char *name, const 
 	return 0;
 }
 
-static void format_columns(const void *field, struct strbuf *out)
+static void format_columns(const struct setting_def *def, const void *field, struct strbuf *out)
 {
+	(void)def;
 	for (int c = 0, first = 1; c < COL_COUNT; c++) {
 		if (*(const unsigned *)field & (1u << c))
 			continue;
@@ -394,8 +382,9 @@ static int parse_path(const struct setting_def *def, const char *name, const cha
 	return 0;
 }
 
-static void format_path(const void *field, struct strbuf *out)
+static void format_path(const struct setting_def *def, const void *field, struct strbuf *out)
 {
+	(void)def;
 	const char *path = *(const char *const *)field;
 
 	strbuf_puts(out, path ? path : "");
@@ -415,21 +404,19 @@ struct setting_type_ops {
 	size_t size;
 	int (*parse)(const struct setting_def *def, const char *name, const char *v, size_t n, void *field,
 		     char *err, size_t errsize);
-	void (*format)(const void *field, struct strbuf *out);
+	void (*format)(const struct setting_def *def, const void *field, struct strbuf *out);
 	void (*copy)(void *to, const void *from); /* NULL: the bytes */
 };
 
 static const struct setting_type_ops setting_types[] = {
 	[SETTING_FLAG] = { sizeof(bool), parse_flag, format_flag, NULL },
 	[SETTING_SECONDS] = { sizeof(double), parse_seconds, format_seconds, NULL },
-	[SETTING_GROUP_MODE] = { sizeof(enum group_mode), parse_group, format_group, NULL },
+	[SETTING_CHOICE] = { sizeof(int), parse_choice, format_choice, NULL },
 	[SETTING_SORT] = { sizeof(int), parse_sort, format_sort, NULL },
 	[SETTING_COLUMNS] = { sizeof(unsigned), parse_columns, format_columns, NULL },
 	[SETTING_PATH] = { sizeof(char *), parse_path, format_path, copy_path },
-	[SETTING_OWNER_SOURCE] = { sizeof(enum pv_owner_source), parse_owner_source, format_owner_source,
-				   NULL },
 };
-_Static_assert(sizeof(setting_types) / sizeof(setting_types[0]) == SETTING_OWNER_SOURCE + 1,
+_Static_assert(sizeof(setting_types) / sizeof(setting_types[0]) == SETTING_PATH + 1,
 	       "every setting type has its row");
 
 int setting_parse(struct settings *s, enum setting_id id, const char *name, const char *v, size_t n,
@@ -618,7 +605,8 @@ void settings_format(const struct settings *s, struct strbuf *out)
 		if (!setting_defs[id].key)
 			continue;
 		strbuf_printf(out, "%s = ", setting_defs[id].key);
-		setting_types[setting_defs[id].type].format(setting_field_const(s, (enum setting_id)id), out);
+		setting_types[setting_defs[id].type].format(&setting_defs[id],
+							    setting_field_const(s, (enum setting_id)id), out);
 		strbuf_putc(out, '\n');
 	}
 }

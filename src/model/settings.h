@@ -90,13 +90,12 @@ struct settings {
 };
 
 enum setting_type {
-	SETTING_FLAG,         /* an option without a value; yes/no in the file */
-	SETTING_SECONDS,      /* from min to 3600, decimals allowed */
-	SETTING_GROUP_MODE,   /* process, port or none */
-	SETTING_SORT,         /* natural or a column header */
-	SETTING_COLUMNS,      /* column headers: those shown */
-	SETTING_PATH,         /* a file name */
-	SETTING_OWNER_SOURCE, /* auto, bpf or proc */
+	SETTING_FLAG,    /* an option without a value; yes/no in the file */
+	SETTING_SECONDS, /* from min to 3600, decimals allowed */
+	SETTING_CHOICE,  /* one word of the def's choices, stored as its index */
+	SETTING_SORT,    /* natural or a column header */
+	SETTING_COLUMNS, /* column headers: those shown */
+	SETTING_PATH,    /* a file name */
 };
 
 struct setting_def {
@@ -105,12 +104,13 @@ struct setting_def {
 	const char *long_name; /* --long_name; NULL: settings file only */
 	char short_name;       /* -x, or 0 */
 	enum setting_type type;
-	size_t offset;             /* of the value in struct settings */
-	double min;                /* SETTING_SECONDS: the least allowed */
-	bool option_sets;          /* SETTING_FLAG: the value the option gives */
-	const char *default_value; /* as the file would say it; NULL: zero */
-	const char *arg;           /* the value's name in --help */
-	const char *help;          /* for --help; NULL: not listed there */
+	size_t offset;              /* of the value in struct settings */
+	double min;                 /* SETTING_SECONDS: the least allowed */
+	bool option_sets;           /* SETTING_FLAG: the value the option gives */
+	const char *default_value;  /* as the file would say it; NULL: zero */
+	const char *const *choices; /* SETTING_CHOICE: the words, by value, then NULL */
+	const char *arg;            /* the value's name in --help */
+	const char *help;           /* for --help; NULL: not listed there */
 };
 
 extern const struct setting_def setting_defs[SET_COUNT];

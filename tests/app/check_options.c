@@ -90,9 +90,10 @@ END_TEST
 START_TEST(t_every_option_from_the_table)
 {
 	static const char *const sample[] = {
-		[SETTING_SECONDS] = "2",         [SETTING_GROUP_MODE] = "port",
-		[SETTING_PATH] = "/nonexistent", [SETTING_COLUMNS] = "STATE,COMMAND",
-		[SETTING_OWNER_SOURCE] = "proc",
+		[SETTING_SECONDS] = "2",
+		[SETTING_PATH] = "/nonexistent",
+		[SETTING_COLUMNS] = "STATE,COMMAND",
+
 	};
 	char usage[8192] = "";
 	FILE *f = fmemopen(usage, sizeof(usage) - 1, "w");
@@ -109,7 +110,8 @@ START_TEST(t_every_option_from_the_table)
 		if (d->type == SETTING_FLAG)
 			snprintf(opt, sizeof(opt), "--%s", d->long_name);
 		else
-			snprintf(opt, sizeof(opt), "--%s=%s", d->long_name, sample[d->type]);
+			snprintf(opt, sizeof(opt), "--%s=%s", d->long_name,
+				 d->type == SETTING_CHOICE ? d->choices[1] : sample[d->type]);
 		ck_assert_msg(parse(&o, err, 2, (const char *const[]){ "portview", opt, NULL }) == 0,
 			      "%s: %s", opt, err);
 		ck_assert_msg(o.given == SETTING_BIT(id), "%s set %#x", opt, o.given);
