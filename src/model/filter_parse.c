@@ -61,6 +61,17 @@ static bool word_is(const struct parser *p, const char *kw)
 	return strlen(kw) == p->word_len && strncasecmp(p->word, kw, p->word_len) == 0;
 }
 
+/* The tokens of one character; everything else starts a word. */
+static const struct {
+	char c;
+	enum token_kind tok;
+} single_char_tokens[] = {
+	{ '(', TOK_LPAREN },
+	{ ')', TOK_RPAREN },
+	{ '|', TOK_OR },
+	{ '!', TOK_NOT },
+};
+
 /* Reads the next token; words may hold "quoted parts" with spaces. */
 static void lex_next(struct parser *p)
 {
@@ -71,25 +82,16 @@ static void lex_next(struct parser *p)
 		p->pos++;
 	p->tok_pos = p->pos;
 	p->word_len = 0;
-	switch (t[p->pos]) {
-	case '\0': p->tok = TOK_END; return;
-	case '(':
-		p->pos++;
-		p->tok = TOK_LPAREN;
+	if (!t[p->pos]) {
+		p->tok = TOK_END;
 		return;
-	case ')':
-		p->pos++;
-		p->tok = TOK_RPAREN;
-		return;
-	case '|':
-		p->pos++;
-		p->tok = TOK_OR;
-		return;
-	case '!':
-		p->pos++;
-		p->tok = TOK_NOT;
-		return;
-	default: break;
+	}
+	for (size_t i = 0; i < sizeof(single_char_tokens) / sizeof(single_char_tokens[0]); i++) {
+		if (t[p->pos] == single_char_tokens[i].c) {
+			p->pos++;
+			p->tok = single_char_tokens[i].tok;
+			return;
+		}
 	}
 	free(p->word);
 	cap = strlen(t + p->pos) + 1;
