@@ -362,12 +362,11 @@ static void group_ports(struct strbuf *sb, const struct pv_group *g, bool utf8)
 		strbuf_puts(sb, " +more");
 }
 
-void column_format_pile(const struct pv_snapshot *s, const struct pv_pile *p, bool utf8, struct strbuf *sb)
+void column_format_pile(const struct pv_pile *p, bool utf8, struct strbuf *sb)
 {
 	char buf[PV_ADDR_STRLEN];
 	const char *host = column_host_name(&p->top);
 
-	(void)s;
 	strbuf_printf(sb, "%u in TIME-WAIT  oldest %us  ", p->count, (p->oldest_ms + 500) / 1000);
 	if (p->remotes == 1)
 		strbuf_puts(sb, "all from ");

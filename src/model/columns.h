@@ -137,7 +137,7 @@ struct pv_pile;
 
 /* Writes a TIME_WAIT pile's line: "700 in TIME-WAIT  oldest 58s  from 3
  * addresses, 640 from 10.0.0.5". */
-void column_format_pile(const struct pv_snapshot *s, const struct pv_pile *p, bool utf8, struct strbuf *sb);
+void column_format_pile(const struct pv_pile *p, bool utf8, struct strbuf *sb);
 
 /* Writes a group's line ("nginx  pid 100  user root  2 listening, 3
  * connections", "tcp port 80  nginx 100  ...  accept 0/511"), names

@@ -288,7 +288,7 @@ static void describe_group(const struct pv_snapshot *s, const struct pv_group *g
 static void describe_pile(const struct pv_snapshot *s, const struct pv_pile *p, bool utf8, struct strbuf *out)
 {
 	line_begin(out, "pile");
-	column_format_pile(s, p, utf8, out);
+	column_format_pile(p, utf8, out);
 	strbuf_putc(out, '\n');
 	line_text(out, "why",
 		  "connections closed by this end first wait 60 s in TIME_WAIT; many mean many short "

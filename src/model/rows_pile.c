@@ -52,7 +52,8 @@ static void pile_measure(const struct pv_snapshot *s, const uint32_t *list, size
 
 void rows_update_piles(struct pv_rows *r, const struct pv_snapshot *s)
 {
-	for (size_t i = 0; i < r->nrows; i++) {
+	/* Most refreshes have no pile: no walk over the rows for them. */
+	for (size_t i = 0; r->npiles && i < r->nrows; i++) {
 		uint32_t min_left = ROWS_TIME_WAIT_SPAN_MS;
 		size_t j;
 

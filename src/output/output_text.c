@@ -143,7 +143,7 @@ void output_text(FILE *out, const struct pv_snapshot *s, const struct pv_rows *r
 			column_format_group(s, &r->groups[row->index], meta->utf8, &line);
 		} else if (row->kind == ROW_PILE) {
 			strbuf_printf(&line, "%*s", (int)(row->depth * TEXT_INDENT), "");
-			column_format_pile(s, &r->piles[row->index], meta->utf8, &line);
+			column_format_pile(&r->piles[row->index], meta->utf8, &line);
 		} else
 			text_socket_line(&line, s, &s->socks[row->index], row->depth, widths, meta, &cell);
 		fprintf(out, "%s\n", strbuf_str(&line));

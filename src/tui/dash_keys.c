@@ -91,52 +91,66 @@ bool dash_menu_move(int *choice, int count, enum key_action a)
 	return true;
 }
 
+/* The socket that speaks for row r when filtering to it: its own, a
+ * group's first, or for a TIME_WAIT pile (no owner) its listener. */
+static const struct pv_socket *row_socket(const struct view_state *v, const struct pv_row *r)
+{
+	const struct pv_snapshot *s = v->snap;
+
+	if (r->kind == ROW_SOCKET)
+		return &s->socks[r->index];
+	if (r->kind == ROW_PILE) {
+		const struct pv_pile *p = &v->rows.piles[r->index];
+
+		return &s->socks[p->parent != UINT32_MAX ? p->parent : p->first];
+	}
+	return &s->socks[v->rows.groups[r->index].first_socket];
+}
+
+/* The filter words for row r's process ("pid:N": a process group's own,
+ * else the socket's first owner) or local port ("port:N"); false with
+ * why when the row has none. */
+static bool row_filter_words(const struct view_state *v, const struct pv_row *r, bool port, char *text,
+			     size_t len, const char **why)
+{
+	const struct pv_snapshot *s = v->snap;
+	const struct pv_socket *k = row_socket(v, r);
+	int32_t owner;
+
+	if (port) {
+		*why = "this row has no port";
+		if (socket_is_unix(k) || !k->local.port)
+			return false;
+		snprintf(text, len, "port:%u", k->local.port);
+		return true;
+	}
+	owner = r->kind == ROW_GROUP && v->rows.groups[r->index].kind == GK_PROCESS
+			? v->rows.groups[r->index].proc
+			: rows_primary_owner(s, k);
+	*why = "no process on this row";
+	if (owner < 0)
+		return false;
+	snprintf(text, len, "pid:%d", s->procs[owner].pid);
+	return true;
+}
+
 /* f and F: the filter becomes the selected row's process or local port,
  * written as the filter words that say it, so that the prompt shows
  * what is applied and Esc or an edit takes it back. */
 static void dash_filter_to_row(struct dash *d, bool port)
 {
 	const struct pv_row *r = view_current(&d->view);
-	const struct pv_snapshot *s = d->view.snap;
-	const struct pv_socket *k = NULL;
 	struct filter_error err;
+	const char *why;
 	char text[64];
 	int effect;
 
 	if (!r)
 		return;
-	if (r->kind == ROW_SOCKET) {
-		k = &s->socks[r->index];
-	} else if (r->kind == ROW_PILE) {
-		/* TIME_WAIT has no owner: a pile stands for its listener. */
-		const struct pv_pile *p = &d->view.rows.piles[r->index];
-
-		k = &s->socks[p->parent != UINT32_MAX ? p->parent : p->first];
-	} else {
-		const struct pv_group *g = &d->view.rows.groups[r->index];
-
-		if (!port && g->kind == GK_PROCESS) {
-			snprintf(text, sizeof(text), "pid:%d", s->procs[g->proc].pid);
-			goto apply;
-		}
-		k = &s->socks[g->first_socket];
+	if (!row_filter_words(&d->view, r, port, text, sizeof(text), &why)) {
+		dash_status(d, true, "%s", why);
+		return;
 	}
-	if (port) {
-		if (socket_is_unix(k) || !k->local.port) {
-			dash_status(d, true, "this row has no port");
-			return;
-		}
-		snprintf(text, sizeof(text), "port:%u", k->local.port);
-	} else {
-		int32_t o = rows_primary_owner(s, k);
-
-		if (o < 0) {
-			dash_status(d, true, "no process on this row");
-			return;
-		}
-		snprintf(text, sizeof(text), "pid:%d", s->procs[o].pid);
-	}
-apply:
 	effect = view_set_filter(&d->view, text, &err);
 	if (effect < 0) {
 		dash_status(d, true, "cannot filter: %s", err.msg);

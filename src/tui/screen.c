@@ -477,7 +477,7 @@ static void draw_row(const struct screen_frame *f, const struct row_geometry *g,
 	}
 	x += 2;
 	if (r->kind == ROW_PILE) {
-		column_format_pile(f->snap, &v->rows.piles[r->index], f->utf8, &cell);
+		column_format_pile(&v->rows.piles[r->index], f->utf8, &cell);
 		put_group_line(y, x, &cell, f->utf8);
 		strbuf_free(&cell);
 		return;
