@@ -23,11 +23,19 @@ exec 3<&-
 exec 3<>/dev/tcp/127.0.0.1/5432 && cat <&3 >/dev/null
 exec 3<&-
 
+# A client that closes first holds TIME_WAIT with no process: a pile at
+# the top of the no-process group.
+helper store name store listen tcp 127.0.0.1 6379 drainclose
+helper client name client tcpmany 4 127.0.0.1 6379 closeall
+
 "$PORTVIEW" --once >"$WORK/text"
 check "the pile is one summary line under its listener" \
 	grep -qE '^    20 in TIME-WAIT  oldest [2-4]s  from 2 addresses, 12 from 127\.0\.0\.1$' "$WORK/text"
 check "--once text still lists every connection under the pile" \
 	[ "$(grep -c 'TIME-WAIT .*:8080 ' "$WORK/text")" -eq 20 ]
+# (the server's close, which ends the client's FIN_WAIT2, may come late)
+client_pile() { "$PORTVIEW" --once | grep -qE '^  4 in TIME-WAIT  oldest [0-9]+s  all from 127\.0\.0\.1$'; }
+check "a client's TIME_WAIT pile up at the top of the no-process group" wait_for 3 client_pile
 check "two TIME_WAIT make no pile" bash -c "! grep -q '2 in TIME-WAIT' '$WORK/text'"
 check "two TIME_WAIT are rows of their own" [ "$(grep -c 'TIME-WAIT .*127\.0\.0\.1:5432 ' "$WORK/text")" -eq 2 ]
 check "the process line names its ports" grep -qE "^web  pid $(helper_pid web)  user root  2 listening, 20 connections  :8080 :8443" "$WORK/text"

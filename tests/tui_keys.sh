@@ -50,6 +50,32 @@ check "f keeps that process's rows" screen_has ':5432'
 check "f hides the others" screen_lacks ':8081'
 keys Escape
 
+# F4 is / as in htop.
+keys F4
+check "F4 opens the filter prompt" screen_has '^/$'
+keys Escape
+
+# The details scroll by line, by page and to their ends (80x10: they do
+# not fit).
+keys / C-u
+keys -l 'port:5432 state:listen'
+keys Enter Home Down
+tm resize-window -t pv -x 80 -y 10
+sleep 0.5
+keys i
+check "the details start at the top" screen_has 'local +127\.0\.0\.1:5432'
+keys End
+check "End shows their last line" screen_has 'command +'
+check "and their top is out of sight" screen_lacks 'local +127\.0\.0\.1:5432'
+keys Home
+check "Home goes back to the top" screen_has 'local +127\.0\.0\.1:5432'
+keys PgDn
+check "PgDn scrolls a page" screen_lacks 'local +127\.0\.0\.1:5432'
+keys q
+tm resize-window -t pv -x 140 -y 30
+sleep 0.5
+keys Escape
+
 # The sort list names every column; Enter on the order in use reverses.
 keys F6
 check "F6 opens the sort list" screen_has 'natural: protocol, port, address'
