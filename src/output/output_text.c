@@ -122,9 +122,13 @@ void output_text(FILE *out, const struct pv_snapshot *s, const struct pv_rows *r
 
 		if (row->kind != ROW_SOCKET)
 			continue;
+		/* Only the columns printed: a hidden one is a format call per
+		 * socket for nothing. */
 		for (c = 0; c < COL_COUNT; c++) {
 			size_t w;
 
+			if (!text_column_shown(c, meta))
+				continue;
 			strbuf_reset(&cell);
 			w = columns[c].format(s, &s->socks[row->index], meta->utf8, &cell);
 			if (c == 0)

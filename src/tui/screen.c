@@ -339,6 +339,8 @@ static void compute_columns(const struct screen_frame *f, const struct row_geome
 		for (c = 0; c < COL_COUNT; c++) {
 			size_t w;
 
+			if (!lay->col_shown[c])
+				continue;
 			strbuf_reset(&cell);
 			w = columns[c].format(f->snap, &f->snap->socks[r->index], f->utf8, &cell);
 			if (w > want[c])
