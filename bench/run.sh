@@ -11,7 +11,8 @@
 # held: 40,000 sockets), BENCH_PROCS (8), BENCH_LISTENERS (64),
 # BENCH_SMALL_PROCS (400) and BENCH_SMALL_CONNS (3000) for the many-small-
 # processes farm, BENCH_RUNS (5), BENCH_DASH_SECONDS (30; 0 skips the
-# dashboard), BENCH_BIG_CONNS (100000: 200,000 sockets; 0 skips).
+# dashboard), BENCH_BIG_CONNS (100000: 200,000 sockets; 0 skips),
+# BENCH_NETNS (20 namespaces sharing BENCH_CONNS connections; 0 skips).
 set -u
 : "${PORTVIEW:?PORTVIEW names the portview binary}"
 : "${FARM:?FARM names the farm binary}"
@@ -24,6 +25,12 @@ SMALL_CONNS=${BENCH_SMALL_CONNS:-3000}
 RUNS=${BENCH_RUNS:-5}
 DASH_SECONDS=${BENCH_DASH_SECONDS:-30}
 BIG_CONNS=${BENCH_BIG_CONNS:-100000}
+NETNS=${BENCH_NETNS:-20}
+# portview shows every namespace it may enter; against ss, which shows
+# the one it runs in, it is asked for that one. The netns scenario
+# measures the others.
+PORTVIEW_BIN=$PORTVIEW
+PORTVIEW="$PORTVIEW --netns current"
 
 # Each scenario runs in a network namespace of its own, so no TIME_WAIT
 # sockets of one farm linger into the next.
@@ -36,7 +43,7 @@ if [ $# -eq 0 ]; then
 	[ "$(id -u)" -eq 0 ] || { echo "bench: needs root (network namespaces, every process's fds)" >&2; exit 1; }
 	echo "portview benchmark: $(nproc) cores, $(uname -r), $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
 	echo "processes on the host: $(ls /proc | grep -c '^[0-9]')"
-	for scenario in large small big; do
+	for scenario in large small netns big; do
 		unshare -n "$BASH" "$0" "$scenario" || exit 1
 	done
 	exit 0
@@ -214,15 +221,32 @@ soak)
 	SOAK=${BENCH_SOAK_SECONDS:-600}
 	CHURN=${BENCH_CHURN:-2000}
 	farm_start -p 8 -c 5000 -l 64 -u 16 -r "$CHURN"
-	echo "soak: dashboard for ${SOAK}s, 8 processes with 10,000 sockets, $CHURN connections opened and closed a second"
+	echo "soak: dashboard for ${SOAK}s, 8 processes with 10,000 sockets, $CHURN connections opened and closed a second;"
+	echo "  meanwhile a namespace with a listener comes and goes every second (a container restart loop)"
+	# A restart loop: each round a namespace, a listener in it for a
+	# second, then both go.
+	(
+		n=0
+		while :; do
+			ns=pvsoak$$-$((n++ % 4))
+			ip netns add "$ns" 2>/dev/null && ip -n "$ns" link set lo up
+			ip netns exec "$ns" "$FARM" -p 1 -c 5 -l 1 -u 1 -b 7000 </dev/null >/dev/null 2>&1 &
+			sleep 1
+			kill $! 2>/dev/null
+			wait $! 2>/dev/null
+			ip netns del "$ns" 2>/dev/null
+		done
+	) &
+	RESTART_LOOP=$!
 	tm="tmux -L pvbench$$"
-	$tm new-session -d -x 120 -y 40 "exec $PORTVIEW"
+	$tm new-session -d -x 120 -y 40 "exec $PORTVIEW_BIN"
 	sleep 1
 	pid=$($tm list-panes -F '#{pane_pid}')
 	hz=$(getconf CLK_TCK)
 	sleep 9
 	rss10=$(awk '/VmRSS/ { print $2 }' "/proc/$pid/status")
 	fds0=$(open_fds "$pid")
+	threads0=$(ls "/proc/$pid/task" | wc -l)
 	cpu0=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
 	# The baseline for growth is taken once the dashboard has been through
 	# a whole cycle, its first one-minute safety-net walk included (70 s),
@@ -242,18 +266,25 @@ soak)
 		[ $((elapsed % 60)) -eq 0 ] && echo "  ${elapsed}s: RSS $((rss / 1024)) MiB, $(ss -tanH | wc -l) TCP sockets"
 	done
 	rss1=$(awk '/VmRSS/ { print $2 }' "/proc/$pid/status")
+	# The loop stops and its namespaces go before the count: the
+	# dashboard then holds no socket of a namespace that is gone.
+	kill "$RESTART_LOOP" 2>/dev/null
+	wait "$RESTART_LOOP" 2>/dev/null
+	for ns in $(ip netns list | awk '/^pvsoak'$$'-/ { print $1 }'); do ip netns pids "$ns" | xargs -r kill; ip netns del "$ns"; done
+	sleep 2.5
 	fds1=$(open_fds "$pid")
+	threads1=$(ls "/proc/$pid/task" | wc -l)
 	cpu1=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
 	latency=$(key_latency)
 	echo "  RSS after 10s $((rss10 / 1024)) MiB, after ${base_at}s $((rss0 / 1024)) MiB, at the end $((rss1 / 1024)) MiB, peak $((peak / 1024)) MiB"
-	echo "  open fds after 10s $fds0, at the end $fds1"
+	echo "  open fds after 10s $fds0, at the end $fds1; threads $threads0, then $threads1"
 	echo "  CPU $(awk -v t=$((cpu1 - cpu0)) -v hz="$hz" -v s=$((SOAK - 10)) 'BEGIN { printf "%.1f", 100 * t / hz / s }')% of one core"
 	echo "  slowest answer to a key: ${latency} ms"
 	$tm kill-server
 	farm_stop
 	# Fail when memory grew more than 10% after the baseline, or fds leaked.
-	if [ $((rss1 * 10)) -gt $((rss0 * 11)) ] || [ "$fds1" -gt "$fds0" ]; then
-		echo "soak: FAILED (memory or fds grew)"
+	if [ $((rss1 * 10)) -gt $((rss0 * 11)) ] || [ "$fds1" -gt "$fds0" ] || [ "$threads1" -gt "$threads0" ]; then
+		echo "soak: FAILED (memory, fds or threads grew)"
 		exit 1
 	fi
 	echo "soak: passed"
@@ -265,7 +296,7 @@ large)
 	compare "all sockets with owners" "$PORTVIEW --once --json" "ss -tuanp" "netstat -tuanp" "lsof -nPi"
 	compare "listeners with owners" "$PORTVIEW --once -l" "ss -tulnp" "netstat -tulnp" "lsof -nP -iTCP -sTCP:LISTEN"
 	compare "one port, with owners" "$PORTVIEW --once port:20000" "ss -tuanp sport = :20000 or dport = :20000" "lsof -nPi :20000"
-	echo "  peak RSS of portview --once --json: $(peak_rss_mib "$PORTVIEW" --once --json) MiB"
+	echo "  peak RSS of portview --once --json: $(peak_rss_mib $PORTVIEW --once --json) MiB"
 	if have tmux && [ "$DASH_SECONDS" -gt 0 ]; then
 		refresh_cost "$DASH_SECONDS"
 		refresh_cost "$DASH_SECONDS" --lean
@@ -282,13 +313,57 @@ small)
 	compare "all sockets with owners, many small processes" "$PORTVIEW --once --json" "ss -tuanp" "netstat -tuanp" "lsof -nPi"
 	farm_stop
 	;;
+netns)
+	# The same sockets in NETNS namespaces and in one: NETNS farms of one
+	# worker each, and one farm of NETNS workers, all at once; portview
+	# is pointed at either set with --netns, so both runs find the same
+	# namespaces on the host and differ only in what they dump.
+	[ "$NETNS" -gt 0 ] || exit 0
+	echo
+	NS_ARGS=() NAMES=()
+	for ((i = 0; i < NETNS; i++)); do
+		ns=pvbench$$-$i
+		NAMES+=("$ns")
+		ip netns add "$ns" && ip -n "$ns" link set lo up || exit 1
+		NS_ARGS+=(--netns "$ns")
+		mkfifo "$WORK/farm$i.in"
+		ip netns exec "$ns" "$FARM" -p 1 -c $((CONNS / NETNS)) -l $((LISTENERS / NETNS + 1)) -u 1 \
+			<"$WORK/farm$i.in" >"$WORK/farm$i.out" &
+		exec {fd}>"$WORK/farm$i.in"
+	done
+	ip netns add pvbench$$-one && ip -n pvbench$$-one link set lo up || exit 1
+	NAMES+=(pvbench$$-one)
+	mkfifo "$WORK/farm.in"
+	ip netns exec pvbench$$-one "$FARM" -p "$NETNS" -c "$CONNS" -l $(((LISTENERS / NETNS + 1) * NETNS)) -u "$NETNS" \
+		<"$WORK/farm.in" >"$WORK/farm.out" &
+	exec {FARM_FD}>"$WORK/farm.in"
+	for f in "$WORK"/farm*.out; do
+		until grep -q ready "$f"; do sleep 0.1; done
+	done
+	many="$PORTVIEW_BIN --once --json ${NS_ARGS[*]}"
+	one="$PORTVIEW_BIN --once --json --netns pvbench$$-one"
+	echo "farms: $NETNS namespaces with $($many | jq '[.namespaces[] | select(.shown) | .sockets] | add') sockets in all;" \
+		"one namespace with $($one | jq '[.namespaces[] | select(.shown) | .sockets] | add')"
+	compare "all sockets with owners, $NETNS namespaces against one" "$many" "$one"
+	if have tmux && [ "$DASH_SECONDS" -gt 0 ]; then
+		PORTVIEW=$PORTVIEW_BIN
+		read -r us_many rss_many < <(dashboard_measure 160x50 3 "$DASH_SECONDS" --no-config -d 1 "${NS_ARGS[@]}")
+		read -r us_one rss_one < <(dashboard_measure 160x50 3 "$DASH_SECONDS" --no-config -d 1 --netns pvbench$$-one)
+		printf '  one dashboard refresh: %s namespaces %.1f ms of CPU, one namespace %.1f ms (%.2fx); peak RSS %s / %s MiB\n' \
+			"$NETNS" "$(awk -v v="$us_many" 'BEGIN { print v / 1000 }')" "$(awk -v v="$us_one" 'BEGIN { print v / 1000 }')" \
+			"$(awk -v a="$us_many" -v b="$us_one" 'BEGIN { print b ? a / b : 0 }')" "$rss_many" "$rss_one"
+	fi
+	for ns in "${NAMES[@]}"; do ip netns pids "$ns" | xargs -r kill; done
+	wait
+	for ns in "${NAMES[@]}"; do ip netns del "$ns"; done
+	;;
 big)
 	[ "$BIG_CONNS" -gt 0 ] || exit 0
 	echo
 	farm_start -p 16 -c "$BIG_CONNS" -l 64 -u 16
 	echo "farm: 16 processes, $(ss -tuanH | wc -l) sockets"
 	RUNS=1 compare "all sockets with owners, big farm" "$PORTVIEW --once --json" "ss -tuanp"
-	echo "  peak RSS of portview --once --json: $(peak_rss_mib "$PORTVIEW" --once --json) MiB"
+	echo "  peak RSS of portview --once --json: $(peak_rss_mib $PORTVIEW --once --json) MiB"
 	if have tmux && [ "$DASH_SECONDS" -gt 0 ]; then
 		refresh_cost "$DASH_SECONDS"
 		dashboard_cpu 1 "$DASH_SECONDS"

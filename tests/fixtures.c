@@ -11,6 +11,7 @@
 #include "addr.h"
 #include "filter.h"
 #include "relations.h"
+#include "workload.h"
 #include "states.h"
 #include "xalloc.h"
 
@@ -117,6 +118,27 @@ void fixture_snapshot(struct pv_snapshot *s)
 	fx_owners(s, 6, 1, psql);
 	fx_owners(s, 7, 1, postgres);
 	fx_owners(s, 9, 1, psql);
+	relations_compute(s, NULL, true);
+}
+
+void fixture_namespaces(struct pv_snapshot *s)
+{
+	static const struct pv_netns table[] = {
+		{ .inode = FX_HOST_NETNS, .kind = PV_NETNS_HOST, .dumped = true, .name = "host" },
+		{ .inode = FX_DB_NETNS, .kind = PV_NETNS_CONTAINER, .dumped = true, .name = "db" },
+	};
+	struct pv_process *postgres = &s->procs[FX_POSTGRES], *nginx = &s->procs[FX_NGINX];
+
+	s->netns = arena_alloc(&s->arena, sizeof(table));
+	memcpy(s->netns, table, sizeof(table));
+	s->nnetns = 2;
+	for (size_t i = 0; i < s->nsocks; i++)
+		s->socks[i].netns = i >= 5 && i <= 7 ? FX_DB_NETNS : FX_HOST_NETNS;
+	postgres->workload_kind = PV_WORKLOAD_PODMAN;
+	postgres->workload = "db";
+	postgres->workload_id = "abc123def456abc123def456";
+	nginx->workload_kind = PV_WORKLOAD_UNIT;
+	nginx->workload = nginx->workload_id = "nginx.service";
 	relations_compute(s, NULL, true);
 }
 

@@ -22,6 +22,13 @@ enum { FX_NGINX, FX_NGINX_WORKER, FX_PSQL, FX_POSTGRES, FX_PROCS };
  * Sockets are added in this order. */
 void fixture_snapshot(struct pv_snapshot *s);
 
+/* The fixture's namespaces: sockets 5 to 7 (postgres and psql) in a
+ * container's, "db", the rest in the host's. postgres runs in podman
+ * container db (id abc123def456...), nginx in nginx.service. Relations
+ * are computed again. */
+enum { FX_HOST_NETNS = 4026531840u, FX_DB_NETNS = 4026532000u };
+void fixture_namespaces(struct pv_snapshot *s);
+
 /* Process indices in the UNIX fixture. */
 enum { FXU_APPD, FXU_CLI, FXU_JOURNAL };
 

@@ -40,6 +40,16 @@ enter_netns() {
 		PV_IN_NETNS=1 exec unshare -n "$BASH" "$0" "$@"
 	fi
 	ip link set lo up 2>/dev/null || skip_or_fail "cannot bring up lo (iproute2 missing?)"
+	# portview shows every namespace it may enter; these tests count the
+	# sockets of their own, so they ask for that one (tests/netns.sh
+	# covers the others). PORTVIEW_BINARY stays the binary itself.
+	# The wrapper lives where any user may run it (tests run it as nobody).
+	PORTVIEW_BINARY=$PORTVIEW
+	PV_WRAPPER_DIR=$(mktemp -d)
+	chmod 755 "$PV_WRAPPER_DIR"
+	PORTVIEW=$PV_WRAPPER_DIR/portview-current
+	printf '#!/bin/sh\nexec "%s" --netns current "$@"\n' "$PORTVIEW_BINARY" >"$PORTVIEW"
+	chmod 755 "$PORTVIEW"
 }
 
 require_tool() {
@@ -56,7 +66,7 @@ cleanup() {
 	tmux_cleanup
 	for p in "${HELPER_PIDS[@]}"; do kill "$p" 2>/dev/null; done
 	wait 2>/dev/null
-	rm -rf "$WORK"
+	rm -rf "$WORK" ${PV_WRAPPER_DIR:+"$PV_WRAPPER_DIR"}
 }
 trap cleanup EXIT
 

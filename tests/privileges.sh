@@ -23,8 +23,8 @@ as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 # The copy lives where nobody can run it; the secret where nobody cannot read it.
 chmod 711 "$WORK"
 mkdir -m 755 "$WORK/bin"
-cp "$PORTVIEW" "$WORK/bin/portview"
-cp "$PORTVIEW" "$WORK/bin/portview-plain"
+cp "$PORTVIEW_BINARY" "$WORK/bin/portview"
+cp "$PORTVIEW_BINARY" "$WORK/bin/portview-plain"
 setcap cap_dac_read_search,cap_sys_ptrace+ep "$WORK/bin/portview" || skip_or_fail "setcap does not work here"
 CAPPED=$WORK/bin/portview PLAIN=$WORK/bin/portview-plain
 printf 'db_password = hunter2\napi_key = s3cr3t-value\ngroup = port\n' >"$WORK/secret.conf"

@@ -94,7 +94,9 @@ check "the closed listener goes after the highlight time" wait_for 5 screen_lack
 keys g
 check "g groups by port" screen_has 'tcp port 5432  postgres'
 keys g
-check "g again lists sockets flat" screen_has 'group none'
+check "g again groups by namespace" screen_has 'netns host \(host\)'
+keys g
+check "g a third time lists sockets flat" screen_has 'group none'
 keys g
 keys s
 check "s sorts by a column" screen_has 'sort PROCESS'

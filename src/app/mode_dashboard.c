@@ -126,6 +126,7 @@ int mode_dashboard(struct dashboard_options *d, const char *settings_path)
 		.track = true,
 		.highlight = d->settings->highlight,
 		.owners = d->settings->owners,
+		.netns = d->settings->netns,
 	};
 	struct dashboard_app app = { .settings_path = settings_path };
 	struct dashboard_host host = {

@@ -70,6 +70,7 @@ int mode_once(const struct settings *s, const struct settings *cli, const char *
 		.age_info = !s->lean,
 		.peers = !s->lean,
 		.owners = s->owners,
+		.netns = s->netns,
 	};
 	struct refresh *refresh = refresh_open(&ro, err, sizeof(err));
 	const struct pv_model *m;

@@ -45,6 +45,26 @@ struct refresh {
 	char worker_err[256];
 };
 
+/* The collector for opts: its namespaces are the words of opts->netns. */
+static struct collector *refresh_open_collector(const struct refresh_options *opts, char *err, size_t errsize)
+{
+	struct collector_options copts = { .incremental = opts->incremental, .owners = opts->owners };
+	char *words = opts->netns ? xstrdup(opts->netns) : NULL;
+	const char **list = NULL;
+	struct collector *c;
+	char *save = NULL;
+
+	for (char *w = words ? strtok_r(words, ",", &save) : NULL; w; w = strtok_r(NULL, ",", &save)) {
+		list = xreallocarray(list, copts.nnetns + 1, sizeof(*list));
+		list[copts.nnetns++] = w;
+	}
+	copts.netns = list;
+	c = collector_open(&copts, err, errsize);
+	free(list);
+	free(words);
+	return c;
+}
+
 struct refresh *refresh_open(const struct refresh_options *opts, char *err, size_t errsize)
 {
 	struct refresh *r = xcalloc(1, sizeof(*r));
@@ -53,7 +73,7 @@ struct refresh *refresh_open(const struct refresh_options *opts, char *err, size
 	r->done_fd = -1;
 	snapshot_init(&r->snaps[0]);
 	snapshot_init(&r->snaps[1]);
-	r->collector = collector_open(opts->incremental, opts->owners, err, errsize);
+	r->collector = refresh_open_collector(opts, err, errsize);
 	if (!r->collector) {
 		refresh_close(r);
 		return NULL;

@@ -25,6 +25,7 @@ struct refresh_options {
 	bool track;                  /* keep change marks and tombstones */
 	double highlight;            /* seconds marks and tombstones last, with track */
 	enum pv_owner_source owners; /* where owners come from */
+	const char *netns;           /* --netns words joined by commas; NULL: every namespace */
 };
 
 struct refresh;

@@ -10,7 +10,8 @@
 #include <sys/statfs.h>
 #include <linux/magic.h>
 
-#include "diag.h"
+#include "containers.h"
+#include "netns.h"
 #include "owner_cache.h"
 #include "owners.h"
 #include "owners_bpf.h"
@@ -19,7 +20,8 @@
 #include "xalloc.h"
 
 struct collector {
-	struct diag_conn *diag;
+	struct netns_set *netns;
+	struct containers *containers;
 	struct owner_cache *cache; /* NULL: a full walk every run */
 	struct owners_bpf *bpf;    /* the kernel's iterator, when it loads: a full pass every run */
 	struct users *users;
@@ -43,13 +45,15 @@ static double collector_boot_time(void)
 	return btime;
 }
 
-struct collector *collector_open(bool incremental, enum pv_owner_source owners, char *err, size_t errsize)
+struct collector *collector_open(const struct collector_options *opts, char *err, size_t errsize)
 {
 	struct collector *c = xcalloc(1, sizeof(*c));
+	enum pv_owner_source owners = opts->owners;
+	bool incremental = opts->incremental;
 	char why[200];
 
-	c->diag = diag_open(err, errsize);
-	if (!c->diag) {
+	c->netns = netns_set_open(opts->netns, opts->nnetns, err, errsize);
+	if (!c->netns) {
 		free(c);
 		return NULL;
 	}
@@ -60,12 +64,13 @@ struct collector *collector_open(bool incremental, enum pv_owner_source owners, 
 		c->bpf = owners_bpf_open(why, sizeof(why));
 		if (!c->bpf && owners == PV_OWNERS_BPF) {
 			snprintf(err, errsize, "--owners=bpf: %s", why);
-			diag_close(c->diag);
+			netns_set_close(c->netns);
 			free(c);
 			return NULL;
 		}
 	}
 	c->users = users_new();
+	c->containers = containers_new("/");
 	if (incremental && !c->bpf)
 		c->cache = owner_cache_new();
 	c->boot_time = collector_boot_time();
@@ -77,7 +82,8 @@ void collector_close(struct collector *c)
 {
 	if (!c)
 		return;
-	diag_close(c->diag);
+	netns_set_close(c->netns);
+	containers_free(c->containers);
 	owners_bpf_close(c->bpf);
 	owner_cache_free(c->cache);
 	users_free(c->users);
@@ -133,15 +139,18 @@ int collector_run(struct collector *c, uint64_t kernel_mask, uint32_t info_state
 		walk = owners_walk_start("/proc");
 		privilege_lower();
 	}
-	if (diag_collect(c->diag, kernel_mask, info_states, snap, err, errsize) < 0) {
+	containers_refresh(c->containers);
+	if (netns_set_collect(c->netns, c->containers, kernel_mask, info_states, snap, err, errsize) < 0) {
 		if (walk)
 			owners_walk_finish(walk, snap, c->users, &stats);
 		return -1;
 	}
 	/* The iterator needs /proc too, for the owners' details; should it
 	 * fail, this run walks /proc as it would without it. */
-	if (c->bpf && proc_usable && owners_bpf_collect(c->bpf, snap, c->users, &stats) == 0)
+	if (c->bpf && proc_usable && owners_bpf_collect(c->bpf, snap, c->users, &stats) == 0) {
+		containers_name_processes(c->containers, snap);
 		return 0;
+	}
 	if (c->bpf && proc_usable) {
 		privilege_raise();
 		walk = owners_walk_start("/proc");
@@ -160,6 +169,7 @@ int collector_run(struct collector *c, uint64_t kernel_mask, uint32_t info_state
 	} else {
 		owners_walk_finish(walk, snap, c->users, &stats);
 	}
+	containers_name_processes(c->containers, snap);
 	return 0;
 }
 

@@ -17,7 +17,16 @@ struct collector;
  * incremental collector with AUTO, and PROC, never try it. An
  * incremental collector remembers owners between runs (see owner_cache.h):
  * for the dashboard, which refreshes the same host again and again. */
-struct collector *collector_open(bool incremental, enum pv_owner_source owners, char *err, size_t errsize);
+struct collector_options {
+	bool incremental;
+	enum pv_owner_source owners;
+	/* --netns: which network namespaces (netns.h); none means all this
+	 * process may enter. */
+	const char *const *netns;
+	size_t nnetns;
+};
+
+struct collector *collector_open(const struct collector_options *opts, char *err, size_t errsize);
 void collector_close(struct collector *c);
 
 /* Fills snap (initialised, empty) with the sockets kernel_mask allows

@@ -27,6 +27,8 @@ enum { DIAG_RECV_BUFFER = 32768, DIAG_DUMP_TRIES = 3, DIAG_EINTR_MAX = 100 };
 
 struct diag_conn {
 	struct mnl_socket *nl;
+	uint32_t netns; /* the namespace its socket was opened in */
+	bool foreign;   /* not this thread's: it cannot be reopened here */
 	uint32_t portid;
 	uint32_t seq;
 	char *buf;
@@ -49,16 +51,22 @@ static int diag_socket_open(struct diag_conn *c, char *err, size_t errsize)
 	return 0;
 }
 
-struct diag_conn *diag_open(char *err, size_t errsize)
+struct diag_conn *diag_open(uint32_t netns, char *err, size_t errsize)
 {
 	struct diag_conn *c = xcalloc(1, sizeof(*c));
 
+	c->netns = netns;
 	if (diag_socket_open(c, err, errsize) < 0) {
 		free(c);
 		return NULL;
 	}
 	c->buf = xmalloc(DIAG_RECV_BUFFER);
 	return c;
+}
+
+void diag_set_foreign(struct diag_conn *c)
+{
+	c->foreign = true;
 }
 
 void diag_close(struct diag_conn *c)
@@ -111,7 +119,9 @@ static int diag_send(struct diag_conn *c, const struct socket_kind *k, uint32_t 
 static int diag_dump_one(struct diag_conn *c, const struct socket_kind *k, uint32_t states, bool want_info,
 			 struct pv_snapshot *snap, bool *midway)
 {
-	struct diag_parse_ctx ctx = { .snap = snap, .proto = k->proto, .family = k->family };
+	struct diag_parse_ctx ctx = {
+		.snap = snap, .proto = k->proto, .family = k->family, .netns = c->netns
+	};
 	int ret, interrupted = 0;
 
 	*midway = false;
@@ -147,6 +157,12 @@ static int diag_reset(struct diag_conn *c, char *err, size_t errsize)
 	if (c->nl)
 		mnl_socket_close(c->nl);
 	c->nl = NULL;
+	/* A new socket would be made in this thread's namespace, which is
+	 * not another namespace's: that one gives up until reopened. */
+	if (c->foreign) {
+		snprintf(err, errsize, "the sock_diag socket of network namespace net:[%u] failed", c->netns);
+		return -1;
+	}
 	return diag_socket_open(c, err, errsize);
 }
 

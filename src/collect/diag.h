@@ -11,8 +11,13 @@
 
 struct diag_conn;
 
-/* Opens and binds the socket. Returns NULL with a message in err on failure. */
-struct diag_conn *diag_open(char *err, size_t errsize);
+/* Opens and binds the socket in the calling thread's network namespace,
+ * whose inode is netns: every record it dumps says so. Returns NULL with
+ * a message in err on failure. */
+struct diag_conn *diag_open(uint32_t netns, char *err, size_t errsize);
+/* Marks c as opened in a namespace this thread has since left: when its
+ * socket fails, a dump gives up rather than reopen it here. */
+void diag_set_foreign(struct diag_conn *c);
 void diag_close(struct diag_conn *c);
 
 /* Dumps into snap every (family, protocol, state) that kernel_mask (see

@@ -137,6 +137,7 @@ static int unix_data_cb(const struct nlmsghdr *nlh, struct diag_parse_ctx *ctx)
 	rec.state = m->udiag_state;
 	rec.v6only = -1;
 	rec.inode = m->udiag_ino;
+	rec.netns = ctx->netns;
 	rec.cookie = (uint64_t)m->udiag_cookie[0] | ((uint64_t)m->udiag_cookie[1] << 32);
 	if (attrs.tb[UNIX_DIAG_NAME])
 		unix_copy_name(&rec, attrs.tb[UNIX_DIAG_NAME], &ctx->snap->arena);
@@ -189,6 +190,7 @@ static int diag_data_cb(const struct nlmsghdr *nlh, void *data)
 	rec.remote.port = ntohs(m->id.idiag_dport);
 	rec.ifindex = m->id.idiag_if;
 	rec.inode = m->idiag_inode;
+	rec.netns = ctx->netns;
 	/* A minisocket's uid 0 is no uid, not root. */
 	rec.uid = socket_is_minisocket(ctx->proto, rec.state) ? PV_UID_UNKNOWN : m->idiag_uid;
 	rec.cookie = (uint64_t)m->id.idiag_cookie[0] | ((uint64_t)m->id.idiag_cookie[1] << 32);

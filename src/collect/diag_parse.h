@@ -13,6 +13,7 @@ struct diag_parse_ctx {
 	struct pv_snapshot *snap;
 	uint8_t proto;       /* IPPROTO_* of the dump: replies do not say */
 	uint8_t family;      /* AF_UNIX for a unix_diag dump, else the inet family */
+	uint32_t netns;      /* the namespace the dump is of, for every record */
 	unsigned added;      /* records added to the snapshot */
 	unsigned duplicates; /* records dropped as repeats (same cookie) */
 	unsigned malformed;  /* messages too short to hold a record */

@@ -310,10 +310,7 @@ static size_t cache_assign(struct owner_cache *c, struct pv_snapshot *s)
 				const struct cached_process *p = &c->procs[*h];
 				uint32_t idx = snapshot_add_process(s);
 
-				s->procs[idx] = p->info;
-				s->procs[idx].comm = arena_strdup(&s->arena, p->info.comm);
-				s->procs[idx].cmdline =
-					arena_strndup(&s->arena, p->info.cmdline, p->info.cmdline_len);
+				procinfo_copy_strings(&s->procs[idx], &p->info, &s->arena);
 				proc_index[*h] = idx;
 			}
 			snapshot_push_ref(s, proc_index[*h], c->holder_fds[h - c->holders]);

@@ -76,6 +76,13 @@ bool privilege_may_load_bpf(void)
 	       (c.data[1].effective & (1u << (PV_CAP_BPF - 32)));
 }
 
+bool privilege_may_enter_netns(void)
+{
+	struct cap_sets c;
+
+	return cap_get(&c) == 0 && (c.data[0].effective & (1u << CAP_SYS_ADMIN));
+}
+
 void privilege_raise(void)
 {
 	privilege_set_effective(true);

@@ -25,4 +25,9 @@ void privilege_lower(void);
  * all but the two above. */
 bool privilege_may_load_bpf(void);
 
+/* True when this process may enter other network namespaces (setns
+ * needs CAP_SYS_ADMIN, which root has and a setcap'd portview never
+ * keeps). */
+bool privilege_may_enter_netns(void);
+
 #endif

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "workload.h"
 #include "xalloc.h"
 
 int procinfo_parse_stat(const char *text, size_t len, const char **comm, size_t *comm_len,
@@ -130,6 +131,51 @@ static ssize_t procinfo_read_fd(int fd, char **out, size_t max, bool *more)
 	return (ssize_t)len;
 }
 
+/* Short enough to read at a glance, long enough to be unique on a host:
+ * as docker ps and podman ps show ids. */
+enum { PROCINFO_SHORT_ID = 12 };
+
+void procinfo_set_workload(struct pv_process *pr, const char *cgroup_text, size_t len, struct arena *arena)
+{
+	const char *path;
+	size_t path_len;
+	struct workload w;
+
+	pr->workload_kind = PV_WORKLOAD_NONE;
+	pr->workload = pr->workload_id = pr->pod = pr->cgroup = NULL;
+	if (!cgroup_path_pick(cgroup_text, len, &path, &path_len))
+		return;
+	pr->cgroup = arena_strndup(arena, path, path_len);
+	workload_classify(pr->cgroup, path_len, &w);
+	pr->workload_kind = (uint8_t)w.kind;
+	if (w.pod)
+		pr->pod = arena_strndup(arena, w.pod, w.pod_len);
+	if (w.kind == PV_WORKLOAD_NONE)
+		return;
+	pr->workload_id = arena_strndup(arena, w.id, w.id_len);
+	/* A container's name comes later, from its runtime's files
+	 * (containers.h); until then, the short id. */
+	pr->workload = workload_kinds[w.kind].container && w.id_len > PROCINFO_SHORT_ID
+			       ? arena_strndup(arena, w.id, PROCINFO_SHORT_ID)
+			       : pr->workload_id;
+}
+
+void procinfo_copy_strings(struct pv_process *dst, const struct pv_process *src, struct arena *arena)
+{
+	const char **fields[] = { &dst->comm, &dst->workload_id, &dst->pod, &dst->cgroup };
+
+	*dst = *src;
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (*fields[i])
+			*fields[i] = arena_strdup(arena, *fields[i]);
+	dst->cmdline = arena_strndup(arena, src->cmdline, src->cmdline_len);
+	/* The shown name is the id itself or a name of its own. */
+	if (src->workload == src->workload_id)
+		dst->workload = dst->workload_id;
+	else if (src->workload)
+		dst->workload = arena_strdup(arena, src->workload);
+}
+
 int procinfo_read(int procfd, const char *pid_name, struct pv_process *pr, struct arena *arena)
 {
 	struct stat st;
@@ -141,6 +187,8 @@ int procinfo_read(int procfd, const char *pid_name, struct pv_process *pr, struc
 	int fd;
 
 	pr->pid = atoi(pid_name);
+	pr->workload_kind = PV_WORKLOAD_NONE;
+	pr->workload = pr->workload_id = pr->pod = pr->cgroup = NULL;
 	fd = procinfo_open(procfd, pid_name, "stat");
 	if (fd < 0)
 		return -1;
@@ -183,6 +231,11 @@ int procinfo_read(int procfd, const char *pid_name, struct pv_process *pr, struc
 		pr->cmdline = arena_strdup(arena, "");
 		pr->cmdline_len = 0;
 		pr->cmdline_truncated = false;
+	}
+	n = procinfo_read_fd(procinfo_open(procfd, pid_name, "cgroup"), &text, 16384, &more);
+	if (n >= 0) {
+		procinfo_set_workload(pr, text, (size_t)n, arena);
+		free(text);
 	}
 	return 0;
 }

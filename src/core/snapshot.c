@@ -147,6 +147,39 @@ size_t snapshot_find_prev(const struct pv_snapshot *prev, size_t guess, uint64_t
 	return slot ? *slot : SIZE_MAX;
 }
 
+const char *const netns_kind_names[PV_NETNS_KIND_COUNT] = {
+	[PV_NETNS_HOST] = "host", [PV_NETNS_NAMED] = "named", [PV_NETNS_CONTAINER] = "container",
+	[PV_NETNS_POD] = "pod",   [PV_NETNS_UNIT] = "unit",   [PV_NETNS_PID] = "pid",
+};
+
+const struct pv_netns *snapshot_netns(const struct pv_snapshot *s, uint32_t inode)
+{
+	/* A handful of namespaces: a walk beats a map. */
+	for (size_t i = 0; i < s->nnetns; i++)
+		if (s->netns[i].inode == inode)
+			return &s->netns[i];
+	return NULL;
+}
+
+size_t snapshot_shown_netns(const struct pv_snapshot *s)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->nnetns; i++)
+		n += s->netns[i].dumped;
+	return n;
+}
+
+const char *snapshot_netns_name(const struct pv_snapshot *s, uint32_t inode, char *buf, size_t size)
+{
+	const struct pv_netns *ns = snapshot_netns(s, inode);
+
+	if (ns && ns->name)
+		return ns->name;
+	snprintf(buf, size, "net:[%u]", inode);
+	return buf;
+}
+
 const struct pv_process *snapshot_owner(const struct pv_snapshot *s, const struct pv_socket *k, uint32_t i)
 {
 	return &s->procs[s->owner_refs[k->owner_first + i]];
@@ -186,6 +219,19 @@ void snapshot_notices(const struct pv_snapshot *s, size_t hidden, snapshot_notic
 		if (!(s->unavailable & socket_kinds[i].dump_bit))
 			continue;
 		snprintf(msg, sizeof(msg), "%s: not available on this kernel", socket_kinds[i].description);
+		emit(msg, arg);
+	}
+	if (s->netns_denied) {
+		/* Without privilege others' namespaces may not even be seen. */
+		if (s->netns_skipped)
+			snprintf(msg, sizeof(msg),
+				 "%u other network namespaces not shown: entering them needs root "
+				 "(CAP_SYS_ADMIN)",
+				 s->netns_skipped);
+		else
+			snprintf(msg, sizeof(msg),
+				 "only this network namespace is shown: seeing containers' and "
+				 "others' needs root (CAP_SYS_ADMIN)");
 		emit(msg, arg);
 	}
 	if (s->incomplete)

@@ -87,6 +87,7 @@ struct pv_socket {
 	uint8_t state;     /* kernel state number, see states.h */
 	uint8_t sock_type; /* UNIX: SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET */
 	int8_t v6only;     /* 1, 0, or -1 when the kernel did not say */
+	uint32_t netns;    /* the inode of its network namespace (pv_snapshot.netns) */
 	struct pv_endpoint local, remote;
 	uint16_t path_len;            /* UNIX: bytes of path; 0 for an unnamed socket */
 	uint32_t ifindex, inode, uid; /* uid may be PV_UID_UNKNOWN */
@@ -126,6 +127,14 @@ struct pv_process {
 	const char *cmdline; /* arguments joined by spaces, raw bytes */
 	size_t cmdline_len;
 	bool cmdline_truncated;
+	/* From its cgroup (workload.h): what it runs as. workload is the
+	 * name to show (a unit, a container's name or short id), NULL when
+	 * none; cgroup is the raw path, NULL when unreadable. */
+	uint8_t workload_kind; /* enum pv_workload_kind */
+	const char *workload;
+	const char *workload_id; /* a container's full id, or the unit's name */
+	const char *pod;         /* a Kubernetes pod's uid, or NULL */
+	const char *cgroup;
 	/* Of the sockets collected, whatever a view shows (relations.h). */
 	uint32_t listen_count, conn_count;
 };
@@ -137,6 +146,30 @@ struct pv_unix_queue {
 	uint32_t listener_inode;
 	uint32_t count;
 	uint32_t clients[];
+};
+
+/* How a network namespace is named, from the most telling: the one
+ * portview runs in, an `ip netns` name, a container or pod whose
+ * processes live in it, a systemd unit's, else a pid in it. */
+enum pv_netns_kind {
+	PV_NETNS_HOST,
+	PV_NETNS_NAMED,
+	PV_NETNS_CONTAINER,
+	PV_NETNS_POD,
+	PV_NETNS_UNIT,
+	PV_NETNS_PID,
+	PV_NETNS_KIND_COUNT
+};
+
+/* The kinds' names as JSON says them, in enum order. */
+extern const char *const netns_kind_names[PV_NETNS_KIND_COUNT];
+
+struct pv_netns {
+	uint32_t inode;   /* the nsfs inode: its identity */
+	uint8_t kind;     /* enum pv_netns_kind */
+	bool dumped;      /* its sockets are in the snapshot */
+	const char *name; /* in the arena; raw bytes from names the host gave */
+	uint32_t sockets; /* how many of the snapshot's sockets are in it */
 };
 
 /* The fd of an owner reference that has none to show: a closed socket's. */
@@ -164,7 +197,18 @@ struct pv_snapshot {
 	bool procs_invisible;              /* /proc (hidepid=2) hides other users' processes */
 	bool procs_unreadable;             /* /proc is missing or not procfs: no owner is known */
 	uint8_t owner_source;              /* enum pv_owner_source: what found the owners */
+	struct pv_netns *netns;            /* in the arena; [0] is the one portview runs in */
+	size_t nnetns;
+	unsigned netns_skipped; /* namespaces on the host not dumped: no privilege */
+	bool netns_denied;      /* others exist but may not be entered */
 };
+
+/* The namespace with inode, or NULL (a tombstone's may have gone). */
+const struct pv_netns *snapshot_netns(const struct pv_snapshot *s, uint32_t inode);
+/* How many namespaces' sockets the snapshot holds. */
+size_t snapshot_shown_netns(const struct pv_snapshot *s);
+/* Its name, or "net:[INODE]" in buf for one no longer on the host. */
+const char *snapshot_netns_name(const struct pv_snapshot *s, uint32_t inode, char *buf, size_t size);
 
 void snapshot_init(struct pv_snapshot *s);
 /* As snapshot_init, with room for about expected sockets: a refresh

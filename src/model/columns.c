@@ -255,6 +255,14 @@ static size_t fmt_user(const struct pv_snapshot *s, const struct pv_socket *k, b
 	return column_format_user(sb, k->user, k->uid, utf8);
 }
 
+static size_t fmt_netns(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8, struct strbuf *sb)
+{
+	char buf[32];
+	const char *name = snapshot_netns_name(s, k->netns, buf, sizeof(buf));
+
+	return sanitize_append(sb, name, strlen(name), utf8);
+}
+
 static size_t format_owner_list(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
 				struct strbuf *sb)
 {
@@ -400,6 +408,20 @@ void column_format_group(const struct pv_snapshot *s, const struct pv_group *g, 
 		group_counts(sb, g);
 		group_traffic(sb, g);
 		break;
+	case GK_NETNS: {
+		const struct pv_netns *ns = snapshot_netns(s, g->netns);
+		char buf[32];
+		const char *name = snapshot_netns_name(s, g->netns, buf, sizeof(buf));
+
+		strbuf_puts(sb, "netns ");
+		sanitize_append(sb, name, strlen(name), utf8);
+		if (ns)
+			strbuf_printf(sb, " (%s)", netns_kind_names[ns->kind]);
+		strbuf_printf(sb, "  net:[%u]  ", g->netns);
+		group_counts(sb, g);
+		group_traffic(sb, g);
+		break;
+	}
 	case GK_NOPROC:
 		strbuf_puts(sb, "(no process)  ");
 		group_counts(sb, g);
@@ -707,6 +729,16 @@ static int cmp_pid(const struct pv_snapshot *s, const struct pv_socket *a, const
 	return cmp_u32((uint32_t)s->procs[pa].pid, (uint32_t)s->procs[pb].pid);
 }
 
+static int cmp_netns(const struct pv_snapshot *s, const struct pv_socket *a, const struct pv_socket *b)
+{
+	char x[32], y[32];
+
+	if (a->netns == b->netns)
+		return 0;
+	return strcmp(snapshot_netns_name(s, a->netns, x, sizeof(x)),
+		      snapshot_netns_name(s, b->netns, y, sizeof(y)));
+}
+
 static int cmp_user(const struct pv_snapshot *s, const struct pv_socket *a, const struct pv_socket *b)
 {
 	int c = cmp_text(a->user, b->user);
@@ -851,6 +883,11 @@ const struct column columns[COL_COUNT] = {
 			   .compare = cmp_delivery,
 			   .needs_info = true,
 			   .hidden_by_default = true },
+	[COL_NETNS] = { .header = "NETNS",
+			.priority = 3,
+			.format = fmt_netns,
+			.compare = cmp_netns,
+			.needs_namespaces = true },
 	[COL_USER] = { .header = "USER",
 		       .priority = 4,
 		       .format = fmt_user,
@@ -880,6 +917,11 @@ const struct column columns[COL_COUNT] = {
 			  .compare = cmp_command,
 			  .text_when_named = true },
 };
+
+bool column_applies(int c, const struct pv_snapshot *s)
+{
+	return !columns[c].needs_namespaces || snapshot_shown_netns(s) > 1;
+}
 
 int column_next_sort(int column)
 {

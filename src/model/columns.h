@@ -27,6 +27,7 @@ enum column_id {
 	COL_RETRANS,
 	COL_CWND,
 	COL_DELIVERY,
+	COL_NETNS,
 	COL_USER,
 	COL_PID,
 	COL_FD,
@@ -63,6 +64,7 @@ struct column {
 	bool needs_rates;       /* shown only where rates were measured */
 	bool needs_info;        /* shown only where tcp_info was asked for */
 	bool hidden_by_default; /* shown once chosen (c) or listed in the settings */
+	bool needs_namespaces;  /* shown only when sockets of two namespaces or more are */
 	bool text_when_named;   /* a wide column: text output has it only when
 				 * --columns names it */
 };
@@ -75,6 +77,10 @@ int column_next_sort(int column);
 unsigned columns_hidden_by_default(void);
 
 extern const struct column columns[COL_COUNT];
+
+/* False for a column that has nothing to tell about s (NETNS when all its
+ * sockets are of one namespace). */
+bool column_applies(int c, const struct pv_snapshot *s);
 
 /* Writes the owners of k as "nginx 100,101, sh 7" (names sanitised), or
  * "(hidden)" / "-" when it has none, then, for a connection whose other

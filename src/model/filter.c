@@ -12,6 +12,7 @@
 #include "filter_internal.h"
 #include "kinds.h"
 #include "states.h"
+#include "workload.h"
 #include "xalloc.h"
 
 /* ---- building ---- */
@@ -104,6 +105,11 @@ static bool owner_matches(const struct filter_node *n, const struct pv_process *
 		       (pr->cmdline && strcasestr(pr->cmdline, n->text));
 	case FK_PID: return pr->pid == (int)n->lo;
 	case FK_USER: return (n->numeric && pr->uid == n->lo) || (pr->user && strcmp(pr->user, n->text) == 0);
+	case FK_CONTAINER:
+		return workload_kinds[pr->workload_kind].container &&
+		       (strcasestr(pr->workload, n->text) ||
+			strncmp(pr->workload_id, n->text, strlen(n->text)) == 0);
+	case FK_UNIT: return pr->workload_kind == PV_WORKLOAD_UNIT && strcasestr(pr->workload, n->text);
 	default: return false;
 	}
 }
@@ -144,6 +150,30 @@ static bool path_matches(const struct filter_node *n, const struct pv_snapshot *
 	return bytes_contain(named->path + 1, named->path_len - 1U, n->text + (n->text[0] == '@'));
 }
 
+/* The socket's namespace by name, or by its inode number. */
+static bool netns_matches(const struct filter_node *n, const struct pv_snapshot *s, const struct pv_socket *k)
+{
+	char buf[32];
+	const char *name = snapshot_netns_name(s, k->netns, buf, sizeof(buf));
+
+	snprintf(buf, sizeof(buf), "%u", k->netns);
+	return strcasestr(name, n->text) || strcmp(buf, n->text) == 0;
+}
+
+/* container: matches an owner in a container by its name or id, and a
+ * socket without one (TIME_WAIT) in a container's namespace by the
+ * namespace's name. */
+static bool netns_or_owner(const struct filter_node *n, const struct pv_snapshot *s,
+			   const struct pv_socket *k)
+{
+	const struct pv_netns *ns;
+
+	if (any_owner_matches(n, s, k))
+		return true;
+	ns = snapshot_netns(s, k->netns);
+	return ns && (ns->kind == PV_NETNS_CONTAINER || ns->kind == PV_NETNS_POD) && netns_matches(n, s, k);
+}
+
 /* A family word matches what is shown: an IPv4 peer of a dual-stack
  * socket is an AF_INET6 socket shown (and stored) as IPv4. A dual-stack
  * listener on the wildcard serves both, so it matches both. */
@@ -175,6 +205,9 @@ static bool node_match(const struct pv_filter *f, int idx, const struct pv_snaps
 		       ((n->side != SIDE_REMOTE && addr_in_prefix(&k->local.addr, &n->addr, n->prefix)) ||
 			(n->side != SIDE_LOCAL && addr_in_prefix(&k->remote.addr, &n->addr, n->prefix)));
 	case FK_PATH: return path_matches(n, s, k);
+	case FK_NETNS: return netns_matches(n, s, k);
+	case FK_CONTAINER: return netns_or_owner(n, s, k);
+	case FK_UNIT:
 	case FK_PROC:
 	case FK_PID: return any_owner_matches(n, s, k);
 	case FK_USER:

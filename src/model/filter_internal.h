@@ -24,6 +24,9 @@ enum filter_kind {
 	FK_LISTENING,
 	FK_FLAG,
 	FK_PATH,
+	FK_NETNS,     /* ns: the socket's namespace */
+	FK_CONTAINER, /* container: an owner's container, or the namespace's */
+	FK_UNIT,      /* unit: an owner's systemd unit */
 };
 
 enum filter_side { SIDE_ANY, SIDE_LOCAL, SIDE_REMOTE };

@@ -322,6 +322,11 @@ static const struct keyword keywords[] = {
 	{ "flag", FK_FLAG, SIDE_ANY, term_flag, "NAME",
 	  "saturated, stalled, retrans, zerowindow, closewait, timewait" },
 	{ "path", FK_PATH, SIDE_ANY, term_text, "TEXT", "a UNIX socket's name, or its peer's, holds TEXT" },
+	{ "ns", FK_NETNS, SIDE_ANY, term_text, "NAME",
+	  "the network namespace's name holds NAME (or is inode NAME)" },
+	{ "container", FK_CONTAINER, SIDE_ANY, term_text, "NAME",
+	  "an owner's container (name or id), or the namespace's, holds NAME" },
+	{ "unit", FK_UNIT, SIDE_ANY, term_text, "NAME", "an owner's systemd unit holds NAME" },
 };
 
 struct bare_word {

@@ -41,10 +41,11 @@ static uint64_t endpoint_word(const struct pv_endpoint *e, int half)
 /* A key for the ordered pair of endpoints (from, to) of protocol proto;
  * equal pairs give equal keys, others almost never (checked anyway). A
  * few multiplications: it runs twice per socket every refresh. */
-static uint64_t pair_key(uint8_t proto, const struct pv_endpoint *from, const struct pv_endpoint *to)
+static uint64_t pair_key(uint32_t netns, uint8_t proto, const struct pv_endpoint *from,
+			 const struct pv_endpoint *to)
 {
 	uint64_t h = mix64(endpoint_word(from, 0) ^
-			   ((uint64_t)from->port << 48 | (uint64_t)to->port << 32 | proto));
+			   ((uint64_t)from->port << 48 | (uint64_t)to->port << 32 | proto) ^ mix64(netns));
 
 	h = mix64(h ^ endpoint_word(from, 1));
 	h = mix64(h ^ endpoint_word(to, 0));
@@ -76,7 +77,7 @@ static void find_peers(struct pv_snapshot *s)
 	for (i = 0; i < s->nsocks; i++) {
 		const struct pv_socket *k = &s->socks[i];
 
-		back[i] = has_two_ends(k) ? pair_key(k->proto, &k->remote, &k->local) : 0;
+		back[i] = has_two_ends(k) ? pair_key(k->netns, k->proto, &k->remote, &k->local) : 0;
 		n += back[i] != 0;
 	}
 	u64map_reserve(&by_pair, n);
@@ -84,7 +85,8 @@ static void find_peers(struct pv_snapshot *s)
 		const struct pv_socket *k = &s->socks[i];
 
 		if (back[i])
-			u64map_put(&by_pair, pair_key(k->proto, &k->local, &k->remote), (uint32_t)i, NULL);
+			u64map_put(&by_pair, pair_key(k->netns, k->proto, &k->local, &k->remote), (uint32_t)i,
+				   NULL);
 	}
 	for (i = 0; i < s->nsocks; i++) {
 		struct pv_socket *k = &s->socks[i];
@@ -98,7 +100,9 @@ static void find_peers(struct pv_snapshot *s)
 		other = u64map_get(&by_pair, back[i]);
 		if (!other || *other == i)
 			continue;
-		if (!endpoint_equal(&s->socks[*other].local, &k->remote) ||
+		/* Loopback addresses repeat in every namespace. */
+		if (s->socks[*other].netns != k->netns ||
+		    !endpoint_equal(&s->socks[*other].local, &k->remote) ||
 		    !endpoint_equal(&s->socks[*other].remote, &k->local))
 			continue;
 		k->has_peer = true;
@@ -126,7 +130,7 @@ static void find_unix_peers(struct pv_snapshot *s)
 			continue;
 		u64map_put(&by_inode, k->inode, (uint32_t)i, NULL);
 		if (k->state == PV_STATE_LISTEN && k->path_len)
-			u64map_put(&listener_names, socket_name_hash(k), (uint32_t)i, NULL);
+			u64map_put(&listener_names, socket_name_hash(k) ^ k->netns, (uint32_t)i, NULL);
 	}
 	for (i = 0; i < s->nsocks; i++) {
 		struct pv_socket *k = &s->socks[i];
@@ -135,8 +139,9 @@ static void find_unix_peers(struct pv_snapshot *s)
 		if (k->gone || !socket_is_unix(k))
 			continue;
 		if (k->path_len && k->state != PV_STATE_LISTEN) {
-			listener = u64map_get(&listener_names, socket_name_hash(k));
-			k->accepted = listener && socket_same_name(&s->socks[*listener], k);
+			listener = u64map_get(&listener_names, socket_name_hash(k) ^ k->netns);
+			k->accepted = listener && s->socks[*listener].netns == k->netns &&
+				      socket_same_name(&s->socks[*listener], k);
 		}
 		if (!k->peer_inode)
 			continue;
@@ -187,6 +192,12 @@ static void relations_begin(struct pv_socket *k, struct census *census)
 	census->time_wait += k->state == PV_STATE_TIME_WAIT && k->proto == IPPROTO_TCP;
 }
 
+/* A port in one namespace: where a listener's connections are. */
+static uint64_t listener_port_key(const struct pv_socket *k)
+{
+	return ((uint64_t)k->netns << 16 | k->local.port) + 1;
+}
+
 static struct census count_syn_recv(struct pv_snapshot *s)
 {
 	struct census census = { 0, 0 };
@@ -208,7 +219,7 @@ static struct census count_syn_recv(struct pv_snapshot *s)
 		relations_begin(k, &census);
 		if (k->gone || k->proto != IPPROTO_TCP || k->state != PV_STATE_LISTEN)
 			continue;
-		head = u64map_put(&first_listener, (uint64_t)k->local.port + 1, (uint32_t)i, &inserted);
+		head = u64map_put(&first_listener, listener_port_key(k), (uint32_t)i, &inserted);
 		next[i] = inserted ? UINT32_MAX : *head;
 		*head = (uint32_t)i;
 	}
@@ -218,11 +229,11 @@ static struct census count_syn_recv(struct pv_snapshot *s)
 
 		if (r->gone || r->proto != IPPROTO_TCP || socket_is_listener(r))
 			continue;
-		head = u64map_get(&first_listener, (uint64_t)r->local.port + 1);
+		head = u64map_get(&first_listener, listener_port_key(r));
 		for (uint32_t j = head ? *head : UINT32_MAX; j != UINT32_MAX; j = next[j]) {
 			struct pv_socket *l = &s->socks[j];
 
-			if (l->family == r->family &&
+			if (l->family == r->family && l->netns == r->netns &&
 			    addr_is_wildcard_or_equal(&l->local.addr, &r->local.addr)) {
 				if (r->state == PV_STATE_SYN_RECV)
 					l->syn_recv++;
@@ -243,7 +254,7 @@ static struct census count_syn_recv(struct pv_snapshot *s)
  * TIME_WAIT sockets of that port. */
 static uint64_t server_port_key(const struct pv_socket *k)
 {
-	return ((uint64_t)k->family << 16 | k->local.port) + 1;
+	return ((uint64_t)k->netns << 24 | (uint64_t)k->family << 16 | k->local.port) + 1;
 }
 
 /* TIME_WAIT piles up where one side closes connection after connection:
@@ -269,7 +280,7 @@ static void flag_time_wait_piles(struct pv_snapshot *s)
 			u64map_put(&flagged_ports, server_port_key(k), 1, NULL);
 		}
 		if (k->state == PV_STATE_TIME_WAIT && !k->accepted)
-			(*u64map_put(&per_remote, pair_key(IPPROTO_TCP, &k->remote, &k->remote), 0,
+			(*u64map_put(&per_remote, pair_key(k->netns, IPPROTO_TCP, &k->remote, &k->remote), 0,
 				     &inserted))++;
 	}
 	for (i = 0; i < s->nsocks; i++) {
@@ -281,7 +292,7 @@ static void flag_time_wait_piles(struct pv_snapshot *s)
 		if (k->accepted)
 			n = u64map_get(&flagged_ports, server_port_key(k));
 		else
-			n = u64map_get(&per_remote, pair_key(IPPROTO_TCP, &k->remote, &k->remote));
+			n = u64map_get(&per_remote, pair_key(k->netns, IPPROTO_TCP, &k->remote, &k->remote));
 		if (n && (k->accepted || *n >= RELATIONS_TIME_WAIT_MANY))
 			k->flags |= PV_FLAG_TIME_WAIT;
 	}

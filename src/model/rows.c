@@ -18,6 +18,7 @@
 const char *const group_mode_names[] = {
 	[GROUP_PROCESS] = "process",
 	[GROUP_PORT] = "port",
+	[GROUP_NETNS] = "netns",
 	[GROUP_NONE] = "none",
 	NULL,
 };
@@ -149,6 +150,8 @@ static void rows_assign_groups(struct builder *b, struct rows_tree *t, enum grou
 			g = builder_port_group(b, &index, &pg);
 		} else if (mode == GROUP_PORT) {
 			g = builder_remote_group(b, &index, sk, k);
+		} else if (mode == GROUP_NETNS) {
+			g = builder_netns_group(b, &index, sk, k);
 		} else {
 			g = builder_owner_group(b, &index, sk, k);
 		}
@@ -318,6 +321,7 @@ static void group_identity(const struct pv_rows *r, const struct pv_snapshot *s,
 		out->b = s->procs[g->proc].start_time;
 		break;
 	case GK_HIDDEN: out->a = g->uid; break;
+	case GK_NETNS: out->a = g->netns; break;
 	case GK_PORT: out->a = listen_key(&s->socks[g->first_socket]); break;
 	case GK_REMOTE:
 		if (g->proto == PV_PROTO_UNIX) {

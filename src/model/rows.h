@@ -11,7 +11,7 @@
 #include "filter.h"
 #include "snapshot.h"
 
-enum group_mode { GROUP_PROCESS, GROUP_PORT, GROUP_NONE };
+enum group_mode { GROUP_PROCESS, GROUP_PORT, GROUP_NETNS, GROUP_NONE };
 
 enum group_kind {
 	GK_PROCESS, /* one owning process */
@@ -19,6 +19,7 @@ enum group_kind {
 	GK_NOPROC,  /* sockets no process holds (TIME_WAIT and such) */
 	GK_PORT,    /* one local listening (proto, port) */
 	GK_REMOTE,  /* connections to one remote endpoint, no local listener */
+	GK_NETNS,   /* one network namespace */
 };
 
 struct pv_group {
@@ -27,6 +28,7 @@ struct pv_group {
 	uint32_t uid;                    /* GK_HIDDEN */
 	uint8_t proto;                   /* GK_PORT; GK_REMOTE: PV_PROTO_UNIX for UNIX names */
 	uint16_t port;                   /* GK_PORT */
+	uint32_t netns;                  /* GK_NETNS: its inode */
 	struct pv_endpoint remote;       /* GK_REMOTE, IP: the remote endpoint */
 	uint32_t named;                  /* GK_REMOTE, UNIX: the socket whose name the group
 				      * shows, or UINT32_MAX for unnamed ends */

@@ -186,6 +186,14 @@ uint32_t builder_owner_group(struct builder *b, struct u64map *index, const stru
 	return builder_group(b, &g, index, group_key(GK_NOPROC, 0));
 }
 
+uint32_t builder_netns_group(struct builder *b, struct u64map *index, const struct pv_socket *k,
+			     uint32_t sock)
+{
+	struct pv_group g = { .kind = GK_NETNS, .proc = -1, .netns = k->netns, .first_socket = sock };
+
+	return builder_group(b, &g, index, group_key(GK_NETNS, k->netns));
+}
+
 static uint64_t endpoint_hash(const struct pv_endpoint *e)
 {
 	uint64_t h = 1469598103934665603ULL;

@@ -182,6 +182,17 @@ static int cmp_group(const struct sort_ctx *ctx, const struct pv_group *a, const
 		if (!c && a->proto == PV_PROTO_UNIX && a->named != UINT32_MAX)
 			c = cmp_name(&s->socks[a->named], &s->socks[b->named]);
 		break;
+	case GK_NETNS: {
+		const struct pv_netns *na = snapshot_netns(s, a->netns), *nb = snapshot_netns(s, b->netns);
+
+		/* The host first, then by name. */
+		c = cmp_u32(!na || na->kind != PV_NETNS_HOST, !nb || nb->kind != PV_NETNS_HOST);
+		if (!c && na && nb)
+			c = strcmp(na->name, nb->name);
+		if (!c)
+			c = cmp_u32(a->netns, b->netns);
+		break;
+	}
 	case GK_NOPROC: break;
 	}
 	return ctx->order.reverse ? -c : c;

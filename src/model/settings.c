@@ -41,7 +41,7 @@ const struct setting_def setting_defs[SET_COUNT] = {
 			.choices = group_mode_names,
 			.default_value = "process",
 			.arg = "MODE",
-			.help = "group by process (default), port or none" },
+			.help = "group by process (default), port, netns or none" },
 	[SET_INFO] = { .long_name = "info",
 		       .short_name = 'i',
 		       .type = SETTING_FLAG,
@@ -94,6 +94,13 @@ const struct setting_def setting_defs[SET_COUNT] = {
 			 .default_value = "auto",
 			 .arg = "SOURCE",
 			 .help = "where owners come from: auto (the BPF iterator when it loads), bpf or proc" },
+	[SET_NETNS] = { .key = "netns",
+			.long_name = "netns",
+			.type = SETTING_LIST,
+			.offset = AT(netns),
+			.arg = "NS",
+			.help = "only network namespace NS (a name, pid or file; current: this one), "
+				"repeatable; default all" },
 	[SET_COLOR] = { .key = "color",
 			.key_alias = "colour",
 			.long_name = "no-color",
@@ -400,6 +407,38 @@ static void copy_path(void *to, const void *from)
 	*dst = *src ? xstrdup(*src) : NULL;
 }
 
+/* Each value adds its words: --netns a --netns b is "a,b". */
+static int parse_list(const struct setting_def *def, const char *name, const char *v, size_t n, void *field,
+		      char *err, size_t errsize)
+{
+	char **out = field;
+	struct strbuf joined = { NULL, 0, 0 };
+	size_t i = 0;
+
+	(void)def;
+	(void)name;
+	(void)err;
+	(void)errsize;
+	if (*out)
+		strbuf_puts(&joined, *out);
+	while (i < n) {
+		size_t start;
+
+		while (i < n && (v[i] == ',' || v[i] == ' ' || v[i] == '\t'))
+			i++;
+		start = i;
+		while (i < n && v[i] != ',' && v[i] != ' ' && v[i] != '\t')
+			i++;
+		if (i > start)
+			strbuf_printf(&joined, "%s%.*s", joined.len ? "," : "", (int)(i - start), v + start);
+	}
+	free(*out);
+	/* Nothing listed is the default: none chosen. */
+	*out = joined.len ? xstrdup(strbuf_str(&joined)) : NULL;
+	strbuf_free(&joined);
+	return 0;
+}
+
 struct setting_type_ops {
 	size_t size;
 	int (*parse)(const struct setting_def *def, const char *name, const char *v, size_t n, void *field,
@@ -415,8 +454,9 @@ static const struct setting_type_ops setting_types[] = {
 	[SETTING_SORT] = { sizeof(int), parse_sort, format_sort, NULL },
 	[SETTING_COLUMNS] = { sizeof(unsigned), parse_columns, format_columns, NULL },
 	[SETTING_PATH] = { sizeof(char *), parse_path, format_path, copy_path },
+	[SETTING_LIST] = { sizeof(char *), parse_list, format_path, copy_path },
 };
-_Static_assert(sizeof(setting_types) / sizeof(setting_types[0]) == SETTING_PATH + 1,
+_Static_assert(sizeof(setting_types) / sizeof(setting_types[0]) == SETTING_LIST + 1,
 	       "every setting type has its row");
 
 int setting_parse(struct settings *s, enum setting_id id, const char *name, const char *v, size_t n,
@@ -457,6 +497,8 @@ void settings_free(struct settings *s)
 {
 	free(s->config);
 	s->config = NULL;
+	free(s->netns);
+	s->netns = NULL;
 }
 
 void settings_merge(struct settings *s, const struct settings *from)

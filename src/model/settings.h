@@ -43,6 +43,7 @@ enum setting_id {
 	SET_RESOLVE,
 	SET_LEAN,
 	SET_OWNERS,
+	SET_NETNS,
 	SET_COLOR,
 	SET_SORT,
 	SET_REVERSE,
@@ -80,6 +81,7 @@ struct settings {
 	bool unix_sockets;           /* show UNIX domain sockets */
 	bool resolve;                /* names instead of numbers */
 	enum pv_owner_source owners; /* where owners come from */
+	char *netns;                 /* --netns words joined by commas, or NULL: all; owned */
 	/* the command line's alone */
 	bool once, json, listening, info, no_config, help, version;
 	/* Set by -t -u -4 -6 --established -a -p; what they narrow is read
@@ -96,6 +98,7 @@ enum setting_type {
 	SETTING_SORT,    /* natural or a column header */
 	SETTING_COLUMNS, /* column headers: those shown */
 	SETTING_PATH,    /* a file name */
+	SETTING_LIST,    /* words, joined by commas; each option given adds one */
 };
 
 struct setting_def {

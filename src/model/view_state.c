@@ -507,6 +507,6 @@ unsigned view_sort_by(struct view_state *v, int column)
 
 unsigned view_cycle_group(struct view_state *v)
 {
-	v->group = (enum group_mode)((v->group + 1) % 3);
+	v->group = (enum group_mode)((v->group + 1) % (GROUP_NONE + 1));
 	return EFFECT_REBUILD | EFFECT_REDRAW;
 }

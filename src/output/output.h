@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "columns.h"
 #include "rows.h"
 #include "snapshot.h"
 
@@ -18,6 +19,7 @@ struct output_meta {
 	bool info;               /* tcp_info was asked for (--info, -d) */
 	unsigned hidden_columns; /* bit c: column c is left out (settings) */
 	unsigned named_columns;  /* bit c: --columns named column c */
+	bool applies[COL_COUNT]; /* column_applies, filled by the writer */
 };
 
 /* Writes the rows as text: a summary line, a column header, group lines and

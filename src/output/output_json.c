@@ -13,6 +13,7 @@
 #include "health.h"
 #include "json.h"
 #include "states.h"
+#include "workload.h"
 #include "xalloc.h"
 
 void output_format_time(const struct pv_snapshot *s, char *buf, size_t size)
@@ -157,9 +158,26 @@ static void json_unix(struct json_writer *w, const struct pv_socket *k)
 	json_member_uint(w, "peer_inode", k->peer_inode);
 }
 
+static void json_netns(struct json_writer *w, const struct pv_snapshot *s, uint32_t inode)
+{
+	const struct pv_netns *ns = snapshot_netns(s, inode);
+	char buf[32];
+	const char *name = snapshot_netns_name(s, inode, buf, sizeof(buf));
+
+	json_begin_object(w);
+	json_member_uint(w, "inode", inode);
+	json_member_bytes(w, "name", name, strlen(name));
+	/* A closed socket's namespace may have gone with it. */
+	if (ns)
+		json_member_string(w, "kind", netns_kind_names[ns->kind]);
+	json_end_object(w);
+}
+
 static void json_socket(struct json_writer *w, const struct pv_snapshot *s, const struct pv_socket *k)
 {
 	json_begin_object(w);
+	json_key(w, "netns");
+	json_netns(w, s, k->netns);
 	json_member_string(w, "proto", proto_name(k->proto));
 	if (socket_is_unix(k)) {
 		json_member_string(w, "family", "unix");
@@ -204,6 +222,20 @@ static void json_process(struct json_writer *w, const struct pv_process *p)
 	json_member_bytes(w, "cmdline", p->cmdline, p->cmdline_len);
 	if (p->cmdline_truncated)
 		json_member_bool(w, "cmdline_truncated", true);
+	if (p->cgroup)
+		json_member_bytes(w, "cgroup", p->cgroup, strlen(p->cgroup));
+	if (p->workload_kind == PV_WORKLOAD_UNIT) {
+		json_member_bytes(w, "unit", p->workload, strlen(p->workload));
+	} else if (p->workload_kind != PV_WORKLOAD_NONE) {
+		json_key(w, "container");
+		json_begin_object(w);
+		json_member_string(w, "runtime", workload_kinds[p->workload_kind].name);
+		json_member_bytes(w, "id", p->workload_id, strlen(p->workload_id));
+		json_member_bytes(w, "name", p->workload, strlen(p->workload));
+		json_end_object(w);
+	}
+	if (p->pod)
+		json_member_bytes(w, "pod", p->pod, strlen(p->pod));
 	json_end_object(w);
 }
 
@@ -228,6 +260,27 @@ static void json_notices(struct json_writer *w, const struct pv_snapshot *s)
 	json_member_bool(w, "incomplete", s->incomplete);
 	json_member_uint(w, "unreadable_processes", s->hidden_procs);
 	json_member_bool(w, "processes_invisible", s->procs_invisible);
+	json_member_uint(w, "netns_not_shown", s->netns_skipped);
+	json_member_bool(w, "netns_denied", s->netns_denied);
+}
+
+/* Every namespace found, dumped or not, with how many sockets it holds. */
+static void json_namespaces(struct json_writer *w, const struct pv_snapshot *s)
+{
+	json_key(w, "namespaces");
+	json_begin_array(w);
+	for (size_t i = 0; i < s->nnetns; i++) {
+		const struct pv_netns *ns = &s->netns[i];
+
+		json_begin_object(w);
+		json_member_uint(w, "inode", ns->inode);
+		json_member_bytes(w, "name", ns->name, strlen(ns->name));
+		json_member_string(w, "kind", netns_kind_names[ns->kind]);
+		json_member_bool(w, "shown", ns->dumped);
+		json_member_uint(w, "sockets", ns->sockets);
+		json_end_object(w);
+	}
+	json_end_array(w);
 }
 
 void output_json(FILE *out, const struct pv_snapshot *s, const struct pv_rows *r,
@@ -255,6 +308,7 @@ void output_json(FILE *out, const struct pv_snapshot *s, const struct pv_rows *r
 	json_key(&w, "owner_source");
 	json_string(&w, owner_source_name(s->owner_source));
 	json_notices(&w, s);
+	json_namespaces(&w, s);
 
 	json_key(&w, "sockets");
 	json_begin_array(&w);

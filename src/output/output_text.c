@@ -34,8 +34,8 @@ static void text_pad_to(struct strbuf *sb, size_t want, size_t have)
  * line, only when --columns names it. */
 static bool text_column_shown(int c, const struct output_meta *meta)
 {
-	return (!columns[c].needs_rates || meta->rates) && (!columns[c].needs_info || meta->info) &&
-	       !(meta->hidden_columns & (1u << c)) &&
+	return meta->applies[c] && (!columns[c].needs_rates || meta->rates) &&
+	       (!columns[c].needs_info || meta->info) && !(meta->hidden_columns & (1u << c)) &&
 	       (!columns[c].text_when_named || (meta->named_columns & (1u << c)));
 }
 
@@ -87,6 +87,8 @@ static void text_summary(FILE *out, const struct pv_snapshot *s, const struct pv
 	sanitize_append(&sb, meta->host, strlen(meta->host), meta->utf8);
 	fprintf(out, "%s  %s  listening %zu  established %zu  other %zu  processes %zu", strbuf_str(&sb),
 		when, c.listening, c.established, c.other, c.processes);
+	if (snapshot_shown_netns(s) > 1)
+		fprintf(out, "  namespaces %zu", snapshot_shown_netns(s));
 	strbuf_reset(&sb);
 	health_describe(&c, &sb);
 	if (sb.len)
@@ -101,14 +103,18 @@ static void text_summary(FILE *out, const struct pv_snapshot *s, const struct pv
 }
 
 void output_text(FILE *out, const struct pv_snapshot *s, const struct pv_rows *r,
-		 const struct output_meta *meta)
+		 const struct output_meta *given)
 {
+	struct output_meta with_applies = *given;
+	const struct output_meta *meta = &with_applies;
 	size_t widths[COL_COUNT];
 	unsigned header_depth = r->ngroups ? 1 : 0; /* the header sits over socket lines */
 	struct strbuf line = { 0 }, cell = { 0 };
 	size_t i;
 	int c;
 
+	for (c = 0; c < COL_COUNT; c++)
+		with_applies.applies[c] = column_applies(c, s);
 	text_summary(out, s, r, meta);
 	if (r->nselected == 0) {
 		fputs("no sockets match\n", out);

@@ -48,7 +48,7 @@ const struct key_binding key_bindings[] = {
 	{ KEY_F(3), "F3", ACT_FIND, KEYS_NAVIGATION,
 	  "find: jump to the next row that matches, hiding nothing (filter words)" },
 
-	{ 'g', "g", ACT_GROUP, KEYS_VIEW, "group by process, port, or not at all" },
+	{ 'g', "g", ACT_GROUP, KEYS_VIEW, "group by process, port, namespace, or not at all" },
 	{ 's', "s", ACT_SORT, KEYS_VIEW, "next sort column" },
 	{ KEY_F(6), "F6", ACT_SORT_MENU, KEYS_VIEW, "choose the sort order from a list" },
 	{ 'S', "S", ACT_REVERSE, KEYS_VIEW, "reverse the order" },

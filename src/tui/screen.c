@@ -218,6 +218,8 @@ static void draw_header(const struct screen_frame *f)
 						: "listen %zu  estab %zu  other %zu",
 		      c->listening, c->established, c->other);
 	strbuf_printf(header_part(&h, 5, false, 0), "processes %zu", c->processes);
+	if (snapshot_shown_netns(f->snap) > 1)
+		strbuf_printf(header_part(&h, 5, false, 0), "namespaces %zu", snapshot_shown_netns(f->snap));
 	if (f->paused)
 		strbuf_puts(header_part(&h, 10, true, A_REVERSE | A_BOLD), " PAUSED ");
 	header_draw(&h, 0, A_BOLD, f->utf8);
@@ -326,7 +328,7 @@ static void compute_columns(const struct screen_frame *f, const struct row_geome
 		want[c] = strlen(columns[c].header);
 		/* The dashboard asks for tcp_info exactly when it measures rates. */
 		lay->col_shown[c] = (!(columns[c].needs_rates || columns[c].needs_info) || f->rates) &&
-				    !(f->hidden_columns & (1u << c));
+				    !(f->hidden_columns & (1u << c)) && column_applies(c, f->snap);
 	}
 	/* Only the rows on screen are formatted. */
 	for (i = v->top; i < v->nvisible && i < v->top + (size_t)lay->list_rows; i++) {

@@ -19,7 +19,7 @@ static void setup(void)
 {
 	char err[256];
 
-	diag = diag_open(err, sizeof(err));
+	diag = diag_open(0, err, sizeof(err));
 	ck_assert_msg(diag != NULL, "%s", err);
 	cache = owner_cache_new();
 	users = users_new();

@@ -42,6 +42,22 @@ static unsigned sel(const char *text)
 #define ck_sel(text, want)                                                                                   \
 	ck_assert_msg(sel(text) == (want), "'%s' selects 0x%x, want 0x%x", text, sel(text), (unsigned)(want))
 
+START_TEST(t_namespaces_and_workloads)
+{
+	fixture_namespaces(&snap);
+	ck_sel("ns:db", B(5) | B(6) | B(7));
+	ck_sel("ns:HOST", 0x7ff & ~(B(5) | B(6) | B(7)));
+	ck_sel("ns:4026532000", B(5) | B(6) | B(7));
+	/* The owner's container by name or id, or the container's namespace
+	 * for a socket whose owner is not in it (psql's, 6). */
+	ck_sel("container:db", B(5) | B(6) | B(7));
+	ck_sel("container:abc123", B(5) | B(7));
+	ck_sel("container:nginx", 0);
+	ck_sel("unit:nginx", B(0) | B(1));
+	ck_sel("unit:db", 0);
+}
+END_TEST
+
 START_TEST(t_ports)
 {
 	ck_sel("port:80", B(0) | B(1) | B(2) | B(3) | B(4));
@@ -587,6 +603,7 @@ START_TEST(t_unix)
 END_TEST
 
 CHECK_SUITE_WITH_FIXTURE("filter", setup, teardown, t_words_people_type, t_explains_an_empty_result,
-			 t_unknown_users, t_unix, t_flags, t_ports, t_processes_and_users,
-			 t_states_protocols_families, t_addresses, t_precedence, t_errors, t_limits,
-			 t_kernel_mask, t_kernel_mask_is_sound, t_kernel_mask_keeps_relations, t_and_combines)
+			 t_unknown_users, t_unix, t_flags, t_ports, t_namespaces_and_workloads,
+			 t_processes_and_users, t_states_protocols_families, t_addresses, t_precedence,
+			 t_errors, t_limits, t_kernel_mask, t_kernel_mask_is_sound,
+			 t_kernel_mask_keeps_relations, t_and_combines)

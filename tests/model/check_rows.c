@@ -9,6 +9,7 @@
 #include "fixtures.h"
 #include "addr.h"
 #include "columns.h"
+#include "relations.h"
 #include "rows.h"
 
 static struct pv_snapshot snap;
@@ -48,6 +49,10 @@ static const char *render(void)
 				n += (size_t)snprintf(buf + n, sizeof(buf) - n, "Ghidden%u ", g->uid);
 				break;
 			case GK_NOPROC: n += (size_t)snprintf(buf + n, sizeof(buf) - n, "Gnone "); break;
+			case GK_NETNS:
+				n += (size_t)snprintf(buf + n, sizeof(buf) - n, "G%s ",
+						      snapshot_netns(&snap, g->netns)->name);
+				break;
 			case GK_PORT:
 				if (g->proto == PV_PROTO_UNIX)
 					n += (size_t)snprintf(
@@ -192,6 +197,27 @@ START_TEST(t_by_port)
 	ck_assert_uint_eq(group_of_row(0)->connections, 3);
 	ck_assert_uint_eq(group_of_row(0)->accept_queue, 6);
 	ck_assert_uint_eq(group_of_row(0)->backlog, 1022);
+}
+END_TEST
+
+/* One group per namespace, the host's first; each listener keeps its
+ * connections. The same loopback pair in two namespaces is two
+ * connections, not one: moving psql's end (6) to the host's namespace
+ * leaves it with no peer. */
+START_TEST(t_by_netns)
+{
+	fixture_namespaces(&snap);
+	ck_assert(snap.socks[6].has_peer && snap.socks[6].peer == 7);
+	build("", GROUP_NETNS);
+	ck_assert_str_eq(render(), "Ghost 1:0 2:2 2:4 1:1 2:3 1:8 1:10 1:9 Gdb 1:5 2:7 1:6");
+	ck_assert_uint_eq(group_of_row(0)->listeners, 3);
+	ck_assert_uint_eq(group_of_row(9)->listeners, 1);
+	ck_assert_uint_eq(group_of_row(9)->connections, 2);
+	snap.socks[6].netns = FX_HOST_NETNS;
+	relations_compute(&snap, NULL, true);
+	ck_assert(!snap.socks[6].has_peer);
+	ck_assert(!snap.socks[7].has_peer);
+	ck_assert(snap.socks[7].accepted);
 }
 END_TEST
 
@@ -370,6 +396,6 @@ START_TEST(t_group_mode_names)
 END_TEST
 
 CHECK_SUITE_WITH_FIXTURE("rows", setup, teardown, t_group_traffic, t_by_process,
-			 t_by_process_without_listeners, t_by_port, t_flat, t_primary_owner_is_oldest,
-			 t_group_mode_names, t_sorted_by_column, t_row_keys, t_unix_groups,
-			 t_keyed_order_matches_full_comparison)
+			 t_by_process_without_listeners, t_by_port, t_by_netns, t_flat,
+			 t_primary_owner_is_oldest, t_group_mode_names, t_sorted_by_column, t_row_keys,
+			 t_unix_groups, t_keyed_order_matches_full_comparison)

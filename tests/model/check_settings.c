@@ -34,7 +34,7 @@ START_TEST(t_every_setting)
 		parse(&s,
 		      "# a comment\n\n  group = port  \nsort=IN/s\r\nreverse = yes\n"
 		      "delay = 2.5\nhighlight = 0\ncolour = no\ncolumns = STATE, REMOTE USER\nlean = on\nunix = yes\nresolve = yes\n"
-		      "owners = proc\n"),
+		      "owners = proc\nnetns = current, db\n"),
 		0);
 	ck_assert_str_eq(problems, "");
 	ck_assert_int_eq(s.group, GROUP_PORT);
@@ -42,9 +42,10 @@ START_TEST(t_every_setting)
 	ck_assert(s.reverse && !s.color && s.lean && s.unix_sockets && s.resolve);
 	ck_assert(s.delay == 2.5 && s.highlight == 0);
 	ck_assert_int_eq(s.owners, PV_OWNERS_PROC);
+	ck_assert_str_eq(s.netns, "current,db");
 	/* PROTO, LOCAL and PROCESS always show; the rest as listed. */
 	ck_assert_uint_eq(s.hidden_columns, 1u << COL_RECVQ | 1u << COL_SENDQ | 1u << COL_RATE_IN |
-						    1u << COL_RATE_OUT | 1u << COL_COMMAND |
+						    1u << COL_RATE_OUT | 1u << COL_NETNS | 1u << COL_COMMAND |
 						    columns_hidden_by_default());
 	for (int id = 0; id < SET_COUNT; id++)
 		ck_assert_msg(!(s.given & SETTING_BIT(id)) == !setting_defs[id].key, "%s given: %d",
@@ -67,7 +68,7 @@ START_TEST(t_every_error_names_its_line)
 	ck_assert_str_eq(problems, "2: expected 'name = value'|"
 				   "3: expected 'name = value'|"
 				   "4: unknown setting 'width'|"
-				   "5: group wants process, port or none|"
+				   "5: group wants process, port, netns or none|"
 				   "6: sort wants natural or a column name|"
 				   "7: reverse wants yes or no|"
 				   "8: delay wants seconds from 0.1 to 3600|"
@@ -84,7 +85,7 @@ START_TEST(t_every_error_names_its_line)
 			  4);
 	ck_assert_str_eq(problems, "1: unknown setting 'db_password'|"
 				   "2: not a setting|"
-				   "3: group wants process, port or none|"
+				   "3: group wants process, port, netns or none|"
 				   "4: not a setting|");
 	ck_assert_uint_eq(parse(&s, "group = port\nnonsense\ncolour: red\nwidth = 3\ngroup = tree\n"
 				    "sort = SPEED\nreverse = maybe\ndelay = 0\ndelay = abc\ndelay = 99999\n"

@@ -179,6 +179,8 @@ START_TEST(t_sort_and_group_cycles)
 	view_cycle_group(&v);
 	ck_assert_int_eq(v.group, GROUP_PORT);
 	view_cycle_group(&v);
+	ck_assert_int_eq(v.group, GROUP_NETNS);
+	view_cycle_group(&v);
 	ck_assert_int_eq(v.group, GROUP_NONE);
 	view_rebuild(&v, &snap);
 	ck_assert_uint_eq(v.nvisible, snap.nsocks);
