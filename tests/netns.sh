@@ -18,6 +18,7 @@ TAG=pv$$
 NA=$TAG-a NB=$TAG-b
 UNIT=test-pv-$TAG.service
 CGROUP_ROOT=
+CGROUP2_DIR=
 CONTAINER=
 
 cleanup_netns() {
@@ -29,6 +30,7 @@ cleanup_netns() {
 		wait 2>/dev/null
 		rmdir "$CGROUP_ROOT/system.slice/$UNIT" 2>/dev/null
 	fi
+	[ -n "$CGROUP2_DIR" ] && rmdir "$CGROUP2_DIR" 2>/dev/null
 }
 trap 'cleanup_netns; cleanup' EXIT
 
@@ -113,6 +115,18 @@ check "-g netns: one group line per namespace, the host's first" \
 	test "$(grep -m1 '^netns' "$WORK/g.txt" | cut -d' ' -f2-3)" = "host (host)"
 check "-g netns names ip netns namespaces" grep -q "^netns $NA (named)  net:\[$INO_A\]" "$WORK/g.txt"
 
+# A process started in a cgroup v2 directory the test makes: its sockets
+# carry the cgroup's id (INET_DIAG_CGROUP_ID), which tells nobody whose
+# they are although their owner is hidden.
+CGROUP2=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
+if [ -n "$CGROUP2" ] && mkdir "$CGROUP2/pv-made-$TAG.service" 2>/dev/null; then
+	CGROUP2_DIR=$CGROUP2/pv-made-$TAG.service
+	printf '#!/bin/sh\necho $$ >%s/cgroup.procs && exec "%s" "$@"\n' "$CGROUP2_DIR" "$SOCKHELPER" >"$WORK/in-cgroup"
+	chmod +x "$WORK/in-cgroup"
+	SOCKHELPER=$WORK/in-cgroup helper m name srv-m listen tcp 127.0.0.1 8081
+	SOCKHELPER=$REAL_HELPER
+fi
+
 # Unprivileged: its own namespace and a notice, never an error.
 chmod 711 "$WORK"
 mkdir -m 755 "$WORK/bin"
@@ -124,6 +138,13 @@ if ! ldd "$PV" 2>/dev/null | grep -q libasan; then
 	check "with a notice that says why" grep -q "network namespace.*needs root (CAP_SYS_ADMIN)" "$WORK/nobody.err"
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$WORK/bin/portview" --once --netns "$NA" >/dev/null 2>"$WORK/nobody2.err"
 	check "nobody asking for another namespace gets a clear error" grep -q "entering another network namespace needs root" "$WORK/nobody2.err"
+	if [ -n "$CGROUP2_DIR" ]; then
+		check "nobody: the socket's owner is hidden" jq_true '.sockets[] | select(.local.port == 8081) | .owner_status == "hidden"' "$WORK/nobody.json"
+		check "but the kernel's cgroup id names the cgroup that made it" \
+			jq_true '.sockets[] | select(.local.port == 8081) | .cgroup == "/pv-made-'"$TAG"'.service"' "$WORK/nobody.json"
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$WORK/bin/portview" --once -l "unit:pv-made-$TAG" >"$WORK/nobody-unit.txt"
+		check "so unit: finds it without privilege" grep -q "127.0.0.1:8081" "$WORK/nobody-unit.txt"
+	fi
 fi
 
 # The dashboard: NA's rows go when NA is deleted, without an error; fds

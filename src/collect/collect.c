@@ -10,6 +10,7 @@
 #include <sys/statfs.h>
 #include <linux/magic.h>
 
+#include "cgroup_ids.h"
 #include "containers.h"
 #include "netns.h"
 #include "owner_cache.h"
@@ -22,6 +23,7 @@
 struct collector {
 	struct netns_set *netns;
 	struct containers *containers;
+	struct cgroup_ids *cgroup_ids;
 	struct owner_cache *cache; /* NULL: a full walk every run */
 	struct owners_bpf *bpf;    /* the kernel's iterator, when it loads: a full pass every run */
 	struct users *users;
@@ -71,6 +73,7 @@ struct collector *collector_open(const struct collector_options *opts, char *err
 	}
 	c->users = users_new();
 	c->containers = containers_new("/");
+	c->cgroup_ids = cgroup_ids_new(NULL);
 	if (incremental && !c->bpf)
 		c->cache = owner_cache_new();
 	c->boot_time = collector_boot_time();
@@ -84,6 +87,7 @@ void collector_close(struct collector *c)
 		return;
 	netns_set_close(c->netns);
 	containers_free(c->containers);
+	cgroup_ids_free(c->cgroup_ids);
 	owners_bpf_close(c->bpf);
 	owner_cache_free(c->cache);
 	users_free(c->users);
@@ -145,6 +149,7 @@ int collector_run(struct collector *c, uint64_t kernel_mask, uint32_t info_state
 			owners_walk_finish(walk, snap, c->users, &stats);
 		return -1;
 	}
+	cgroup_ids_resolve(c->cgroup_ids, snap, snap->monotonic_taken);
 	/* The iterator needs /proc too, for the owners' details; should it
 	 * fail, this run walks /proc as it would without it. */
 	if (c->bpf && proc_usable && owners_bpf_collect(c->bpf, snap, c->users, &stats) == 0) {

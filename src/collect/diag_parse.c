@@ -28,8 +28,11 @@ struct diag_attrs {
  * kernel sends: it is ignored, as if absent. */
 static bool diag_attr_well_formed(const struct nlattr *attr, int type, bool unix_reply)
 {
-	if (!unix_reply)
+	if (!unix_reply) {
+		if (type == INET_DIAG_CGROUP_ID)
+			return mnl_attr_validate(attr, MNL_TYPE_U64) == 0;
 		return type != INET_DIAG_SKV6ONLY || mnl_attr_validate(attr, MNL_TYPE_U8) == 0;
+	}
 	switch (type) {
 	case UNIX_DIAG_PEER:
 	case UNIX_DIAG_UID: return mnl_attr_validate(attr, MNL_TYPE_U32) == 0;
@@ -201,6 +204,10 @@ static int diag_data_cb(const struct nlmsghdr *nlh, void *data)
 		rec.timer_left_ms = m->idiag_expires;
 	if (attrs.tb[INET_DIAG_SKV6ONLY])
 		rec.v6only = (int8_t)mnl_attr_get_u8(attrs.tb[INET_DIAG_SKV6ONLY]);
+	/* The cgroup of the task that made the socket (v2 id): what tells
+	 * whose it is when its owner cannot be read. */
+	if (attrs.tb[INET_DIAG_CGROUP_ID])
+		rec.cgroup_id = mnl_attr_get_u64(attrs.tb[INET_DIAG_CGROUP_ID]);
 	if (attrs.tb[INET_DIAG_INFO] && ctx->proto == IPPROTO_TCP)
 		diag_copy_tcp_info(&rec.tcp, attrs.tb[INET_DIAG_INFO]);
 

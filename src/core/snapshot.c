@@ -161,6 +161,23 @@ const struct pv_netns *snapshot_netns(const struct pv_snapshot *s, uint32_t inod
 	return NULL;
 }
 
+const char *snapshot_cgroup_path(const struct pv_snapshot *s, uint64_t id)
+{
+	size_t lo = 0, hi = s->ncgroups;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->cgroups[mid].id == id)
+			return s->cgroups[mid].path;
+		if (s->cgroups[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 size_t snapshot_shown_netns(const struct pv_snapshot *s)
 {
 	size_t n = 0;

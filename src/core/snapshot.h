@@ -95,6 +95,7 @@ struct pv_socket {
 	const char *path;             /* UNIX: the bound name, raw bytes in the arena; an
 				  * abstract name starts with a NUL byte */
 	uint64_t cookie;
+	uint64_t cgroup_id; /* TCP, UDP: the creator's cgroup v2 id (snapshot_cgroup_path); 0 unknown */
 	uint32_t rqueue, wqueue;
 	const char *user;     /* name for uid, or NULL; owned by the users cache */
 	uint32_t owner_first; /* index into snapshot owner_refs */
@@ -172,6 +173,13 @@ struct pv_netns {
 	uint32_t sockets; /* how many of the snapshot's sockets are in it */
 };
 
+/* A cgroup v2 directory: its id (the directory's inode) and its path
+ * under the cgroup2 mount. */
+struct pv_cgroup {
+	uint64_t id;
+	const char *path;
+};
+
 /* The fd of an owner reference that has none to show: a closed socket's. */
 #define PV_FD_UNKNOWN UINT32_MAX
 
@@ -197,7 +205,9 @@ struct pv_snapshot {
 	bool procs_invisible;              /* /proc (hidepid=2) hides other users' processes */
 	bool procs_unreadable;             /* /proc is missing or not procfs: no owner is known */
 	uint8_t owner_source;              /* enum pv_owner_source: what found the owners */
-	struct pv_netns *netns;            /* in the arena; [0] is the one portview runs in */
+	struct pv_cgroup *cgroups;         /* in the arena, by id: the paths of sockets' cgroup_id */
+	size_t ncgroups;
+	struct pv_netns *netns; /* in the arena; [0] is the one portview runs in */
 	size_t nnetns;
 	unsigned netns_skipped; /* namespaces on the host not dumped: no privilege */
 	bool netns_denied;      /* others exist but may not be entered */
@@ -205,6 +215,9 @@ struct pv_snapshot {
 
 /* The namespace with inode, or NULL (a tombstone's may have gone). */
 const struct pv_netns *snapshot_netns(const struct pv_snapshot *s, uint32_t inode);
+/* The path of cgroup v2 id, or NULL when not known. */
+const char *snapshot_cgroup_path(const struct pv_snapshot *s, uint64_t id);
+
 /* How many namespaces' sockets the snapshot holds. */
 size_t snapshot_shown_netns(const struct pv_snapshot *s);
 /* Its name, or "net:[INODE]" in buf for one no longer on the host. */

@@ -13,6 +13,7 @@
 #include "sanitize.h"
 #include "services.h"
 #include "states.h"
+#include "workload.h"
 
 /* Owners listed by pid before the rest is summarised as "+N". */
 enum { COLUMN_OWNERS_SHOWN = 4 };
@@ -386,6 +387,21 @@ void column_format_pile(const struct pv_pile *p, bool utf8, struct strbuf *sb)
 		strbuf_puts(sb, addr_format(&p->top, buf, sizeof(buf)));
 }
 
+bool column_format_workload(struct strbuf *sb, const struct pv_process *p, bool utf8)
+{
+	if (p->workload_kind == PV_WORKLOAD_NONE || !p->workload)
+		return false;
+	if (p->workload_kind == PV_WORKLOAD_UNIT) {
+		strbuf_puts(sb, "unit ");
+		sanitize_append(sb, p->workload, strlen(p->workload), utf8);
+	} else {
+		strbuf_puts(sb, "container ");
+		sanitize_append(sb, p->workload, strlen(p->workload), utf8);
+		strbuf_printf(sb, " (%s)", workload_kinds[p->workload_kind].name);
+	}
+	return true;
+}
+
 void column_format_group(const struct pv_snapshot *s, const struct pv_group *g, bool utf8, struct strbuf *sb)
 {
 	switch (g->kind) {
@@ -396,6 +412,8 @@ void column_format_group(const struct pv_snapshot *s, const struct pv_group *g, 
 		strbuf_printf(sb, "  pid %d  user ", p->pid);
 		column_format_user(sb, p->user, p->uid, utf8);
 		strbuf_puts(sb, "  ");
+		if (column_format_workload(sb, p, utf8))
+			strbuf_puts(sb, "  ");
 		group_counts(sb, g);
 		if (!g->serves)
 			strbuf_puts(sb, " (client)");

@@ -78,6 +78,10 @@ unsigned columns_hidden_by_default(void);
 
 extern const struct column columns[COL_COUNT];
 
+/* Writes what process p runs as, "unit nginx.service" or "container api
+ * (podman)", sanitised; returns false, writing nothing, when neither. */
+bool column_format_workload(struct strbuf *sb, const struct pv_process *p, bool utf8);
+
 /* False for a column that has nothing to tell about s (NETNS when all its
  * sockets are of one namespace). */
 bool column_applies(int c, const struct pv_snapshot *s);

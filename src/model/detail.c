@@ -90,6 +90,14 @@ static void describe_process(const struct pv_snapshot *s, const struct pv_proces
 	if (p->cmdline_truncated)
 		strbuf_puts(out, " [cut]");
 	strbuf_putc(out, '\n');
+	if (p->cgroup) {
+		line_begin(out, "runs in");
+		if (column_format_workload(out, p, utf8))
+			strbuf_puts(out, ", ");
+		strbuf_puts(out, "cgroup ");
+		sanitize_append(out, p->cgroup, strlen(p->cgroup), utf8);
+		strbuf_putc(out, '\n');
+	}
 }
 
 /* label, then an amount in the units the columns use: "acked 1.5 MiB". */
@@ -260,6 +268,25 @@ static void describe_socket(const struct pv_snapshot *s, const struct pv_socket 
 		strbuf_printf(out, "  interface %u\n", k->ifindex);
 	else
 		strbuf_puts(out, "  interface any\n");
+	if (k->cgroup_id && snapshot_cgroup_path(s, k->cgroup_id)) {
+		const char *path = snapshot_cgroup_path(s, k->cgroup_id);
+
+		line_begin(out, "made in");
+		strbuf_puts(out, "cgroup ");
+		sanitize_append(out, path, strlen(path), utf8);
+		strbuf_putc(out, '\n');
+	}
+	if (k->netns) {
+		const struct pv_netns *ns = snapshot_netns(s, k->netns);
+		char buf[32];
+		const char *name = snapshot_netns_name(s, k->netns, buf, sizeof(buf));
+
+		line_begin(out, "netns");
+		sanitize_append(out, name, strlen(name), utf8);
+		if (ns)
+			strbuf_printf(out, " (%s)", netns_kind_names[ns->kind]);
+		strbuf_printf(out, "  net:[%u]\n", k->netns);
+	}
 	if (k->owner_status == PV_OWNER_HIDDEN)
 		line_text(out, "owner", "hidden: run as root, or grant CAP_DAC_READ_SEARCH,CAP_SYS_PTRACE",
 			  utf8);

@@ -160,6 +160,28 @@ static bool netns_matches(const struct filter_node *n, const struct pv_snapshot 
 	return strcasestr(name, n->text) || strcmp(buf, n->text) == 0;
 }
 
+/* A socket whose owners are hidden (or gone) still names the cgroup that
+ * made it: unit: and container: look there too. */
+static bool socket_cgroup_matches(const struct filter_node *n, const struct pv_snapshot *s,
+				  const struct pv_socket *k)
+{
+	const char *path = k->owner_count ? NULL : snapshot_cgroup_path(s, k->cgroup_id);
+	struct pv_process as_if = { 0 };
+	struct workload w;
+	char id[256];
+
+	if (!path)
+		return false;
+	workload_classify(path, strlen(path), &w);
+	if (w.kind == PV_WORKLOAD_NONE || w.id_len >= sizeof(id))
+		return false;
+	memcpy(id, w.id, w.id_len);
+	id[w.id_len] = '\0';
+	as_if.workload_kind = (uint8_t)w.kind;
+	as_if.workload = as_if.workload_id = id;
+	return owner_matches(n, &as_if);
+}
+
 /* container: matches an owner in a container by its name or id, and a
  * socket without one (TIME_WAIT) in a container's namespace by the
  * namespace's name. */
@@ -206,8 +228,8 @@ static bool node_match(const struct pv_filter *f, int idx, const struct pv_snaps
 			(n->side != SIDE_LOCAL && addr_in_prefix(&k->remote.addr, &n->addr, n->prefix)));
 	case FK_PATH: return path_matches(n, s, k);
 	case FK_NETNS: return netns_matches(n, s, k);
-	case FK_CONTAINER: return netns_or_owner(n, s, k);
-	case FK_UNIT:
+	case FK_CONTAINER: return netns_or_owner(n, s, k) || socket_cgroup_matches(n, s, k);
+	case FK_UNIT: return any_owner_matches(n, s, k) || socket_cgroup_matches(n, s, k);
 	case FK_PROC:
 	case FK_PID: return any_owner_matches(n, s, k);
 	case FK_USER:

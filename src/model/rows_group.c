@@ -101,6 +101,10 @@ uint64_t listen_key(const struct pv_socket *k)
 /* True when connection c can have come from listener l. */
 static bool listener_accepts(const struct pv_socket *l, const struct pv_socket *c)
 {
+	/* A port is open in one namespace; the same port in another is
+	 * another listener's. */
+	if (l->netns != c->netns)
+		return false;
 	if (socket_is_unix(c))
 		return socket_is_unix(l) && l->state == PV_STATE_LISTEN && socket_same_name(l, c);
 	/* An accepted socket has its listener's family. */

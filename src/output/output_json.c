@@ -201,6 +201,13 @@ static void json_socket(struct json_writer *w, const struct pv_snapshot *s, cons
 		json_member_uint(w, "uid", k->uid);
 		json_member_string(w, "user", k->user);
 	}
+	if (k->cgroup_id) {
+		const char *path = snapshot_cgroup_path(s, k->cgroup_id);
+
+		json_member_uint(w, "cgroup_id", k->cgroup_id);
+		if (path)
+			json_member_bytes(w, "cgroup", path, strlen(path));
+	}
 	json_member_uint(w, "rx_queue", k->rqueue);
 	json_member_uint(w, "tx_queue", k->wqueue);
 	json_member_string(w, "owner_status", owner_status_names[k->owner_status]);

@@ -218,6 +218,13 @@ START_TEST(t_by_netns)
 	ck_assert(!snap.socks[6].has_peer);
 	ck_assert(!snap.socks[7].has_peer);
 	ck_assert(snap.socks[7].accepted);
+	/* A connection to port 80 in another namespace was accepted by no
+	 * listener of nginx's: it is not under [::]:80 but in its own
+	 * owner's group (the worker's). */
+	snap.socks[3].netns = FX_DB_NETNS;
+	build("", GROUP_PROCESS);
+	ck_assert_str_eq(render(), "G100 1:0 2:2 2:4 1:1 G101 1:3 G812 1:5 2:7 G4211 1:6 1:9 "
+				   "Ghidden101 1:8 Ghidden1000 1:10");
 }
 END_TEST
 
