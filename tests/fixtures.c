@@ -142,6 +142,18 @@ void fixture_namespaces(struct pv_snapshot *s)
 	relations_compute(s, NULL, true);
 }
 
+void fixture_published_port(struct pv_snapshot *s, const char *comm, const char *cmdline)
+{
+	uint32_t proxy = (uint32_t)s->nprocs;
+
+	fx_process(s, 9000, 9000, 0, "root", comm, cmdline);
+	fx_add(s, AF_INET, IPPROTO_TCP, PV_STATE_LISTEN, "0.0.0.0", 15432, "0.0.0.0", 0, 0, "root",
+	       PV_OWNER_OK);
+	s->socks[s->nsocks - 1].netns = FX_HOST_NETNS;
+	fx_owners(s, s->nsocks - 1, 1, &proxy);
+	relations_compute(s, NULL, true);
+}
+
 static void fx_unix(struct pv_snapshot *s, uint8_t type, uint8_t state, const char *name, size_t len,
 		    int peer, uint32_t proc)
 {

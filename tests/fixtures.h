@@ -29,6 +29,11 @@ void fixture_snapshot(struct pv_snapshot *s);
 enum { FX_HOST_NETNS = 4026531840u, FX_DB_NETNS = 4026532000u };
 void fixture_namespaces(struct pv_snapshot *s);
 
+/* After fixture_namespaces: adds process comm (pid 9000) with cmdline
+ * holding a listener on the host's 0.0.0.0:15432 (socket 11), as a
+ * container runtime's port publisher, and computes relations again. */
+void fixture_published_port(struct pv_snapshot *s, const char *comm, const char *cmdline);
+
 /* Process indices in the UNIX fixture. */
 enum { FXU_APPD, FXU_CLI, FXU_JOURNAL };
 

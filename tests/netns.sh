@@ -177,12 +177,16 @@ if command -v podman >/dev/null && command -v runc >/dev/null && [ -x /bin/busyb
 	tar -C "$WORK/root" -cf "$WORK/root.tar" .
 	CONTAINER=pvc-$TAG
 	if podman_run import "$WORK/root.tar" "localhost/pv-busybox:$TAG" >/dev/null 2>"$WORK/podman.err" &&
-		podman_run run -d --name "$CONTAINER" --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 "localhost/pv-busybox:$TAG" \
+		podman_run run -d --name "$CONTAINER" -p 18080:8080 --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 "localhost/pv-busybox:$TAG" \
 			/bin/busybox nc -l -p 8080 >/dev/null 2>>"$WORK/podman.err"; then
 		CPID=$(podman_run inspect -f '{{.State.Pid}}' "$CONTAINER")
 		"$PV" --once --json "container:$CONTAINER" >"$WORK/c.json"
 		check "the container's listener is in a namespace named after it" jq_true '.sockets[] | select(.listening and .local.port == 8080) | .netns.name == "'"$CONTAINER"'" and .netns.kind == "container"' "$WORK/c.json"
 		check "its process names its container and runtime" jq_true '.processes[] | select(.pid == '"$CPID"') | .container.name == "'"$CONTAINER"'" and .container.runtime == "podman"' "$WORK/c.json"
+		# -p 18080:8080: conmon holds the host's port for the container.
+		"$PV" --once --json port:18080 >"$WORK/p.json"
+		check "the published port on the host leads to the container's listener" jq_true '.sockets[] | select(.listening and .local.port == 18080) |
+			.netns.kind == "host" and .forwards_to.netns.name == "'"$CONTAINER"'" and .forwards_to.local.port == 8080 and .forwards_to.owners[0].pid == '"$CPID" "$WORK/p.json"
 		podman_run rm -f -t 0 "$CONTAINER" >/dev/null 2>&1
 		podman_run rmi "localhost/pv-busybox:$TAG" >/dev/null 2>&1
 		CONTAINER=

@@ -114,6 +114,7 @@ struct pv_socket {
 	uint32_t syn_recv;      /* listeners: handshakes not yet complete */
 	uint32_t time_wait;     /* TCP listeners: connections of the port in TIME_WAIT */
 	uint32_t timer_left_ms; /* TCP TIME_WAIT: milliseconds until the kernel frees it */
+	uint32_t forward_to; /* a published port's listener: 1 + the index of the container's (publish.h) */
 	struct pv_tcp_details tcp;
 	double rate_in, rate_out; /* bytes a second received and acknowledged */
 	double state_since;       /* monotonic time it entered its state, at the latest */

@@ -387,6 +387,18 @@ void column_format_pile(const struct pv_pile *p, bool utf8, struct strbuf *sb)
 		strbuf_puts(sb, addr_format(&p->top, buf, sizeof(buf)));
 }
 
+void column_format_netns(struct strbuf *sb, const struct pv_snapshot *s, uint32_t inode, bool utf8)
+{
+	const struct pv_netns *ns = snapshot_netns(s, inode);
+	char buf[32];
+	const char *name = snapshot_netns_name(s, inode, buf, sizeof(buf));
+
+	sanitize_append(sb, name, strlen(name), utf8);
+	if (ns)
+		strbuf_printf(sb, " (%s)", netns_kind_names[ns->kind]);
+	strbuf_printf(sb, "  net:[%u]", inode);
+}
+
 bool column_format_workload(struct strbuf *sb, const struct pv_process *p, bool utf8)
 {
 	if (p->workload_kind == PV_WORKLOAD_NONE || !p->workload)
@@ -426,20 +438,13 @@ void column_format_group(const struct pv_snapshot *s, const struct pv_group *g, 
 		group_counts(sb, g);
 		group_traffic(sb, g);
 		break;
-	case GK_NETNS: {
-		const struct pv_netns *ns = snapshot_netns(s, g->netns);
-		char buf[32];
-		const char *name = snapshot_netns_name(s, g->netns, buf, sizeof(buf));
-
+	case GK_NETNS:
 		strbuf_puts(sb, "netns ");
-		sanitize_append(sb, name, strlen(name), utf8);
-		if (ns)
-			strbuf_printf(sb, " (%s)", netns_kind_names[ns->kind]);
-		strbuf_printf(sb, "  net:[%u]  ", g->netns);
+		column_format_netns(sb, s, g->netns, utf8);
+		strbuf_puts(sb, "  ");
 		group_counts(sb, g);
 		group_traffic(sb, g);
 		break;
-	}
 	case GK_NOPROC:
 		strbuf_puts(sb, "(no process)  ");
 		group_counts(sb, g);

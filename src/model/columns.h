@@ -78,6 +78,10 @@ unsigned columns_hidden_by_default(void);
 
 extern const struct column columns[COL_COUNT];
 
+/* Writes namespace inode as "db (container)  net:[4026532306]", its
+ * name sanitised; for one that has gone, without the kind. */
+void column_format_netns(struct strbuf *sb, const struct pv_snapshot *s, uint32_t inode, bool utf8);
+
 /* Writes what process p runs as, "unit nginx.service" or "container api
  * (podman)", sanitised; returns false, writing nothing, when neither. */
 bool column_format_workload(struct strbuf *sb, const struct pv_process *p, bool utf8);

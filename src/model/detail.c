@@ -276,16 +276,19 @@ static void describe_socket(const struct pv_snapshot *s, const struct pv_socket 
 		sanitize_append(out, path, strlen(path), utf8);
 		strbuf_putc(out, '\n');
 	}
-	if (k->netns) {
-		const struct pv_netns *ns = snapshot_netns(s, k->netns);
-		char buf[32];
-		const char *name = snapshot_netns_name(s, k->netns, buf, sizeof(buf));
+	if (k->forward_to && k->forward_to <= s->nsocks) {
+		const struct pv_socket *t = &s->socks[k->forward_to - 1];
+		char buf[PV_ENDPOINT_STRLEN];
 
+		line_begin(out, "publishes");
+		strbuf_printf(out, "%s in ", endpoint_format(&t->local, buf, sizeof(buf)));
+		column_format_netns(out, s, t->netns, utf8);
+		strbuf_putc(out, '\n');
+	}
+	if (k->netns) {
 		line_begin(out, "netns");
-		sanitize_append(out, name, strlen(name), utf8);
-		if (ns)
-			strbuf_printf(out, " (%s)", netns_kind_names[ns->kind]);
-		strbuf_printf(out, "  net:[%u]\n", k->netns);
+		column_format_netns(out, s, k->netns, utf8);
+		strbuf_putc(out, '\n');
 	}
 	if (k->owner_status == PV_OWNER_HIDDEN)
 		line_text(out, "owner", "hidden: run as root, or grant CAP_DAC_READ_SEARCH,CAP_SYS_PTRACE",

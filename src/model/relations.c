@@ -8,6 +8,7 @@
 
 #include "addr.h"
 #include "states.h"
+#include "publish.h"
 #include "u64map.h"
 #include "xalloc.h"
 
@@ -370,4 +371,5 @@ void relations_compute(struct pv_snapshot *s, const struct pv_snapshot *prev, bo
 	if (census.time_wait >= RELATIONS_TIME_WAIT_MANY)
 		flag_time_wait_piles(s);
 	count_process_roles(s);
+	publish_link(s);
 }

@@ -213,6 +213,18 @@ static void json_socket(struct json_writer *w, const struct pv_snapshot *s, cons
 	json_member_string(w, "owner_status", owner_status_names[k->owner_status]);
 	json_owners(w, s, k);
 	json_derived(w, s, k);
+	if (k->forward_to && k->forward_to <= s->nsocks) {
+		const struct pv_socket *t = &s->socks[k->forward_to - 1];
+
+		json_key(w, "forwards_to");
+		json_begin_object(w);
+		json_member_uint(w, "cookie", t->cookie);
+		json_key(w, "netns");
+		json_netns(w, s, t->netns);
+		json_endpoint(w, "local", &t->local, t->proto);
+		json_owners(w, s, t);
+		json_end_object(w);
+	}
 	if (k->tcp.has_info)
 		json_tcp_info(w, &k->tcp);
 	json_end_object(w);
