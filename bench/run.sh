@@ -344,7 +344,10 @@ netns)
 	one="$PORTVIEW_BIN --once --json --netns pvbench$$-one"
 	echo "farms: $NETNS namespaces with $($many | jq '[.namespaces[] | select(.shown) | .sockets] | add') sockets in all;" \
 		"one namespace with $($one | jq '[.namespaces[] | select(.shown) | .sockets] | add')"
-	compare "all sockets with owners, $NETNS namespaces against one" "$many" "$one"
+	# What a person does today: ss -p in each namespace, one after another.
+	printf '#!/bin/sh\nfor ns in %s; do ip netns exec "$ns" ss -tuanp; done\n' "${NAMES[*]:0:$NETNS}" >"$WORK/ss-each"
+	chmod +x "$WORK/ss-each"
+	compare "all sockets with owners, $NETNS namespaces against one" "$many" "$one" "$WORK/ss-each"
 	if have tmux && [ "$DASH_SECONDS" -gt 0 ]; then
 		PORTVIEW=$PORTVIEW_BIN
 		read -r us_many rss_many < <(dashboard_measure 160x50 3 "$DASH_SECONDS" --no-config -d 1 "${NS_ARGS[@]}")

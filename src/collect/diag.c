@@ -27,8 +27,9 @@ enum { DIAG_RECV_BUFFER = 32768, DIAG_DUMP_TRIES = 3, DIAG_EINTR_MAX = 100 };
 
 struct diag_conn {
 	struct mnl_socket *nl;
-	uint32_t netns; /* the namespace its socket was opened in */
-	bool foreign;   /* not this thread's: it cannot be reopened here */
+	uint32_t netns;   /* the namespace its socket was opened in */
+	bool foreign;     /* not this thread's: it cannot be reopened here */
+	bool no_together; /* the kernel refused TCP of both families in one dump */
 	uint32_t portid;
 	uint32_t seq;
 	char *buf;
@@ -95,7 +96,16 @@ static int diag_send(struct diag_conn *c, const struct socket_kind *k, uint32_t 
 	if (++c->seq == 0)
 		c->seq = 1;
 	nlh->nlmsg_seq = c->seq;
-	if (k->family == AF_UNIX) {
+	if (k->family == AF_UNSPEC) {
+		/* The older request dumps IPv4 and IPv6 TCP in one walk of
+		 * the kernel's table (see diag_collect). */
+		struct inet_diag_req *req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+
+		nlh->nlmsg_type = TCPDIAG_GETSOCK;
+		req->idiag_states = states;
+		if (want_info)
+			req->idiag_ext = 1u << (INET_DIAG_INFO - 1);
+	} else if (k->family == AF_UNIX) {
 		struct unix_diag_req *ureq = mnl_nlmsg_put_extra_header(nlh, sizeof(*ureq));
 
 		ureq->sdiag_family = AF_UNIX;
@@ -194,11 +204,46 @@ static int diag_dump_kind(struct diag_conn *c, const struct socket_kind *k, uint
 	return 1;
 }
 
+/* TCP over both families in one dump, for another namespace: the kernel
+ * keeps one table of established TCP sockets for the whole host (unless
+ * net.ipv4.tcp_child_ehash_entries gave the namespace its own) and walks
+ * all of it, every namespace's sockets, in each dump, only to skip those
+ * of other namespaces. Two families and a tcp_info split would be four
+ * such walks per namespace; this is one, tcp_info asked of every state
+ * when any needs it. Returns true when it took TCP's place. */
+static bool diag_dump_tcp_together(struct diag_conn *c, uint64_t kernel_mask, uint32_t info_states,
+				   struct pv_snapshot *snap, unsigned *attempted, unsigned *failed,
+				   int *last_errno, char *err, size_t errsize)
+{
+	static const struct socket_kind both = { .family = AF_UNSPEC,
+						 .proto = IPPROTO_TCP,
+						 .dump_bit = PV_DUMP_TCP4 | PV_DUMP_TCP6 };
+	uint32_t v4 = kind_mask_states(kernel_mask, AF_INET, IPPROTO_TCP) & PV_STATES_ALL;
+	uint32_t v6 = kind_mask_states(kernel_mask, AF_INET6, IPPROTO_TCP) & PV_STATES_ALL;
+	int ret;
+
+	if (!c->foreign || !v4 || v4 != v6 || c->no_together)
+		return false;
+	(*attempted)++;
+	ret = diag_dump_kind(c, &both, v4, (v4 & info_states) != 0, snap, last_errno, err, errsize);
+	/* A kernel without the older request: the two dumps, from now on. */
+	if (ret == 0 && (snap->unavailable & both.dump_bit) == both.dump_bit) {
+		snap->unavailable &= ~both.dump_bit;
+		c->no_together = true;
+		(*attempted)--;
+		return false;
+	}
+	*failed += ret > 0;
+	return ret >= 0;
+}
+
 int diag_collect(struct diag_conn *c, uint64_t kernel_mask, uint32_t info_states, struct pv_snapshot *snap,
 		 char *err, size_t errsize)
 {
 	unsigned failed = 0, attempted = 0;
 	int last_errno = 0;
+	bool tcp_done = diag_dump_tcp_together(c, kernel_mask, info_states, snap, &attempted, &failed,
+					       &last_errno, err, errsize);
 
 	for (size_t i = 0; i < SOCKET_KIND_COUNT; i++) {
 		const struct socket_kind *k = &socket_kinds[i];
@@ -208,6 +253,8 @@ int diag_collect(struct diag_conn *c, uint64_t kernel_mask, uint32_t info_states
 		uint32_t with_info = k->proto == IPPROTO_TCP ? states & info_states : 0;
 		uint32_t parts[2] = { states & ~with_info, with_info };
 
+		if (tcp_done && k->proto == IPPROTO_TCP)
+			continue;
 		for (int part = 0; part < 2; part++) {
 			int ret;
 

@@ -170,7 +170,9 @@ static int diag_data_cb(const struct nlmsghdr *nlh, void *data)
 
 	if (nlh->nlmsg_type == SOCK_DIAG_BY_FAMILY && ctx->family == AF_UNIX)
 		return unix_data_cb(nlh, ctx);
-	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY || mnl_nlmsg_get_payload_len(nlh) < sizeof(*m)) {
+	/* A dump of both families (TCPDIAG_GETSOCK) answers in its own type. */
+	if ((nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY && nlh->nlmsg_type != TCPDIAG_GETSOCK) ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*m)) {
 		ctx->malformed++;
 		return MNL_CB_OK;
 	}
