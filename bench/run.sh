@@ -43,7 +43,7 @@ if [ $# -eq 0 ]; then
 	[ "$(id -u)" -eq 0 ] || { echo "bench: needs root (network namespaces, every process's fds)" >&2; exit 1; }
 	echo "portview benchmark: $(nproc) cores, $(uname -r), $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
 	echo "processes on the host: $(ls /proc | grep -c '^[0-9]')"
-	for scenario in large small netns big; do
+	for scenario in large small netns netns-own big; do
 		unshare -n "$BASH" "$0" "$scenario" || exit 1
 	done
 	exit 0
@@ -313,7 +313,15 @@ small)
 	compare "all sockets with owners, many small processes" "$PORTVIEW --once --json" "ss -tuanp" "netstat -tuanp" "lsof -nPi"
 	farm_stop
 	;;
-netns)
+netns | netns-own)
+	# netns-own: each namespace made with a TCP table of its own
+	# (net.ipv4.tcp_child_ehash_entries, Linux >= 5.19); without it every
+	# dump walks the host's one table, every namespace's sockets.
+	if [ "$1" = netns-own ]; then
+		sysctl -qw net.ipv4.tcp_child_ehash_entries=4096 2>/dev/null || { echo "bench: no tcp_child_ehash_entries here"; exit 0; }
+		echo
+		echo "namespaces with TCP tables of their own (net.ipv4.tcp_child_ehash_entries=4096):"
+	fi
 	# The same sockets in NETNS namespaces and in one: NETNS farms of one
 	# worker each, and one farm of NETNS workers, all at once; portview
 	# is pointed at either set with --netns, so both runs find the same
