@@ -72,7 +72,7 @@ if [ -n "${EINTR_PRELOAD:-}" ] && [ -f "$EINTR_PRELOAD" ]; then
 fi
 # A sanitized build cannot run without /proc: the sanitizers read their
 # options from it and LeakSanitizer walks it at exit. The plain build does.
-if unshare -m true 2>/dev/null && command -v jq >/dev/null && ! ldd "$PORTVIEW" 2>/dev/null | grep -q libasan; then
+if unshare -m true 2>/dev/null && command -v jq >/dev/null && ! ldd "${PORTVIEW_BINARY:-$PORTVIEW}" 2>/dev/null | grep -q libasan; then
 	unshare -m "$BASH" -c 'mount -t tmpfs none /proc && exec "$1" --once --json' _ "$PORTVIEW" \
 		>"$WORK/noproc.json" 2>"$WORK/err"
 	status=$?

@@ -13,7 +13,7 @@ require_tool infocmp
 # A sanitized build is no privileged program: the sanitizers read their
 # options and /proc themselves, and refuse to run with capabilities.
 # The plain build runs this test in CI; here it is skipped, not failed.
-if ldd "$PORTVIEW" 2>/dev/null | grep -q libasan; then
+if ldd "${PORTVIEW_BINARY:-$PORTVIEW}" 2>/dev/null | grep -q libasan; then
 	echo "SKIP: a sanitized build is not run with file capabilities" >&2
 	exit 77
 fi

@@ -230,7 +230,7 @@ fi
 # limit set once the dashboard runs then refuses; 15,000 new sockets make
 # the next refresh allocate. (AddressSanitizer's allocator has its own
 # way out of memory, so that build skips this; no core file is left.)
-if command -v prlimit >/dev/null && ! ldd "$PORTVIEW" | grep -q libasan; then
+if command -v prlimit >/dev/null && ! ldd "${PORTVIEW_BINARY:-$PORTVIEW}" | grep -q libasan; then
 	PORTVIEW="ulimit -c 0; MALLOC_ARENA_MAX=1 $PORTVIEW" start_dashboard -d 0.3
 	pv_pid=$(pgrep -P "$(tm list-panes -t pv -F '#{pane_pid}')" -x portview)
 	vm_kib=$(awk '/VmSize/ { print $2 }' "/proc/$pv_pid/status")

@@ -87,7 +87,14 @@ void diag_close(struct diag_conn *c)
 
 static int diag_send(struct diag_conn *c, const struct socket_kind *k, uint32_t states, bool want_info)
 {
-	char req_buf[MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct inet_diag_req_v2))];
+	/* Room for the largest request: the older one (both families) is
+	 * 60 bytes, inet_diag_req_v2 56. */
+	enum {
+		REQ_MAX = sizeof(struct inet_diag_req) > sizeof(struct inet_diag_req_v2)
+				  ? sizeof(struct inet_diag_req)
+				  : sizeof(struct inet_diag_req_v2)
+	};
+	char req_buf[MNL_NLMSG_HDRLEN + MNL_ALIGN(REQ_MAX)];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req_buf);
 
 	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;

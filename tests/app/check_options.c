@@ -93,6 +93,7 @@ START_TEST(t_every_option_from_the_table)
 		[SETTING_SECONDS] = "2",
 		[SETTING_PATH] = "/nonexistent",
 		[SETTING_COLUMNS] = "STATE,COMMAND",
+		[SETTING_LIST] = "current",
 
 	};
 	char usage[8192] = "";

@@ -50,10 +50,12 @@ START_TEST(t_every_setting)
 	for (int id = 0; id < SET_COUNT; id++)
 		ck_assert_msg(!(s.given & SETTING_BIT(id)) == !setting_defs[id].key, "%s given: %d",
 			      setting_defs[id].long_name, !!(s.given & SETTING_BIT(id)));
+	settings_free(&s);
 	ck_assert_uint_eq(parse(&s, "sort = natural\ngroup = NONE\n"), 0);
 	ck_assert_int_eq(s.sort_column, -1);
 	ck_assert_int_eq(s.group, GROUP_NONE);
 	ck_assert_uint_eq(s.given, SETTING_BIT(SET_GROUP) | SETTING_BIT(SET_SORT));
+	settings_free(&s);
 }
 END_TEST
 
