@@ -156,16 +156,20 @@ void cgroup_ids_resolve(struct cgroup_ids *c, struct pv_snapshot *snap, double n
 	struct u64map wanted;
 	size_t n = 0;
 	bool unknown = false;
+	uint64_t last = 0;
 
 	if (!c->root)
 		return;
 	u64map_init(&wanted, 64);
+	/* Sockets come in dump order, runs of them from one cgroup: only a
+	 * change of id is looked up. */
 	for (size_t i = 0; i < snap->nsocks; i++) {
 		uint64_t id = snap->socks[i].cgroup_id;
 		int inserted;
 
-		if (!id)
+		if (!id || id == last)
 			continue;
+		last = id;
 		u64map_put(&wanted, id, 0, &inserted);
 		n += inserted != 0;
 		unknown |= inserted && !u64map_get(&c->by_id, id);
@@ -176,11 +180,13 @@ void cgroup_ids_resolve(struct cgroup_ids *c, struct pv_snapshot *snap, double n
 	}
 	snap->cgroups = arena_alloc(&snap->arena, (n ? n : 1) * sizeof(*snap->cgroups));
 	snap->ncgroups = 0;
+	last = 0;
 	for (size_t i = 0; i < snap->nsocks; i++) {
 		uint64_t id = snap->socks[i].cgroup_id;
-		uint32_t *mark = id ? u64map_get(&wanted, id) : NULL;
+		uint32_t *mark = id && id != last ? u64map_get(&wanted, id) : NULL;
 		const uint32_t *at;
 
+		last = id;
 		if (!mark || *mark)
 			continue;
 		*mark = 1;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "textfile.h"
 #include "xalloc.h"
 
 /* Runtimes' files can be large (containers.json lists every container);
@@ -63,28 +64,27 @@ void containers_free(struct containers *c)
 	free(c);
 }
 
-/* The whole of a regular file under root, NUL-terminated, or NULL. */
+/* The whole of a regular file under root, NUL-terminated, or NULL (also
+ * when larger than CONTAINERS_FILE_MAX). */
 static char *read_small_file(const struct containers *c, const char *rel, struct stat *st)
 {
 	char path[4096];
 	char *text;
-	ssize_t n;
-	size_t len = 0;
+	bool more;
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", c->root, rel);
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode) || st->st_size > CONTAINERS_FILE_MAX) {
+	if (fd >= 0 && (fstat(fd, st) < 0 || !S_ISREG(st->st_mode))) {
 		close(fd);
 		return NULL;
 	}
-	text = xmalloc((size_t)st->st_size + 1);
-	while (len < (size_t)st->st_size && (n = read(fd, text + len, (size_t)st->st_size - len)) > 0)
-		len += (size_t)n;
-	close(fd);
-	text[len] = '\0';
+	if (text_read_fd(fd, &text, CONTAINERS_FILE_MAX, &more) < 0)
+		return NULL;
+	if (more) {
+		free(text);
+		return NULL;
+	}
 	return text;
 }
 

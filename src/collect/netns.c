@@ -125,11 +125,6 @@ void netns_set_close(struct netns_set *set)
 	free(set);
 }
 
-size_t netns_set_open_count(const struct netns_set *set)
-{
-	return set->nconns;
-}
-
 static struct found_ns *found_get(struct netns_set *set, uint32_t inode)
 {
 	for (size_t i = 0; i < set->nfound; i++)
@@ -220,22 +215,13 @@ static void scan(struct netns_set *set)
 /* What a process in the namespace runs as, from its cgroup. */
 static void namespace_workload(const struct found_ns *f, struct pv_process *pr, struct arena *arena)
 {
-	char path[64];
-	char text[4096];
-	ssize_t n;
-	int fd;
+	char dir[32];
 
 	memset(pr, 0, sizeof(*pr));
 	if (!f->pid)
 		return;
-	snprintf(path, sizeof(path), "/proc/%d/cgroup", f->pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	n = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (n > 0)
-		procinfo_set_workload(pr, text, (size_t)n, arena);
+	snprintf(dir, sizeof(dir), "/proc/%d", f->pid);
+	procinfo_read_workload(AT_FDCWD, dir, pr, arena);
 }
 
 static void name_namespace(const struct netns_set *set, const struct found_ns *f, struct containers *names,

@@ -31,7 +31,4 @@ void netns_set_close(struct netns_set *set);
 int netns_set_collect(struct netns_set *set, struct containers *names, uint64_t kernel_mask,
 		      uint32_t info_states, struct pv_snapshot *snap, char *err, size_t errsize);
 
-/* Sockets open to other namespaces, for tests of leaks. */
-size_t netns_set_open_count(const struct netns_set *set);
-
 #endif

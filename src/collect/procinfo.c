@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "textfile.h"
 #include "workload.h"
 #include "xalloc.h"
 
@@ -85,57 +86,12 @@ static int procinfo_open(int procfd, const char *pid_name, const char *name)
 	return openat(procfd, path, O_RDONLY | O_CLOEXEC);
 }
 
-/* Reads the whole of fd (up to max bytes) into a new NUL-terminated buffer
- * and closes fd. Returns the length or -1; sets *more when cut. */
-static ssize_t procinfo_read_fd(int fd, char **out, size_t max, bool *more)
-{
-	size_t cap = 4096, len = 0;
-	char *buf;
-
-	*more = false;
-	if (fd < 0)
-		return -1;
-	buf = xmalloc(cap + 1);
-	for (;;) {
-		ssize_t n;
-
-		if (len == cap) {
-			if (cap >= max) {
-				char probe;
-
-				*more = read(fd, &probe, 1) > 0;
-				break;
-			}
-			cap = cap * 2 > max ? max : cap * 2;
-			buf = xreallocarray(buf, cap + 1, 1);
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			close(fd);
-			free(buf);
-			return -1;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		/* /proc's stat, status and cmdline give all they have up to the
-		 * size asked: a short read is the end, without one more call. */
-		if (len < cap)
-			break;
-	}
-	close(fd);
-	buf[len] = '\0';
-	*out = buf;
-	return (ssize_t)len;
-}
-
 /* Short enough to read at a glance, long enough to be unique on a host:
  * as docker ps and podman ps show ids. */
 enum { PROCINFO_SHORT_ID = 12 };
 
-void procinfo_set_workload(struct pv_process *pr, const char *cgroup_text, size_t len, struct arena *arena)
+static void procinfo_set_workload(struct pv_process *pr, const char *cgroup_text, size_t len,
+				  struct arena *arena)
 {
 	const char *path;
 	size_t path_len;
@@ -195,7 +151,7 @@ int procinfo_read(int procfd, const char *pid_name, struct pv_process *pr, struc
 	/* Files under /proc/PID belong to the effective uid, except that a
 	 * process that is not dumpable shows as root: only then read status. */
 	owner_known = fstat(fd, &st) == 0 && st.st_uid != 0;
-	n = procinfo_read_fd(fd, &text, 4096, &more);
+	n = text_read_fd(fd, &text, 4096, &more);
 	if (n < 0)
 		return -1;
 	if (procinfo_parse_stat(text, (size_t)n, &comm, &comm_len, &pr->start_time) < 0) {
@@ -209,7 +165,7 @@ int procinfo_read(int procfd, const char *pid_name, struct pv_process *pr, struc
 		pr->uid = st.st_uid;
 	} else {
 		pr->uid = (uint32_t)-1;
-		n = procinfo_read_fd(procinfo_open(procfd, pid_name, "status"), &text, 16384, &more);
+		n = text_read_fd(procinfo_open(procfd, pid_name, "status"), &text, 16384, &more);
 		if (n >= 0) {
 			if (procinfo_parse_status_uid(text, &pr->uid) < 0)
 				pr->uid = (uint32_t)-1;
@@ -219,7 +175,7 @@ int procinfo_read(int procfd, const char *pid_name, struct pv_process *pr, struc
 
 	/* A kernel thread or zombie has an empty command line; the reader of
 	 * the output sees "" and can fall back to comm. */
-	n = procinfo_read_fd(procinfo_open(procfd, pid_name, "cmdline"), &text, PROCINFO_CMDLINE_MAX, &more);
+	n = text_read_fd(procinfo_open(procfd, pid_name, "cmdline"), &text, PROCINFO_CMDLINE_MAX, &more);
 	if (n >= 0) {
 		size_t len = procinfo_join_cmdline(text, (size_t)n);
 
@@ -232,12 +188,22 @@ int procinfo_read(int procfd, const char *pid_name, struct pv_process *pr, struc
 		pr->cmdline_len = 0;
 		pr->cmdline_truncated = false;
 	}
-	n = procinfo_read_fd(procinfo_open(procfd, pid_name, "cgroup"), &text, 16384, &more);
-	if (n >= 0) {
-		procinfo_set_workload(pr, text, (size_t)n, arena);
-		free(text);
-	}
+	procinfo_read_workload(procfd, pid_name, pr, arena);
 	return 0;
+}
+
+void procinfo_read_workload(int procfd, const char *pid_name, struct pv_process *pr, struct arena *arena)
+{
+	char *text;
+	bool more;
+	ssize_t n = text_read_fd(procinfo_open(procfd, pid_name, "cgroup"), &text, 16384, &more);
+
+	pr->workload_kind = PV_WORKLOAD_NONE;
+	pr->workload = pr->workload_id = pr->pod = pr->cgroup = NULL;
+	if (n < 0)
+		return;
+	procinfo_set_workload(pr, text, (size_t)n, arena);
+	free(text);
 }
 
 int procinfo_start_time(int pid, unsigned long long *start_time)
@@ -252,7 +218,7 @@ int procinfo_start_time(int pid, unsigned long long *start_time)
 	if (procfd < 0)
 		return -1;
 	snprintf(pid_name, sizeof(pid_name), "%d", pid);
-	n = procinfo_read_fd(procinfo_open(procfd, pid_name, "stat"), &text, 4096, &more);
+	n = text_read_fd(procinfo_open(procfd, pid_name, "stat"), &text, 4096, &more);
 	close(procfd);
 	if (n < 0)
 		return -1;

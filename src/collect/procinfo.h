@@ -18,9 +18,10 @@ enum { PROCINFO_CMDLINE_MAX = 128 * 1024 };
  * when the process has gone. */
 int procinfo_read(int procfd, const char *pid_name, struct pv_process *pr, struct arena *arena);
 
-/* Sets pr's cgroup and what it runs as from the text of its
- * /proc/PID/cgroup; strings go into arena. */
-void procinfo_set_workload(struct pv_process *pr, const char *cgroup_text, size_t len, struct arena *arena);
+/* Sets pr's cgroup and what it runs as from pid_name's cgroup file under
+ * procfd (procinfo_read does this too); none when it cannot be read.
+ * Strings go into arena. */
+void procinfo_read_workload(int procfd, const char *pid_name, struct pv_process *pr, struct arena *arena);
 
 /* Copies src into dst with its strings in arena. */
 void procinfo_copy_strings(struct pv_process *dst, const struct pv_process *src, struct arena *arena);
