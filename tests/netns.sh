@@ -110,6 +110,8 @@ check "ns: leaves the others out" test "$(grep -c 'srv-' "$WORK/nb.txt")" -eq 2
 check "unit: finds the unit's process" grep -q "srv-s $PID_S" "$WORK/unit.txt"
 "$PV" --once -l port:8080 >"$WORK/all.txt"
 check "text shows a NETNS column with the names" grep -qE "127\.0\.0\.1:8080 .* $NA .*srv-a" "$WORK/all.txt"
+check "the summary line counts the namespaces shown" grep -qE "^[^ ].*  namespaces ([5-9]|[1-9][0-9]+)( |$)" "$WORK/all.txt"
+check "a process's group line says its unit" grep -qE "^srv-s  pid $PID_S  user root  unit $UNIT  1 listening" "$WORK/all.txt"
 "$PV" --once -l -g netns port:8080 >"$WORK/g.txt"
 check "-g netns: one group line per namespace, the host's first" \
 	test "$(grep -m1 '^netns' "$WORK/g.txt" | cut -d' ' -f2-3)" = "host (host)"
@@ -182,6 +184,8 @@ if command -v podman >/dev/null && command -v runc >/dev/null && [ -x /bin/busyb
 		CPID=$(podman_run inspect -f '{{.State.Pid}}' "$CONTAINER")
 		"$PV" --once --json "container:$CONTAINER" >"$WORK/c.json"
 		check "the container's listener is in a namespace named after it" jq_true '.sockets[] | select(.listening and .local.port == 8080) | .netns.name == "'"$CONTAINER"'" and .netns.kind == "container"' "$WORK/c.json"
+		"$PV" --once "container:$CONTAINER" >"$WORK/c.txt"
+		check "its group line says its container" grep -qE "^busybox  pid $CPID  user root  container $CONTAINER \(podman\)  1 listening" "$WORK/c.txt"
 		check "its process names its container and runtime" jq_true '.processes[] | select(.pid == '"$CPID"') | .container.name == "'"$CONTAINER"'" and .container.runtime == "podman"' "$WORK/c.json"
 		# -p 18080:8080: conmon holds the host's port for the container.
 		"$PV" --once --json port:18080 >"$WORK/p.json"

@@ -52,6 +52,37 @@ START_TEST(t_a_listener_has_no_connection_lines)
 }
 END_TEST
 
+/* A socket says its namespace and the cgroup that made it; an owner what
+ * it runs as; a published port the container listener it leads to. */
+START_TEST(t_namespaces_workloads_and_published_ports)
+{
+	static struct pv_cgroup made[] = { { 42, "/system.slice/db\x1b.service" } };
+	const char *d;
+
+	fixture_namespaces(&snap);
+	snap.socks[7].cgroup_id = 42;
+	snap.cgroups = made;
+	snap.ncgroups = 1;
+	d = details(7, true);
+	ck_assert_ptr_nonnull(strstr(d, "netns\tdb (container)  net:[4026532000]\n"));
+	/* The path is untrusted text: escaped. */
+	ck_assert_ptr_nonnull(strstr(d, "made in\tcgroup /system.slice/db\\x1b.service\n"));
+	ck_assert_ptr_null(strstr(d, "runs in")); /* no cgroup read: nothing to say */
+	snap.procs[FX_POSTGRES].cgroup = "/libpod_parent/libpod-abc123def456abc123def456";
+	ck_assert_ptr_nonnull(
+		strstr(details(7, true), "runs in\tcontainer db (podman), cgroup /libpod_parent/"));
+	snap.procs[FX_NGINX].cgroup = "/system.slice/nginx.service";
+	ck_assert_ptr_nonnull(strstr(details(0, true),
+				     "runs in\tunit nginx.service, cgroup /system.slice/nginx.service\n"));
+	ck_assert_ptr_null(strstr(details(0, true), "publishes"));
+	fixture_published_port(&snap, "conmon", "conmon -c abc123def456abc123def456");
+	ck_assert_ptr_nonnull(
+		strstr(details(11, true), "publishes\t127.0.0.1:5432 in db (container)  net:[4026532000]\n"));
+	snap.cgroups = NULL;
+	snap.ncgroups = 0;
+}
+END_TEST
+
 /* Loopback round trips are microseconds. */
 START_TEST(t_microsecond_round_trips)
 {
@@ -66,4 +97,4 @@ START_TEST(t_microsecond_round_trips)
 END_TEST
 
 CHECK_SUITE_WITH_FIXTURE("detail", setup, teardown, t_a_listener_has_no_connection_lines,
-			 t_microsecond_round_trips)
+			 t_microsecond_round_trips, t_namespaces_workloads_and_published_ports)
