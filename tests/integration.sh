@@ -165,7 +165,7 @@ $(diff "$WORK/ss" "$WORK/pv")" cmp -s "$WORK/ss" "$WORK/pv"
 # Text output: grouped, aligned, and safe to print.
 "$PORTVIEW" --once >"$WORK/text"
 check "the summary line counts sockets and processes" \
-	grep -qE "^[^ ]+  [0-9T:-]+Z  listening 7  established 7  other 0  processes 5\$" "$WORK/text"
+	grep -qE "^[^ ]+  [0-9T:-]+Z  listening 7  established 7  other 0  processes 5  exposed 2\$" "$WORK/text"
 check "text groups the server with its counts" grep -qE "^srv  pid $SRV  user root  5 listening, 3 connections  (:[0-9]+ ?)+\$" "$WORK/text"
 check "text puts the client after the servers" awk '/^srv /{s=NR} /^cli /{c=NR} END{exit !(s && c > s)}' "$WORK/text"
 check "text shows the client as a client" grep -qE "^cli  pid $CLI  user root  0 listening, 4 connections \(client\)\$" "$WORK/text"

@@ -38,7 +38,7 @@ check "a listener with room is not" jq_true '.sockets[] | select(.local.port == 
 check "flag:saturated selects only that listener" \
 	bash -c '[ "$("$1" --once --group=none flag:saturated | grep -c LISTEN)" -eq 1 ]' _ "$PORTVIEW"
 "$PORTVIEW" --once >"$WORK/text"
-check "the text summary counts the saturated listener" grep -qE 'processes [0-9]+  ! 1 saturated' "$WORK/text"
+check "the text summary counts the saturated listener" grep -qE 'processes [0-9]+  exposed [0-9]+  ! 1 saturated' "$WORK/text"
 check "the listener line shows queue/backlog" grep -qE 'LISTEN +127\.0\.0\.1:6000 +\* +2/1 +syn [0-9]+ ' "$WORK/text"
 check "connections not yet accepted are shown in the accept queue" \
 	[ "$(grep -cE "127\.0\.0\.1:6000 .*\(accept queue\) <- filler $(helper_pid filler)\$" "$WORK/text")" -eq 2 ]

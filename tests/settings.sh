@@ -66,7 +66,7 @@ tm send-keys -t pv C; sleep 0.3
 check "C opens the column chooser" screen_has '\[x\] PROTO +\(always\)'
 tm send-keys -t pv Space; sleep 0.3
 check "PROTO cannot be hidden" screen_has 'PROTO always shows'
-for i in $(seq 16); do tm send-keys -t pv Down; done
+for i in $(seq 17); do tm send-keys -t pv Down; done
 tm send-keys -t pv Space; sleep 0.3
 check "Space hides USER" screen_has '\[ \] USER'
 tm send-keys -t pv Escape; sleep 0.3
@@ -117,7 +117,7 @@ check "W after --no-color writes color = no" grep -qx 'color = no' "$CONFIG"
 dashboard_start 60x12 "$PORTVIEW --no-config -d 2"
 tm send-keys -t pv c; sleep 0.3
 check "a short chooser starts at the top" screen_has '\[x\] PROTO'
-for i in $(seq 19); do tm send-keys -t pv Down; done; sleep 0.5
+for i in $(seq 20); do tm send-keys -t pv Down; done; sleep 0.5
 check "a short chooser scrolls to the cursor" screen_has '\[x\] PROCESS +\(always\)'
 check "and keeps its help line" screen_has_fixed 'Esc close'
 tm send-keys -t pv Escape q

@@ -8,6 +8,8 @@
  *     udpconn ADDR PORT         a UDP socket connected to ADDR PORT
  *     connect ADDR PORT         a TCP connection to ADDR PORT
  *     noaccept                  leave connections in the accept queue
+ *     unlisten                  accept the connections made so far, then close
+ *                               every listener
  *     acceptone                 once ready, block in accept() on the first listener
  *                               (as nc -l does: the new fd is reserved meanwhile)
  *     hangup                    close each connection as soon as it is accepted
@@ -440,6 +442,18 @@ int main(int argc, char **argv)
 			}
 		} else if (!strcmp(a, "udpmany") && i + 1 < argc) {
 			open_many_udp(atoi(argv[++i]));
+		} else if (!strcmp(a, "unlisten")) {
+			/* The connections made so far are accepted, then the
+			 * listeners close: servers' ends with no listener. */
+			for (int j = 0; j < nlisteners; j++) {
+				int c;
+
+				fcntl(listeners[j], F_SETFL, O_NONBLOCK);
+				while ((c = accept(listeners[j], NULL, NULL)) >= 0)
+					hold(c);
+				close(listeners[j]);
+			}
+			nlisteners = 0;
 		} else if (!strcmp(a, "noaccept")) {
 			accepting = 0;
 		} else if (!strcmp(a, "acceptone")) {

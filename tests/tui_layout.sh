@@ -29,7 +29,7 @@ header_ok() {
 	done < <(sed -E 's/ {3,}/\n/g; s/^ +//' <<<"$line")
 }
 LINE0=("portview [0-9.]+" "$HOST" "every [0-9.]+s" "[0-9]{2}:[0-9]{2}:[0-9]{2}"
-	"(listening|listen) [0-9]+  (established|estab) [0-9]+  other [0-9]+" "processes [0-9]+" "PAUSED")
+	"(listening|listen) [0-9]+  (established|estab) [0-9]+  other [0-9]+" "processes [0-9]+" "exposed [0-9]+" "PAUSED")
 LINE1=("owners (bpf|proc)" "filter .*[^ ]" "\([0-9]+ of [0-9]+ shown\)" "group (process|port|none)" "sort [A-Za-z/ ()-]+"
 	"\[\+unix\]" "\[names\]" "! 1 saturated")
 
@@ -56,7 +56,7 @@ done
 tm resize-window -t pv -x 120 -y 20
 sleep 0.4
 check_header 120
-check "at 120 columns every part is there" screen_has '^portview .*processes [0-9]+ +PAUSED$'
+check "at 120 columns every part is there" screen_has '^portview .*processes [0-9]+ +exposed [0-9]+ +PAUSED$'
 keys q
 
 # Five processes all called python3 are told apart by their command

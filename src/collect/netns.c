@@ -15,6 +15,7 @@
 #include <sys/vfs.h>
 
 #include "diag.h"
+#include "netfacts.h"
 #include "privilege.h"
 #include "procinfo.h"
 #include "workload.h"
@@ -50,6 +51,7 @@ struct found_ns {
 struct ns_conn {
 	uint32_t inode;
 	struct diag_conn *diag;
+	struct netfacts *facts;
 	bool seen; /* found on this run */
 };
 
@@ -62,6 +64,7 @@ struct netns_set {
 	int self_fd;    /* this process's namespace, to return to */
 	uint32_t self_inode;
 	struct diag_conn *own;
+	struct netfacts *own_facts;
 	struct ns_conn *conns;
 	size_t nconns;
 	struct found_ns *found;
@@ -83,6 +86,7 @@ struct netns_set *netns_set_open(const char *const *specs, size_t nspecs, char *
 		free(set);
 		return NULL;
 	}
+	set->own_facts = netfacts_open();
 	for (size_t i = 0; i < nspecs; i++) {
 		if (strcmp(specs[i], "current") == 0) {
 			set->current_only = true;
@@ -111,8 +115,10 @@ void netns_set_close(struct netns_set *set)
 {
 	if (!set)
 		return;
-	for (size_t i = 0; i < set->nconns; i++)
+	for (size_t i = 0; i < set->nconns; i++) {
 		diag_close(set->conns[i].diag);
+		netfacts_close(set->conns[i].facts);
+	}
 	free(set->conns);
 	found_reset(set);
 	free(set->found);
@@ -120,6 +126,7 @@ void netns_set_close(struct netns_set *set)
 		free(set->specs[i]);
 	free(set->specs);
 	diag_close(set->own);
+	netfacts_close(set->own_facts);
 	if (set->self_fd >= 0)
 		close(set->self_fd);
 	free(set);
@@ -327,11 +334,13 @@ static int select_namespaces(struct netns_set *set, const struct pv_snapshot *sn
 	return 0;
 }
 
-/* Makes a sock_diag socket inside f's namespace, and comes back. Returns
- * NULL when the namespace cannot be entered (gone, or its file now names
- * another: pids are reused); -1 in *lost when this thread could not come
- * back, which leaves it nowhere safe to dump from. */
-static struct diag_conn *enter_and_open(const struct netns_set *set, const struct found_ns *f, bool *lost)
+/* Makes a sock_diag socket inside f's namespace, and its facts' files
+ * and socket, and comes back. Returns NULL when the namespace cannot be
+ * entered (gone, or its file now names another: pids are reused); -1 in
+ * *lost when this thread could not come back, which leaves it nowhere
+ * safe to dump from. */
+static struct diag_conn *enter_and_open(const struct netns_set *set, const struct found_ns *f,
+					struct netfacts **facts, bool *lost)
 {
 	struct diag_conn *c;
 	struct stat st;
@@ -346,9 +355,11 @@ static struct diag_conn *enter_and_open(const struct netns_set *set, const struc
 	}
 	close(fd);
 	c = diag_open(f->inode, why, sizeof(why));
+	*facts = c ? netfacts_open() : NULL;
 	if (setns(set->self_fd, CLONE_NEWNET) < 0) {
 		*lost = true;
 		diag_close(c);
+		netfacts_close(*facts);
 		return NULL;
 	}
 	if (c)
@@ -359,15 +370,16 @@ static struct diag_conn *enter_and_open(const struct netns_set *set, const struc
 static struct ns_conn *conn_get(struct netns_set *set, const struct found_ns *f, bool *lost)
 {
 	struct diag_conn *diag;
+	struct netfacts *facts;
 
 	for (size_t i = 0; i < set->nconns; i++)
 		if (set->conns[i].inode == f->inode)
 			return &set->conns[i];
-	diag = enter_and_open(set, f, lost);
+	diag = enter_and_open(set, f, &facts, lost);
 	if (!diag)
 		return NULL;
 	set->conns = xreallocarray(set->conns, set->nconns + 1, sizeof(*set->conns));
-	set->conns[set->nconns] = (struct ns_conn){ .inode = f->inode, .diag = diag };
+	set->conns[set->nconns] = (struct ns_conn){ .inode = f->inode, .diag = diag, .facts = facts };
 	return &set->conns[set->nconns++];
 }
 
@@ -383,6 +395,7 @@ static void conns_sweep(struct netns_set *set)
 			set->conns[kept++] = set->conns[i];
 		} else {
 			diag_close(set->conns[i].diag);
+			netfacts_close(set->conns[i].facts);
 		}
 	}
 	set->nconns = kept;
@@ -416,6 +429,7 @@ int netns_set_collect(struct netns_set *set, struct containers *names, uint64_t 
 		}
 		if (f->inode == set->self_inode) {
 			ret = diag_collect(set->own, kernel_mask, info_states, snap, err, errsize);
+			netfacts_read(set->own_facts, ns, &snap->arena);
 		} else {
 			struct ns_conn *conn = conn_get(set, f, &lost);
 			char why[200];
@@ -430,6 +444,7 @@ int netns_set_collect(struct netns_set *set, struct containers *names, uint64_t 
 			/* Another namespace failing is its own loss, not the run's. */
 			if (diag_collect(conn->diag, kernel_mask, info_states, snap, why, sizeof(why)) < 0)
 				continue;
+			netfacts_read(conn->facts, ns, &snap->arena);
 		}
 		ns->dumped = true;
 		ns->sockets = (uint32_t)(snap->nsocks - before);

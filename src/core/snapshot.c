@@ -7,6 +7,7 @@
 #include <string.h>
 #include <netinet/in.h>
 
+#include "exposure.h"
 #include "states.h"
 
 _Static_assert(IPPROTO_TCP == 6 && PV_STATE_LISTEN == 10 && PV_STATE_CLOSE == 7,
@@ -152,6 +153,12 @@ const char *const netns_kind_names[PV_NETNS_KIND_COUNT] = {
 	[PV_NETNS_POD] = "pod",   [PV_NETNS_UNIT] = "unit",   [PV_NETNS_PID] = "pid",
 };
 
+const char *const side_names[PV_SIDE_COUNT] = {
+	[PV_SIDE_UNKNOWN] = "",
+	[PV_SIDE_SERVER] = "server",
+	[PV_SIDE_CLIENT] = "client",
+};
+
 const struct pv_netns *snapshot_netns(const struct pv_snapshot *s, uint32_t inode)
 {
 	/* A handful of namespaces: a walk beats a map. */
@@ -159,6 +166,36 @@ const struct pv_netns *snapshot_netns(const struct pv_snapshot *s, uint32_t inod
 		if (s->netns[i].inode == inode)
 			return &s->netns[i];
 	return NULL;
+}
+
+const struct pv_link *snapshot_link(const struct pv_snapshot *s, uint32_t netns, uint32_t ifindex)
+{
+	const struct pv_netns *ns = snapshot_netns(s, netns);
+
+	for (size_t i = 0; ns && i < ns->nlinks; i++)
+		if (ns->links[i].ifindex == ifindex)
+			return &ns->links[i];
+	return NULL;
+}
+
+uint32_t snapshot_addr_ifindex(const struct pv_snapshot *s, uint32_t netns, const struct pv_addr *addr)
+{
+	const struct pv_netns *ns = snapshot_netns(s, netns);
+	size_t len = addr->family == AF_INET ? 4 : 16;
+
+	for (size_t i = 0; ns && i < ns->naddrs; i++)
+		if (ns->addrs[i].addr.family == addr->family &&
+		    memcmp(ns->addrs[i].addr.bytes, addr->bytes, len) == 0)
+			return ns->addrs[i].ifindex;
+	return 0;
+}
+
+const struct pv_port_rules *snapshot_port_rules(const struct pv_snapshot *s, uint32_t netns)
+{
+	static const struct pv_port_rules unknown;
+	const struct pv_netns *ns = snapshot_netns(s, netns);
+
+	return ns ? &ns->ports : &unknown;
 }
 
 const char *snapshot_cgroup_path(const struct pv_snapshot *s, uint64_t id)
@@ -284,9 +321,10 @@ void snapshot_count(const struct pv_snapshot *s, const uint32_t *which, size_t n
 
 		if (!which && k->gone)
 			continue;
-		if (socket_is_listener(k))
+		if (socket_is_listener(k)) {
 			out->listening++;
-		else if (k->state == PV_STATE_ESTABLISHED)
+			out->exposed += exposure_beyond_loopback(socket_exposure(s, k));
+		} else if (k->state == PV_STATE_ESTABLISHED)
 			out->established++;
 		else
 			out->other++;

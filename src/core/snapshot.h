@@ -11,6 +11,7 @@
 
 #include "arena.h"
 #include "kinds.h"
+#include "ports.h"
 #include "u64map.h"
 
 /* An address as shown: IPv4-mapped IPv6 addresses are stored as IPv4. */
@@ -66,6 +67,12 @@ enum {
  * is never mistaken for a UNIX socket. */
 #define PV_PROTO_UNIX 254
 
+/* Which end of a connection a socket is (pv_socket.side). */
+enum pv_side { PV_SIDE_UNKNOWN, PV_SIDE_SERVER, PV_SIDE_CLIENT, PV_SIDE_COUNT };
+
+/* "", "server" and "client", in enum order. */
+extern const char *const side_names[PV_SIDE_COUNT];
+
 /* A uid the kernel does not keep: TIME_WAIT and half-open (request)
  * sockets are minisockets with no owner, for which it reports uid 0, and
  * kernels before 5.3 report no uid for UNIX sockets. */
@@ -107,6 +114,7 @@ struct pv_socket {
 	bool peer_queued; /* UNIX: not accepted yet; peer is the listener it waits on */
 	bool accepted;    /* a connection a listener of this host accepted */
 	uint8_t flags;    /* PV_FLAG_*, from relations.h and health.h */
+	uint8_t side;     /* a connection's end: enum pv_side, from relations.h */
 	/* Derived from earlier snapshots (health.h); zero when not. */
 	bool has_rate, has_state_since;
 	bool state_entered;     /* seen to enter its state: state_since is when, not a bound */
@@ -166,12 +174,31 @@ enum pv_netns_kind {
 /* The kinds' names as JSON says them, in enum order. */
 extern const char *const netns_kind_names[PV_NETNS_KIND_COUNT];
 
+/* An address of an interface, and an interface's name, in a namespace. */
+struct pv_ifaddr {
+	uint32_t ifindex;
+	struct pv_addr addr;
+};
+
+struct pv_link {
+	uint32_t ifindex;
+	bool loopback;    /* IFF_LOOPBACK */
+	const char *name; /* raw bytes, in the arena */
+};
+
 struct pv_netns {
 	uint32_t inode;   /* the nsfs inode: its identity */
 	uint8_t kind;     /* enum pv_netns_kind */
 	bool dumped;      /* its sockets are in the snapshot */
 	const char *name; /* in the arena; raw bytes from names the host gave */
 	uint32_t sockets; /* how many of the snapshot's sockets are in it */
+	/* Read with its sockets (none when not dumped): its port sysctls,
+	 * its interfaces' addresses and names, all in the arena. */
+	struct pv_port_rules ports;
+	struct pv_ifaddr *addrs;
+	size_t naddrs;
+	struct pv_link *links;
+	size_t nlinks;
 };
 
 /* A cgroup v2 directory: its id (the directory's inode) and its path
@@ -216,6 +243,13 @@ struct pv_snapshot {
 
 /* The namespace with inode, or NULL (a tombstone's may have gone). */
 const struct pv_netns *snapshot_netns(const struct pv_snapshot *s, uint32_t inode);
+/* Interface ifindex in namespace netns, or NULL. */
+const struct pv_link *snapshot_link(const struct pv_snapshot *s, uint32_t netns, uint32_t ifindex);
+/* The interface that holds addr in namespace netns: its index, 0 when none. */
+uint32_t snapshot_addr_ifindex(const struct pv_snapshot *s, uint32_t netns, const struct pv_addr *addr);
+/* The port rules of namespace netns; rules not known when it was not read. */
+const struct pv_port_rules *snapshot_port_rules(const struct pv_snapshot *s, uint32_t netns);
+
 /* The path of cgroup v2 id, or NULL when not known. */
 const char *snapshot_cgroup_path(const struct pv_snapshot *s, uint64_t id);
 
@@ -248,6 +282,7 @@ uint32_t snapshot_add_process(struct pv_snapshot *s);
  * how many processes own them. */
 struct pv_counts {
 	size_t listening, established, other, hidden, processes;
+	size_t exposed;                /* listeners reachable beyond loopback (exposure.h) */
 	size_t flagged[PV_FLAG_COUNT]; /* sockets with each PV_FLAG_* bit */
 };
 

@@ -9,6 +9,7 @@
 
 #include "addr.h"
 #include "compare.h"
+#include "exposure.h"
 #include "rows.h"
 #include "sanitize.h"
 #include "services.h"
@@ -264,6 +265,29 @@ static size_t fmt_netns(const struct pv_snapshot *s, const struct pv_socket *k, 
 	return sanitize_append(sb, name, strlen(name), utf8);
 }
 
+/* A listener's reach: "all", the interface of its one address, or "no"
+ * for loopback; empty for connections. */
+static size_t fmt_exposed(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
+			  struct strbuf *sb)
+{
+	const char *name;
+
+	switch (socket_exposure(s, k)) {
+	case PV_EXPOSURE_LOOPBACK: return put(sb, "no");
+	case PV_EXPOSURE_ALL: return put(sb, "all");
+	case PV_EXPOSURE_ADDRESS:
+		name = exposure_interface(s, k);
+		return name ? sanitize_append(sb, name, strlen(name), utf8) : put(sb, "addr");
+	default: return 0;
+	}
+}
+
+static int cmp_exposed(const struct pv_snapshot *s, const struct pv_socket *a, const struct pv_socket *b)
+{
+	/* The widest reach first. */
+	return cmp_u32(socket_exposure(s, b), socket_exposure(s, a));
+}
+
 static size_t format_owner_list(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
 				struct strbuf *sb)
 {
@@ -318,7 +342,9 @@ size_t column_format_owners(const struct pv_snapshot *s, const struct pv_socket 
 	p = &s->socks[k->peer];
 	if (p->owner_count == 0 && p->owner_status != PV_OWNER_HIDDEN)
 		return width;
-	width += put(sb, k->accepted ? " <- " : p->accepted || socket_is_listener(p) ? " -> " : " <-> ");
+	width += put(sb, k->side == PV_SIDE_SERVER                            ? " <- "
+			 : p->side == PV_SIDE_SERVER || socket_is_listener(p) ? " -> "
+									      : " <-> ");
 	width += format_owner_list(s, p, utf8, sb);
 	/* A UNIX client still in the listener's accept queue. */
 	if (socket_is_listener(p))
@@ -834,6 +860,11 @@ const struct column columns[COL_COUNT] = {
 			 .format = fmt_remote,
 			 .compare = cmp_remote,
 			 .sort_step = 3 },
+	[COL_EXPOSED] = { .header = "EXPOSED",
+			  .priority = 5,
+			  .format = fmt_exposed,
+			  .compare = cmp_exposed,
+			  .hidden_by_default = true },
 	[COL_RECVQ] = { .header = "RECV-Q",
 			.right_align = true,
 			.priority = 5,

@@ -17,6 +17,7 @@ enum column_id {
 	COL_LOCAL,
 	COL_PORT,
 	COL_REMOTE,
+	COL_EXPOSED,
 	COL_RECVQ,
 	COL_SENDQ,
 	COL_RATE_IN,

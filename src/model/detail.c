@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "addr.h"
+#include "exposure.h"
 #include "columns.h"
 #include "health.h"
 #include "relations.h"
@@ -169,6 +170,50 @@ static void describe_health(const struct pv_snapshot *s, const struct pv_socket 
 }
 
 /* The first lines for an IP socket: its endpoints. */
+/* The local port's class and, in its namespace, whether the kernel hands
+ * it out to clients; a connection's end. */
+static void describe_port(const struct pv_snapshot *s, const struct pv_socket *k, struct strbuf *out)
+{
+	const struct pv_port_rules *rules = snapshot_port_rules(s, k->netns);
+
+	line_begin(out, "port");
+	strbuf_printf(out, "%u: %s", k->local.port, port_class_names[port_class(k->local.port)]);
+	if (rules->known && ports_reserved(rules, k->local.port))
+		strbuf_puts(out, ", reserved (never given to clients)");
+	else if (rules->known && ports_ephemeral(rules, k->local.port))
+		strbuf_printf(out, ", in the ephemeral range %u-%u", rules->ephemeral_lo,
+			      rules->ephemeral_hi);
+	if (k->side != PV_SIDE_UNKNOWN)
+		strbuf_printf(out, "; this is the %s end", side_names[k->side]);
+	strbuf_putc(out, '\n');
+}
+
+/* How far a listener reaches, and that no firewall was looked at. */
+static void describe_exposure(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
+			      struct strbuf *out)
+{
+	enum pv_exposure e = socket_exposure(s, k);
+	const char *name;
+
+	if (e == PV_EXPOSURE_NONE)
+		return;
+	line_begin(out, "exposure");
+	switch (e) {
+	case PV_EXPOSURE_LOOPBACK: strbuf_puts(out, "loopback only: this host alone can reach it\n"); return;
+	case PV_EXPOSURE_ALL: strbuf_puts(out, "every address of the host: other hosts can reach it"); break;
+	default:
+		strbuf_puts(out, "one interface");
+		name = exposure_interface(s, k);
+		if (name) {
+			strbuf_puts(out, ", ");
+			sanitize_append(out, name, strlen(name), utf8);
+		}
+		strbuf_puts(out, ": hosts on its network can reach it");
+		break;
+	}
+	strbuf_puts(out, " (firewall not checked)\n");
+}
+
 static void describe_inet(const struct pv_socket *k, struct strbuf *out)
 {
 	char a[PV_ENDPOINT_STRLEN], b[PV_ENDPOINT_STRLEN];
@@ -222,14 +267,18 @@ static void describe_socket(const struct pv_snapshot *s, const struct pv_socket 
 {
 	uint32_t i;
 
-	if (socket_is_unix(k))
+	if (socket_is_unix(k)) {
 		describe_unix(s, k, utf8, out);
-	else
+	} else {
 		describe_inet(k, out);
+		describe_port(s, k, out);
+		describe_exposure(s, k, utf8, out);
+	}
 	if (k->has_peer && k->peer < s->nsocks) {
 		line_begin(out, "peer");
-		strbuf_puts(out, k->accepted ? "client "
-				 : s->socks[k->peer].accepted || socket_is_listener(&s->socks[k->peer])
+		strbuf_puts(out, k->side == PV_SIDE_SERVER ? "client "
+				 : s->socks[k->peer].side == PV_SIDE_SERVER ||
+						 socket_is_listener(&s->socks[k->peer])
 					 ? "server "
 					 : "");
 		column_format_owners(s, &s->socks[k->peer], utf8, out);

@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include "exposure.h"
 #include "filter_internal.h"
 #include "kinds.h"
 #include "states.h"
@@ -243,6 +244,7 @@ static bool node_match(const struct pv_filter *f, int idx, const struct pv_snaps
 		       (!n->hi || (socket_is_unix(k) ? k->sock_type == n->hi : k->family == n->hi));
 	case FK_FAMILY: return family_matches(k, n->lo);
 	case FK_LISTENING: return socket_is_listener(k);
+	case FK_EXPOSED: return exposure_beyond_loopback(socket_exposure(s, k));
 	case FK_FLAG: return (k->flags & n->lo) != 0;
 	}
 	return false;
@@ -278,6 +280,11 @@ static uint64_t mask_where(const struct filter_node *n)
 				break;
 			case FK_FAMILY: ok = mk->proto != PV_PROTO_UNIX; break;
 			case FK_PATH: ok = mk->proto == PV_PROTO_UNIX; break;
+			case FK_EXPOSED:
+				ok = mk->proto == IPPROTO_TCP   ? st == PV_STATE_LISTEN
+				     : mk->proto == IPPROTO_UDP ? st == PV_STATE_CLOSE
+								: false;
+				break;
 			default: /* FK_LISTENING */
 				ok = mk->proto == IPPROTO_TCP ? st == PV_STATE_LISTEN
 				     : mk->proto == IPPROTO_UDP
@@ -325,6 +332,7 @@ static uint64_t node_mask(const struct pv_filter *f, int idx, bool *exact)
 		return mask_where(n);
 	case FK_FAMILY: /* both families hold sockets shown as IPv4 */
 	case FK_LISTENING:
+	case FK_EXPOSED:
 	case FK_PATH: *exact = false; return mask_where(n);
 	default: *exact = false; return ~0ull;
 	}

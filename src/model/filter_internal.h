@@ -27,6 +27,7 @@ enum filter_kind {
 	FK_NETNS,     /* ns: the socket's namespace */
 	FK_CONTAINER, /* container: an owner's container, or the namespace's */
 	FK_UNIT,      /* unit: an owner's systemd unit */
+	FK_EXPOSED,   /* a listener reachable beyond loopback */
 };
 
 enum filter_side { SIDE_ANY, SIDE_LOCAL, SIDE_REMOTE };

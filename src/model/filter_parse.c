@@ -344,6 +344,7 @@ static const struct bare_word bare_words[] = {
 	{ "ipv6", FK_FAMILY, AF_INET6, NULL },
 	{ "inet6", FK_FAMILY, AF_INET6, NULL },
 	{ "listening", FK_LISTENING, 0, "listeners: TCP LISTEN, unconnected UDP, bound UNIX" },
+	{ "exposed", FK_EXPOSED, 0, "TCP and UDP listeners other hosts can reach (not loopback)" },
 };
 
 /* Words of the help that no table row gives. */

@@ -355,6 +355,44 @@ static void count_process_roles(struct pv_snapshot *s)
 	}
 }
 
+/* Which end of each connection serves: the end a listener accepted (UNIX
+ * too), and its peer the client; else, for TCP and UDP, by ports: the end on a fixed
+ * port talking to an ephemeral one, for the kernel hands clients ports
+ * from its namespace's ephemeral range (the far host's range is taken
+ * to be the same: the defaults are alike). */
+static void assign_sides(struct pv_snapshot *s)
+{
+	const struct pv_port_rules *rules = NULL;
+	uint32_t rules_netns = 0;
+
+	for (size_t i = 0; i < s->nsocks; i++) {
+		struct pv_socket *k = &s->socks[i];
+		bool local_ephemeral, remote_ephemeral;
+
+		k->side = PV_SIDE_UNKNOWN;
+		if (socket_is_listener(k))
+			continue;
+		if (k->accepted) {
+			k->side = PV_SIDE_SERVER;
+			continue;
+		}
+		if (k->has_peer && k->peer < s->nsocks && s->socks[k->peer].accepted) {
+			k->side = PV_SIDE_CLIENT;
+			continue;
+		}
+		if (socket_is_unix(k) || k->remote.port == 0)
+			continue;
+		if (!rules || k->netns != rules_netns) {
+			rules = snapshot_port_rules(s, k->netns);
+			rules_netns = k->netns;
+		}
+		local_ephemeral = ports_ephemeral(rules, k->local.port);
+		remote_ephemeral = ports_ephemeral(rules, k->remote.port);
+		if (local_ephemeral != remote_ephemeral)
+			k->side = remote_ephemeral ? PV_SIDE_SERVER : PV_SIDE_CLIENT;
+	}
+}
+
 void relations_compute(struct pv_snapshot *s, const struct pv_snapshot *prev, bool peers)
 {
 	struct census census = { 0, 0 };
@@ -370,6 +408,7 @@ void relations_compute(struct pv_snapshot *s, const struct pv_snapshot *prev, bo
 	}
 	if (census.time_wait >= RELATIONS_TIME_WAIT_MANY)
 		flag_time_wait_piles(s);
+	assign_sides(s);
 	count_process_roles(s);
 	publish_link(s);
 }

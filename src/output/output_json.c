@@ -11,6 +11,7 @@
 #include "addr.h"
 #include "columns.h"
 #include "health.h"
+#include "exposure.h"
 #include "json.h"
 #include "states.h"
 #include "workload.h"
@@ -119,9 +120,9 @@ static void json_derived(struct json_writer *w, const struct pv_snapshot *s, con
 			json_member_uint(w, "cookie", p->cookie);
 		}
 		json_member_string(w, "side",
-				   k->accepted                            ? "client"
-				   : p->accepted || socket_is_listener(p) ? "server"
-									  : "unknown");
+				   k->side == PV_SIDE_SERVER                            ? "client"
+				   : p->side == PV_SIDE_SERVER || socket_is_listener(p) ? "server"
+											: "unknown");
 		json_owners(w, s, p);
 		json_end_object(w);
 	}
@@ -173,6 +174,35 @@ static void json_netns(struct json_writer *w, const struct pv_snapshot *s, uint3
 	json_end_object(w);
 }
 
+/* What its port is and how far it reaches: the class of its local port,
+ * a connection's end, a listener's exposure and the interface of it. */
+static void json_exposure(struct json_writer *w, const struct pv_snapshot *s, const struct pv_socket *k)
+{
+	enum pv_exposure e = socket_exposure(s, k);
+
+	json_member_string(w, "port_class", port_class_names[port_class(k->local.port)]);
+	if (k->side != PV_SIDE_UNKNOWN)
+		json_member_string(w, "side", side_names[k->side]);
+	if (e == PV_EXPOSURE_NONE)
+		return;
+	json_member_string(w, "exposure", exposure_names[e]);
+	if (e == PV_EXPOSURE_ADDRESS) {
+		const char *name = exposure_interface(s, k);
+
+		if (name)
+			json_member_bytes(w, "exposure_interface", name, strlen(name));
+	}
+}
+
+/* The selected listeners reachable beyond loopback. */
+static uint64_t json_count_exposed(const struct pv_snapshot *s, const struct pv_rows *r)
+{
+	struct pv_counts c;
+
+	snapshot_count(s, r->selected, r->nselected, &c);
+	return c.exposed;
+}
+
 static void json_socket(struct json_writer *w, const struct pv_snapshot *s, const struct pv_socket *k)
 {
 	json_begin_object(w);
@@ -190,6 +220,8 @@ static void json_socket(struct json_writer *w, const struct pv_snapshot *s, cons
 		json_endpoint(w, "remote", &k->remote, k->proto);
 	}
 	json_member_bool(w, "listening", socket_is_listener(k));
+	if (!socket_is_unix(k))
+		json_exposure(w, s, k);
 	if (k->v6only >= 0)
 		json_member_bool(w, "v6only", k->v6only);
 	if (!socket_is_unix(k))
@@ -328,6 +360,8 @@ void output_json(FILE *out, const struct pv_snapshot *s, const struct pv_rows *r
 	json_string(&w, owner_source_name(s->owner_source));
 	json_notices(&w, s);
 	json_namespaces(&w, s);
+	json_key(&w, "exposed_listeners");
+	json_uint(&w, json_count_exposed(s, r));
 
 	json_key(&w, "sockets");
 	json_begin_array(&w);

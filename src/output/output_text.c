@@ -85,8 +85,8 @@ static void text_summary(FILE *out, const struct pv_snapshot *s, const struct pv
 	snapshot_count(s, r->selected, r->nselected, &c);
 	output_format_time(s, when, sizeof(when));
 	sanitize_append(&sb, meta->host, strlen(meta->host), meta->utf8);
-	fprintf(out, "%s  %s  listening %zu  established %zu  other %zu  processes %zu", strbuf_str(&sb),
-		when, c.listening, c.established, c.other, c.processes);
+	fprintf(out, "%s  %s  listening %zu  established %zu  other %zu  processes %zu  exposed %zu",
+		strbuf_str(&sb), when, c.listening, c.established, c.other, c.processes, c.exposed);
 	if (snapshot_shown_netns(s) > 1)
 		fprintf(out, "  namespaces %zu", snapshot_shown_netns(s));
 	strbuf_reset(&sb);

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <netinet/in.h>
 
+#include "exposure.h"
 #include "health.h"
 #include "help.h"
 #include "line_fit.h"
@@ -218,6 +219,11 @@ static void draw_header(const struct screen_frame *f)
 						: "listen %zu  estab %zu  other %zu",
 		      c->listening, c->established, c->other);
 	strbuf_printf(header_part(&h, 5, false, 0), "processes %zu", c->processes);
+	/* Listeners other hosts can reach: the attack surface, worth more
+	 * room than the process count when there is any. */
+	strbuf_printf(header_part(&h, c->exposed ? 6 : 4, false,
+				  c->exposed && use_color ? color_attr(PAIR_CHANGED) | A_BOLD : 0),
+		      "exposed %zu", c->exposed);
 	if (snapshot_shown_netns(f->snap) > 1)
 		strbuf_printf(header_part(&h, 5, false, 0), "namespaces %zu", snapshot_shown_netns(f->snap));
 	if (f->paused)
@@ -433,6 +439,15 @@ static attr_t queue_attr(const struct pv_socket *k)
 	return 0;
 }
 
+/* The mark of a listener other hosts reach, on its address: bold
+ * yellow, or bold. */
+static attr_t exposure_attr(const struct pv_snapshot *s, const struct pv_socket *k)
+{
+	if (!exposure_beyond_loopback(socket_exposure(s, k)))
+		return 0;
+	return use_color ? color_attr(PAIR_CHANGED) | A_BOLD : A_BOLD;
+}
+
 /* A group line, cut with an ellipsis where the screen ends. */
 static void put_group_line(int y, int x, const struct strbuf *line, bool utf8)
 {
@@ -532,6 +547,8 @@ static void draw_row(const struct screen_frame *f, const struct row_geometry *g,
 		w = columns[c].format(f->snap, &f->snap->socks[r->index], f->utf8, &cell);
 		if (c == COL_RECVQ)
 			attrset(base | queue_attr(&f->snap->socks[r->index]));
+		else if (c == COL_EXPOSED || c == COL_LOCAL)
+			attrset(base | exposure_attr(f->snap, &f->snap->socks[r->index]));
 		put_cell(y, cx, c, cell.data, cell.len, w, (size_t)cw, f->utf8);
 		attrset(base);
 	}

@@ -142,10 +142,10 @@ START_TEST(t_tcp_info_cells)
 	ck_assert_str_eq(cell(COL_RTT, 0, &w), "-"); /* a listener has no RTT */
 	ck_assert(columns[COL_RTT].hidden_by_default && columns[COL_RTT].needs_info);
 	ck_assert(!columns[COL_USER].hidden_by_default);
-	ck_assert_uint_eq(columns_hidden_by_default(), 1u << COL_RTT | 1u << COL_RETRANS | 1u << COL_CWND |
-							       1u << COL_DELIVERY | 1u << COL_PORT |
-							       1u << COL_BYTES_IN | 1u << COL_BYTES_OUT |
-							       1u << COL_PID | 1u << COL_FD);
+	ck_assert_uint_eq(columns_hidden_by_default(),
+			  1u << COL_RTT | 1u << COL_RETRANS | 1u << COL_CWND | 1u << COL_DELIVERY |
+				  1u << COL_PORT | 1u << COL_BYTES_IN | 1u << COL_BYTES_OUT | 1u << COL_PID |
+				  1u << COL_FD | 1u << COL_EXPOSED);
 }
 END_TEST
 
