@@ -8,6 +8,8 @@
  *     udpconn ADDR PORT         a UDP socket connected to ADDR PORT
  *     connect ADDR PORT         a TCP connection to ADDR PORT
  *     noaccept                  leave connections in the accept queue
+ *     reuseport                 set SO_REUSEPORT on the sockets opened after it
+ *     bind ADDR PORT            a TCP socket bound to ADDR PORT, not listening
  *     unlisten                  accept the connections made so far, then close
  *                               every listener
  *     acceptone                 once ready, block in accept() on the first listener
@@ -117,6 +119,8 @@ static void report(int fd, const char *proto)
 	printf("sock %s %s %u %lu\n", proto, buf, port, (unsigned long)st.st_ino);
 }
 
+static int reuse_port;
+
 static int open_bound(int type, const char *addr, const char *port, int v6only)
 {
 	struct sockaddr_storage ss;
@@ -126,6 +130,8 @@ static int open_bound(int type, const char *addr, const char *port, int v6only)
 	if (fd < 0)
 		die("socket");
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (reuse_port)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
 	if (ss.ss_family == AF_INET6 && v6only >= 0)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only));
 	if (bind(fd, (struct sockaddr *)&ss, len) < 0)
@@ -442,6 +448,14 @@ int main(int argc, char **argv)
 			}
 		} else if (!strcmp(a, "udpmany") && i + 1 < argc) {
 			open_many_udp(atoi(argv[++i]));
+		} else if (!strcmp(a, "reuseport")) {
+			reuse_port = 1;
+		} else if (!strcmp(a, "bind") && i + 2 < argc) {
+			int fd = open_bound(SOCK_STREAM, argv[i + 1], argv[i + 2], -1);
+
+			i += 2;
+			hold(fd);
+			report(fd, "tcp");
 		} else if (!strcmp(a, "unlisten")) {
 			/* The connections made so far are accepted, then the
 			 * listeners close: servers' ends with no listener. */

@@ -148,6 +148,21 @@ int main(int argc, char **argv)
 		main_error(problems, "");
 		goto out;
 	}
+	/* `portview why PORT` is --why PORT: the word leads the words. */
+	if (!settings.why && strncmp(filter_text, "why", 3) == 0 &&
+	    (filter_text[3] == ' ' || !filter_text[3])) {
+		settings.why = xstrdup(filter_text[3] ? filter_text + 4 : "");
+		filter_text[0] = '\0';
+	}
+	if (settings.why) {
+		if (filter_text[0] || strchr(settings.why, ' ')) {
+			main_error("why takes one port: PORT, PORT/tcp or PORT/udp",
+				   "Try 'portview --help' for more information.\n");
+			goto out;
+		}
+		status = mode_why(&settings, settings.why);
+		goto out;
+	}
 	filter = filter_parse(filter_text, &ferr);
 	if (filter && !filter_check_users(filter, &ferr)) {
 		filter_free(filter);

@@ -10,6 +10,7 @@
 #include <sys/auxv.h>
 #include <sys/eventfd.h>
 
+#include "bindprobe.h"
 #include "collect.h"
 #include "modes.h"
 #include "names.h"
@@ -87,6 +88,13 @@ static int app_history_save(void *ctx, const struct line_history *h, char *err, 
 	return a->history_path ? history_save(a->history_path, h, err, errsize) : 0;
 }
 
+static void app_bind_probe(void *ctx, uint8_t proto, uint16_t port,
+			   struct pv_bind_try out[PV_BIND_FORM_COUNT])
+{
+	(void)ctx;
+	bind_probe(proto, port, out);
+}
+
 static int app_signal_process(void *ctx, int pid, unsigned long long start_time, int sig)
 {
 	unsigned long long start;
@@ -139,6 +147,7 @@ int mode_dashboard(struct dashboard_options *d, const char *settings_path)
 		.history_load = app_history_load,
 		.history_save = app_history_save,
 		.signal_process = app_signal_process,
+		.bind_probe = app_bind_probe,
 	};
 	char err[256], host_name[256];
 	int status;

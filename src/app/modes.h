@@ -14,6 +14,12 @@
 int mode_once(const struct settings *s, const struct settings *cli, const char *filter_text,
 	      const struct pv_filter *filter);
 
+/* `portview why PORT[/PROTO]` (--why): why a new server could not bind
+ * the port, or that it could, in portview's own network namespace, as
+ * text or JSON. Returns 0 when it is free, 1 when taken, 2 on bad input
+ * or when sockets cannot be read. */
+int mode_why(const struct settings *s, const char *spec);
+
 /* The dashboard, with settings_path where W writes (NULL: nowhere).
  * Returns the exit status. */
 int mode_dashboard(struct dashboard_options *d, const char *settings_path);

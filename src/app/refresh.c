@@ -48,7 +48,9 @@ struct refresh {
 /* The collector for opts: its namespaces are the words of opts->netns. */
 static struct collector *refresh_open_collector(const struct refresh_options *opts, char *err, size_t errsize)
 {
-	struct collector_options copts = { .incremental = opts->incremental, .owners = opts->owners };
+	struct collector_options copts = { .incremental = opts->incremental,
+					   .owners = opts->owners,
+					   .bound = opts->bound };
 	char *words = opts->netns ? xstrdup(opts->netns) : NULL;
 	const char **list = NULL;
 	struct collector *c;

@@ -26,6 +26,7 @@ struct refresh_options {
 	double highlight;            /* seconds marks and tombstones last, with track */
 	enum pv_owner_source owners; /* where owners come from */
 	const char *netns;           /* --netns words joined by commas; NULL: every namespace */
+	bool bound;                  /* bound-but-inactive TCP sockets too */
 };
 
 struct refresh;

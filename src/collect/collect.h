@@ -24,6 +24,8 @@ struct collector_options {
 	 * process may enter. */
 	const char *const *netns;
 	size_t nnetns;
+	/* Bound-but-inactive TCP sockets too (states.h): only `why` asks. */
+	bool bound;
 };
 
 struct collector *collector_open(const struct collector_options *opts, char *err, size_t errsize);

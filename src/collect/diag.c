@@ -30,6 +30,7 @@ struct diag_conn {
 	uint32_t netns;   /* the namespace its socket was opened in */
 	bool foreign;     /* not this thread's: it cannot be reopened here */
 	bool no_together; /* the kernel refused TCP of both families in one dump */
+	bool bound;       /* dump bound-but-inactive TCP sockets too */
 	uint32_t portid;
 	uint32_t seq;
 	char *buf;
@@ -68,6 +69,11 @@ struct diag_conn *diag_open(uint32_t netns, char *err, size_t errsize)
 void diag_set_foreign(struct diag_conn *c)
 {
 	c->foreign = true;
+}
+
+void diag_want_bound(struct diag_conn *c)
+{
+	c->bound = true;
 }
 
 void diag_close(struct diag_conn *c)
@@ -277,6 +283,14 @@ int diag_collect(struct diag_conn *c, uint64_t kernel_mask, uint32_t info_states
 	if (attempted && failed == attempted) {
 		snprintf(err, errsize, "sock_diag dumps failed: %s", strerror(last_errno));
 		return -1;
+	}
+	for (size_t i = 0; c->bound && i < SOCKET_KIND_COUNT; i++) {
+		const struct socket_kind *k = &socket_kinds[i];
+
+		/* What the kernel cannot give here is no failure of the rest. */
+		if (k->proto == IPPROTO_TCP && diag_dump_kind(c, k, 1u << PV_STATE_BOUND_INACTIVE, false,
+							      snap, &last_errno, err, errsize) < 0)
+			return -1;
 	}
 	return 0;
 }

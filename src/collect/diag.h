@@ -18,6 +18,9 @@ struct diag_conn *diag_open(uint32_t netns, char *err, size_t errsize);
 /* Marks c as opened in a namespace this thread has since left: when its
  * socket fails, a dump gives up rather than reopen it here. */
 void diag_set_foreign(struct diag_conn *c);
+/* Makes every collection through c dump bound-but-inactive TCP sockets
+ * too (PV_STATE_BOUND_INACTIVE; older kernels have none to give). */
+void diag_want_bound(struct diag_conn *c);
 void diag_close(struct diag_conn *c);
 
 /* Dumps into snap every (family, protocol, state) that kernel_mask (see

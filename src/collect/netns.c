@@ -65,13 +65,15 @@ struct netns_set {
 	uint32_t self_inode;
 	struct diag_conn *own;
 	struct netfacts *own_facts;
+	bool bound; /* bound-but-inactive TCP sockets too (diag_want_bound) */
 	struct ns_conn *conns;
 	size_t nconns;
 	struct found_ns *found;
 	size_t nfound, found_cap;
 };
 
-struct netns_set *netns_set_open(const char *const *specs, size_t nspecs, char *err, size_t errsize)
+struct netns_set *netns_set_open(const char *const *specs, size_t nspecs, bool bound, char *err,
+				 size_t errsize)
 {
 	struct netns_set *set = xcalloc(1, sizeof(*set));
 	struct stat st;
@@ -87,6 +89,9 @@ struct netns_set *netns_set_open(const char *const *specs, size_t nspecs, char *
 		return NULL;
 	}
 	set->own_facts = netfacts_open();
+	set->bound = bound;
+	if (bound)
+		diag_want_bound(set->own);
 	for (size_t i = 0; i < nspecs; i++) {
 		if (strcmp(specs[i], "current") == 0) {
 			set->current_only = true;
@@ -364,6 +369,8 @@ static struct diag_conn *enter_and_open(const struct netns_set *set, const struc
 	}
 	if (c)
 		diag_set_foreign(c);
+	if (c && set->bound)
+		diag_want_bound(c);
 	return c;
 }
 

@@ -20,7 +20,8 @@ struct netns_set;
  * name), a pid, a path to a namespace file, or "current"; none (n 0)
  * means every namespace this process may enter. Returns NULL with a
  * message in err when this process's own namespace cannot be used. */
-struct netns_set *netns_set_open(const char *const *specs, size_t nspecs, char *err, size_t errsize);
+struct netns_set *netns_set_open(const char *const *specs, size_t nspecs, bool bound, char *err,
+				 size_t errsize);
 void netns_set_close(struct netns_set *set);
 
 /* Finds the namespaces on the host, names them in snap->netns (the

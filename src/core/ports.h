@@ -41,4 +41,16 @@ bool ports_parse_range(const char *text, uint16_t *lo, uint16_t *hi);
 /* Checks a reserved-ports list: comma-separated ports and LOW-HIGH ranges. */
 bool ports_valid_list(const char *text);
 
+/* The binds `why` tries for real, each alone: a TCP try binds and listens
+ * (listen is where a clash with another listener shows), with
+ * SO_REUSEADDR as servers set it; NO_REUSE is the IPv4 wildcard without
+ * it, which TIME_WAIT connections of the port still block. UDP tries
+ * bind without SO_REUSEADDR, and not NO_REUSE. */
+enum pv_bind_form { PV_BIND_V4, PV_BIND_V6_ONLY, PV_BIND_DUAL, PV_BIND_V4_NO_REUSE, PV_BIND_FORM_COUNT };
+
+struct pv_bind_try {
+	bool tried;
+	int error; /* 0: it bound (and listened); else the errno */
+};
+
 #endif

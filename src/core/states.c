@@ -32,6 +32,8 @@ const char *state_name(uint8_t proto, uint8_t state)
 {
 	if (proto != IPPROTO_TCP && state == PV_STATE_CLOSE)
 		return "UNCONN";
+	if (proto == IPPROTO_TCP && state == PV_STATE_BOUND_INACTIVE)
+		return "BOUND_INACTIVE";
 	if (state > PV_STATE_MAX)
 		return "UNKNOWN";
 	return state_table[state].name;
@@ -41,6 +43,8 @@ const char *state_short_name(uint8_t proto, uint8_t state)
 {
 	if (proto != IPPROTO_TCP && state == PV_STATE_CLOSE)
 		return "UNCONN";
+	if (proto == IPPROTO_TCP && state == PV_STATE_BOUND_INACTIVE)
+		return "BOUND";
 	if (state > PV_STATE_MAX)
 		return "UNKNOWN";
 	return state_table[state].short_name;

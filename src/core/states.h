@@ -25,6 +25,11 @@ enum pv_state {
  * sockets (bit 13, Linux >= 6.8) are left out as `ss -a` leaves them out. */
 #define PV_STATES_ALL 0x0ffeu
 
+/* A TCP socket bound to a port that neither listens nor connects: the
+ * kernel dumps them only when asked for this state (Linux >= 6.8). They
+ * hold their port as a listener does. */
+#define PV_STATE_BOUND_INACTIVE 13
+
 /* The kernel's name of state for proto (an IPPROTO_*): "LISTEN",
  * "TIME_WAIT"; an unconnected UDP or UNIX socket is "UNCONN". Never NULL. */
 const char *state_name(uint8_t proto, uint8_t state);

@@ -130,6 +130,12 @@ const struct setting_def setting_defs[SET_COUNT] = {
 			    .offset = AT(no_config),
 			    .option_sets = true,
 			    .help = "read no settings file" },
+	[SET_WHY] = { .long_name = "why",
+		      .type = SETTING_TEXT,
+		      .offset = AT(why),
+		      .arg = "PORT[/PROTO]",
+		      .help = "why a bind to PORT would fail, or who answers on it (also: portview why PORT); "
+			      "exit 0 free, 1 taken" },
 	[SET_HELP] = { .long_name = "help",
 		       .short_name = 'h',
 		       .type = SETTING_FLAG,
@@ -374,14 +380,15 @@ static void format_columns(const struct setting_def *def, const void *field, str
 	}
 }
 
+/* A file name, or any text (SETTING_TEXT): not empty. */
 static int parse_path(const struct setting_def *def, const char *name, const char *v, size_t n, void *field,
 		      char *err, size_t errsize)
 {
 	char **out = field;
 
-	(void)def;
 	if (n == 0) {
-		snprintf(err, errsize, "%s needs a file name", name);
+		snprintf(err, errsize, "%s needs %s", name,
+			 def->type == SETTING_PATH ? "a file name" : "a value");
 		return -1;
 	}
 	free(*out);
@@ -455,8 +462,9 @@ static const struct setting_type_ops setting_types[] = {
 	[SETTING_COLUMNS] = { sizeof(unsigned), parse_columns, format_columns, NULL },
 	[SETTING_PATH] = { sizeof(char *), parse_path, format_path, copy_path },
 	[SETTING_LIST] = { sizeof(char *), parse_list, format_path, copy_path },
+	[SETTING_TEXT] = { sizeof(char *), parse_path, format_path, copy_path },
 };
-_Static_assert(sizeof(setting_types) / sizeof(setting_types[0]) == SETTING_LIST + 1,
+_Static_assert(sizeof(setting_types) / sizeof(setting_types[0]) == SETTING_TEXT + 1,
 	       "every setting type has its row");
 
 int setting_parse(struct settings *s, enum setting_id id, const char *name, const char *v, size_t n,
@@ -499,6 +507,8 @@ void settings_free(struct settings *s)
 	s->config = NULL;
 	free(s->netns);
 	s->netns = NULL;
+	free(s->why);
+	s->why = NULL;
 }
 
 void settings_merge(struct settings *s, const struct settings *from)

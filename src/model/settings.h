@@ -50,6 +50,7 @@ enum setting_id {
 	SET_COLUMNS,
 	SET_CONFIG,
 	SET_NO_CONFIG,
+	SET_WHY,
 	SET_HELP,
 	SET_VERSION,
 	/* ss's and netstat's letters, so that -tulpn and -antp work */
@@ -89,6 +90,7 @@ struct settings {
 	 * only where the table's flags land. */
 	bool tcp, udp, v4, v6, established, all, processes;
 	char *config; /* --config FILE, or NULL; owned */
+	char *why;    /* --why PORT[/PROTO] (portview why), or NULL; owned */
 };
 
 enum setting_type {
@@ -99,6 +101,7 @@ enum setting_type {
 	SETTING_COLUMNS, /* column headers: those shown */
 	SETTING_PATH,    /* a file name */
 	SETTING_LIST,    /* words, joined by commas; each option given adds one */
+	SETTING_TEXT,    /* any text but empty */
 };
 
 struct setting_def {

@@ -31,6 +31,13 @@ void output_text(FILE *out, const struct pv_snapshot *s, const struct pv_rows *r
 void output_json(FILE *out, const struct pv_snapshot *s, const struct pv_rows *r,
 		 const struct output_meta *meta);
 
+/* Writes `portview why`'s report as one JSON document (FORMATS.md). */
+struct why_report;
+void output_why_json(FILE *out, const struct pv_snapshot *s, const struct why_report *r, const char *host);
+/* Writes "label\tvalue\n" lines (details, why) as aligned text, the
+ * label padded to width; a line with no label is written as it is. */
+void output_labelled(FILE *out, const char *text, size_t width);
+
 /* Writes the time the snapshot was taken in RFC 3339 form (UTC). */
 void output_format_time(const struct pv_snapshot *s, char *buf, size_t size);
 

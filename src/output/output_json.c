@@ -14,6 +14,7 @@
 #include "exposure.h"
 #include "json.h"
 #include "states.h"
+#include "why.h"
 #include "workload.h"
 #include "xalloc.h"
 
@@ -334,41 +335,21 @@ static void json_namespaces(struct json_writer *w, const struct pv_snapshot *s)
 	json_end_array(w);
 }
 
-void output_json(FILE *out, const struct pv_snapshot *s, const struct pv_rows *r,
-		 const struct output_meta *meta)
+/* "sockets": the sockets at indices which (n of them), then "processes":
+ * every process owning one of them, by pid. */
+static void json_sockets_and_owners(struct json_writer *w, const struct pv_snapshot *s, const uint32_t *which,
+				    size_t n)
 {
-	struct json_writer w;
-	char when[40];
 	uint32_t *procs = xmalloc((s->nprocs ? s->nprocs : 1) * sizeof(uint32_t));
 	bool *seen = xcalloc(s->nprocs ? s->nprocs : 1, sizeof(bool));
 	size_t i, nprocs = 0;
 
-	json_init(&w, out);
-	json_begin_object(&w);
-	json_key(&w, "portview");
-	json_uint(&w, 1);
-	json_key(&w, "version");
-	json_string(&w, PACKAGE_VERSION);
-	json_key(&w, "time");
-	output_format_time(s, when, sizeof(when));
-	json_string(&w, when);
-	json_key(&w, "host");
-	json_string(&w, meta->host);
-	json_key(&w, "filter");
-	json_string(&w, meta->filter);
-	json_key(&w, "owner_source");
-	json_string(&w, owner_source_name(s->owner_source));
-	json_notices(&w, s);
-	json_namespaces(&w, s);
-	json_key(&w, "exposed_listeners");
-	json_uint(&w, json_count_exposed(s, r));
+	json_key(w, "sockets");
+	json_begin_array(w);
+	for (i = 0; i < n; i++) {
+		const struct pv_socket *k = &s->socks[which[i]];
 
-	json_key(&w, "sockets");
-	json_begin_array(&w);
-	for (i = 0; i < r->nselected; i++) {
-		const struct pv_socket *k = &s->socks[r->selected[i]];
-
-		json_socket(&w, s, k);
+		json_socket(w, s, k);
 		for (uint32_t o = 0; o < k->owner_count; o++) {
 			uint32_t p = s->owner_refs[k->owner_first + o];
 
@@ -377,17 +358,124 @@ void output_json(FILE *out, const struct pv_snapshot *s, const struct pv_rows *r
 			seen[p] = true;
 		}
 	}
-	json_end_array(&w);
+	json_end_array(w);
 
 	qsort_r(procs, nprocs, sizeof(uint32_t), cmp_pid, s->procs);
-	json_key(&w, "processes");
-	json_begin_array(&w);
+	json_key(w, "processes");
+	json_begin_array(w);
 	for (i = 0; i < nprocs; i++)
-		json_process(&w, &s->procs[procs[i]]);
+		json_process(w, &s->procs[procs[i]]);
+	json_end_array(w);
+	free(procs);
+	free(seen);
+}
+
+/* The fields every document starts with. */
+static void json_header(struct json_writer *w, const struct pv_snapshot *s, const char *host)
+{
+	char when[40];
+
+	json_key(w, "portview");
+	json_uint(w, 1);
+	json_key(w, "version");
+	json_string(w, PACKAGE_VERSION);
+	json_key(w, "time");
+	output_format_time(s, when, sizeof(when));
+	json_string(w, when);
+	json_key(w, "host");
+	json_string(w, host);
+}
+
+void output_json(FILE *out, const struct pv_snapshot *s, const struct pv_rows *r,
+		 const struct output_meta *meta)
+{
+	struct json_writer w;
+
+	json_init(&w, out);
+	json_begin_object(&w);
+	json_header(&w, s, meta->host);
+	json_key(&w, "filter");
+	json_string(&w, meta->filter);
+	json_key(&w, "owner_source");
+	json_string(&w, owner_source_name(s->owner_source));
+	json_notices(&w, s);
+	json_namespaces(&w, s);
+	json_key(&w, "exposed_listeners");
+	json_uint(&w, json_count_exposed(s, r));
+	json_sockets_and_owners(&w, s, r->selected, r->nselected);
+	json_end_object(&w);
+	json_finish(&w);
+	fputc('\n', out);
+}
+
+/* A bind try's errno by name ("EADDRINUSE"), null when it bound. */
+static void json_bind_error(struct json_writer *w, int error)
+{
+	const char *name = error ? strerrorname_np(error) : NULL;
+
+	json_key(w, "error");
+	if (!error)
+		json_null(w);
+	else if (name)
+		json_string(w, name);
+	else
+		json_int(w, error);
+}
+
+static void json_why_proto(struct json_writer *w, const struct pv_snapshot *s, const struct why_proto *p)
+{
+	json_begin_object(w);
+	json_member_string(w, "proto", proto_name(p->proto));
+	json_member_string(w, "verdict", p->taken ? "taken" : p->denied ? "denied" : "free");
+	json_key(w, "binds");
+	json_begin_array(w);
+	for (int f = 0; f < PV_BIND_FORM_COUNT; f++) {
+		if (!p->tries[f].tried)
+			continue;
+		json_begin_object(w);
+		json_member_string(w, "form", why_form_name((enum pv_bind_form)f));
+		json_member_bool(w, "ok", p->tries[f].error == 0);
+		json_bind_error(w, p->tries[f].error);
+		json_end_object(w);
+	}
+	json_end_array(w);
+	json_member_uint(w, "time_wait", p->time_wait);
+	json_member_uint(w, "time_wait_left_ms", p->time_wait_left_ms);
+	json_member_uint(w, "connections", p->connections);
+	json_member_uint(w, "other_namespaces", p->elsewhere);
+	json_key(w, "close_wait");
+	json_begin_array(w);
+	for (size_t i = 0; i < p->nclose_wait; i++)
+		json_uint(w, s->socks[p->close_wait[i]].cookie);
+	json_end_array(w);
+	json_sockets_and_owners(w, s, p->holders, p->nholders);
+	json_end_object(w);
+}
+
+void output_why_json(FILE *out, const struct pv_snapshot *s, const struct why_report *r, const char *host)
+{
+	struct json_writer w;
+
+	json_init(&w, out);
+	json_begin_object(&w);
+	json_header(&w, s, host);
+	json_member_uint(&w, "port", r->query.port);
+	json_member_string(&w, "verdict", r->taken ? "taken" : "free");
+	json_member_string(&w, "port_class", port_class_names[port_class(r->query.port)]);
+	if (r->rules.known) {
+		json_member_bool(&w, "ephemeral", ports_ephemeral(&r->rules, r->query.port));
+		json_member_bool(&w, "reserved", ports_reserved(&r->rules, r->query.port));
+		json_member_bool(&w, "privileged", r->query.port < r->rules.unprivileged_start);
+		json_member_uint(&w, "ephemeral_low", r->rules.ephemeral_lo);
+		json_member_uint(&w, "ephemeral_high", r->rules.ephemeral_hi);
+		json_member_uint(&w, "unprivileged_port_start", r->rules.unprivileged_start);
+	}
+	json_key(&w, "protocols");
+	json_begin_array(&w);
+	for (size_t i = 0; i < r->nprotos; i++)
+		json_why_proto(&w, s, &r->protos[i]);
 	json_end_array(&w);
 	json_end_object(&w);
 	json_finish(&w);
 	fputc('\n', out);
-	free(procs);
-	free(seen);
 }

@@ -161,3 +161,24 @@ void output_text(FILE *out, const struct pv_snapshot *s, const struct pv_rows *r
 	strbuf_free(&line);
 	strbuf_free(&cell);
 }
+
+void output_labelled(FILE *out, const char *text, size_t width)
+{
+	while (*text) {
+		const char *nl = strchr(text, '\n'), *tab = strchr(text, '\t');
+		size_t len = nl ? (size_t)(nl - text) : strlen(text);
+
+		if (tab && tab < text + len) {
+			int label = (int)(tab - text);
+
+			if (label)
+				fprintf(out, "  %-*.*s %.*s\n", (int)width, label, text,
+					(int)(len - (size_t)label - 1), tab + 1);
+			else
+				fprintf(out, "%.*s\n", (int)(len - 1), tab + 1);
+		} else {
+			fprintf(out, "%.*s\n", (int)len, text);
+		}
+		text += len + (nl ? 1 : 0);
+	}
+}

@@ -24,8 +24,10 @@ enum mode {
 	MODE_KILL,
 	MODE_KILL_CONFIRM,
 	MODE_COLUMNS,
-	MODE_SORT, /* the sort orders (F6) */
-	MODE_FIND  /* the find prompt (F3) */
+	MODE_SORT,      /* the sort orders (F6) */
+	MODE_FIND,      /* the find prompt (F3) */
+	MODE_WHY,       /* the port prompt of w */
+	MODE_WHY_REPORT /* what w found, as the details are shown */
 };
 
 struct kill_target {
@@ -64,6 +66,7 @@ struct dash {
 	int detail_scroll;   /* the details' first line shown */
 	int detail_last_top; /* the first line that shows their end: set as they are drawn */
 	size_t help_top;     /* the help's first line shown */
+	char *why_text;      /* w's report: "label\tvalue\n" lines */
 	int kill_choice;     /* index into kill_signals */
 	struct kill_target kill;
 

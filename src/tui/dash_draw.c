@@ -47,7 +47,7 @@ void dash_draw(struct dash *d)
 		.sort_choice = d->sort_choice,
 	};
 
-	if (d->mode == MODE_FILTER || d->mode == MODE_DELAY || d->mode == MODE_FIND) {
+	if (d->mode == MODE_FILTER || d->mode == MODE_DELAY || d->mode == MODE_FIND || d->mode == MODE_WHY) {
 		f.prompt_label = d->mode == MODE_FILTER ? "/"
 				 : d->mode == MODE_FIND ? "find: "
 							: d->prompt_label;
@@ -62,8 +62,13 @@ void dash_draw(struct dash *d)
 		f.overlay = OVERLAY_COLUMNS;
 	if (d->mode == MODE_SORT)
 		f.overlay = OVERLAY_SORT;
-	if (d->mode == MODE_DETAIL && view_current(&d->view)) {
-		detail_describe(m->snap, &d->view.rows, d->view.visible[d->view.cursor], d->utf8, &detail);
+	if ((d->mode == MODE_DETAIL && view_current(&d->view)) ||
+	    (d->mode == MODE_WHY_REPORT && d->why_text)) {
+		if (d->mode == MODE_WHY_REPORT)
+			strbuf_puts(&detail, d->why_text);
+		else
+			detail_describe(m->snap, &d->view.rows, d->view.visible[d->view.cursor], d->utf8,
+					&detail);
 		f.overlay = OVERLAY_DETAIL;
 		f.overlay_text = strbuf_str(&detail);
 		d->detail_last_top = detail_last_top(strbuf_str(&detail));

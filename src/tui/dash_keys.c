@@ -10,6 +10,7 @@
 #include "columns.h"
 #include "dash.h"
 #include "keys.h"
+#include "why.h"
 #include "xalloc.h"
 
 /* ---- the list's actions ---- */
@@ -273,6 +274,16 @@ static void dash_action(struct dash *d, enum key_action a)
 			d->dirty |= EFFECT_REDRAW;
 		}
 		break;
+	case ACT_WHY: {
+		const struct pv_row *r = view_current(v);
+		char port[8] = "";
+
+		if (r && r->kind == ROW_SOCKET && !socket_is_unix(&d->model->snap->socks[r->index]))
+			snprintf(port, sizeof(port), "%u", d->model->snap->socks[r->index].local.port);
+		snprintf(d->prompt_label, sizeof(d->prompt_label), "why port (N, N/tcp, N/udp): ");
+		dash_open_prompt(d, MODE_WHY, port);
+		break;
+	}
 	case ACT_KILL:
 		if (!dash_kill_pick(d)) {
 			dash_status(d, true, "no process to signal on this row");
@@ -314,6 +325,36 @@ static void dash_remember_filter(struct dash *d)
 	history_add(&d->history, d->view.filter_text);
 	if (d->host->history_save && d->host->history_save(d->host->ctx, &d->history, err, sizeof(err)) < 0)
 		dash_status(d, true, "filter history: %s", err);
+}
+
+/* w's report on the port typed, from the refresh shown and real binds. */
+static void dash_accept_why(struct dash *d)
+{
+	struct why_query q;
+	struct pv_bind_try tries[2][PV_BIND_FORM_COUNT];
+	uint8_t protos[2];
+	struct why_report report;
+	struct strbuf text = { 0 };
+	char err[200];
+	size_t n;
+
+	if (!d->model)
+		return;
+	if (!why_parse(prompt_text(&d->input), &q, err, sizeof(err))) {
+		dash_status(d, true, "%s", err);
+		return;
+	}
+	n = why_protocols(&q, protos);
+	for (size_t i = 0; i < n; i++)
+		d->host->bind_probe(d->host->ctx, protos[i], q.port, tries[i]);
+	why_build(d->model->snap, &q, tries, &report);
+	why_describe(d->model->snap, &report, d->utf8, &text);
+	why_free(&report);
+	free(d->why_text);
+	d->why_text = xstrdup(strbuf_str(&text));
+	strbuf_free(&text);
+	d->detail_scroll = 0;
+	d->mode = MODE_WHY_REPORT;
 }
 
 static void dash_accept_delay(struct dash *d)
@@ -392,6 +433,11 @@ static void dash_key_prompt(struct dash *d, wint_t ch, bool is_key)
 		dash_close_prompt(d);
 		break;
 	case PROMPT_ACCEPT:
+		if (d->mode == MODE_WHY) {
+			dash_close_prompt(d);
+			dash_accept_why(d);
+			break;
+		}
 		if (!filter)
 			dash_accept_delay(d);
 		else if (d->prompt_error[0])
@@ -545,6 +591,7 @@ static void (*const mode_keys[])(struct dash *, wint_t, bool) = {
 	[MODE_DETAIL] = dash_key_detail,     [MODE_KILL] = dash_kill_key,
 	[MODE_KILL_CONFIRM] = dash_kill_key, [MODE_COLUMNS] = dash_key_columns,
 	[MODE_SORT] = dash_key_sort,         [MODE_FIND] = dash_key_find,
+	[MODE_WHY] = dash_key_prompt,        [MODE_WHY_REPORT] = dash_key_detail,
 };
 
 void dash_key(struct dash *d, wint_t ch, bool is_key)

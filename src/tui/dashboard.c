@@ -318,6 +318,7 @@ out:
 	prompt_free(&d.input);
 	history_free(&d.history);
 	free(d.filter_before);
+	free(d.why_text);
 	filter_free(d.find);
 	free(d.kill.label);
 	if (d.timer_fd >= 0)

@@ -13,6 +13,7 @@
 
 #include "lineedit.h"
 #include "model.h"
+#include "ports.h"
 #include "rows.h"
 #include "settings.h"
 
@@ -39,6 +40,10 @@ struct dashboard_host {
 	/* k: sends sig to pid if it still started at start_time. Returns 0,
 	 * or -1 with errno (ESRCH: it has exited). */
 	int (*signal_process)(void *ctx, int pid, unsigned long long start_time, int sig);
+	/* w: tries the binds of why.h for proto on port, in portview's own
+	 * network namespace. */
+	void (*bind_probe)(void *ctx, uint8_t proto, uint16_t port,
+			   struct pv_bind_try out[PV_BIND_FORM_COUNT]);
 };
 
 struct dashboard_options {
