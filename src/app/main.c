@@ -173,11 +173,15 @@ int main(int argc, char **argv)
 		main_error(err, "");
 		goto out;
 	}
-	/* --json means --once; so does output that is no terminal (a pipe,
-	 * a file): the dashboard would have no screen to draw on. */
-	if (settings.json || !isatty(STDOUT_FILENO))
+	/* --watch streams; otherwise --json means --once, and so does output
+	 * that is no terminal (a pipe, a file): the dashboard would have no
+	 * screen to draw on. */
+	if (settings.watch) {
+		main_report_settings(problems);
+		filter = main_once_filter(filter, main_toggles(&cli));
+		status = mode_watch(&settings, filter);
+	} else if (settings.json || !isatty(STDOUT_FILENO) || settings.once) {
 		settings.once = true;
-	if (settings.once) {
 		main_report_settings(problems);
 		filter = main_once_filter(filter, main_toggles(&cli));
 		status = mode_once(&settings, &cli, filter_text, filter);

@@ -132,6 +132,7 @@ int mode_dashboard(struct dashboard_options *d, const char *settings_path)
 		.age_info = !d->settings->lean,
 		.peers = !d->settings->lean,
 		.track = true,
+		.events = true,
 		.highlight = d->settings->highlight,
 		.owners = d->settings->owners,
 		.netns = d->settings->netns,

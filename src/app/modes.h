@@ -20,6 +20,11 @@ int mode_once(const struct settings *s, const struct settings *cli, const char *
  * or when sockets cannot be read. */
 int mode_why(const struct settings *s, const char *spec);
 
+/* --watch: refreshes every s->delay seconds and prints each open, close
+ * and state change the filter selects as it is found, as text or one
+ * JSON object a line, until a signal stops it. Returns the exit status. */
+int mode_watch(const struct settings *s, const struct pv_filter *filter);
+
 /* The dashboard, with settings_path where W writes (NULL: nowhere).
  * Returns the exit status. */
 int mode_dashboard(struct dashboard_options *d, const char *settings_path);

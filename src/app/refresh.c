@@ -21,11 +21,16 @@
 
 enum { REFRESH_NOTICE_MAX = 512 };
 
+/* The events the log keeps: a day of a busy host's closes is more; what
+ * a person scrolls through or a script has not read by then is old. */
+enum { REFRESH_EVENTS_KEPT = 10000 };
+
 struct refresh {
 	struct refresh_options opts;
 	struct collector *collector;
 	struct health *health;
-	struct tracker *tracker; /* NULL unless opts.track */
+	struct tracker *tracker;  /* NULL unless opts.track */
+	struct event_log *events; /* NULL unless opts.events */
 
 	/* The shown snapshot and the spare the next collection fills. */
 	struct pv_snapshot snaps[2];
@@ -50,7 +55,8 @@ static struct collector *refresh_open_collector(const struct refresh_options *op
 {
 	struct collector_options copts = { .incremental = opts->incremental,
 					   .owners = opts->owners,
-					   .bound = opts->bound };
+					   .bound = opts->bound,
+					   .close_feeds = opts->events };
 	char *words = opts->netns ? xstrdup(opts->netns) : NULL;
 	const char **list = NULL;
 	struct collector *c;
@@ -89,6 +95,8 @@ struct refresh *refresh_open(const struct refresh_options *opts, char *err, size
 	r->health = health_new();
 	if (opts->track)
 		r->tracker = tracker_new();
+	if (opts->events)
+		r->events = event_log_new(REFRESH_EVENTS_KEPT);
 	return r;
 }
 
@@ -101,6 +109,7 @@ void refresh_close(struct refresh *r)
 	collector_close(r->collector);
 	health_free(r->health);
 	tracker_free(r->tracker);
+	event_log_free(r->events);
 	snapshot_free(&r->snaps[0]);
 	snapshot_free(&r->snaps[1]);
 	if (r->done_fd >= 0)
@@ -160,12 +169,15 @@ static const struct pv_model *refresh_fold(struct refresh *r, char *err, size_t 
 	health_update(r->health, prev, s, s->monotonic_taken);
 	if (r->tracker)
 		tracker_update(r->tracker, prev, s, s->monotonic_taken, r->opts.highlight);
+	if (r->events)
+		event_log_update(r->events, s, prev);
 	r->model.same_rows = prev && snapshot_same_rows(prev, s);
 	r->model.rates = r->opts.tcp_info && prev != NULL;
 	r->cur = next;
 	r->have_model = true;
 	r->model.snap = s;
 	r->model.tracker = r->tracker;
+	r->model.events = r->events;
 	r->model.serial++;
 	snapshot_count(s, NULL, 0, &r->model.counts);
 	snapshot_notices(s, r->model.counts.hidden, refresh_add_notice, &sb);

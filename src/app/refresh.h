@@ -27,6 +27,7 @@ struct refresh_options {
 	enum pv_owner_source owners; /* where owners come from */
 	const char *netns;           /* --netns words joined by commas; NULL: every namespace */
 	bool bound;                  /* bound-but-inactive TCP sockets too */
+	bool events;                 /* keep the event log: opens, closes, state changes */
 };
 
 struct refresh;

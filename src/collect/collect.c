@@ -54,7 +54,9 @@ struct collector *collector_open(const struct collector_options *opts, char *err
 	bool incremental = opts->incremental;
 	char why[200];
 
-	c->netns = netns_set_open(opts->netns, opts->nnetns, opts->bound, err, errsize);
+	c->netns = netns_set_open(
+		opts->netns, opts->nnetns,
+		(opts->bound ? NETNS_BOUND : 0) | (opts->close_feeds ? NETNS_CLOSE_FEEDS : 0), err, errsize);
 	if (!c->netns) {
 		free(c);
 		return NULL;

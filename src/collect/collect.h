@@ -26,6 +26,9 @@ struct collector_options {
 	size_t nnetns;
 	/* Bound-but-inactive TCP sockets too (states.h): only `why` asks. */
 	bool bound;
+	/* What closed between runs, from the kernel's destroy groups
+	 * (closefeed.h), into pv_snapshot.closed. */
+	bool close_feeds;
 };
 
 struct collector *collector_open(const struct collector_options *opts, char *err, size_t errsize);

@@ -161,60 +161,82 @@ static int unix_data_cb(const struct nlmsghdr *nlh, struct diag_parse_ctx *ctx)
 	return MNL_CB_OK;
 }
 
+/* One inet_diag_msg into rec, for protocol proto (0: the message's
+ * INET_DIAG_PROTOCOL attribute says, as destroy events do). False for a
+ * message that holds no inet socket record. */
+static bool inet_record(const struct nlmsghdr *nlh, uint8_t proto, uint32_t netns, struct pv_socket *rec)
+{
+	const struct inet_diag_msg *m;
+	struct diag_attrs attrs;
+
+	/* A dump of both families (TCPDIAG_GETSOCK) answers in its own type. */
+	if ((nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY && nlh->nlmsg_type != TCPDIAG_GETSOCK) ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*m))
+		return false;
+	m = mnl_nlmsg_get_payload(nlh);
+	if (m->idiag_family != AF_INET && m->idiag_family != AF_INET6)
+		return false;
+	memset(&attrs, 0, sizeof(attrs));
+	mnl_attr_parse(nlh, sizeof(*m), diag_attr_cb, &attrs);
+	if (!proto && attrs.tb[INET_DIAG_PROTOCOL] &&
+	    mnl_attr_get_payload_len(attrs.tb[INET_DIAG_PROTOCOL]) >= 1)
+		proto = mnl_attr_get_u8(attrs.tb[INET_DIAG_PROTOCOL]);
+	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
+		return false;
+
+	memset(rec, 0, sizeof(*rec));
+	rec->family = m->idiag_family;
+	rec->proto = proto;
+	rec->state = m->idiag_state;
+	rec->v6only = -1;
+	addr_from_kernel(&rec->local.addr, m->idiag_family, m->id.idiag_src);
+	addr_from_kernel(&rec->remote.addr, m->idiag_family, m->id.idiag_dst);
+	rec->local.port = ntohs(m->id.idiag_sport);
+	rec->remote.port = ntohs(m->id.idiag_dport);
+	rec->ifindex = m->id.idiag_if;
+	rec->inode = m->idiag_inode;
+	rec->netns = netns;
+	/* A minisocket's uid 0 is no uid, not root. */
+	rec->uid = socket_is_minisocket(proto, rec->state) ? PV_UID_UNKNOWN : m->idiag_uid;
+	rec->cookie = (uint64_t)m->id.idiag_cookie[0] | ((uint64_t)m->id.idiag_cookie[1] << 32);
+	rec->rqueue = m->idiag_rqueue;
+	rec->wqueue = m->idiag_wqueue;
+	/* For TIME_WAIT the timer is the time left of a fixed span. */
+	if (proto == IPPROTO_TCP && rec->state == PV_STATE_TIME_WAIT)
+		rec->timer_left_ms = m->idiag_expires;
+	if (attrs.tb[INET_DIAG_SKV6ONLY])
+		rec->v6only = (int8_t)mnl_attr_get_u8(attrs.tb[INET_DIAG_SKV6ONLY]);
+	/* The cgroup of the task that made the socket (v2 id): what tells
+	 * whose it is when its owner cannot be read. */
+	if (attrs.tb[INET_DIAG_CGROUP_ID])
+		rec->cgroup_id = mnl_attr_get_u64(attrs.tb[INET_DIAG_CGROUP_ID]);
+	if (attrs.tb[INET_DIAG_INFO] && proto == IPPROTO_TCP)
+		diag_copy_tcp_info(&rec->tcp, attrs.tb[INET_DIAG_INFO]);
+	return true;
+}
+
 static int diag_data_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct diag_parse_ctx *ctx = data;
-	const struct inet_diag_msg *m;
-	struct diag_attrs attrs;
 	struct pv_socket rec;
 
 	if (nlh->nlmsg_type == SOCK_DIAG_BY_FAMILY && ctx->family == AF_UNIX)
 		return unix_data_cb(nlh, ctx);
-	/* A dump of both families (TCPDIAG_GETSOCK) answers in its own type. */
-	if ((nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY && nlh->nlmsg_type != TCPDIAG_GETSOCK) ||
-	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*m)) {
+	if (!inet_record(nlh, ctx->proto, ctx->netns, &rec)) {
 		ctx->malformed++;
 		return MNL_CB_OK;
 	}
-	m = mnl_nlmsg_get_payload(nlh);
-	if (m->idiag_family != AF_INET && m->idiag_family != AF_INET6) {
-		ctx->malformed++;
-		return MNL_CB_OK;
-	}
-	memset(&attrs, 0, sizeof(attrs));
-	mnl_attr_parse(nlh, sizeof(*m), diag_attr_cb, &attrs);
-
-	memset(&rec, 0, sizeof(rec));
-	rec.family = m->idiag_family;
-	rec.proto = ctx->proto;
-	rec.state = m->idiag_state;
-	rec.v6only = -1;
-	addr_from_kernel(&rec.local.addr, m->idiag_family, m->id.idiag_src);
-	addr_from_kernel(&rec.remote.addr, m->idiag_family, m->id.idiag_dst);
-	rec.local.port = ntohs(m->id.idiag_sport);
-	rec.remote.port = ntohs(m->id.idiag_dport);
-	rec.ifindex = m->id.idiag_if;
-	rec.inode = m->idiag_inode;
-	rec.netns = ctx->netns;
-	/* A minisocket's uid 0 is no uid, not root. */
-	rec.uid = socket_is_minisocket(ctx->proto, rec.state) ? PV_UID_UNKNOWN : m->idiag_uid;
-	rec.cookie = (uint64_t)m->id.idiag_cookie[0] | ((uint64_t)m->id.idiag_cookie[1] << 32);
-	rec.rqueue = m->idiag_rqueue;
-	rec.wqueue = m->idiag_wqueue;
-	/* For TIME_WAIT the timer is the time left of a fixed span. */
-	if (ctx->proto == IPPROTO_TCP && rec.state == PV_STATE_TIME_WAIT)
-		rec.timer_left_ms = m->idiag_expires;
-	if (attrs.tb[INET_DIAG_SKV6ONLY])
-		rec.v6only = (int8_t)mnl_attr_get_u8(attrs.tb[INET_DIAG_SKV6ONLY]);
-	/* The cgroup of the task that made the socket (v2 id): what tells
-	 * whose it is when its owner cannot be read. */
-	if (attrs.tb[INET_DIAG_CGROUP_ID])
-		rec.cgroup_id = mnl_attr_get_u64(attrs.tb[INET_DIAG_CGROUP_ID]);
-	if (attrs.tb[INET_DIAG_INFO] && ctx->proto == IPPROTO_TCP)
-		diag_copy_tcp_info(&rec.tcp, attrs.tb[INET_DIAG_INFO]);
-
 	snapshot_append_socket(ctx->snap, &rec);
 	return MNL_CB_OK;
+}
+
+bool diag_parse_event(const void *msg, size_t len, uint32_t netns, struct pv_socket *rec)
+{
+	const struct nlmsghdr *nlh = msg;
+
+	if (len < sizeof(*nlh) || nlh->nlmsg_len < sizeof(*nlh) || nlh->nlmsg_len > len)
+		return false;
+	return inet_record(nlh, 0, netns, rec);
 }
 
 /* A kernel error code (negative errno) as a positive errno. Anything the

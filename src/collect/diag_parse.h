@@ -28,4 +28,10 @@ struct diag_parse_ctx {
  * message whose length is impossible, other values from NLMSG_ERROR. */
 int diag_parse_buffer(const void *buf, size_t len, uint32_t seq, uint32_t portid, struct diag_parse_ctx *ctx);
 
+/* One message a destroy group sent (sock_diag broadcasts a socket's last
+ * record as it is freed), its nlmsg_len within len, into rec; its protocol
+ * from the message's INET_DIAG_PROTOCOL. False for anything that is not a
+ * TCP or UDP socket's record. */
+bool diag_parse_event(const void *msg, size_t len, uint32_t netns, struct pv_socket *rec);
+
 #endif

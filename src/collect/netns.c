@@ -15,6 +15,7 @@
 #include <sys/vfs.h>
 
 #include "diag.h"
+#include "closefeed.h"
 #include "netfacts.h"
 #include "privilege.h"
 #include "procinfo.h"
@@ -52,7 +53,8 @@ struct ns_conn {
 	uint32_t inode;
 	struct diag_conn *diag;
 	struct netfacts *facts;
-	bool seen; /* found on this run */
+	struct close_feed *feed; /* with NETNS_CLOSE_FEEDS */
+	bool seen;               /* found on this run */
 };
 
 struct netns_set {
@@ -65,14 +67,15 @@ struct netns_set {
 	uint32_t self_inode;
 	struct diag_conn *own;
 	struct netfacts *own_facts;
-	bool bound; /* bound-but-inactive TCP sockets too (diag_want_bound) */
+	unsigned flags;              /* NETNS_* */
+	struct close_feed *own_feed; /* with NETNS_CLOSE_FEEDS, when the kernel has one */
 	struct ns_conn *conns;
 	size_t nconns;
 	struct found_ns *found;
 	size_t nfound, found_cap;
 };
 
-struct netns_set *netns_set_open(const char *const *specs, size_t nspecs, bool bound, char *err,
+struct netns_set *netns_set_open(const char *const *specs, size_t nspecs, unsigned flags, char *err,
 				 size_t errsize)
 {
 	struct netns_set *set = xcalloc(1, sizeof(*set));
@@ -89,9 +92,11 @@ struct netns_set *netns_set_open(const char *const *specs, size_t nspecs, bool b
 		return NULL;
 	}
 	set->own_facts = netfacts_open();
-	set->bound = bound;
-	if (bound)
+	set->flags = flags;
+	if (flags & NETNS_BOUND)
 		diag_want_bound(set->own);
+	if (flags & NETNS_CLOSE_FEEDS)
+		set->own_feed = close_feed_open(set->self_inode);
 	for (size_t i = 0; i < nspecs; i++) {
 		if (strcmp(specs[i], "current") == 0) {
 			set->current_only = true;
@@ -123,6 +128,7 @@ void netns_set_close(struct netns_set *set)
 	for (size_t i = 0; i < set->nconns; i++) {
 		diag_close(set->conns[i].diag);
 		netfacts_close(set->conns[i].facts);
+		close_feed_close(set->conns[i].feed);
 	}
 	free(set->conns);
 	found_reset(set);
@@ -132,6 +138,7 @@ void netns_set_close(struct netns_set *set)
 	free(set->specs);
 	diag_close(set->own);
 	netfacts_close(set->own_facts);
+	close_feed_close(set->own_feed);
 	if (set->self_fd >= 0)
 		close(set->self_fd);
 	free(set);
@@ -345,7 +352,7 @@ static int select_namespaces(struct netns_set *set, const struct pv_snapshot *sn
  * *lost when this thread could not come back, which leaves it nowhere
  * safe to dump from. */
 static struct diag_conn *enter_and_open(const struct netns_set *set, const struct found_ns *f,
-					struct netfacts **facts, bool *lost)
+					struct netfacts **facts, struct close_feed **feed, bool *lost)
 {
 	struct diag_conn *c;
 	struct stat st;
@@ -361,15 +368,17 @@ static struct diag_conn *enter_and_open(const struct netns_set *set, const struc
 	close(fd);
 	c = diag_open(f->inode, why, sizeof(why));
 	*facts = c ? netfacts_open() : NULL;
+	*feed = c && (set->flags & NETNS_CLOSE_FEEDS) ? close_feed_open(f->inode) : NULL;
 	if (setns(set->self_fd, CLONE_NEWNET) < 0) {
 		*lost = true;
 		diag_close(c);
 		netfacts_close(*facts);
+		close_feed_close(*feed);
 		return NULL;
 	}
 	if (c)
 		diag_set_foreign(c);
-	if (c && set->bound)
+	if (c && (set->flags & NETNS_BOUND))
 		diag_want_bound(c);
 	return c;
 }
@@ -378,15 +387,17 @@ static struct ns_conn *conn_get(struct netns_set *set, const struct found_ns *f,
 {
 	struct diag_conn *diag;
 	struct netfacts *facts;
+	struct close_feed *feed;
 
 	for (size_t i = 0; i < set->nconns; i++)
 		if (set->conns[i].inode == f->inode)
 			return &set->conns[i];
-	diag = enter_and_open(set, f, &facts, lost);
+	diag = enter_and_open(set, f, &facts, &feed, lost);
 	if (!diag)
 		return NULL;
 	set->conns = xreallocarray(set->conns, set->nconns + 1, sizeof(*set->conns));
-	set->conns[set->nconns] = (struct ns_conn){ .inode = f->inode, .diag = diag, .facts = facts };
+	set->conns[set->nconns] =
+		(struct ns_conn){ .inode = f->inode, .diag = diag, .facts = facts, .feed = feed };
 	return &set->conns[set->nconns++];
 }
 
@@ -403,6 +414,7 @@ static void conns_sweep(struct netns_set *set)
 		} else {
 			diag_close(set->conns[i].diag);
 			netfacts_close(set->conns[i].facts);
+			close_feed_close(set->conns[i].feed);
 		}
 	}
 	set->nconns = kept;
@@ -411,7 +423,7 @@ static void conns_sweep(struct netns_set *set)
 int netns_set_collect(struct netns_set *set, struct containers *names, uint64_t kernel_mask,
 		      uint32_t info_states, struct pv_snapshot *snap, char *err, size_t errsize)
 {
-	bool lost = false;
+	bool lost = false, all_feeds = (set->flags & NETNS_CLOSE_FEEDS) != 0;
 	int ret = 0;
 
 	scan(set);
@@ -429,6 +441,7 @@ int netns_set_collect(struct netns_set *set, struct containers *names, uint64_t 
 		const struct found_ns *f = &set->found[i];
 		struct pv_netns *ns = &snap->netns[i];
 		size_t before = snap->nsocks;
+		struct close_feed *feed;
 
 		if (!f->selected) {
 			snap->netns_skipped += f->inode != set->self_inode;
@@ -437,6 +450,7 @@ int netns_set_collect(struct netns_set *set, struct containers *names, uint64_t 
 		if (f->inode == set->self_inode) {
 			ret = diag_collect(set->own, kernel_mask, info_states, snap, err, errsize);
 			netfacts_read(set->own_facts, ns, &snap->arena);
+			feed = set->own_feed;
 		} else {
 			struct ns_conn *conn = conn_get(set, f, &lost);
 			char why[200];
@@ -452,11 +466,18 @@ int netns_set_collect(struct netns_set *set, struct containers *names, uint64_t 
 			if (diag_collect(conn->diag, kernel_mask, info_states, snap, why, sizeof(why)) < 0)
 				continue;
 			netfacts_read(conn->facts, ns, &snap->arena);
+			feed = conn->feed;
 		}
+		/* After the dump: a socket that closed meanwhile is in both,
+		 * and its close is what counts. */
+		if (feed)
+			close_feed_drain(feed, snap);
+		all_feeds &= feed != NULL;
 		ns->dumped = true;
 		ns->sockets = (uint32_t)(snap->nsocks - before);
 	}
 	conns_sweep(set);
+	snap->close_feeds = all_feeds;
 	snap->netns_denied = !set->may_enter && !set->nspecs && !set->current_only;
 	return ret;
 }

@@ -20,7 +20,12 @@ struct netns_set;
  * name), a pid, a path to a namespace file, or "current"; none (n 0)
  * means every namespace this process may enter. Returns NULL with a
  * message in err when this process's own namespace cannot be used. */
-struct netns_set *netns_set_open(const char *const *specs, size_t nspecs, bool bound, char *err,
+/* What each namespace's collection gathers besides its sockets. */
+enum {
+	NETNS_BOUND = 1u << 0,       /* bound-but-inactive TCP sockets (diag_want_bound) */
+	NETNS_CLOSE_FEEDS = 1u << 1, /* what closed since the last run (closefeed.h) */
+};
+struct netns_set *netns_set_open(const char *const *specs, size_t nspecs, unsigned flags, char *err,
 				 size_t errsize);
 void netns_set_close(struct netns_set *set);
 

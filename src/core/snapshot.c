@@ -44,6 +44,8 @@ void snapshot_recycle(struct pv_snapshot *s, size_t expected)
 	s->procs_cap = old.procs_cap;
 	s->owner_refs = old.owner_refs;
 	s->owner_fds = old.owner_fds;
+	s->closed = old.closed;
+	s->closed_cap = old.closed_cap;
 	/* The map is kept while it is the size u64map_init would choose or up
 	 * to four times more: a shrinking host gets a smaller one. */
 	if (old.by_cookie.slots && old.by_cookie.mask + 1 >= want * 2 && old.by_cookie.mask + 1 <= want * 8) {
@@ -83,6 +85,7 @@ void snapshot_free(struct pv_snapshot *s)
 	free(s->procs);
 	free(s->owner_refs);
 	free(s->owner_fds);
+	free(s->closed);
 	u64map_free(&s->by_cookie);
 	arena_free(&s->arena);
 	memset(s, 0, sizeof(*s));

@@ -239,6 +239,13 @@ struct pv_snapshot {
 	size_t nnetns;
 	unsigned netns_skipped; /* namespaces on the host not dumped: no privilege */
 	bool netns_denied;      /* others exist but may not be entered */
+	/* What closed since the collection before, from the kernel's destroy
+	 * groups (collect/closefeed.h), when asked for: each socket's last
+	 * record, tcp_info included; not in socks. */
+	struct pv_socket *closed;
+	size_t nclosed, closed_cap;
+	unsigned close_overruns; /* times the kernel dropped some: ENOBUFS */
+	bool close_feeds;        /* every namespace dumped has a feed */
 };
 
 /* The namespace with inode, or NULL (a tombstone's may have gone). */

@@ -136,6 +136,12 @@ const struct setting_def setting_defs[SET_COUNT] = {
 		      .arg = "PORT[/PROTO]",
 		      .help = "why a bind to PORT would fail, or who answers on it (also: portview why PORT); "
 			      "exit 0 free, 1 taken" },
+	[SET_WATCH] = { .long_name = "watch",
+			.type = SETTING_FLAG,
+			.offset = AT(watch),
+			.option_sets = true,
+			.help = "print what opens, closes and changes state as it happens, one line each "
+				"(--json: one object a line); FILTER selects" },
 	[SET_HELP] = { .long_name = "help",
 		       .short_name = 'h',
 		       .type = SETTING_FLAG,

@@ -51,6 +51,7 @@ enum setting_id {
 	SET_CONFIG,
 	SET_NO_CONFIG,
 	SET_WHY,
+	SET_WATCH,
 	SET_HELP,
 	SET_VERSION,
 	/* ss's and netstat's letters, so that -tulpn and -antp work */
@@ -91,6 +92,7 @@ struct settings {
 	bool tcp, udp, v4, v6, established, all, processes;
 	char *config; /* --config FILE, or NULL; owned */
 	char *why;    /* --why PORT[/PROTO] (portview why), or NULL; owned */
+	bool watch;   /* --watch: stream opens, closes and state changes */
 };
 
 enum setting_type {

@@ -2,6 +2,8 @@
 
 #include "json.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "utf8.h"
@@ -185,6 +187,19 @@ void json_uint(struct json_writer *w, uint64_t v)
 {
 	json_prepare_value(w);
 	json_put_u64(w, v);
+}
+
+void json_double(struct json_writer *w, double v)
+{
+	char buf[32];
+	int n;
+
+	json_prepare_value(w);
+	/* JSON has no NaN or infinity; milliseconds are what is measured. */
+	if (!isfinite(v))
+		v = 0;
+	n = snprintf(buf, sizeof(buf), "%.3f", v);
+	json_put(w, buf, (size_t)n);
 }
 
 void json_int(struct json_writer *w, int64_t v)

@@ -37,6 +37,8 @@ void json_string_len(struct json_writer *w, const char *s, size_t len);
 void json_string(struct json_writer *w, const char *s);
 void json_uint(struct json_writer *w, uint64_t v);
 void json_int(struct json_writer *w, int64_t v);
+/* A number with three decimals (seconds to the millisecond). */
+void json_double(struct json_writer *w, double v);
 void json_bool(struct json_writer *w, bool v);
 void json_null(struct json_writer *w);
 

@@ -38,6 +38,11 @@ void output_why_json(FILE *out, const struct pv_snapshot *s, const struct why_re
  * label padded to width; a line with no label is written as it is. */
 void output_labelled(FILE *out, const char *text, size_t width);
 
+/* Writes one event of --watch --json as one line (FORMATS.md, NDJSON). */
+struct event_log;
+struct pv_event;
+void output_event_json(FILE *out, const struct event_log *log, const struct pv_event *e);
+
 /* Writes the time the snapshot was taken in RFC 3339 form (UTC). */
 void output_format_time(const struct pv_snapshot *s, char *buf, size_t size);
 

@@ -11,6 +11,7 @@
 #include "addr.h"
 #include "columns.h"
 #include "health.h"
+#include "events.h"
 #include "exposure.h"
 #include "json.h"
 #include "states.h"
@@ -475,6 +476,56 @@ void output_why_json(FILE *out, const struct pv_snapshot *s, const struct why_re
 	for (size_t i = 0; i < r->nprotos; i++)
 		json_why_proto(&w, s, &r->protos[i]);
 	json_end_array(&w);
+	json_end_object(&w);
+	json_finish(&w);
+	fputc('\n', out);
+}
+
+void output_event_json(FILE *out, const struct event_log *log, const struct pv_event *e)
+{
+	const struct pv_snapshot *s = event_log_snapshot(log);
+	struct json_writer w;
+	time_t secs = (time_t)e->time;
+	struct tm tm;
+	char when[40];
+
+	gmtime_r(&secs, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(when + strlen(when), sizeof(when) - strlen(when), ".%03dZ",
+		 (int)((e->time - (double)secs) * 1000) % 1000);
+	json_init(&w, out);
+	json_begin_object(&w);
+	json_member_string(&w, "event", event_kind_names[e->kind]);
+	json_member_string(&w, "time", when);
+	if (e->kind == PV_EVENT_OVERRUN) {
+		json_member_uint(&w, "overruns", e->overruns);
+	} else {
+		const struct pv_socket *k = &s->socks[e->sock];
+
+		if (e->kind == PV_EVENT_STATE)
+			json_member_string(&w, "old_state", state_name(k->proto, e->old_state));
+		if (e->kind == PV_EVENT_CLOSE) {
+			json_member_string(&w, "source", e->from_kernel ? "kernel" : "refresh");
+			json_key(&w, "lifetime_seconds");
+			if (e->lifetime < 0)
+				json_null(&w);
+			else
+				json_double(&w, e->lifetime);
+			json_member_bool(&w, "lifetime_exact", e->lifetime_known);
+			if (e->from_kernel && k->tcp.has_info) {
+				json_member_uint(&w, "bytes_acked", k->tcp.bytes_acked);
+				json_member_uint(&w, "bytes_received", k->tcp.bytes_received);
+				json_member_uint(&w, "total_retrans", k->tcp.total_retrans);
+			}
+		}
+		json_key(&w, "socket");
+		json_socket(&w, s, k);
+		json_key(&w, "processes");
+		json_begin_array(&w);
+		for (uint32_t o = 0; o < k->owner_count; o++)
+			json_process(&w, snapshot_owner(s, k, o));
+		json_end_array(&w);
+	}
 	json_end_object(&w);
 	json_finish(&w);
 	fputc('\n', out);

@@ -24,10 +24,11 @@ enum mode {
 	MODE_KILL,
 	MODE_KILL_CONFIRM,
 	MODE_COLUMNS,
-	MODE_SORT,      /* the sort orders (F6) */
-	MODE_FIND,      /* the find prompt (F3) */
-	MODE_WHY,       /* the port prompt of w */
-	MODE_WHY_REPORT /* what w found, as the details are shown */
+	MODE_SORT,       /* the sort orders (F6) */
+	MODE_FIND,       /* the find prompt (F3) */
+	MODE_WHY,        /* the port prompt of w */
+	MODE_WHY_REPORT, /* what w found, as the details are shown */
+	MODE_EVENTS      /* the event log (E) */
 };
 
 struct kill_target {
@@ -67,6 +68,9 @@ struct dash {
 	int detail_last_top; /* the first line that shows their end: set as they are drawn */
 	size_t help_top;     /* the help's first line shown */
 	char *why_text;      /* w's report: "label\tvalue\n" lines */
+	int events_scroll;   /* the event log's first line shown */
+	int events_lines;    /* how many lines it has, as last drawn */
+	bool events_follow;  /* keep the newest in view */
 	int kill_choice;     /* index into kill_signals */
 	struct kill_target kill;
 

@@ -5,6 +5,8 @@
 
 #include "dash.h"
 #include "detail.h"
+#include "events.h"
+#include "filter.h"
 #include "sanitize.h"
 
 /* The details' first line that shows their last at the bottom of the box
@@ -18,10 +20,40 @@ static int detail_last_top(const char *text)
 	return lines > room ? lines - room : 0;
 }
 
+/* The event log's lines the view's filter selects (overruns always),
+ * and its title; keeps the scroll on the newest while following. */
+static void dash_events_text(struct dash *d, const struct pv_model *m, struct strbuf *text,
+			     struct strbuf *title)
+{
+	const struct event_log *log = m->events;
+	const struct pv_snapshot *s = event_log_snapshot(log);
+	size_t n = event_log_count(log), shown = 0;
+	int inner = LINES - 5, max_top;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct pv_event *e = event_log_at(log, i);
+
+		if (e->kind != PV_EVENT_OVERRUN && !filter_match(d->view.filter, s, &s->socks[e->sock]))
+			continue;
+		event_describe(log, e, d->utf8, text);
+		strbuf_putc(text, '\n');
+		shown++;
+	}
+	strbuf_printf(title, " events: %zu", shown);
+	if (shown != n)
+		strbuf_printf(title, " of %zu (the filter applies)", n);
+	strbuf_putc(title, ' ');
+	max_top = (int)shown > inner ? (int)shown - inner : 0;
+	d->events_lines = max_top + 1;
+	if (d->events_follow || d->events_scroll > max_top)
+		d->events_scroll = max_top;
+}
+
 void dash_draw(struct dash *d)
 {
 	struct strbuf detail = { 0 };
 	struct strbuf question = { 0 };
+	struct strbuf events = { 0 }, title = { 0 };
 	double now = dash_now();
 	const struct pv_model *m = d->model;
 	struct screen_frame f = {
@@ -76,6 +108,13 @@ void dash_draw(struct dash *d)
 			d->detail_scroll = d->detail_last_top;
 		f.overlay_scroll = (size_t)d->detail_scroll;
 	}
+	if (d->mode == MODE_EVENTS && m->events) {
+		dash_events_text(d, m, &events, &title);
+		f.overlay = OVERLAY_EVENTS;
+		f.overlay_text = strbuf_str(&events);
+		f.overlay_title = strbuf_str(&title);
+		f.overlay_scroll = (size_t)d->events_scroll;
+	}
 	if (d->mode == MODE_KILL || d->mode == MODE_KILL_CONFIRM) {
 		const struct kill_signal *ks = &kill_signals[d->kill_choice];
 
@@ -96,4 +135,6 @@ void dash_draw(struct dash *d)
 	doupdate();
 	strbuf_free(&detail);
 	strbuf_free(&question);
+	strbuf_free(&events);
+	strbuf_free(&title);
 }

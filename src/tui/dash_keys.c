@@ -267,6 +267,11 @@ static void dash_action(struct dash *d, enum key_action a)
 			 "refresh every (seconds, now %g): ", d->set.delay);
 		dash_open_prompt(d, MODE_DELAY, "");
 		break;
+	case ACT_EVENTS:
+		d->mode = MODE_EVENTS;
+		d->events_follow = true;
+		d->dirty |= EFFECT_REDRAW;
+		break;
 	case ACT_DETAIL:
 		if (view_current(v)) {
 			d->mode = MODE_DETAIL;
@@ -512,6 +517,23 @@ static void dash_key_detail(struct dash *d, wint_t ch, bool is_key)
 		d->mode = MODE_LIST;
 }
 
+/* The event log scrolls by line and follows the newest until moved;
+ * End follows again. */
+static void dash_key_events(struct dash *d, wint_t ch, bool is_key)
+{
+	enum key_action a = keys_lookup_menu(KEYMAP_DETAIL, ch, is_key);
+
+	d->dirty |= EFFECT_REDRAW;
+	if (dash_menu_move(&d->events_scroll, d->events_lines, a)) {
+		d->events_follow = a == ACT_MENU_END;
+		return;
+	}
+	if (a == ACT_QUIT)
+		d->quit = true;
+	else
+		d->mode = MODE_LIST;
+}
+
 /* The help scrolls within what the last frame drew: help_last_top is
  * the top that shows its last line at the bottom. */
 static void dash_key_help(struct dash *d, wint_t ch, bool is_key)
@@ -592,6 +614,7 @@ static void (*const mode_keys[])(struct dash *, wint_t, bool) = {
 	[MODE_KILL_CONFIRM] = dash_kill_key, [MODE_COLUMNS] = dash_key_columns,
 	[MODE_SORT] = dash_key_sort,         [MODE_FIND] = dash_key_find,
 	[MODE_WHY] = dash_key_prompt,        [MODE_WHY_REPORT] = dash_key_detail,
+	[MODE_EVENTS] = dash_key_events,
 };
 
 void dash_key(struct dash *d, wint_t ch, bool is_key)

@@ -56,6 +56,8 @@ const struct key_binding key_bindings[] = {
 	{ 'r', "r", ACT_REFRESH, KEYS_VIEW, "refresh now" },
 	{ 'd', "d", ACT_DELAY, KEYS_VIEW, "set the refresh interval" },
 	{ 'i', "i", ACT_DETAIL, KEYS_VIEW, "details of the selected row" },
+	{ 'E', "E", ACT_EVENTS, KEYS_VIEW,
+	  "the event log: what opened, closed, changed state (the filter applies)" },
 	{ 'c', "c C", ACT_COLUMNS, KEYS_VIEW, "choose the columns shown (W keeps the choice)" },
 	{ 'C', NULL, ACT_COLUMNS, KEYS_VIEW, NULL },
 	{ 'n', "n", ACT_TOGGLE_NAMES, KEYS_VIEW, "names or numbers: services and hosts (reverse DNS)" },

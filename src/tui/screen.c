@@ -670,6 +670,39 @@ static void draw_box(int top, int left, int height, int width, const char *title
 		mvaddnstr(top, left + 2, title, width - 4);
 }
 
+/* The event log: a box as wide as the screen, its lines from
+ * overlay_scroll on (the caller keeps the newest in view). */
+static void draw_events(const struct screen_frame *f)
+{
+	const char *p = f->overlay_text;
+	int width = COLS - 2, height = LINES - 3, top = 1, left = 1, y = top + 1;
+	size_t line = 0;
+
+	if (width < 20 || height < 3)
+		return;
+	draw_box(top, left, height, width, f->overlay_title);
+	attrset(A_DIM);
+	mvaddstr(top + height - 1, left + width - 30 > left ? left + width - 30 : left,
+		 " E or Esc close, arrows ");
+	attrset(A_NORMAL);
+	if (!*p)
+		put_fitted(y, left + 2, "nothing yet: opens, closes and state changes show here", 54,
+			   (size_t)(width - 4));
+	while (*p && y < top + height - 1) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (line++ >= f->overlay_scroll) {
+			attrset(strstr(p, "  overrun") && strstr(p, "  overrun") < p + len ? A_BOLD
+											   : A_NORMAL);
+			put_fitted(y, left + 2, p, len, (size_t)(width - 4));
+			y++;
+		}
+		p += len + (nl ? 1 : 0);
+	}
+	attrset(A_NORMAL);
+}
+
 static void draw_detail(const struct screen_frame *f)
 {
 	const char *p = f->overlay_text;
@@ -873,6 +906,8 @@ void screen_draw(const struct screen_frame *f, struct screen_layout *lay)
 		draw_kill(f);
 	else if (f->overlay == OVERLAY_SORT)
 		draw_sort(f);
+	else if (f->overlay == OVERLAY_EVENTS)
+		draw_events(f);
 	attrset(A_NORMAL);
 	wnoutrefresh(stdscr);
 }

@@ -20,7 +20,8 @@ enum screen_overlay {
 	OVERLAY_DETAIL,
 	OVERLAY_KILL,
 	OVERLAY_COLUMNS,
-	OVERLAY_SORT
+	OVERLAY_SORT,
+	OVERLAY_EVENTS
 };
 
 /* Everything one frame shows. */
@@ -46,7 +47,9 @@ struct screen_frame {
 	bool status_is_error;
 
 	enum screen_overlay overlay;
-	const char *overlay_text; /* details: "label\tvalue\n" lines; kill: the question */
+	const char *overlay_text;  /* details: "label\tvalue\n" lines; kill: the question;
+				   * events: one line each, the newest last */
+	const char *overlay_title; /* events: the box's title */
 	size_t overlay_scroll;
 	size_t *help_top;  /* the help's first line: clamped as it is drawn */
 	int kill_choice;   /* index into kill_signals */
