@@ -176,7 +176,9 @@ int main(int argc, char **argv)
 	/* --watch streams; otherwise --json means --once, and so does output
 	 * that is no terminal (a pipe, a file): the dashboard would have no
 	 * screen to draw on. */
-	if (settings.watch) {
+	if (settings.close) {
+		status = mode_close(&settings, filter_text, filter);
+	} else if (settings.watch) {
 		main_report_settings(problems);
 		filter = main_once_filter(filter, main_toggles(&cli));
 		status = mode_watch(&settings, filter);

@@ -12,6 +12,7 @@
 
 #include "bindprobe.h"
 #include "collect.h"
+#include "destroy.h"
 #include "modes.h"
 #include "names.h"
 #include "procinfo.h"
@@ -95,6 +96,12 @@ static void app_bind_probe(void *ctx, uint8_t proto, uint16_t port,
 	bind_probe(proto, port, out);
 }
 
+static int app_close_socket(void *ctx, const struct pv_socket *k, char *err, size_t errsize)
+{
+	(void)ctx;
+	return socket_destroy(k, err, errsize);
+}
+
 static int app_signal_process(void *ctx, int pid, unsigned long long start_time, int sig)
 {
 	unsigned long long start;
@@ -149,6 +156,7 @@ int mode_dashboard(struct dashboard_options *d, const char *settings_path)
 		.history_save = app_history_save,
 		.signal_process = app_signal_process,
 		.bind_probe = app_bind_probe,
+		.close_socket = app_close_socket,
 	};
 	char err[256], host_name[256];
 	int status;

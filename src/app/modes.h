@@ -25,6 +25,12 @@ int mode_why(const struct settings *s, const char *spec);
  * JSON object a line, until a signal stops it. Returns the exit status. */
 int mode_watch(const struct settings *s, const struct pv_filter *filter);
 
+/* --close: lists the TCP and UDP connections the filter selects (not
+ * listeners), and with s->yes closes each (SOCK_DESTROY); of two local
+ * ends both selected, one. Returns 0 when all went well, 1 when nothing
+ * matched or a close failed, 2 without a filter. */
+int mode_close(const struct settings *s, const char *filter_text, const struct pv_filter *filter);
+
 /* The dashboard, with settings_path where W writes (NULL: nowhere).
  * Returns the exit status. */
 int mode_dashboard(struct dashboard_options *d, const char *settings_path);

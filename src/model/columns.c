@@ -994,3 +994,17 @@ int column_next_sort(int column)
 	}
 	return best;
 }
+
+void column_format_connection(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
+			      struct strbuf *sb)
+{
+	char a[PV_ENDPOINT_STRLEN], b[PV_ENDPOINT_STRLEN];
+
+	strbuf_printf(sb, "%s%s %s %s %s  %s  ", proto_name(k->proto), k->family == AF_INET6 ? "6" : "",
+		      endpoint_format(&k->local, a, sizeof(a)),
+		      k->side == PV_SIDE_SERVER   ? "<-"
+		      : k->side == PV_SIDE_CLIENT ? "->"
+						  : "<->",
+		      endpoint_format(&k->remote, b, sizeof(b)), state_short_name(k->proto, k->state));
+	column_format_owners(s, k, utf8, sb);
+}

@@ -99,6 +99,12 @@ bool column_applies(int c, const struct pv_snapshot *s);
 size_t column_format_owners(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
 			    struct strbuf *sb);
 
+/* Writes connection k in one line, "tcp 127.0.0.1:44874 -> 127.0.0.1:8080
+ * ESTAB  curl 4211 -> nginx 812", as --close lists it and the dashboard
+ * asks about it. */
+void column_format_connection(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
+			      struct strbuf *sb);
+
 /* Names instead of numbers in LOCAL, REMOTE and group lines: service
  * names for ports and host names for addresses (-r, the n key). */
 struct services;

@@ -142,6 +142,17 @@ const struct setting_def setting_defs[SET_COUNT] = {
 			.option_sets = true,
 			.help = "print what opens, closes and changes state as it happens, one line each "
 				"(--json: one object a line); FILTER selects" },
+	[SET_CLOSE] = { .long_name = "close",
+			.type = SETTING_FLAG,
+			.offset = AT(close),
+			.option_sets = true,
+			.help = "list the TCP and UDP connections FILTER selects, to close them (SOCK_DESTROY, "
+				"as ss -K; needs root)" },
+	[SET_YES] = { .long_name = "yes",
+		      .type = SETTING_FLAG,
+		      .offset = AT(yes),
+		      .option_sets = true,
+		      .help = "with --close: close them, without asking" },
 	[SET_HELP] = { .long_name = "help",
 		       .short_name = 'h',
 		       .type = SETTING_FLAG,

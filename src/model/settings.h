@@ -52,6 +52,8 @@ enum setting_id {
 	SET_NO_CONFIG,
 	SET_WHY,
 	SET_WATCH,
+	SET_CLOSE,
+	SET_YES,
 	SET_HELP,
 	SET_VERSION,
 	/* ss's and netstat's letters, so that -tulpn and -antp work */
@@ -93,6 +95,8 @@ struct settings {
 	char *config; /* --config FILE, or NULL; owned */
 	char *why;    /* --why PORT[/PROTO] (portview why), or NULL; owned */
 	bool watch;   /* --watch: stream opens, closes and state changes */
+	bool close;   /* --close: end the connections the filter selects */
+	bool yes;     /* --yes: --close without asking */
 };
 
 enum setting_type {

@@ -24,11 +24,12 @@ enum mode {
 	MODE_KILL,
 	MODE_KILL_CONFIRM,
 	MODE_COLUMNS,
-	MODE_SORT,       /* the sort orders (F6) */
-	MODE_FIND,       /* the find prompt (F3) */
-	MODE_WHY,        /* the port prompt of w */
-	MODE_WHY_REPORT, /* what w found, as the details are shown */
-	MODE_EVENTS      /* the event log (E) */
+	MODE_SORT,         /* the sort orders (F6) */
+	MODE_FIND,         /* the find prompt (F3) */
+	MODE_WHY,          /* the port prompt of w */
+	MODE_WHY_REPORT,   /* what w found, as the details are shown */
+	MODE_EVENTS,       /* the event log (E) */
+	MODE_CLOSE_CONFIRM /* K's question */
 };
 
 struct kill_target {
@@ -64,14 +65,16 @@ struct dash {
 	char status[300];
 	bool status_is_error;
 	double status_until;
-	int detail_scroll;   /* the details' first line shown */
-	int detail_last_top; /* the first line that shows their end: set as they are drawn */
-	size_t help_top;     /* the help's first line shown */
-	char *why_text;      /* w's report: "label\tvalue\n" lines */
-	int events_scroll;   /* the event log's first line shown */
-	int events_lines;    /* how many lines it has, as last drawn */
-	bool events_follow;  /* keep the newest in view */
-	int kill_choice;     /* index into kill_signals */
+	int detail_scroll;             /* the details' first line shown */
+	int detail_last_top;           /* the first line that shows their end: set as they are drawn */
+	size_t help_top;               /* the help's first line shown */
+	char *why_text;                /* w's report: "label\tvalue\n" lines */
+	int events_scroll;             /* the event log's first line shown */
+	int events_lines;              /* how many lines it has, as last drawn */
+	bool events_follow;            /* keep the newest in view */
+	int kill_choice;               /* index into kill_signals */
+	struct pv_socket close_target; /* K's connection, as it was when asked */
+	char *close_label;             /* and in words, sanitised */
 	struct kill_target kill;
 
 	int timer_fd, signal_fd;
@@ -96,6 +99,11 @@ bool dash_menu_move(int *choice, int count, enum key_action a);
 bool dash_kill_pick(struct dash *d);
 /* Keys of the signal dialog and its confirmation. */
 void dash_kill_key(struct dash *d, wint_t ch, bool is_key);
+/* K: takes the selected connection to ask about; false (with a status
+ * saying why) when the row is none. */
+bool dash_close_pick(struct dash *d);
+/* The answer to K's question. */
+void dash_close_key(struct dash *d, wint_t ch, bool is_key);
 
 /* dash_draw.c: draws the frame the state describes. */
 void dash_draw(struct dash *d);

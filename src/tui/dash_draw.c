@@ -115,6 +115,13 @@ void dash_draw(struct dash *d)
 		f.overlay_title = strbuf_str(&title);
 		f.overlay_scroll = (size_t)d->events_scroll;
 	}
+	if (d->mode == MODE_CLOSE_CONFIRM) {
+		strbuf_printf(&question, "close %s? Both ends see it reset.", d->close_label);
+		f.overlay = OVERLAY_KILL;
+		f.kill_confirm = true;
+		f.overlay_text = strbuf_str(&question);
+		f.confirm_hint = "y: close it     any other key: cancel";
+	}
 	if (d->mode == MODE_KILL || d->mode == MODE_KILL_CONFIRM) {
 		const struct kill_signal *ks = &kill_signals[d->kill_choice];
 

@@ -267,6 +267,12 @@ static void dash_action(struct dash *d, enum key_action a)
 			 "refresh every (seconds, now %g): ", d->set.delay);
 		dash_open_prompt(d, MODE_DELAY, "");
 		break;
+	case ACT_CLOSE_CONN:
+		if (dash_close_pick(d)) {
+			d->mode = MODE_CLOSE_CONFIRM;
+			d->dirty |= EFFECT_REDRAW;
+		}
+		break;
 	case ACT_EVENTS:
 		d->mode = MODE_EVENTS;
 		d->events_follow = true;
@@ -614,7 +620,7 @@ static void (*const mode_keys[])(struct dash *, wint_t, bool) = {
 	[MODE_KILL_CONFIRM] = dash_kill_key, [MODE_COLUMNS] = dash_key_columns,
 	[MODE_SORT] = dash_key_sort,         [MODE_FIND] = dash_key_find,
 	[MODE_WHY] = dash_key_prompt,        [MODE_WHY_REPORT] = dash_key_detail,
-	[MODE_EVENTS] = dash_key_events,
+	[MODE_EVENTS] = dash_key_events,     [MODE_CLOSE_CONFIRM] = dash_close_key,
 };
 
 void dash_key(struct dash *d, wint_t ch, bool is_key)

@@ -103,3 +103,43 @@ void dash_kill_key(struct dash *d, wint_t ch, bool is_key)
 	default: return;
 	}
 }
+
+bool dash_close_pick(struct dash *d)
+{
+	const struct pv_row *r = view_current(&d->view);
+	const struct pv_snapshot *s = d->view.snap;
+	const struct pv_socket *k = r && r->kind == ROW_SOCKET ? &s->socks[r->index] : NULL;
+	struct strbuf sb = { 0 };
+
+	if (!k || socket_is_unix(k) || socket_is_listener(k) || !k->remote.port || k->gone ||
+	    socket_is_minisocket(k->proto, k->state)) {
+		dash_status(d, true,
+			    "K closes a TCP or UDP connection: select one (not a listener, nor TIME_WAIT)");
+		return false;
+	}
+	d->close_target = *k;
+	column_format_connection(s, k, d->utf8, &sb);
+	free(d->close_label);
+	d->close_label = xstrdup(strbuf_str(&sb));
+	strbuf_free(&sb);
+	return true;
+}
+
+void dash_close_key(struct dash *d, wint_t ch, bool is_key)
+{
+	enum key_action a = keys_lookup_menu(KEYMAP_KILL, ch, is_key);
+	char err[200];
+
+	d->dirty |= EFFECT_REDRAW;
+	d->mode = MODE_LIST;
+	if (a == ACT_QUIT) {
+		d->quit = true;
+	} else if (a != ACT_KILL_YES) {
+		dash_status(d, false, "nothing closed");
+	} else if (d->host->close_socket(d->host->ctx, &d->close_target, err, sizeof(err)) == 0) {
+		dash_status(d, false, "closed %s", d->close_label);
+		d->dirty |= EFFECT_RESCAN;
+	} else {
+		dash_status(d, true, "not closed: %s", err);
+	}
+}

@@ -319,6 +319,7 @@ out:
 	history_free(&d.history);
 	free(d.filter_before);
 	free(d.why_text);
+	free(d.close_label);
 	filter_free(d.find);
 	free(d.kill.label);
 	if (d.timer_fd >= 0)

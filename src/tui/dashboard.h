@@ -44,6 +44,9 @@ struct dashboard_host {
 	 * network namespace. */
 	void (*bind_probe)(void *ctx, uint8_t proto, uint16_t port,
 			   struct pv_bind_try out[PV_BIND_FORM_COUNT]);
+	/* K: closes connection k (SOCK_DESTROY). Returns 0, or -1 with a
+	 * one-line reason in err. */
+	int (*close_socket)(void *ctx, const struct pv_socket *k, char *err, size_t errsize);
 };
 
 struct dashboard_options {

@@ -77,6 +77,8 @@ const struct key_binding key_bindings[] = {
 
 	{ 'k', "k, F9", ACT_KILL, KEYS_ACTIONS, "send a signal to the owning process" },
 	{ KEY_F(9), NULL, ACT_KILL, KEYS_ACTIONS, NULL },
+	{ 'K', "K", ACT_CLOSE_CONN, KEYS_ACTIONS,
+	  "close the selected connection (as ss -K; needs root): asks first" },
 	{ 'w', "w", ACT_WHY, KEYS_ACTIONS,
 	  "why a port is taken: who holds it, what a new server's bind meets" },
 	{ 'W', "W", ACT_WRITE_SETTINGS, KEYS_ACTIONS,

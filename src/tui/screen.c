@@ -796,7 +796,8 @@ static void draw_kill(const struct screen_frame *f)
 	attrset(A_NORMAL);
 	put_fitted(top + 1, left + 2, f->overlay_text, strlen(f->overlay_text), (size_t)(width - 4));
 	attrset(A_BOLD);
-	mvaddnstr(top + 3, left + 2, "y: send it     any other key: cancel", width - 4);
+	mvaddnstr(top + 3, left + 2,
+		  f->confirm_hint ? f->confirm_hint : "y: send it     any other key: cancel", width - 4);
 }
 
 static void column_label(const struct screen_frame *f, int c, struct strbuf *out)

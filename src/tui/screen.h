@@ -56,6 +56,7 @@ struct screen_frame {
 	int column_choice; /* the column chooser's cursor: a column id */
 	int sort_choice;   /* the sort list's cursor: a column id + 1 */
 	bool kill_confirm;
+	const char *confirm_hint; /* the question's answers; NULL: a signal's */
 };
 
 /* Where things landed, for mouse clicks. */
