@@ -17,6 +17,7 @@
 #include "owners.h"
 #include "owners_bpf.h"
 #include "privilege.h"
+#include "systemd_sockets.h"
 #include "users.h"
 #include "xalloc.h"
 
@@ -24,8 +25,9 @@ struct collector {
 	struct netns_set *netns;
 	struct containers *containers;
 	struct cgroup_ids *cgroup_ids;
-	struct owner_cache *cache; /* NULL: a full walk every run */
-	struct owners_bpf *bpf;    /* the kernel's iterator, when it loads: a full pass every run */
+	struct systemd_sockets *systemd; /* .socket units, LISTEN_* of activated services */
+	struct owner_cache *cache;       /* NULL: a full walk every run */
+	struct owners_bpf *bpf;          /* the kernel's iterator, when it loads: a full pass every run */
 	struct users *users;
 	double boot_time;
 	long clock_ticks;
@@ -76,6 +78,7 @@ struct collector *collector_open(const struct collector_options *opts, char *err
 	c->users = users_new();
 	c->containers = containers_new("/");
 	c->cgroup_ids = cgroup_ids_new(NULL);
+	c->systemd = systemd_sockets_new(NULL, "/proc");
 	if (incremental && !c->bpf)
 		c->cache = owner_cache_new();
 	c->boot_time = collector_boot_time();
@@ -90,6 +93,7 @@ void collector_close(struct collector *c)
 	netns_set_close(c->netns);
 	containers_free(c->containers);
 	cgroup_ids_free(c->cgroup_ids);
+	systemd_sockets_free(c->systemd);
 	owners_bpf_close(c->bpf);
 	owner_cache_free(c->cache);
 	users_free(c->users);
@@ -119,6 +123,14 @@ static void collector_owners_unknown(struct pv_snapshot *snap, struct users *use
 	for (size_t i = 0; i < snap->nsocks; i++)
 		if (snap->socks[i].inode)
 			snap->socks[i].owner_status = PV_OWNER_HIDDEN;
+}
+
+/* Once owners are known: the containers they run in, and what socket
+ * activation says of the listeners they share with a manager. */
+static void collector_what_runs(struct collector *c, struct pv_snapshot *snap)
+{
+	containers_name_processes(c->containers, snap);
+	systemd_sockets_fill(c->systemd, snap, snap->monotonic_taken);
 }
 
 int collector_run(struct collector *c, uint64_t kernel_mask, uint32_t info_states, struct pv_snapshot *snap,
@@ -155,7 +167,7 @@ int collector_run(struct collector *c, uint64_t kernel_mask, uint32_t info_state
 	/* The iterator needs /proc too, for the owners' details; should it
 	 * fail, this run walks /proc as it would without it. */
 	if (c->bpf && proc_usable && owners_bpf_collect(c->bpf, snap, c->users, &stats) == 0) {
-		containers_name_processes(c->containers, snap);
+		collector_what_runs(c, snap);
 		return 0;
 	}
 	if (c->bpf && proc_usable) {
@@ -176,7 +188,7 @@ int collector_run(struct collector *c, uint64_t kernel_mask, uint32_t info_state
 	} else {
 		owners_walk_finish(walk, snap, c->users, &stats);
 	}
-	containers_name_processes(c->containers, snap);
+	collector_what_runs(c, snap);
 	return 0;
 }
 

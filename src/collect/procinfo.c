@@ -118,7 +118,8 @@ static void procinfo_set_workload(struct pv_process *pr, const char *cgroup_text
 
 void procinfo_copy_strings(struct pv_process *dst, const struct pv_process *src, struct arena *arena)
 {
-	const char **fields[] = { &dst->comm, &dst->workload_id, &dst->pod, &dst->cgroup };
+	const char **fields[] = { &dst->comm, &dst->workload_id, &dst->pod, &dst->cgroup,
+				  &dst->listen_fdnames };
 
 	*dst = *src;
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)

@@ -147,6 +147,11 @@ struct pv_process {
 	const char *cgroup;
 	/* Of the sockets collected, whatever a view shows (relations.h). */
 	uint32_t listen_count, conn_count;
+	/* systemd's convention for sockets passed to a service it started
+	 * (LISTEN_PID naming this process): how many, and their names, read
+	 * only for processes sharing a listener with a socket activator. */
+	uint32_t listen_fds;
+	const char *listen_fdnames; /* LISTEN_FDNAMES, or NULL */
 };
 
 /* The clients waiting in one UNIX listener's accept queue, by inode: the
@@ -201,6 +206,16 @@ struct pv_netns {
 	size_t nlinks;
 };
 
+/* A systemd .socket unit from the unit files: what it listens on and
+ * the service it starts (activation.h). */
+struct pv_socket_unit {
+	uint8_t proto;       /* IPPROTO_TCP, IPPROTO_UDP or PV_PROTO_UNIX */
+	uint16_t port;       /* TCP, UDP */
+	const char *path;    /* UNIX: the path, '@' first for an abstract name */
+	const char *unit;    /* "cups.socket" */
+	const char *service; /* "cups.service", or "foo@.service" with Accept=yes */
+};
+
 /* A cgroup v2 directory: its id (the directory's inode) and its path
  * under the cgroup2 mount. */
 struct pv_cgroup {
@@ -244,6 +259,9 @@ struct pv_snapshot {
 	 * record, tcp_info included; not in socks. */
 	struct pv_socket *closed;
 	size_t nclosed, closed_cap;
+	/* The .socket units of the unit files, in the arena. */
+	struct pv_socket_unit *socket_units;
+	size_t nsocket_units;
 	unsigned close_overruns; /* times the kernel dropped some: ENOBUFS */
 	bool close_feeds;        /* every namespace dumped has a feed */
 };

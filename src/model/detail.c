@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "addr.h"
+#include "activation.h"
 #include "exposure.h"
 #include "columns.h"
 #include "health.h"
@@ -188,6 +189,43 @@ static void describe_port(const struct pv_snapshot *s, const struct pv_socket *k
 	strbuf_putc(out, '\n');
 }
 
+/* Who holds a socket-activated listener for whom: the manager, the
+ * .socket unit, and the service it starts (running or not yet). */
+static void describe_activation(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
+				struct strbuf *out)
+{
+	struct pv_activation a;
+
+	if (!socket_activation(s, k, &a))
+		return;
+	line_begin(out, "activation");
+	if (a.activator) {
+		sanitize_append(out, a.activator->comm, strlen(a.activator->comm), utf8);
+		strbuf_printf(out, " %d holds it", a.activator->pid);
+	} else {
+		strbuf_puts(out, "passed by the manager that started it");
+	}
+	if (a.socket_unit) {
+		strbuf_puts(out, " for ");
+		sanitize_append(out, a.socket_unit, strlen(a.socket_unit), utf8);
+	}
+	if (a.service_unit) {
+		strbuf_puts(out, "; starts ");
+		sanitize_append(out, a.service_unit, strlen(a.service_unit), utf8);
+	}
+	if (a.service) {
+		strbuf_puts(out, a.service_unit ? ", running: " : "; started ");
+		sanitize_append(out, a.service->comm, strlen(a.service->comm), utf8);
+		strbuf_printf(out, " %d", a.service->pid);
+		if (a.service->listen_fds)
+			strbuf_printf(out, " (passed %u socket%s: LISTEN_FDS)", a.service->listen_fds,
+				      a.service->listen_fds == 1 ? "" : "s");
+	} else {
+		strbuf_puts(out, "; not running: the first connection starts it");
+	}
+	strbuf_putc(out, '\n');
+}
+
 /* How far a listener reaches, and that no firewall was looked at. */
 static void describe_exposure(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8,
 			      struct strbuf *out)
@@ -274,6 +312,7 @@ static void describe_socket(const struct pv_snapshot *s, const struct pv_socket 
 		describe_port(s, k, out);
 		describe_exposure(s, k, utf8, out);
 	}
+	describe_activation(s, k, utf8, out);
 	if (k->has_peer && k->peer < s->nsocks) {
 		line_begin(out, "peer");
 		strbuf_puts(out, k->side == PV_SIDE_SERVER ? "client "

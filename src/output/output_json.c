@@ -11,6 +11,7 @@
 #include "addr.h"
 #include "columns.h"
 #include "health.h"
+#include "activation.h"
 #include "events.h"
 #include "exposure.h"
 #include "json.h"
@@ -196,6 +197,43 @@ static void json_exposure(struct json_writer *w, const struct pv_snapshot *s, co
 	}
 }
 
+/* key: text's exact bytes, or null when there is none. */
+static void json_member_bytes_or_null(struct json_writer *w, const char *key, const char *text)
+{
+	if (text) {
+		json_member_bytes(w, key, text, strlen(text));
+	} else {
+		json_key(w, key);
+		json_null(w);
+	}
+}
+
+/* A socket-activated listener: who holds it for which unit and service. */
+static void json_activation(struct json_writer *w, const struct pv_snapshot *s, const struct pv_socket *k)
+{
+	struct pv_activation a;
+
+	if (!socket_activation(s, k, &a))
+		return;
+	json_key(w, "activation");
+	json_begin_object(w);
+	json_key(w, "activator");
+	if (a.activator)
+		json_uint(w, (uint64_t)a.activator->pid);
+	else
+		json_null(w);
+	json_member_bytes_or_null(w, "socket_unit", a.socket_unit);
+	json_member_bytes_or_null(w, "service_unit", a.service_unit);
+	json_key(w, "service_pid");
+	if (a.service)
+		json_uint(w, (uint64_t)a.service->pid);
+	else
+		json_null(w);
+	if (a.service && a.service->listen_fds)
+		json_member_uint(w, "listen_fds", a.service->listen_fds);
+	json_end_object(w);
+}
+
 /* The selected listeners reachable beyond loopback. */
 static uint64_t json_count_exposed(const struct pv_snapshot *s, const struct pv_rows *r)
 {
@@ -247,6 +285,7 @@ static void json_socket(struct json_writer *w, const struct pv_snapshot *s, cons
 	json_member_string(w, "owner_status", owner_status_names[k->owner_status]);
 	json_owners(w, s, k);
 	json_derived(w, s, k);
+	json_activation(w, s, k);
 	if (k->forward_to && k->forward_to <= s->nsocks) {
 		const struct pv_socket *t = &s->socks[k->forward_to - 1];
 
@@ -289,6 +328,11 @@ static void json_process(struct json_writer *w, const struct pv_process *p)
 	}
 	if (p->pod)
 		json_member_bytes(w, "pod", p->pod, strlen(p->pod));
+	if (p->listen_fds) {
+		json_member_uint(w, "listen_fds", p->listen_fds);
+		if (p->listen_fdnames)
+			json_member_bytes(w, "listen_fdnames", p->listen_fdnames, strlen(p->listen_fdnames));
+	}
 	json_end_object(w);
 }
 
