@@ -296,6 +296,7 @@ large)
 	compare "all sockets with owners" "$PORTVIEW --once --json" "ss -tuanp" "netstat -tuanp" "lsof -nPi"
 	compare "listeners with owners" "$PORTVIEW --once -l" "ss -tulnp" "netstat -tulnp" "lsof -nP -iTCP -sTCP:LISTEN"
 	compare "one port, with owners" "$PORTVIEW --once port:20000" "ss -tuanp sport = :20000 or dport = :20000" "lsof -nPi :20000"
+	compare "who holds a port (portview why)" "$PORTVIEW why 20000/tcp" "ss -tlnp sport = :20000" "lsof -nP -iTCP:20000 -sTCP:LISTEN" "netstat -tlnp"
 	echo "  peak RSS of portview --once --json: $(peak_rss_mib $PORTVIEW --once --json) MiB"
 	if have tmux && [ "$DASH_SECONDS" -gt 0 ]; then
 		refresh_cost "$DASH_SECONDS"
