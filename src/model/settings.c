@@ -15,6 +15,8 @@
 #define AT(field) offsetof(struct settings, field)
 
 /* The order is that of --help and of the written file. */
+_Static_assert(SET_COUNT <= 64, "settings.given has a bit for every setting");
+
 const struct setting_def setting_defs[SET_COUNT] = {
 	[SET_ONCE] = { .long_name = "once",
 		       .type = SETTING_FLAG,

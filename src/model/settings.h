@@ -70,10 +70,10 @@ enum setting_id {
 };
 
 /* The bit of a setting in settings.given. */
-#define SETTING_BIT(id) (1u << (id))
+#define SETTING_BIT(id) (1ull << (id))
 
 struct settings {
-	uint32_t given; /* SETTING_BIT(id) of each setting given */
+	uint64_t given; /* SETTING_BIT(id) of each setting given */
 	/* kept in the settings file */
 	enum group_mode group;
 	int sort_column; /* a column id, or -1 for the natural order */

@@ -94,6 +94,7 @@ START_TEST(t_every_option_from_the_table)
 		[SETTING_PATH] = "/nonexistent",
 		[SETTING_COLUMNS] = "STATE,COMMAND",
 		[SETTING_LIST] = "current",
+		[SETTING_TEXT] = "8080/tcp",
 
 	};
 	char usage[8192] = "";
@@ -115,7 +116,7 @@ START_TEST(t_every_option_from_the_table)
 				 d->type == SETTING_CHOICE ? d->choices[1] : sample[d->type]);
 		ck_assert_msg(parse(&o, err, 2, (const char *const[]){ "portview", opt, NULL }) == 0,
 			      "%s: %s", opt, err);
-		ck_assert_msg(o.given == SETTING_BIT(id), "%s set %#x", opt, o.given);
+		ck_assert_msg(o.given == SETTING_BIT(id), "%s set %#llx", opt, (unsigned long long)o.given);
 		ck_assert_msg(strstr(usage, d->long_name), "--help lacks --%s", d->long_name);
 		settings_free(&o);
 	}
