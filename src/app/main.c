@@ -176,7 +176,9 @@ int main(int argc, char **argv)
 	/* --watch streams; otherwise --json means --once, and so does output
 	 * that is no terminal (a pipe, a file): the dashboard would have no
 	 * screen to draw on. */
-	if (settings.close) {
+	if (settings.metrics || settings.metrics_file) {
+		status = mode_metrics(&settings, settings.once && !settings.metrics);
+	} else if (settings.close) {
 		status = mode_close(&settings, filter_text, filter);
 	} else if (settings.watch) {
 		main_report_settings(problems);

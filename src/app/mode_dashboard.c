@@ -28,6 +28,10 @@ struct dashboard_app {
 	char *history_path; /* NULL: the history is not kept */
 };
 
+/* The event log a person scrolls (E): the last 2000 are pages of it,
+ * and a busy host's churn must not grow the dashboard's memory. */
+enum { DASHBOARD_EVENTS_KEPT = 2000 };
+
 static const struct pv_model *app_refresh_now(void *ctx, uint64_t mask, char *err, size_t errsize)
 {
 	struct dashboard_app *a = ctx;
@@ -139,7 +143,7 @@ int mode_dashboard(struct dashboard_options *d, const char *settings_path)
 		.age_info = !d->settings->lean,
 		.peers = !d->settings->lean,
 		.track = true,
-		.events = true,
+		.events = DASHBOARD_EVENTS_KEPT,
 		.highlight = d->settings->highlight,
 		.owners = d->settings->owners,
 		.netns = d->settings->netns,

@@ -1,35 +1,19 @@
 #include "config.h"
 
-#include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "headless.h"
 #include "kinds.h"
 #include "modes.h"
 #include "output.h"
 #include "refresh.h"
 #include "sanitize.h"
 
-static volatile sig_atomic_t watch_stop;
-
-static void watch_on_signal(int sig)
-{
-	(void)sig;
-	watch_stop = 1;
-}
-
-/* Sleeps seconds, or less when a signal asks to stop. */
-static void watch_sleep(double seconds)
-{
-	struct timespec pause = { .tv_sec = (time_t)seconds };
-
-	pause.tv_nsec = (long)((seconds - (double)pause.tv_sec) * 1e9);
-	while (!watch_stop && nanosleep(&pause, &pause) < 0 && errno == EINTR)
-		;
-}
+/* --watch prints each refresh's events before the next: the log must
+ * hold one refresh of a busy host's churn, no more. */
+enum { WATCH_EVENTS_KEPT = 65536 };
 
 /* Prints the events added since *seen that the filter selects (an overrun
  * always), and moves *seen on. */
@@ -72,9 +56,8 @@ int mode_watch(const struct settings *s, const struct pv_filter *filter)
 		.peers = true,
 		.owners = s->owners,
 		.netns = s->netns,
-		.events = true,
+		.events = WATCH_EVENTS_KEPT,
 	};
-	struct sigaction sa = { .sa_handler = watch_on_signal };
 	uint64_t mask = filter_kernel_mask(filter) & ~kind_mask_unix(), seen = 0;
 	bool utf8 = sanitize_locale_is_utf8();
 	char err[256];
@@ -85,10 +68,8 @@ int mode_watch(const struct settings *s, const struct pv_filter *filter)
 		fprintf(stderr, "portview: %s\n", err);
 		return EXIT_FAILURE;
 	}
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	while (!watch_stop) {
+	headless_catch_stop();
+	while (!headless_stopped()) {
 		m = refresh_now(refresh, mask, err, sizeof(err));
 		if (!m) {
 			fprintf(stderr, "portview: %s\n", err);
@@ -98,7 +79,7 @@ int mode_watch(const struct settings *s, const struct pv_filter *filter)
 		watch_print(m->events, filter, s->json, utf8, &seen);
 		if (ferror(stdout))
 			break;
-		watch_sleep(s->delay);
+		headless_sleep(s->delay);
 	}
 	refresh_close(refresh);
 	return ferror(stdout) ? EXIT_FAILURE : EXIT_SUCCESS;

@@ -31,6 +31,12 @@ int mode_watch(const struct settings *s, const struct pv_filter *filter);
  * matched or a close failed, 2 without a filter. */
 int mode_close(const struct settings *s, const char *filter_text, const struct pv_filter *filter);
 
+/* --metrics and --metrics-file: headless, refreshes every s->delay
+ * seconds and serves the Prometheus exposition at /metrics, writes it to
+ * the file atomically, or both; with once, one refresh written and done.
+ * Returns the exit status (2 when the address cannot be served). */
+int mode_metrics(const struct settings *s, bool once);
+
 /* The dashboard, with settings_path where W writes (NULL: nowhere).
  * Returns the exit status. */
 int mode_dashboard(struct dashboard_options *d, const char *settings_path);

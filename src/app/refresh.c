@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/eventfd.h>
 
@@ -21,16 +22,14 @@
 
 enum { REFRESH_NOTICE_MAX = 512 };
 
-/* The events the log keeps: a day of a busy host's closes is more; what
- * a person scrolls through or a script has not read by then is old. */
-enum { REFRESH_EVENTS_KEPT = 10000 };
-
 struct refresh {
 	struct refresh_options opts;
 	struct collector *collector;
 	struct health *health;
 	struct tracker *tracker;  /* NULL unless opts.track */
 	struct event_log *events; /* NULL unless opts.events */
+	struct metrics *metrics;  /* NULL unless opts.metrics */
+	double collect_seconds;   /* how long the last collection took */
 
 	/* The shown snapshot and the spare the next collection fills. */
 	struct pv_snapshot snaps[2];
@@ -96,7 +95,9 @@ struct refresh *refresh_open(const struct refresh_options *opts, char *err, size
 	if (opts->track)
 		r->tracker = tracker_new();
 	if (opts->events)
-		r->events = event_log_new(REFRESH_EVENTS_KEPT);
+		r->events = event_log_new(opts->events);
+	if (opts->metrics)
+		r->metrics = metrics_new();
 	return r;
 }
 
@@ -110,6 +111,7 @@ void refresh_close(struct refresh *r)
 	health_free(r->health);
 	tracker_free(r->tracker);
 	event_log_free(r->events);
+	metrics_free(r->metrics);
 	snapshot_free(&r->snaps[0]);
 	snapshot_free(&r->snaps[1]);
 	if (r->done_fd >= 0)
@@ -127,14 +129,17 @@ static int refresh_spare(const struct refresh *r)
 static void refresh_collect_spare(struct refresh *r)
 {
 	struct pv_snapshot *s = &r->snaps[refresh_spare(r)];
-
-	r->worker_err[0] = '\0';
 	uint32_t info_states = r->opts.tcp_info   ? PV_STATES_ALL
 			       : r->opts.age_info ? HEALTH_AGE_INFO_STATES
 						  : 0;
+	struct timespec t0, t1;
 
+	r->worker_err[0] = '\0';
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	r->worker_status = collector_run(r->collector, r->worker_mask, info_states, s, r->worker_err,
 					 sizeof(r->worker_err));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	r->collect_seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	/* The shown snapshot is only read meanwhile, on either thread. */
 	if (r->worker_status == 0)
 		relations_compute(s, r->have_model ? &r->snaps[r->cur] : NULL, r->opts.peers);
@@ -171,6 +176,8 @@ static const struct pv_model *refresh_fold(struct refresh *r, char *err, size_t 
 		tracker_update(r->tracker, prev, s, s->monotonic_taken, r->opts.highlight);
 	if (r->events)
 		event_log_update(r->events, s, prev);
+	if (r->metrics)
+		metrics_update(r->metrics, s, prev);
 	r->model.same_rows = prev && snapshot_same_rows(prev, s);
 	r->model.rates = r->opts.tcp_info && prev != NULL;
 	r->cur = next;
@@ -178,6 +185,8 @@ static const struct pv_model *refresh_fold(struct refresh *r, char *err, size_t 
 	r->model.snap = s;
 	r->model.tracker = r->tracker;
 	r->model.events = r->events;
+	r->model.metrics = r->metrics;
+	r->model.duration = r->collect_seconds;
 	r->model.serial++;
 	snapshot_count(s, NULL, 0, &r->model.counts);
 	snapshot_notices(s, r->model.counts.hidden, refresh_add_notice, &sb);

@@ -27,7 +27,8 @@ struct refresh_options {
 	enum pv_owner_source owners; /* where owners come from */
 	const char *netns;           /* --netns words joined by commas; NULL: every namespace */
 	bool bound;                  /* bound-but-inactive TCP sockets too */
-	bool events;                 /* keep the event log: opens, closes, state changes */
+	size_t events;               /* keep a log of this many opens, closes, state changes (0: none) */
+	bool metrics;                /* keep Prometheus counters (metrics.h) */
 };
 
 struct refresh;

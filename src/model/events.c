@@ -30,6 +30,7 @@ struct pending_close {
 
 struct event_log {
 	struct pv_snapshot snap; /* the events' sockets and owners */
+	struct u64map procs;     /* (pid, start time) -> its process in snap */
 	struct pv_event *events; /* a ring of capacity */
 	size_t capacity, first, count;
 	uint64_t total;
@@ -54,6 +55,7 @@ struct event_log *event_log_new(size_t capacity)
 	log->capacity = capacity ? capacity : 1;
 	log->events = xcalloc(log->capacity, sizeof(*log->events));
 	snapshot_init(&log->snap);
+	u64map_init(&log->procs, 64);
 	u64map_init(&log->opened, 64);
 	return log;
 }
@@ -63,6 +65,7 @@ void event_log_free(struct event_log *log)
 	if (!log)
 		return;
 	snapshot_free(&log->snap);
+	u64map_free(&log->procs);
 	free(log->events);
 	u64map_free(&log->opened);
 	free(log->opened_at);
@@ -96,10 +99,39 @@ static const char *copy_text(struct pv_snapshot *dst, const char *text)
 	return text ? arena_strdup(&dst->arena, text) : NULL;
 }
 
+/* A process of dst with from's identity (pid and start time): copied the
+ * first time, shared by every event after, so that a busy server's
+ * thousands of closes hold one record of it, not thousands. */
+static uint32_t copy_process(struct pv_snapshot *dst, struct u64map *procs, const struct pv_process *from)
+{
+	uint64_t key = ((uint64_t)(uint32_t)from->pid << 32 ^ from->start_time) | 1;
+	const uint32_t *slot = u64map_get(procs, key);
+	struct pv_process *to;
+	uint32_t p;
+	int inserted;
+
+	if (slot && dst->procs[*slot].pid == from->pid && dst->procs[*slot].start_time == from->start_time)
+		return *slot;
+	p = snapshot_add_process(dst);
+	to = &dst->procs[p];
+	*to = *from;
+	to->user = copy_text(dst, from->user);
+	to->comm = copy_text(dst, from->comm);
+	to->cmdline = from->cmdline ? arena_strdup(&dst->arena, from->cmdline) : NULL;
+	to->workload = copy_text(dst, from->workload);
+	to->workload_id = copy_text(dst, from->workload_id);
+	to->pod = copy_text(dst, from->pod);
+	to->cgroup = copy_text(dst, from->cgroup);
+	to->listen_fdnames = copy_text(dst, from->listen_fdnames);
+	if (!slot)
+		u64map_put(procs, key, p, &inserted);
+	return p;
+}
+
 /* Copies record k (its owners from src, where it lives, or none when src
  * is NULL) into dst; returns its index there. */
-static uint32_t copy_socket(struct pv_snapshot *dst, const struct pv_socket *k, const struct pv_snapshot *src,
-			    const struct pv_socket *owned)
+static uint32_t copy_socket(struct pv_snapshot *dst, struct u64map *procs, const struct pv_socket *k,
+			    const struct pv_snapshot *src, const struct pv_socket *owned)
 {
 	struct pv_socket rec = *k;
 	uint32_t count = src && owned ? owned->owner_count : 0;
@@ -117,21 +149,9 @@ static uint32_t copy_socket(struct pv_snapshot *dst, const struct pv_socket *k, 
 	rec.owner_count = count;
 	rec.owner_status = owned ? owned->owner_status : PV_OWNER_NONE;
 	snapshot_reserve_refs(dst, dst->nrefs + count);
-	for (uint32_t o = 0; o < count; o++) {
-		const struct pv_process *from = snapshot_owner(src, owned, o);
-		uint32_t p = snapshot_add_process(dst);
-		struct pv_process *to = &dst->procs[p];
-
-		*to = *from;
-		to->user = copy_text(dst, from->user);
-		to->comm = copy_text(dst, from->comm);
-		to->cmdline = from->cmdline ? arena_strdup(&dst->arena, from->cmdline) : NULL;
-		to->workload = copy_text(dst, from->workload);
-		to->workload_id = copy_text(dst, from->workload_id);
-		to->pod = copy_text(dst, from->pod);
-		to->cgroup = copy_text(dst, from->cgroup);
-		snapshot_push_ref(dst, p, PV_FD_UNKNOWN);
-	}
+	for (uint32_t o = 0; o < count; o++)
+		snapshot_push_ref(dst, copy_process(dst, procs, snapshot_owner(src, owned, o)),
+				  PV_FD_UNKNOWN);
 	snapshot_append_socket(dst, &rec);
 	return (uint32_t)(dst->nsocks - 1);
 }
@@ -242,7 +262,7 @@ static void fold_kernel_closes(struct event_log *log, const struct pv_snapshot *
 		/* Opened and closed between two looks: younger than one. */
 		if (!seen && !e->lifetime_known)
 			e->lifetime = -1;
-		e->sock = copy_socket(&log->snap, rec, seen ? owners : NULL, seen);
+		e->sock = copy_socket(&log->snap, &log->procs, rec, seen ? owners : NULL, seen);
 		remember_closed(log, rec->cookie);
 	}
 }
@@ -286,7 +306,7 @@ static void fold_gone(struct event_log *log, const struct pv_snapshot *s, const 
 			continue;
 		p.noticed = now;
 		p.lifetime = age(log, k->cookie, now, &p.lifetime_known);
-		p.sock = copy_socket(&log->snap, k, prev, k);
+		p.sock = copy_socket(&log->snap, &log->procs, k, prev, k);
 		if (!wait_for_kernel) {
 			struct pv_event *e = add_event(log, PV_EVENT_CLOSE, now);
 
@@ -322,11 +342,11 @@ static void fold_new_and_changed(struct event_log *log, const struct pv_snapshot
 				continue;
 			e = add_event(log, PV_EVENT_STATE, now);
 			e->old_state = prev->socks[j].state;
-			e->sock = copy_socket(&log->snap, k, s, k);
+			e->sock = copy_socket(&log->snap, &log->procs, k, s, k);
 			continue;
 		}
 		e = add_event(log, PV_EVENT_OPEN, now);
-		e->sock = copy_socket(&log->snap, k, s, k);
+		e->sock = copy_socket(&log->snap, &log->procs, k, s, k);
 		log->opened_at = xreallocarray(log->opened_at, log->nopened + 1, sizeof(*log->opened_at));
 		log->opened_at[log->nopened] = now;
 		u64map_put(&log->opened, k->cookie, (uint32_t)log->nopened, &inserted);
@@ -368,23 +388,29 @@ static void forget_gone(struct event_log *log, const struct pv_snapshot *s)
 static void compact(struct event_log *log)
 {
 	struct pv_snapshot fresh;
+	struct u64map fresh_procs;
 
-	if (log->snap.nsocks < 2 * log->capacity + 64)
+	if (log->snap.nsocks < log->capacity + log->capacity / 4 + 64)
 		return;
-	snapshot_init(&fresh);
+	/* Sized once: arrays that never regrow leave no holes behind. */
+	snapshot_init_sized(&fresh, log->capacity + log->capacity / 4 + 64);
+	u64map_init(&fresh_procs, 64);
 	for (size_t i = 0; i < log->count; i++) {
 		struct pv_event *e = &log->events[(log->first + i) % log->capacity];
 
 		if (e->kind != PV_EVENT_OVERRUN)
-			e->sock = copy_socket(&fresh, &log->snap.socks[e->sock], &log->snap,
+			e->sock = copy_socket(&fresh, &fresh_procs, &log->snap.socks[e->sock], &log->snap,
 					      &log->snap.socks[e->sock]);
 	}
 	for (size_t i = 0; i < log->npending; i++)
-		log->pending[i].sock = copy_socket(&fresh, &log->snap.socks[log->pending[i].sock], &log->snap,
-						   &log->snap.socks[log->pending[i].sock]);
+		log->pending[i].sock =
+			copy_socket(&fresh, &fresh_procs, &log->snap.socks[log->pending[i].sock], &log->snap,
+				    &log->snap.socks[log->pending[i].sock]);
 	copy_netns(&fresh, log->snap.netns, log->snap.nnetns);
 	snapshot_free(&log->snap);
 	log->snap = fresh;
+	u64map_free(&log->procs);
+	log->procs = fresh_procs;
 }
 
 /* The namespaces' names, copied when the set changes: events name them

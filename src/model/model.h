@@ -12,12 +12,15 @@
 
 #include "snapshot.h"
 #include "events.h"
+#include "metrics.h"
 #include "tracker.h"
 
 struct pv_model {
 	const struct pv_snapshot *snap; /* sockets with relations, health and tombstones */
 	const struct tracker *tracker;  /* new / changed / gone marks; NULL when not tracked */
 	const struct event_log *events; /* opens, closes, state changes; NULL when not kept */
+	const struct metrics *metrics;  /* Prometheus counters; NULL when not kept */
+	double duration;                /* seconds the collection took */
 	bool same_rows;                 /* snap holds the sockets, states, queues and owners
 					  * of the model before it (snapshot_same_rows) */
 	bool rates;                     /* rates were measured (tcp_info over two looks) */

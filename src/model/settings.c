@@ -155,6 +155,18 @@ const struct setting_def setting_defs[SET_COUNT] = {
 		      .offset = AT(yes),
 		      .option_sets = true,
 		      .help = "with --close: close them, without asking" },
+	[SET_METRICS] = { .long_name = "metrics",
+			  .type = SETTING_TEXT,
+			  .offset = AT(metrics),
+			  .arg = "[ADDR:]PORT",
+			  .help = "serve Prometheus metrics at http://ADDR:PORT/metrics (127.0.0.1 when only a "
+				  "port), refreshing every -d" },
+	[SET_METRICS_FILE] = { .long_name = "metrics-file",
+			       .type = SETTING_PATH,
+			       .offset = AT(metrics_file),
+			       .arg = "PATH",
+			       .help = "write the metrics to PATH atomically every -d (once with --once), for "
+				       "node_exporter's textfile collector" },
 	[SET_HELP] = { .long_name = "help",
 		       .short_name = 'h',
 		       .type = SETTING_FLAG,
@@ -528,6 +540,10 @@ void settings_free(struct settings *s)
 	s->netns = NULL;
 	free(s->why);
 	s->why = NULL;
+	free(s->metrics);
+	s->metrics = NULL;
+	free(s->metrics_file);
+	s->metrics_file = NULL;
 }
 
 void settings_merge(struct settings *s, const struct settings *from)

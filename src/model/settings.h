@@ -53,6 +53,8 @@ enum setting_id {
 	SET_WHY,
 	SET_WATCH,
 	SET_CLOSE,
+	SET_METRICS,
+	SET_METRICS_FILE,
 	SET_YES,
 	SET_HELP,
 	SET_VERSION,
@@ -92,11 +94,13 @@ struct settings {
 	 * from given (main.c maps them to the view's toggles), so these are
 	 * only where the table's flags land. */
 	bool tcp, udp, v4, v6, established, all, processes;
-	char *config; /* --config FILE, or NULL; owned */
-	char *why;    /* --why PORT[/PROTO] (portview why), or NULL; owned */
-	bool watch;   /* --watch: stream opens, closes and state changes */
-	bool close;   /* --close: end the connections the filter selects */
-	bool yes;     /* --yes: --close without asking */
+	char *config;       /* --config FILE, or NULL; owned */
+	char *why;          /* --why PORT[/PROTO] (portview why), or NULL; owned */
+	bool watch;         /* --watch: stream opens, closes and state changes */
+	bool close;         /* --close: end the connections the filter selects */
+	char *metrics;      /* --metrics ADDR:PORT, or NULL; owned */
+	char *metrics_file; /* --metrics-file PATH, or NULL; owned */
+	bool yes;           /* --yes: --close without asking */
 };
 
 enum setting_type {
