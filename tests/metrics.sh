@@ -18,14 +18,20 @@ helper q name qsrv listen tcp 127.0.0.1 7801 noaccept
 helper qc name qcli tcpmany 3 127.0.0.1 7801
 helper srv name bytesrv listen tcp 127.0.0.1 7802 drain
 
+# Every request is bounded and goes straight to loopback, whatever proxy
+# the environment names: a test must fail, never hang.
+http() { curl --noproxy '*' -m 5 "$@"; }
+export -f http
+
 PORT=9411
 "$PORTVIEW" --metrics "$PORT" -d 0.3 2>"$WORK/metrics.err" &
-HELPER_PIDS+=($!)
-wait_for 5 curl -sf "http://127.0.0.1:$PORT/metrics" -o /dev/null || fail "nothing served on $PORT: $(cat "$WORK/metrics.err")"
+SERVER=$!
+HELPER_PIDS+=("$SERVER")
+wait_for 5 http -sf "http://127.0.0.1:$PORT/metrics" -o /dev/null || fail "nothing served on $PORT: $(cat "$WORK/metrics.err")"
 helper cli name bytecli connect 127.0.0.1 7802 send 100000
 SENT=$(awk '/^sent/ { print $2 }' "$WORK/cli.out")
 sleep 1
-curl -sf "http://127.0.0.1:$PORT/metrics" >"$WORK/scrape.txt"
+http -sf "http://127.0.0.1:$PORT/metrics" >"$WORK/scrape.txt"
 check "promtool accepts the exposition: $(promtool check metrics <"$WORK/scrape.txt" 2>&1 | head -3)" \
 	bash -c 'promtool check metrics <"$1" >/dev/null 2>&1' _ "$WORK/scrape.txt"
 check "the listener's accept queue is 3" \
@@ -50,31 +56,34 @@ prometheus --config.file="$WORK/prom.yml" --storage.tsdb.path="$WORK/tsdb" --web
 	>"$WORK/prom.log" 2>&1 &
 HELPER_PIDS+=($!)
 prom_has() {
-	curl -sf "http://127.0.0.1:$PROM/api/v1/query" --data-urlencode 'query=portview_listener_accept_queue{port="7801"}' >"$WORK/query.json" &&
+	http -sf "http://127.0.0.1:$PROM/api/v1/query" --data-urlencode 'query=portview_listener_accept_queue{port="7801"}' >"$WORK/query.json" &&
 		jq -e '.data.result[0].value[1] == "3"' "$WORK/query.json" >/dev/null
 }
 check "Prometheus scraped the accept queue: $(cat "$WORK/query.json" 2>/dev/null | head -c 300)" wait_for 30 prom_has
-check "its scrape of portview is up" bash -c "curl -sf 'http://127.0.0.1:$PROM/api/v1/query' --data-urlencode 'query=up{job=\"portview\"}' | jq -e '.data.result[0].value[1] == \"1\"' >/dev/null"
+check "its scrape of portview is up" bash -c "http -sf 'http://127.0.0.1:$PROM/api/v1/query' --data-urlencode 'query=up{job=\"portview\"}' | jq -e '.data.result[0].value[1] == \"1\"' >/dev/null"
 
 # Bad requests: answered or dropped, and /metrics still answers.
-check "another path is 404" test "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/")" = 404
-check "POST is refused" bash -c 'c=$(curl -s -o /dev/null -w "%{http_code}" -X POST -d x "http://127.0.0.1:$1/metrics"); [ "$c" = 405 ] || [ "$c" = 400 ]' _ "$PORT"
+check "another path is 404" test "$(http -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/")" = 404
+check "POST is refused" bash -c 'c=$(http -s -o /dev/null -w "%{http_code}" -X POST -d x "http://127.0.0.1:$1/metrics"); [ "$c" = 405 ] || [ "$c" = 400 ]' _ "$PORT"
 BIG=$(head -c 40000 /dev/zero | tr '\0' a)
-check "an oversized request gets no metrics" bash -c '[ "$(curl -s -o /dev/null -w "%{http_code}" -H "X-Big: $2" "http://127.0.0.1:$1/metrics")" != 200 ]' _ "$PORT" "$BIG"
+check "an oversized request gets no metrics" bash -c '[ "$(http -s -o /dev/null -w "%{http_code}" -H "X-Big: $2" "http://127.0.0.1:$1/metrics")" != 200 ]' _ "$PORT" "$BIG"
 # A slow client: a request line and then nothing, for longer than a scrape.
 exec {SLOW}<>"/dev/tcp/127.0.0.1/$PORT"
 printf 'GET /metr' >&$SLOW
 START=$(date +%s%N)
-check "with a slow client connected, /metrics still answers" curl -sf -m 2 "http://127.0.0.1:$PORT/metrics" -o /dev/null
+check "with a slow client connected, /metrics still answers" http -sf -m 2 "http://127.0.0.1:$PORT/metrics" -o /dev/null
 check "quickly ($(( ($(date +%s%N) - START) / 1000000 )) ms)" test $(( ($(date +%s%N) - START) / 1000000 )) -lt 1000
 exec {SLOW}>&-
 
-# A port in use: one line, exit 2.
-"$PORTVIEW" --metrics "$PORT" >/dev/null 2>"$WORK/inuse.err"
+check "the server lived through all of that" kill -0 "$SERVER"
+
+# A port in use: one line, exit 2 (bounded: were the port free, it would
+# serve until killed).
+timeout 10 "$PORTVIEW" --metrics "$PORT" >/dev/null 2>"$WORK/inuse.err"
 STATUS=$?
 check "a port in use: exit 2 ($STATUS)" test "$STATUS" = 2
 check "and one line saying so: $(cat "$WORK/inuse.err")" grep -q "cannot serve metrics on $PORT: Address already in use" "$WORK/inuse.err"
-"$PORTVIEW" --metrics 70000 >/dev/null 2>"$WORK/bad.err"
+timeout 10 "$PORTVIEW" --metrics 70000 >/dev/null 2>"$WORK/bad.err"
 check "a bad port: exit 2" test $? = 2
 
 # The textfile: --once writes it; rewritten every interval, a reader never
