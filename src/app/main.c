@@ -178,6 +178,9 @@ int main(int argc, char **argv)
 	 * screen to draw on. */
 	if (settings.metrics || settings.metrics_file) {
 		status = mode_metrics(&settings, settings.once && !settings.metrics);
+	} else if (settings.stream) {
+		main_report_settings(problems);
+		status = mode_stream(&settings, filter);
 	} else if (settings.close) {
 		status = mode_close(&settings, filter_text, filter);
 	} else if (settings.watch) {

@@ -37,6 +37,11 @@ int mode_close(const struct settings *s, const char *filter_text, const struct p
  * Returns the exit status (2 when the address cannot be served). */
 int mode_metrics(const struct settings *s, bool once);
 
+/* --stream: refreshes every s->delay seconds and writes the model as
+ * NDJSON (output/stream.h) until stopped or stdout closes; the filter
+ * only narrows what the kernel is asked for. Returns the exit status. */
+int mode_stream(const struct settings *s, const struct pv_filter *filter);
+
 /* The dashboard, with settings_path where W writes (NULL: nowhere).
  * Returns the exit status. */
 int mode_dashboard(struct dashboard_options *d, const char *settings_path);

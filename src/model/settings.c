@@ -167,6 +167,18 @@ const struct setting_def setting_defs[SET_COUNT] = {
 			       .arg = "PATH",
 			       .help = "write the metrics to PATH atomically every -d (once with --once), for "
 				       "node_exporter's textfile collector" },
+	[SET_STREAM] = { .long_name = "stream",
+			 .type = SETTING_FLAG,
+			 .offset = AT(stream),
+			 .option_sets = true,
+			 .help = "write the model as NDJSON, whole once then each refresh's changes, for "
+				 "--remote (doc/FORMATS.md)" },
+	[SET_REMOTE] = { .long_name = "remote",
+			 .type = SETTING_LIST,
+			 .offset = AT(remote),
+			 .arg = "HOST[,HOST...]",
+			 .help = "show HOSTs' sockets, each from `portview --stream` run there through ssh; "
+				 "repeatable" },
 	[SET_HELP] = { .long_name = "help",
 		       .short_name = 'h',
 		       .type = SETTING_FLAG,
@@ -544,6 +556,8 @@ void settings_free(struct settings *s)
 	s->metrics = NULL;
 	free(s->metrics_file);
 	s->metrics_file = NULL;
+	free(s->remote);
+	s->remote = NULL;
 }
 
 void settings_merge(struct settings *s, const struct settings *from)

@@ -55,6 +55,8 @@ enum setting_id {
 	SET_CLOSE,
 	SET_METRICS,
 	SET_METRICS_FILE,
+	SET_STREAM,
+	SET_REMOTE,
 	SET_YES,
 	SET_HELP,
 	SET_VERSION,
@@ -100,6 +102,8 @@ struct settings {
 	bool close;         /* --close: end the connections the filter selects */
 	char *metrics;      /* --metrics ADDR:PORT, or NULL; owned */
 	char *metrics_file; /* --metrics-file PATH, or NULL; owned */
+	bool stream;        /* --stream: NDJSON snapshots and diffs for --remote */
+	char *remote;       /* --remote HOST words joined by commas, or NULL; owned */
 	bool yes;           /* --yes: --close without asking */
 };
 

@@ -19,8 +19,18 @@ void json_init(struct json_writer *w, FILE *out)
 
 static void json_flush(struct json_writer *w)
 {
+	if (!w->out)
+		return;
 	fwrite(w->buf.data, 1, w->buf.len, w->out);
 	strbuf_reset(&w->buf);
+}
+
+void json_reset(struct json_writer *w)
+{
+	strbuf_reset(&w->buf);
+	w->depth = 0;
+	w->first[0] = true;
+	w->after_key = false;
 }
 
 void json_finish(struct json_writer *w)
@@ -62,6 +72,12 @@ static void json_close(struct json_writer *w, char c)
 	json_put(w, &c, 1);
 	if (w->depth > 0)
 		w->depth--;
+}
+
+void json_value_raw(struct json_writer *w, const char *s, size_t len)
+{
+	json_prepare_value(w);
+	json_put(w, s, len);
 }
 
 void json_begin_object(struct json_writer *w)
@@ -136,10 +152,11 @@ void json_append_escaped(struct strbuf *out, const char *s, size_t len)
 		n = utf8_decode(p, (size_t)(end - p), &cp);
 		if (n == 0) {
 			json_append_u(out, *p++);
-		} else if (utf8_is_c1(cp)) {
-			/* A terminal printing the JSON could act on a C1 control;
-			 * written byte by byte, as invalid bytes are, it stays exact
-			 * for readers that take \u0080-\u00ff escapes as bytes. */
+		} else if (utf8_is_c1(cp) || (cp < 0x100 && utf8_is_invisible(cp))) {
+			/* A terminal printing the JSON could act on a C1 control,
+			 * and a soft hyphen hides; written byte by byte, as invalid
+			 * bytes are, they stay exact for readers that take
+			 * \u0080-\u00ff escapes as bytes (--stream's do). */
 			for (; n > 0; n--)
 				json_append_u(out, *p++);
 		} else if (cp == 0x2028 || cp == 0x2029 || utf8_is_invisible(cp)) {

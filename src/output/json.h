@@ -20,9 +20,14 @@ struct json_writer {
 	bool after_key;
 };
 
+/* With out NULL, everything stays in w->buf for the caller to take. */
 void json_init(struct json_writer *w, FILE *out);
 /* Writes what is buffered to out and frees the buffer; call once at the end. */
 void json_finish(struct json_writer *w);
+/* Empties the buffer and starts again at the top level. */
+void json_reset(struct json_writer *w);
+/* Writes a value serialised elsewhere (by another writer), as it is. */
+void json_value_raw(struct json_writer *w, const char *s, size_t len);
 void json_begin_object(struct json_writer *w);
 void json_end_object(struct json_writer *w);
 void json_begin_array(struct json_writer *w);

@@ -43,6 +43,11 @@ struct event_log;
 struct pv_event;
 void output_event_json(FILE *out, const struct event_log *log, const struct pv_event *e);
 
+/* Writes tcp_info's members into the object w has open; the "ms ago"
+ * ones only with last_ms (--stream writes them as times instead). */
+struct json_writer;
+void output_tcp_members(struct json_writer *w, const struct pv_tcp_details *t, bool last_ms);
+
 /* Writes the time the snapshot was taken in RFC 3339 form (UTC). */
 void output_format_time(const struct pv_snapshot *s, char *buf, size_t size);
 

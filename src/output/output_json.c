@@ -52,10 +52,8 @@ static const char *const owner_status_names[] = {
 	[PV_OWNER_HIDDEN] = "hidden",
 };
 
-static void json_tcp_info(struct json_writer *w, const struct pv_tcp_details *t)
+void output_tcp_members(struct json_writer *w, const struct pv_tcp_details *t, bool last_ms)
 {
-	json_key(w, "tcp_info");
-	json_begin_object(w);
 	json_member_uint(w, "rtt_us", t->rtt_us);
 	json_member_uint(w, "rttvar_us", t->rttvar_us);
 	json_member_uint(w, "retransmits", t->retransmits);
@@ -63,14 +61,23 @@ static void json_tcp_info(struct json_writer *w, const struct pv_tcp_details *t)
 	json_member_uint(w, "snd_cwnd", t->snd_cwnd);
 	json_member_uint(w, "unacked", t->unacked);
 	json_member_uint(w, "lost", t->lost);
-	json_member_uint(w, "last_data_sent_ms", t->last_data_sent_ms);
-	json_member_uint(w, "last_data_recv_ms", t->last_data_recv_ms);
-	json_member_uint(w, "last_ack_recv_ms", t->last_ack_recv_ms);
+	if (last_ms) {
+		json_member_uint(w, "last_data_sent_ms", t->last_data_sent_ms);
+		json_member_uint(w, "last_data_recv_ms", t->last_data_recv_ms);
+		json_member_uint(w, "last_ack_recv_ms", t->last_ack_recv_ms);
+	}
 	json_member_uint(w, "bytes_acked", t->bytes_acked);
 	json_member_uint(w, "bytes_received", t->bytes_received);
 	json_member_uint(w, "delivery_rate", t->delivery_rate);
 	if (t->has_snd_wnd)
 		json_member_uint(w, "snd_wnd", t->snd_wnd);
+}
+
+static void json_tcp_info(struct json_writer *w, const struct pv_tcp_details *t)
+{
+	json_key(w, "tcp_info");
+	json_begin_object(w);
+	output_tcp_members(w, t, true);
 	json_end_object(w);
 }
 

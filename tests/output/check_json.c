@@ -6,6 +6,7 @@
 
 #include "check_main.h"
 #include "json.h"
+#include "jsonread.h"
 
 static char *escaped(const char *s, size_t len)
 {
@@ -51,6 +52,46 @@ START_TEST(t_escapes)
 	ck_escape("\xed\xa0\x80", "\"\\u00ed\\u00a0\\u0080\""); /* a surrogate */
 	ck_escape("\xc0\xaf", "\"\\u00c0\\u00af\"");            /* overlong '/' */
 	ck_escape("\xe6\x95", "\"\\u00e6\\u0095\"");            /* cut short */
+	/* The soft hyphen hides, and below U+0100 goes byte by byte too. */
+	ck_escape("soft\xc2\xad", "\"soft\\u00c2\\u00ad\"");
+}
+END_TEST
+
+/* What the writer escapes, the reader (--remote's) gets back byte for
+ * byte: every byte value, alone and in UTF-8 of every length, C1 and
+ * the characters escaped as code points. */
+START_TEST(t_round_trip)
+{
+	static const char *const samples[] = {
+		"caf\xc3\xa9 \xe6\x95\xb0 \xf0\x9f\x98\x80",
+		"c1\xc2\x9b",
+		"soft\xc2\xad",
+		"\xe2\x80\xae\xe2\x80\xa8\xef\xbb\xbf",
+		"bad\xff\xfe\xc3(",
+		"\x1b]0;pw\a",
+		"a\\\"b",
+	};
+	struct strbuf sb = { 0 };
+	struct arena a = { 0 };
+	char all[256], err[128];
+	const struct jv *v;
+
+	for (int i = 0; i < 256; i++)
+		all[i] = (char)i;
+	json_append_escaped(&sb, all, sizeof(all));
+	v = jv_parse(&a, sb.data, sb.len, err, sizeof(err));
+	ck_assert_ptr_nonnull(v);
+	ck_assert_uint_eq(v->len, sizeof(all));
+	ck_assert_mem_eq(v->text, all, sizeof(all));
+	for (size_t i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
+		strbuf_reset(&sb);
+		json_append_escaped(&sb, samples[i], strlen(samples[i]));
+		v = jv_parse(&a, sb.data, sb.len, err, sizeof(err));
+		ck_assert_ptr_nonnull(v);
+		ck_assert_str_eq(v->text, samples[i]);
+	}
+	strbuf_free(&sb);
+	arena_free(&a);
 }
 END_TEST
 
@@ -129,4 +170,4 @@ START_TEST(t_member_bytes)
 }
 END_TEST
 
-CHECK_SUITE("json", t_escapes, t_writer_structure, t_member_bytes)
+CHECK_SUITE("json", t_escapes, t_round_trip, t_writer_structure, t_member_bytes)
