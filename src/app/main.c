@@ -176,6 +176,13 @@ int main(int argc, char **argv)
 	/* --watch streams; otherwise --json means --once, and so does output
 	 * that is no terminal (a pipe, a file): the dashboard would have no
 	 * screen to draw on. */
+	if (settings.remote && (settings.metrics || settings.metrics_file || settings.close ||
+				settings.watch || settings.stream)) {
+		main_error("--remote shows other hosts in the dashboard or with --once; it does not combine "
+			   "with --metrics, --close, --watch or --stream",
+			   "");
+		goto out;
+	}
 	if (settings.metrics || settings.metrics_file) {
 		status = mode_metrics(&settings, settings.once && !settings.metrics);
 	} else if (settings.stream) {

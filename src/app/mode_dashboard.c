@@ -17,6 +17,7 @@
 #include "names.h"
 #include "procinfo.h"
 #include "refresh.h"
+#include "remote.h"
 #include "settings_file.h"
 
 /* What the dashboard asks of the layers above the view. */
@@ -177,9 +178,18 @@ int mode_dashboard(struct dashboard_options *d, const char *settings_path)
 		app.history_path = settings_folder_file("history");
 	/* Before any thread reads the environment. */
 	dashboard_secure_environment();
+	if (d->settings->remote) {
+		ro.fleet = remote_open(d->settings, err, sizeof(err));
+		if (!ro.fleet) {
+			fprintf(stderr, "portview: %s\n", err);
+			free(app.history_path);
+			return 2;
+		}
+	}
 	app.refresh = refresh_open(&ro, err, sizeof(err));
 	if (!app.refresh) {
 		fprintf(stderr, "portview: %s\n", err);
+		fleet_close(ro.fleet);
 		free(app.history_path);
 		return EXIT_FAILURE;
 	}
@@ -187,15 +197,20 @@ int mode_dashboard(struct dashboard_options *d, const char *settings_path)
 	if (app.names_fd < 0) {
 		fprintf(stderr, "portview: cannot make an eventfd: %s\n", strerror(errno));
 		refresh_close(app.refresh);
+		fleet_close(ro.fleet);
 		free(app.history_path);
 		return EXIT_FAILURE;
 	}
 	host.refresh_ready_fd = refresh_fd(app.refresh);
 	host.names_fd = app.names_fd;
-	collect_hostname(host_name, sizeof(host_name));
+	if (d->settings->remote)
+		snprintf(host_name, sizeof(host_name), "%s", d->settings->remote);
+	else
+		collect_hostname(host_name, sizeof(host_name));
 	d->host_name = host_name;
 	status = dashboard_run(d, &host);
 	refresh_close(app.refresh);
+	fleet_close(ro.fleet);
 	/* The resolver stops writing to names_fd before it is closed. */
 	names_close(app.names);
 	close(app.names_fd);

@@ -11,10 +11,14 @@
 #include "names.h"
 #include "output.h"
 #include "refresh.h"
+#include "remote.h"
 #include "rows.h"
 #include "sanitize.h"
 
 enum { ONCE_RESOLVE_WAIT_MS = 2000 };
+/* --remote --once waits this long for every host's model: ssh's own
+ * connect timeout (10 s) and a start of portview there. */
+#define ONCE_REMOTE_WAIT_SECONDS 15.0
 
 static void once_print_notice(const char *message, void *arg)
 {
@@ -72,7 +76,7 @@ int mode_once(const struct settings *s, const struct settings *cli, const char *
 		.owners = s->owners,
 		.netns = s->netns,
 	};
-	struct refresh *refresh = refresh_open(&ro, err, sizeof(err));
+	struct refresh *refresh;
 	const struct pv_model *m;
 	struct pv_rows rows = { 0 };
 	struct names *names = NULL;
@@ -88,11 +92,27 @@ int mode_once(const struct settings *s, const struct settings *cli, const char *
 	};
 	int status = EXIT_SUCCESS;
 
+	if (s->remote) {
+		ro.fleet = remote_open(s, err, sizeof(err));
+		if (!ro.fleet) {
+			fprintf(stderr, "portview: %s\n", err);
+			return 2;
+		}
+		/* Each host's whole model, or why not: ssh gives up in 10 s. */
+		remote_wait(ro.fleet, ONCE_REMOTE_WAIT_SECONDS);
+		twice = false;
+	}
+	refresh = refresh_open(&ro, err, sizeof(err));
 	if (!refresh) {
 		fprintf(stderr, "portview: %s\n", err);
+		fleet_close(ro.fleet);
 		return EXIT_FAILURE;
 	}
-	collect_hostname(host, sizeof(host));
+	/* The hosts shown, not this one, head a --remote listing. */
+	if (s->remote)
+		snprintf(host, sizeof(host), "%s", s->remote);
+	else
+		collect_hostname(host, sizeof(host));
 	/* Large writes: a listing of many thousand sockets is megabytes. */
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	m = refresh_now(refresh, mask, err, sizeof(err));
@@ -118,6 +138,11 @@ int mode_once(const struct settings *s, const struct settings *cli, const char *
 	else
 		output_text(stdout, m->snap, &rows, &meta);
 	once_report_gaps(m->snap, &rows);
+	/* A host that could not be read fails the run: a script must not
+	 * take its silence for no sockets (the notices above say why). */
+	for (size_t i = 0; i < m->snap->nhosts; i++)
+		if (m->snap->hosts[i].status != PV_HOST_LIVE)
+			status = EXIT_FAILURE;
 	if (rows.nselected == 0 && filter_text && filter_text[0]) {
 		struct strbuf why = { 0 }, shown = { 0 };
 
@@ -135,5 +160,6 @@ out:
 	names_close(names);
 	rows_free(&rows);
 	refresh_close(refresh);
+	fleet_close(ro.fleet);
 	return status;
 }

@@ -13,6 +13,7 @@
 #include <sys/eventfd.h>
 
 #include "collect.h"
+#include "fleet.h"
 #include "health.h"
 #include "relations.h"
 #include "states.h"
@@ -80,8 +81,8 @@ struct refresh *refresh_open(const struct refresh_options *opts, char *err, size
 	r->done_fd = -1;
 	snapshot_init(&r->snaps[0]);
 	snapshot_init(&r->snaps[1]);
-	r->collector = refresh_open_collector(opts, err, errsize);
-	if (!r->collector) {
+	r->collector = opts->fleet ? NULL : refresh_open_collector(opts, err, errsize);
+	if (!r->collector && !opts->fleet) {
 		refresh_close(r);
 		return NULL;
 	}
@@ -119,6 +120,15 @@ void refresh_close(struct refresh *r)
 	free(r);
 }
 
+/* A fleet's rates were measured where any socket came with one. */
+static bool refresh_fleet_rates(const struct pv_snapshot *s)
+{
+	for (size_t i = 0; i < s->nsocks; i++)
+		if (s->socks[i].has_rate)
+			return true;
+	return false;
+}
+
 static int refresh_spare(const struct refresh *r)
 {
 	return r->have_model ? 1 - r->cur : r->cur;
@@ -135,6 +145,16 @@ static void refresh_collect_spare(struct refresh *r)
 	struct timespec t0, t1;
 
 	r->worker_err[0] = '\0';
+	if (r->opts.fleet) {
+		/* What the hosts sent is already related and measured. */
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		fleet_collect(r->opts.fleet, s);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		r->collect_seconds =
+			(double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		r->worker_status = 0;
+		return;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	r->worker_status = collector_run(r->collector, r->worker_mask, info_states, s, r->worker_err,
 					 sizeof(r->worker_err));
@@ -171,7 +191,8 @@ static const struct pv_model *refresh_fold(struct refresh *r, char *err, size_t 
 		snprintf(err, errsize, "%s", r->worker_err);
 		return NULL;
 	}
-	health_update(r->health, prev, s, s->monotonic_taken);
+	if (!r->opts.fleet)
+		health_update(r->health, prev, s, s->monotonic_taken);
 	if (r->tracker)
 		tracker_update(r->tracker, prev, s, s->monotonic_taken, r->opts.highlight);
 	if (r->events)
@@ -179,7 +200,7 @@ static const struct pv_model *refresh_fold(struct refresh *r, char *err, size_t 
 	if (r->metrics)
 		metrics_update(r->metrics, s, prev);
 	r->model.same_rows = prev && snapshot_same_rows(prev, s);
-	r->model.rates = r->opts.tcp_info && prev != NULL;
+	r->model.rates = r->opts.fleet ? refresh_fleet_rates(s) : r->opts.tcp_info && prev != NULL;
 	r->cur = next;
 	r->have_model = true;
 	r->model.snap = s;

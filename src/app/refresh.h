@@ -29,6 +29,10 @@ struct refresh_options {
 	bool bound;                  /* bound-but-inactive TCP sockets too */
 	size_t events;               /* keep a log of this many opens, closes, state changes (0: none) */
 	bool metrics;                /* keep Prometheus counters (metrics.h) */
+	/* --remote: the hosts' streams are the collection, instead of this
+	 * host's kernel; relations, health and rates come derived from each
+	 * host's own pipeline. Owned by the caller. */
+	struct fleet *fleet;
 };
 
 struct refresh;

@@ -156,6 +156,36 @@ const char *const netns_kind_names[PV_NETNS_KIND_COUNT] = {
 	[PV_NETNS_POD] = "pod",   [PV_NETNS_UNIT] = "unit",   [PV_NETNS_PID] = "pid",
 };
 
+const char *const host_status_names[PV_HOST_STATUS_COUNT] = {
+	[PV_HOST_CONNECTING] = "connecting", [PV_HOST_LIVE] = "live",
+	[PV_HOST_STALE] = "stale",           [PV_HOST_DOWN] = "down",
+	[PV_HOST_REFUSED] = "refused",
+};
+
+/* What a --remote host that is not live tells the user. */
+static void snapshot_host_notice(const struct pv_host *h, char *msg, size_t size)
+{
+	const char *why = h->message ? h->message : "";
+	const char *sep = why[0] ? ": " : "";
+
+	switch (h->status) {
+	case PV_HOST_CONNECTING: snprintf(msg, size, "%s: connecting%s%s", h->name, sep, why); break;
+	case PV_HOST_STALE:
+		snprintf(msg, size, "%s: stale, nothing for %.0f s; its sockets as last seen", h->name,
+			 h->age);
+		break;
+	case PV_HOST_DOWN:
+		if (h->age >= 0)
+			snprintf(msg, size, "%s: down%s%s (last seen %.0f s ago); reconnecting", h->name, sep,
+				 why, h->age);
+		else
+			snprintf(msg, size, "%s: down%s%s; reconnecting", h->name, sep, why);
+		break;
+	case PV_HOST_REFUSED: snprintf(msg, size, "%s: refused: %s", h->name, why); break;
+	default: msg[0] = '\0'; break;
+	}
+}
+
 const char *const side_names[PV_SIDE_COUNT] = {
 	[PV_SIDE_UNKNOWN] = "",
 	[PV_SIDE_SERVER] = "server",
@@ -269,9 +299,14 @@ bool snapshot_same_rows(const struct pv_snapshot *a, const struct pv_snapshot *b
 
 void snapshot_notices(const struct pv_snapshot *s, size_t hidden, snapshot_notice_fn emit, void *arg)
 {
-	char msg[200];
+	char msg[400];
 	size_t i;
 
+	for (i = 0; i < s->nhosts; i++) {
+		snapshot_host_notice(&s->hosts[i], msg, sizeof(msg));
+		if (msg[0])
+			emit(msg, arg);
+	}
 	for (i = 0; i < SOCKET_KIND_COUNT; i++) {
 		if (!(s->unavailable & socket_kinds[i].dump_bit))
 			continue;

@@ -118,6 +118,7 @@ struct pv_socket {
 	/* Derived from earlier snapshots (health.h); zero when not. */
 	bool has_rate, has_state_since;
 	bool state_entered;     /* seen to enter its state: state_since is when, not a bound */
+	uint16_t host;          /* --remote: 1 + its host's index in pv_snapshot.hosts; 0 here */
 	uint32_t peer;          /* the other end of a local connection */
 	uint32_t syn_recv;      /* listeners: handshakes not yet complete */
 	uint32_t time_wait;     /* TCP listeners: connections of the port in TIME_WAIT */
@@ -223,6 +224,28 @@ struct pv_cgroup {
 	const char *path;
 };
 
+/* A host --remote shows, as its stream stands (collect/fleet.h). */
+enum pv_host_status {
+	PV_HOST_CONNECTING, /* ssh started, nothing read yet */
+	PV_HOST_LIVE,       /* its lines arrive */
+	PV_HOST_STALE,      /* no line for longer than three intervals: shown as last seen */
+	PV_HOST_DOWN,       /* its ssh ended; reconnecting with backoff */
+	PV_HOST_REFUSED,    /* a portview that speaks another stream version */
+	PV_HOST_STATUS_COUNT
+};
+
+/* "connecting", "live", ... in enum order. */
+extern const char *const host_status_names[PV_HOST_STATUS_COUNT];
+
+struct pv_host {
+	const char *name;    /* as given to --remote, in the arena */
+	uint8_t status;      /* enum pv_host_status */
+	double age;          /* seconds since its last line; < 0 when none came */
+	const char *message; /* why it is not live (ssh's last words), or NULL */
+	const char *version; /* its portview's version, or NULL before its hello */
+	uint32_t sockets;    /* how many of the snapshot's sockets are its */
+};
+
 /* The fd of an owner reference that has none to show: a closed socket's. */
 #define PV_FD_UNKNOWN UINT32_MAX
 
@@ -263,7 +286,11 @@ struct pv_snapshot {
 	struct pv_socket_unit *socket_units;
 	size_t nsocket_units;
 	unsigned close_overruns; /* times the kernel dropped some: ENOBUFS */
-	bool close_feeds;        /* every namespace dumped has a feed */
+	/* --remote: the hosts whose sockets these are (pv_socket.host), in
+	 * the arena; none for this host's own. */
+	struct pv_host *hosts;
+	size_t nhosts;
+	bool close_feeds; /* every namespace dumped has a feed */
 };
 
 /* The namespace with inode, or NULL (a tombstone's may have gone). */

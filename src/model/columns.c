@@ -257,6 +257,19 @@ static size_t fmt_user(const struct pv_snapshot *s, const struct pv_socket *k, b
 	return column_format_user(sb, k->user, k->uid, utf8);
 }
 
+/* The --remote host a socket is on ("" for this one's). */
+static const char *socket_host(const struct pv_snapshot *s, const struct pv_socket *k)
+{
+	return k->host && k->host <= s->nhosts ? s->hosts[k->host - 1].name : "";
+}
+
+static size_t fmt_host(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8, struct strbuf *sb)
+{
+	const char *name = socket_host(s, k);
+
+	return sanitize_append(sb, name, strlen(name), utf8);
+}
+
 static size_t fmt_netns(const struct pv_snapshot *s, const struct pv_socket *k, bool utf8, struct strbuf *sb)
 {
 	char buf[32];
@@ -464,6 +477,25 @@ void column_format_group(const struct pv_snapshot *s, const struct pv_group *g, 
 		group_counts(sb, g);
 		group_traffic(sb, g);
 		break;
+	case GK_HOST: {
+		const struct pv_host *h = g->host && g->host <= s->nhosts ? &s->hosts[g->host - 1] : NULL;
+
+		strbuf_puts(sb, "host ");
+		if (h) {
+			sanitize_append(sb, h->name, strlen(h->name), utf8);
+			strbuf_printf(sb, "  %s", host_status_names[h->status]);
+			if (h->status != PV_HOST_LIVE && h->age >= 0)
+				strbuf_printf(sb, " %.0fs", h->age);
+			if (h->version) {
+				strbuf_puts(sb, "  portview ");
+				sanitize_append(sb, h->version, strlen(h->version), utf8);
+			}
+		}
+		strbuf_puts(sb, "  ");
+		group_counts(sb, g);
+		group_traffic(sb, g);
+		break;
+	}
 	case GK_NETNS:
 		strbuf_puts(sb, "netns ");
 		column_format_netns(sb, s, g->netns, utf8);
@@ -778,6 +810,11 @@ static int cmp_pid(const struct pv_snapshot *s, const struct pv_socket *a, const
 	return cmp_u32((uint32_t)s->procs[pa].pid, (uint32_t)s->procs[pb].pid);
 }
 
+static int cmp_host(const struct pv_snapshot *s, const struct pv_socket *a, const struct pv_socket *b)
+{
+	return a->host == b->host ? 0 : strcmp(socket_host(s, a), socket_host(s, b));
+}
+
 static int cmp_netns(const struct pv_snapshot *s, const struct pv_socket *a, const struct pv_socket *b)
 {
 	char x[32], y[32];
@@ -937,6 +974,11 @@ const struct column columns[COL_COUNT] = {
 			   .compare = cmp_delivery,
 			   .needs_info = true,
 			   .hidden_by_default = true },
+	[COL_HOST] = { .header = "HOST",
+		       .priority = 1,
+		       .format = fmt_host,
+		       .compare = cmp_host,
+		       .needs_hosts = true },
 	[COL_NETNS] = { .header = "NETNS",
 			.priority = 3,
 			.format = fmt_netns,
@@ -974,6 +1016,8 @@ const struct column columns[COL_COUNT] = {
 
 bool column_applies(int c, const struct pv_snapshot *s)
 {
+	if (columns[c].needs_hosts && !s->nhosts)
+		return false;
 	return !columns[c].needs_namespaces || snapshot_shown_netns(s) > 1;
 }
 

@@ -12,6 +12,7 @@
 #include "strbuf.h"
 
 enum column_id {
+	COL_HOST,
 	COL_PROTO,
 	COL_STATE,
 	COL_LOCAL,
@@ -66,6 +67,7 @@ struct column {
 	bool needs_info;        /* shown only where tcp_info was asked for */
 	bool hidden_by_default; /* shown once chosen (c) or listed in the settings */
 	bool needs_namespaces;  /* shown only when sockets of two namespaces or more are */
+	bool needs_hosts;       /* shown only with --remote */
 	bool text_when_named;   /* a wide column: text output has it only when
 				 * --columns names it */
 };

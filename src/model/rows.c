@@ -16,11 +16,8 @@
 #include "xalloc.h"
 
 const char *const group_mode_names[] = {
-	[GROUP_PROCESS] = "process",
-	[GROUP_PORT] = "port",
-	[GROUP_NETNS] = "netns",
-	[GROUP_NONE] = "none",
-	NULL,
+	[GROUP_PROCESS] = "process", [GROUP_PORT] = "port", [GROUP_NETNS] = "netns",
+	[GROUP_HOST] = "host",       [GROUP_NONE] = "none", NULL,
 };
 
 int group_mode_parse(const char *name)
@@ -152,6 +149,8 @@ static void rows_assign_groups(struct builder *b, struct rows_tree *t, enum grou
 			g = builder_remote_group(b, &index, sk, k);
 		} else if (mode == GROUP_NETNS) {
 			g = builder_netns_group(b, &index, sk, k);
+		} else if (mode == GROUP_HOST) {
+			g = builder_host_group(b, &index, sk, k);
 		} else {
 			g = builder_owner_group(b, &index, sk, k);
 		}
@@ -322,6 +321,7 @@ static void group_identity(const struct pv_rows *r, const struct pv_snapshot *s,
 		break;
 	case GK_HIDDEN: out->a = g->uid; break;
 	case GK_NETNS: out->a = g->netns; break;
+	case GK_HOST: out->a = g->host; break;
 	case GK_PORT: out->a = listen_key(&s->socks[g->first_socket]); break;
 	case GK_REMOTE:
 		if (g->proto == PV_PROTO_UNIX) {

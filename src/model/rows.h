@@ -11,7 +11,8 @@
 #include "filter.h"
 #include "snapshot.h"
 
-enum group_mode { GROUP_PROCESS, GROUP_PORT, GROUP_NETNS, GROUP_NONE };
+/* GROUP_HOST only means something with --remote; g skips it otherwise. */
+enum group_mode { GROUP_PROCESS, GROUP_PORT, GROUP_NETNS, GROUP_HOST, GROUP_NONE };
 
 enum group_kind {
 	GK_PROCESS, /* one owning process */
@@ -20,6 +21,7 @@ enum group_kind {
 	GK_PORT,    /* one local listening (proto, port) */
 	GK_REMOTE,  /* connections to one remote endpoint, no local listener */
 	GK_NETNS,   /* one network namespace */
+	GK_HOST,    /* one --remote host */
 };
 
 struct pv_group {
@@ -29,6 +31,7 @@ struct pv_group {
 	uint8_t proto;                   /* GK_PORT; GK_REMOTE: PV_PROTO_UNIX for UNIX names */
 	uint16_t port;                   /* GK_PORT */
 	uint32_t netns;                  /* GK_NETNS: its inode */
+	uint16_t host;                   /* GK_HOST: pv_socket.host */
 	struct pv_endpoint remote;       /* GK_REMOTE, IP: the remote endpoint */
 	uint32_t named;                  /* GK_REMOTE, UNIX: the socket whose name the group
 				      * shows, or UINT32_MAX for unnamed ends */

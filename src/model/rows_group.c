@@ -198,6 +198,13 @@ uint32_t builder_netns_group(struct builder *b, struct u64map *index, const stru
 	return builder_group(b, &g, index, group_key(GK_NETNS, k->netns));
 }
 
+uint32_t builder_host_group(struct builder *b, struct u64map *index, const struct pv_socket *k, uint32_t sock)
+{
+	struct pv_group g = { .kind = GK_HOST, .proc = -1, .host = k->host, .first_socket = sock };
+
+	return builder_group(b, &g, index, group_key(GK_HOST, k->host));
+}
+
 static uint64_t endpoint_hash(const struct pv_endpoint *e)
 {
 	uint64_t h = 1469598103934665603ULL;

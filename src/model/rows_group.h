@@ -41,6 +41,8 @@ uint32_t builder_owner_group(struct builder *b, struct u64map *index, const stru
 /* The group of connection k when grouping by port: its remote endpoint's
  * (IP) or the name it talks to (UNIX). */
 /* The group of k's network namespace. */
+uint32_t builder_host_group(struct builder *b, struct u64map *index, const struct pv_socket *k,
+			    uint32_t sock);
 uint32_t builder_netns_group(struct builder *b, struct u64map *index, const struct pv_socket *k,
 			     uint32_t sock);
 uint32_t builder_remote_group(struct builder *b, struct u64map *index, const struct pv_socket *k,

@@ -193,6 +193,7 @@ static int cmp_group(const struct sort_ctx *ctx, const struct pv_group *a, const
 			c = cmp_u32(a->netns, b->netns);
 		break;
 	}
+	case GK_HOST: c = cmp_u32(a->host, b->host); break; /* as --remote names them */
 	case GK_NOPROC: break;
 	}
 	return ctx->order.reverse ? -c : c;

@@ -179,6 +179,13 @@ const struct setting_def setting_defs[SET_COUNT] = {
 			 .arg = "HOST[,HOST...]",
 			 .help = "show HOSTs' sockets, each from `portview --stream` run there through ssh; "
 				 "repeatable" },
+	[SET_REMOTE_COMMAND] = { .long_name = "remote-command",
+				 .type = SETTING_TEXT,
+				 .offset = AT(remote_command),
+				 .arg = "CMD",
+				 .default_value = "portview",
+				 .help = "with --remote: the command that runs portview on the hosts (a path, or "
+					 "\"sudo -n portview\")" },
 	[SET_HELP] = { .long_name = "help",
 		       .short_name = 'h',
 		       .type = SETTING_FLAG,
@@ -558,6 +565,8 @@ void settings_free(struct settings *s)
 	s->metrics_file = NULL;
 	free(s->remote);
 	s->remote = NULL;
+	free(s->remote_command);
+	s->remote_command = NULL;
 }
 
 void settings_merge(struct settings *s, const struct settings *from)

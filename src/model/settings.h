@@ -57,6 +57,7 @@ enum setting_id {
 	SET_METRICS_FILE,
 	SET_STREAM,
 	SET_REMOTE,
+	SET_REMOTE_COMMAND,
 	SET_YES,
 	SET_HELP,
 	SET_VERSION,
@@ -96,15 +97,16 @@ struct settings {
 	 * from given (main.c maps them to the view's toggles), so these are
 	 * only where the table's flags land. */
 	bool tcp, udp, v4, v6, established, all, processes;
-	char *config;       /* --config FILE, or NULL; owned */
-	char *why;          /* --why PORT[/PROTO] (portview why), or NULL; owned */
-	bool watch;         /* --watch: stream opens, closes and state changes */
-	bool close;         /* --close: end the connections the filter selects */
-	char *metrics;      /* --metrics ADDR:PORT, or NULL; owned */
-	char *metrics_file; /* --metrics-file PATH, or NULL; owned */
-	bool stream;        /* --stream: NDJSON snapshots and diffs for --remote */
-	char *remote;       /* --remote HOST words joined by commas, or NULL; owned */
-	bool yes;           /* --yes: --close without asking */
+	char *config;         /* --config FILE, or NULL; owned */
+	char *why;            /* --why PORT[/PROTO] (portview why), or NULL; owned */
+	bool watch;           /* --watch: stream opens, closes and state changes */
+	bool close;           /* --close: end the connections the filter selects */
+	char *metrics;        /* --metrics ADDR:PORT, or NULL; owned */
+	char *metrics_file;   /* --metrics-file PATH, or NULL; owned */
+	bool stream;          /* --stream: NDJSON snapshots and diffs for --remote */
+	char *remote;         /* --remote HOST words joined by commas, or NULL; owned */
+	char *remote_command; /* --remote-command: what runs portview there; owned */
+	bool yes;             /* --yes: --close without asking */
 };
 
 enum setting_type {

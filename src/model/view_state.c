@@ -508,5 +508,7 @@ unsigned view_sort_by(struct view_state *v, int column)
 unsigned view_cycle_group(struct view_state *v)
 {
 	v->group = (enum group_mode)((v->group + 1) % (GROUP_NONE + 1));
+	if (v->group == GROUP_HOST && (!v->snap || !v->snap->nhosts))
+		v->group = GROUP_NONE;
 	return EFFECT_REBUILD | EFFECT_REDRAW;
 }

@@ -253,6 +253,8 @@ static uint64_t json_count_exposed(const struct pv_snapshot *s, const struct pv_
 static void json_socket(struct json_writer *w, const struct pv_snapshot *s, const struct pv_socket *k)
 {
 	json_begin_object(w);
+	if (k->host && k->host <= s->nhosts)
+		json_member_bytes(w, "host", s->hosts[k->host - 1].name, strlen(s->hosts[k->host - 1].name));
 	json_key(w, "netns");
 	json_netns(w, s, k->netns);
 	json_member_string(w, "proto", proto_name(k->proto));
@@ -423,6 +425,30 @@ static void json_sockets_and_owners(struct json_writer *w, const struct pv_snaps
 }
 
 /* The fields every document starts with. */
+/* --remote: "hosts", how each stands. */
+static void json_hosts(struct json_writer *w, const struct pv_snapshot *s)
+{
+	json_key(w, "hosts");
+	json_begin_array(w);
+	for (size_t i = 0; i < s->nhosts; i++) {
+		const struct pv_host *h = &s->hosts[i];
+
+		json_begin_object(w);
+		json_member_bytes(w, "name", h->name, strlen(h->name));
+		json_member_string(w, "status", host_status_names[h->status]);
+		json_key(w, "age_seconds");
+		if (h->age >= 0)
+			json_double(w, h->age);
+		else
+			json_null(w);
+		json_member_bytes(w, "version", h->version, h->version ? strlen(h->version) : 0);
+		json_member_bytes(w, "message", h->message, h->message ? strlen(h->message) : 0);
+		json_member_uint(w, "sockets", h->sockets);
+		json_end_object(w);
+	}
+	json_end_array(w);
+}
+
 static void json_header(struct json_writer *w, const struct pv_snapshot *s, const char *host)
 {
 	char when[40];
@@ -452,6 +478,8 @@ void output_json(FILE *out, const struct pv_snapshot *s, const struct pv_rows *r
 	json_string(&w, owner_source_name(s->owner_source));
 	json_notices(&w, s);
 	json_namespaces(&w, s);
+	if (s->nhosts)
+		json_hosts(&w, s);
 	json_key(&w, "exposed_listeners");
 	json_uint(&w, json_count_exposed(s, r));
 	json_sockets_and_owners(&w, s, r->selected, r->nselected);

@@ -98,12 +98,6 @@ static uint64_t stream_sum(const char *s, size_t len)
 	return h;
 }
 
-/* A process's key: pid and start time, which together name it. */
-static uint64_t stream_process_key(const struct pv_process *p)
-{
-	return ((uint64_t)(unsigned)p->pid << 42) | (p->start_time & ((1ULL << 42) - 1));
-}
-
 static void stream_addr(struct json_writer *w, const char *key, const struct pv_addr *a)
 {
 	char text[PV_ADDR_STRLEN];
@@ -373,8 +367,9 @@ void stream_write(struct stream_writer *sw, FILE *out, const struct pv_model *m,
 	for (size_t i = 0; i < s->nprocs; i++) {
 		stream_begin_record(sw);
 		stream_process(&sw->record, &s->procs[i]);
-		stream_offer(sw, &line, STREAM_PROCESSES, stream_process_key(&s->procs[i]),
-			     sw->record.buf.len, whole);
+		stream_offer(sw, &line, STREAM_PROCESSES,
+			     wire_process_key(s->procs[i].pid, s->procs[i].start_time), sw->record.buf.len,
+			     whole);
 	}
 	json_end_array(&line);
 	stream_gone(sw, &line, STREAM_PROCESSES);

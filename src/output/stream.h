@@ -8,10 +8,7 @@
 #include <stdio.h>
 
 #include "model.h"
-
-/* The wire version: a reader refuses any other. Raised whenever a line
- * changes meaning, not when one only gains a member. */
-#define PV_STREAM_VERSION 1
+#include "wire.h"
 
 struct stream_writer;
 

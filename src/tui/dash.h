@@ -94,7 +94,10 @@ void dash_key(struct dash *d, wint_t ch, bool is_key);
  * action (a page is what the screen holds); false for other actions. */
 bool dash_menu_move(int *choice, int count, enum key_action a);
 
-/* dash_kill.c. Picks the process a kill goes to: the group's, or the socket's primary
+/* dash_kill.c. With --remote: says that what (a key) acts on this machine
+ * only, and returns true. */
+bool dash_refuse_remote(struct dash *d, const char *what);
+/* Picks the process a kill goes to: the group's, or the socket's primary
  * owner. False when the row has none. */
 bool dash_kill_pick(struct dash *d);
 /* Keys of the signal dialog and its confirmation. */

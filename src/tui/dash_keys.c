@@ -349,7 +349,7 @@ static void dash_accept_why(struct dash *d)
 	char err[200];
 	size_t n;
 
-	if (!d->model)
+	if (!d->model || dash_refuse_remote(d, "w"))
 		return;
 	if (!why_parse(prompt_text(&d->input), &q, err, sizeof(err))) {
 		dash_status(d, true, "%s", err);

@@ -24,6 +24,18 @@ const struct kill_signal kill_signals[KILL_SIGNAL_COUNT] = {
 	{ SIGKILL, "KILL", "end at once, no clean-up (cannot be caught)" },
 };
 
+/* Signals, closes and binds act on this machine: with --remote every
+ * socket shown is another host's, whose pids and cookies mean nothing
+ * here. Says so and returns true then. */
+bool dash_refuse_remote(struct dash *d, const char *what)
+{
+	if (!d->view.snap || !d->view.snap->nhosts)
+		return false;
+	dash_status(d, true, "%s acts on this machine only; these sockets are on other hosts (--remote)",
+		    what);
+	return true;
+}
+
 bool dash_kill_pick(struct dash *d)
 {
 	const struct pv_row *r = view_current(&d->view);
@@ -31,7 +43,7 @@ bool dash_kill_pick(struct dash *d)
 	const struct pv_process *p = NULL;
 	struct strbuf sb = { 0 };
 
-	if (!r)
+	if (!r || dash_refuse_remote(d, "k"))
 		return false;
 	if (r->kind == ROW_GROUP && d->view.rows.groups[r->index].kind == GK_PROCESS) {
 		p = &s->procs[d->view.rows.groups[r->index].proc];
@@ -111,6 +123,8 @@ bool dash_close_pick(struct dash *d)
 	const struct pv_socket *k = r && r->kind == ROW_SOCKET ? &s->socks[r->index] : NULL;
 	struct strbuf sb = { 0 };
 
+	if (dash_refuse_remote(d, "K"))
+		return false;
 	if (!k || socket_is_unix(k) || socket_is_listener(k) || !k->remote.port || k->gone ||
 	    socket_is_minisocket(k->proto, k->state)) {
 		dash_status(d, true,
