@@ -32,7 +32,7 @@ bad_usage "runs backwards" --once port:90-80
 bad_usage "column 6: no user 'nosuchuser' on this host" --once user:nosuchuser
 bad_usage "a number alone is a port, 0 to 65535, not '99999' (for a pid: pid:99999)" --once 99999
 bad_usage "port: needs a value" --once port
-bad_usage "--group wants process, port, netns or none, not 'nonsense'" --once --group=nonsense
+bad_usage "--group wants process, port, netns, host or none, not 'nonsense'" --once --group=nonsense
 bad_usage "--delay wants seconds" -d 0
 bad_usage "--delay wants seconds" -d -1
 bad_usage "--delay wants seconds" -d abc

@@ -48,7 +48,7 @@ check "a file that is not a settings file is not quoted back" bash -c '! grep -q
 printf 'sort = natural\ngroup = \e]0;pwned\a\n\e[31mkey = 1\n' >"$CONFIG"
 "$PORTVIEW" --once >/dev/null 2>"$WORK/err"
 check "a hostile value or key is never echoed" bash -c '! grep -q -e pwned -e "31m" "$1" && ! grep -q $'"'"'\e'"'"' "$1"' _ "$WORK/err"
-check "its lines are still named" grep -qF "$CONFIG:2: group wants process, port, netns or none; $CONFIG:3: not a setting" "$WORK/err"
+check "its lines are still named" grep -qF "$CONFIG:2: group wants process, port, netns, host or none; $CONFIG:3: not a setting" "$WORK/err"
 
 # --- the dashboard: W writes what is in force; the next start reads it ---
 rm -f "$CONFIG"
@@ -66,14 +66,14 @@ tm send-keys -t pv C; sleep 0.3
 check "C opens the column chooser" screen_has '\[x\] PROTO +\(always\)'
 tm send-keys -t pv Space; sleep 0.3
 check "PROTO cannot be hidden" screen_has 'PROTO always shows'
-for i in $(seq 17); do tm send-keys -t pv Down; done
+for i in $(seq 18); do tm send-keys -t pv Down; done
 tm send-keys -t pv Space; sleep 0.3
 check "Space hides USER" screen_has '\[ \] USER'
 tm send-keys -t pv Escape; sleep 0.3
 check "the list has no USER column any more" screen_lacks 'OUT/s +USER +PROCESS'
 check "the other columns stay" screen_has 'PROTO +STATE +LOCAL +REMOTE +RECV-Q +SEND-Q +IN/s +OUT/s +PROCESS'
 tm send-keys -t pv W; sleep 0.5
-check "W keeps the chosen columns" grep -qx 'columns = PROTO STATE LOCAL REMOTE RECV-Q SEND-Q IN/s OUT/s NETNS PROCESS COMMAND' "$CONFIG"
+check "W keeps the chosen columns" grep -qx 'columns = PROTO STATE LOCAL REMOTE RECV-Q SEND-Q IN/s OUT/s HOST NETNS PROCESS COMMAND' "$CONFIG"
 # c opens the chooser too, and closes it; Esc in the list clears a filter.
 tm send-keys -t pv c; sleep 0.3
 check "c opens the column chooser" screen_has '\[ \] USER'
@@ -117,7 +117,7 @@ check "W after --no-color writes color = no" grep -qx 'color = no' "$CONFIG"
 dashboard_start 60x12 "$PORTVIEW --no-config -d 2"
 tm send-keys -t pv c; sleep 0.3
 check "a short chooser starts at the top" screen_has '\[x\] PROTO'
-for i in $(seq 20); do tm send-keys -t pv Down; done; sleep 0.5
+for i in $(seq 21); do tm send-keys -t pv Down; done; sleep 0.5
 check "a short chooser scrolls to the cursor" screen_has '\[x\] PROCESS +\(always\)'
 check "and keeps its help line" screen_has_fixed 'Esc close'
 tm send-keys -t pv Escape q

@@ -12,7 +12,6 @@
 #include "strbuf.h"
 
 enum column_id {
-	COL_HOST,
 	COL_PROTO,
 	COL_STATE,
 	COL_LOCAL,
@@ -29,6 +28,7 @@ enum column_id {
 	COL_RETRANS,
 	COL_CWND,
 	COL_DELIVERY,
+	COL_HOST,
 	COL_NETNS,
 	COL_USER,
 	COL_PID,

@@ -43,7 +43,7 @@ const struct setting_def setting_defs[SET_COUNT] = {
 			.choices = group_mode_names,
 			.default_value = "process",
 			.arg = "MODE",
-			.help = "group by process (default), port, netns or none" },
+			.help = "group by process (default), port, netns, host (with --remote) or none" },
 	[SET_INFO] = { .long_name = "info",
 		       .short_name = 'i',
 		       .type = SETTING_FLAG,

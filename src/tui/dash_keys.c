@@ -289,6 +289,8 @@ static void dash_action(struct dash *d, enum key_action a)
 		const struct pv_row *r = view_current(v);
 		char port[8] = "";
 
+		if (dash_refuse_remote(d, "w"))
+			break;
 		if (r && r->kind == ROW_SOCKET && !socket_is_unix(&d->model->snap->socks[r->index]))
 			snprintf(port, sizeof(port), "%u", d->model->snap->socks[r->index].local.port);
 		snprintf(d->prompt_label, sizeof(d->prompt_label), "why port (N, N/tcp, N/udp): ");
@@ -296,6 +298,8 @@ static void dash_action(struct dash *d, enum key_action a)
 		break;
 	}
 	case ACT_KILL:
+		if (dash_refuse_remote(d, "k"))
+			break;
 		if (!dash_kill_pick(d)) {
 			dash_status(d, true, "no process to signal on this row");
 			break;
@@ -349,7 +353,7 @@ static void dash_accept_why(struct dash *d)
 	char err[200];
 	size_t n;
 
-	if (!d->model || dash_refuse_remote(d, "w"))
+	if (!d->model)
 		return;
 	if (!why_parse(prompt_text(&d->input), &q, err, sizeof(err))) {
 		dash_status(d, true, "%s", err);

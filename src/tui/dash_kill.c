@@ -43,7 +43,7 @@ bool dash_kill_pick(struct dash *d)
 	const struct pv_process *p = NULL;
 	struct strbuf sb = { 0 };
 
-	if (!r || dash_refuse_remote(d, "k"))
+	if (!r)
 		return false;
 	if (r->kind == ROW_GROUP && d->view.rows.groups[r->index].kind == GK_PROCESS) {
 		p = &s->procs[d->view.rows.groups[r->index].proc];

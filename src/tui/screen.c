@@ -807,6 +807,7 @@ static void column_label(const struct screen_frame *f, int c, struct strbuf *out
 	strbuf_printf(out, "[%c] %-8s%s", shown ? 'x' : ' ', columns[c].header,
 		      column_always_shown(c)                                           ? " (always)"
 		      : (columns[c].needs_rates || columns[c].needs_info) && !f->rates ? " (not with --lean)"
+		      : columns[c].needs_hosts && !(f->snap && f->snap->nhosts)        ? " (with --remote)"
 										       : "");
 }
 

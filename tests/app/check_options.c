@@ -62,7 +62,8 @@ END_TEST
 START_TEST(t_errors)
 {
 	static const char *const cases[][3] = {
-		{ "portview", "--group=tree", "--group wants process, port, netns or none, not 'tree'" },
+		{ "portview", "--group=tree",
+		  "--group wants process, port, netns, host or none, not 'tree'" },
 		{ "portview", "-d0", "--delay wants seconds from 0.1 to 3600, not '0'" },
 		{ "portview", "--delay=nan", "--delay wants seconds" },
 		{ "portview", "--delay=1e9", "--delay wants seconds" },

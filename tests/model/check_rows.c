@@ -53,6 +53,10 @@ static const char *render(void)
 				n += (size_t)snprintf(buf + n, sizeof(buf) - n, "G%s ",
 						      snapshot_netns(&snap, g->netns)->name);
 				break;
+			case GK_HOST:
+				n += (size_t)snprintf(buf + n, sizeof(buf) - n, "Gh%s ",
+						      g->host ? snap.hosts[g->host - 1].name : "-");
+				break;
 			case GK_PORT:
 				if (g->proto == PV_PROTO_UNIX)
 					n += (size_t)snprintf(
@@ -225,6 +229,25 @@ START_TEST(t_by_netns)
 	build("", GROUP_PROCESS);
 	ck_assert_str_eq(render(), "G100 1:0 2:2 2:4 1:1 G101 1:3 G812 1:5 2:7 G4211 1:6 1:9 "
 				   "Ghidden101 1:8 Ghidden1000 1:10");
+}
+END_TEST
+
+/* --remote: -g host puts each host's sockets under it, in the order the
+ * hosts were named; the HOST column applies only then. */
+START_TEST(t_group_host)
+{
+	static struct pv_host hosts[2] = { { .name = "web2" }, { .name = "web1" } };
+
+	ck_assert(!column_applies(COL_HOST, &snap));
+	snap.hosts = hosts;
+	snap.nhosts = 2;
+	for (size_t i = 0; i < snap.nsocks; i++)
+		snap.socks[i].host = (uint16_t)(i % 2 ? 2 : 1);
+	build("", GROUP_HOST);
+	ck_assert_str_eq(render(), "Ghweb2 1:0 2:2 2:4 1:8 1:6 1:10 Ghweb1 1:1 2:3 1:5 2:7 1:9");
+	ck_assert(column_applies(COL_HOST, &snap));
+	snap.hosts = NULL;
+	snap.nhosts = 0;
 }
 END_TEST
 
@@ -403,6 +426,6 @@ START_TEST(t_group_mode_names)
 END_TEST
 
 CHECK_SUITE_WITH_FIXTURE("rows", setup, teardown, t_group_traffic, t_by_process,
-			 t_by_process_without_listeners, t_by_port, t_by_netns, t_flat,
+			 t_by_process_without_listeners, t_by_port, t_by_netns, t_group_host, t_flat,
 			 t_primary_owner_is_oldest, t_group_mode_names, t_sorted_by_column, t_row_keys,
 			 t_unix_groups, t_keyed_order_matches_full_comparison)

@@ -45,8 +45,8 @@ START_TEST(t_every_setting)
 	ck_assert_str_eq(s.netns, "current,db");
 	/* PROTO, LOCAL and PROCESS always show; the rest as listed. */
 	ck_assert_uint_eq(s.hidden_columns, 1u << COL_RECVQ | 1u << COL_SENDQ | 1u << COL_RATE_IN |
-						    1u << COL_RATE_OUT | 1u << COL_NETNS | 1u << COL_COMMAND |
-						    columns_hidden_by_default());
+						    1u << COL_RATE_OUT | 1u << COL_HOST | 1u << COL_NETNS |
+						    1u << COL_COMMAND | columns_hidden_by_default());
 	for (int id = 0; id < SET_COUNT; id++)
 		ck_assert_msg(!(s.given & SETTING_BIT(id)) == !setting_defs[id].key, "%s given: %d",
 			      setting_defs[id].long_name, !!(s.given & SETTING_BIT(id)));
@@ -70,7 +70,7 @@ START_TEST(t_every_error_names_its_line)
 	ck_assert_str_eq(problems, "2: expected 'name = value'|"
 				   "3: expected 'name = value'|"
 				   "4: unknown setting 'width'|"
-				   "5: group wants process, port, netns or none|"
+				   "5: group wants process, port, netns, host or none|"
 				   "6: sort wants natural or a column name|"
 				   "7: reverse wants yes or no|"
 				   "8: delay wants seconds from 0.1 to 3600|"
@@ -87,7 +87,7 @@ START_TEST(t_every_error_names_its_line)
 			  4);
 	ck_assert_str_eq(problems, "1: unknown setting 'db_password'|"
 				   "2: not a setting|"
-				   "3: group wants process, port, netns or none|"
+				   "3: group wants process, port, netns, host or none|"
 				   "4: not a setting|");
 	ck_assert_uint_eq(parse(&s, "group = port\nnonsense\ncolour: red\nwidth = 3\ngroup = tree\n"
 				    "sort = SPEED\nreverse = maybe\ndelay = 0\ndelay = abc\ndelay = 99999\n"
