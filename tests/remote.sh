@@ -152,13 +152,12 @@ check "its portview killed: down" screen_has "host host2 +down"
 wait_for 15 screen_has "host host2 +live" || true
 check "then reconnected by itself: live" screen_has "host host2 +live"
 check "with a new portview there" test "$(remote_stream_pid)" != "$STREAM"
-tm send-keys -t pv k
-sleep 0.5
-check "k refuses: signals act on this machine only" screen_has "k acts on this machine only"
-tm send-keys -t pv Down; tm send-keys -t pv K
-sleep 0.5
-check "K refuses too" screen_has "K acts on this machine only"
-tm send-keys -t pv w
-sleep 0.5
-check "and w" screen_has "w acts on this machine only"
+# key K: sends the key and waits for its refusal.
+refused() {
+	tm send-keys -t pv "$1"
+	wait_for 3 screen_has "$1 acts on this machine only"
+}
+check "k refuses: signals act on this machine only" refused k
+check "K refuses too: $(screen | tail -n 2 | head -c 300)" refused K
+check "and w" refused w
 finish

@@ -183,7 +183,6 @@ const struct setting_def setting_defs[SET_COUNT] = {
 				 .type = SETTING_TEXT,
 				 .offset = AT(remote_command),
 				 .arg = "CMD",
-				 .default_value = "portview",
 				 .help = "with --remote: the command that runs portview on the hosts (a path, or "
 					 "\"sudo -n portview\")" },
 	[SET_HELP] = { .long_name = "help",
