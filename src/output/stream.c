@@ -87,15 +87,60 @@ static void stream_table_add(struct stream_table *t, uint64_t key, uint64_t sum)
 }
 
 /* FNV-1a over the serialised record. */
-static uint64_t stream_sum(const char *s, size_t len)
+static uint64_t stream_sum_more(uint64_t h, const void *data, size_t len)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	const unsigned char *p = data;
 
 	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
+		h ^= p[i];
 		h *= 0x100000001b3ULL;
 	}
 	return h;
+}
+
+static uint64_t stream_sum(const char *s, size_t len)
+{
+	return stream_sum_more(0xcbf29ce484222325ULL, s, len);
+}
+
+/* A socket's checksum over what its record says, from the record in
+ * memory rather than its JSON: formatting ten thousand sockets a refresh
+ * to find the few that changed was most of --stream's time. Pointers
+ * are summed by what they point to, indices by the cookies they name,
+ * and the members that move with the clock alone are left out (as
+ * stream_socket writes them last). */
+static uint64_t stream_socket_sum(const struct pv_snapshot *s, const struct pv_socket *k)
+{
+	struct pv_socket t;
+	uint64_t h, peer = 0, forward = 0;
+
+	memcpy(&t, k, sizeof(t));
+	t.path = NULL;
+	t.user = NULL;
+	t.owner_first = 0;
+	t.peer = 0;
+	t.forward_to = 0;
+	t.timer_left_ms = 0;
+	t.state_since = 0;
+	t.tcp.last_data_sent_ms = t.tcp.last_data_recv_ms = t.tcp.last_ack_recv_ms = 0;
+	h = stream_sum_more(0xcbf29ce484222325ULL, &t, sizeof(t));
+	if (k->path)
+		h = stream_sum_more(h, k->path, k->path_len);
+	if (k->user)
+		h = stream_sum_more(h, k->user, strlen(k->user));
+	for (uint32_t i = 0; i < k->owner_count; i++) {
+		const struct pv_process *p = snapshot_owner(s, k, i);
+		uint64_t owner[2] = { wire_process_key(p->pid, p->start_time),
+				      s->owner_fds ? s->owner_fds[k->owner_first + i] : PV_FD_UNKNOWN };
+
+		h = stream_sum_more(h, owner, sizeof(owner));
+	}
+	if (k->has_peer && k->peer < s->nsocks)
+		peer = s->socks[k->peer].cookie;
+	if (k->forward_to && k->forward_to <= s->nsocks)
+		forward = s->socks[k->forward_to - 1].cookie;
+	h = stream_sum_more(h, &peer, sizeof(peer));
+	return stream_sum_more(h, &forward, sizeof(forward));
 }
 
 static void stream_addr(struct json_writer *w, const char *key, const struct pv_addr *a)
@@ -194,10 +239,10 @@ static void stream_tcp(struct json_writer *w, const struct pv_tcp_details *t)
  * (by cookie), flags, rates and age, so the reader shows what this host
  * computed, not a guess of its own. Times are monotonic seconds on this
  * host (the line's "monotonic" is now). The members that move with the
- * clock alone come last, after *stable bytes, and are left out of the
- * checksum: they are written when something else changed. */
+ * clock alone come last; stream_socket_sum leaves them out, so they are
+ * written when something else changed. */
 static void stream_socket(struct json_writer *w, const struct pv_snapshot *s, const struct pv_socket *k,
-			  double now, size_t *stable)
+			  double now)
 {
 	json_begin_object(w);
 	json_member_uint(w, "cookie", k->cookie);
@@ -256,13 +301,14 @@ static void stream_socket(struct json_writer *w, const struct pv_snapshot *s, co
 		stream_member_double(w, "rate_in", k->rate_in);
 		stream_member_double(w, "rate_out", k->rate_out);
 	}
-	if (k->has_state_since) {
-		stream_member_double(w, "state_since", k->state_since);
+	if (k->has_state_since)
 		json_member_bool(w, "state_entered", k->state_entered);
-	}
 	if (k->tcp.has_info)
 		stream_tcp(w, &k->tcp);
-	*stable = w->buf.len;
+	/* A state not seen entered has an age bound from tcp_info's "ms
+	 * ago", which moves by a few ms each refresh: sent with the rest. */
+	if (k->has_state_since)
+		stream_member_double(w, "state_since", k->state_since);
 	if (k->timer_left_ms)
 		stream_member_double(w, "timer_expires", now + (double)k->timer_left_ms / 1000.0);
 	if (k->tcp.has_info) {
@@ -273,20 +319,27 @@ static void stream_socket(struct json_writer *w, const struct pv_snapshot *s, co
 	json_end_object(w);
 }
 
-/* Sums the first stable bytes of the record serialised in sw->record,
- * notes it in the table of this refresh and, when it is new or changed
- * since the line before (or always, for a snapshot), copies it whole
- * into the line. */
-static void stream_offer(struct stream_writer *sw, struct json_writer *line, enum stream_kind kind,
-			 uint64_t key, size_t stable, bool whole)
+/* Notes key's checksum in the table of this refresh; true when the
+ * record is new or changed since the line before. */
+static bool stream_note(struct stream_writer *sw, enum stream_kind kind, uint64_t key, uint64_t sum)
 {
-	struct strbuf *rec = &sw->record.buf;
-	uint64_t sum = stream_sum(rec->data ? rec->data : "", stable);
 	const uint32_t *at = u64map_get(&sw->seen[kind].index, key);
 
 	stream_table_add(&sw->now[kind], key, sum);
-	if (whole || !at || sw->seen[kind].sums[*at] != sum)
-		json_value_raw(line, rec->data ? rec->data : "", rec->len);
+	return !at || sw->seen[kind].sums[*at] != sum;
+}
+
+/* Copies the record serialised in sw->record into the line when it is
+ * new or changed (always, for a snapshot). Its checksum is of its JSON:
+ * namespaces and processes are few. */
+static void stream_offer(struct stream_writer *sw, struct json_writer *line, enum stream_kind kind,
+			 uint64_t key, bool whole)
+{
+	struct strbuf *rec = &sw->record.buf;
+	const char *text = rec->data ? rec->data : "";
+
+	if (stream_note(sw, kind, key, stream_sum(text, rec->len)) || whole)
+		json_value_raw(line, text, rec->len);
 }
 
 static void stream_begin_record(struct stream_writer *sw)
@@ -357,7 +410,7 @@ void stream_write(struct stream_writer *sw, FILE *out, const struct pv_model *m,
 	for (size_t i = 0; i < s->nnetns; i++) {
 		stream_begin_record(sw);
 		stream_netns(&sw->record, &s->netns[i]);
-		stream_offer(sw, &line, STREAM_NETNS, s->netns[i].inode, sw->record.buf.len, whole);
+		stream_offer(sw, &line, STREAM_NETNS, s->netns[i].inode, whole);
 	}
 	json_end_array(&line);
 	stream_gone(sw, &line, STREAM_NETNS);
@@ -368,8 +421,7 @@ void stream_write(struct stream_writer *sw, FILE *out, const struct pv_model *m,
 		stream_begin_record(sw);
 		stream_process(&sw->record, &s->procs[i]);
 		stream_offer(sw, &line, STREAM_PROCESSES,
-			     wire_process_key(s->procs[i].pid, s->procs[i].start_time), sw->record.buf.len,
-			     whole);
+			     wire_process_key(s->procs[i].pid, s->procs[i].start_time), whole);
 	}
 	json_end_array(&line);
 	stream_gone(sw, &line, STREAM_PROCESSES);
@@ -377,13 +429,14 @@ void stream_write(struct stream_writer *sw, FILE *out, const struct pv_model *m,
 	json_key(&line, stream_members[STREAM_SOCKETS].changed);
 	json_begin_array(&line);
 	for (size_t i = 0; i < s->nsocks; i++) {
-		size_t stable;
+		const struct pv_socket *k = &s->socks[i];
 
-		if (s->socks[i].gone)
+		if (k->gone ||
+		    (!stream_note(sw, STREAM_SOCKETS, k->cookie, stream_socket_sum(s, k)) && !whole))
 			continue;
 		stream_begin_record(sw);
-		stream_socket(&sw->record, s, &s->socks[i], now, &stable);
-		stream_offer(sw, &line, STREAM_SOCKETS, s->socks[i].cookie, stable, whole);
+		stream_socket(&sw->record, s, k, now);
+		json_value_raw(&line, sw->record.buf.data, sw->record.buf.len);
 	}
 	json_end_array(&line);
 	stream_gone(sw, &line, STREAM_SOCKETS);
