@@ -8,10 +8,11 @@
 enter_netns "$@"
 require_tool jq
 
+# The listener first: the snapshot must hold it.
+helper srv name ssrv listen tcp 127.0.0.1 7701 drainclose
 "$PORTVIEW" --stream -d 0.3 >"$WORK/s.ndjson" 2>"$WORK/s.err" &
 STREAM=$!
 HELPER_PIDS+=("$STREAM")
-helper srv name ssrv listen tcp 127.0.0.1 7701 drainclose
 wait_for 5 grep -q '"type":"diff"' "$WORK/s.ndjson" || fail "no diff line: $(cat "$WORK/s.err")"
 helper cli name scli connect 127.0.0.1 7701 send 50000
 CPORT=$(helper_port cli 1)
